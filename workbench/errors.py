@@ -1,0 +1,160 @@
+"""Every error the workbench raises, named by meaning.
+
+All errors derive from :class:`WorkbenchError`. Their messages are short
+sentences meant for a clinician: they say what is wrong, where, and, where it
+helps, what to do about it. The UI and the CLI show ``str(error)`` as it is.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "WorkbenchError",
+    "TemplateError",
+    "TemplateNotFound",
+    "ModelError",
+    "UnknownKind",
+    "LinkNotAllowed",
+    "ElementNotFound",
+    "LinkNotFound",
+    "CommentNotFound",
+    "ElementInUse",
+    "InvalidValue",
+    "DuplicateId",
+    "FormulationFileError",
+    "NewerFormatError",
+    "VersionNotFound",
+    "SaveConflict",
+    "short",
+]
+
+
+class WorkbenchError(Exception):
+    """Root of all workbench errors; ``str(err)`` is a message for the user."""
+
+
+# --- templates ---------------------------------------------------------------
+
+
+class TemplateError(WorkbenchError):
+    """A framework template file is missing, unreadable or inconsistent."""
+
+
+class TemplateNotFound(TemplateError):
+    """No template with the requested id is installed."""
+
+
+# --- the model ---------------------------------------------------------------
+
+
+class ModelError(WorkbenchError):
+    """An edit that the formulation cannot accept."""
+
+
+class UnknownKind(ModelError):
+    """An element or link kind that the template does not define."""
+
+
+class LinkNotAllowed(ModelError):
+    """A link kind that the template does not allow between two element kinds."""
+
+
+class ElementNotFound(ModelError, KeyError):
+    """No element with this id is in the formulation."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class LinkNotFound(ModelError, KeyError):
+    """No link with this id is in the formulation."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class CommentNotFound(ModelError, KeyError):
+    """No comment with this id is in the formulation."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class ElementInUse(ModelError):
+    """An element cannot be removed because links still use it."""
+
+    def __init__(self, message: str, link_ids: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.link_ids = link_ids
+
+
+class InvalidValue(ModelError, ValueError):
+    """A field value out of range or of the wrong type."""
+
+
+class DuplicateId(ModelError):
+    """An id that is already used in the formulation."""
+
+
+# --- files -------------------------------------------------------------------
+
+
+class FormulationFileError(WorkbenchError):
+    """A formulation file that cannot be read, with the place in the file."""
+
+    def __init__(self, message: str, *, path: str | None = None, where: str | None = None) -> None:
+        self.path = path
+        self.where = where
+        self.reason = message
+        super().__init__(self._compose())
+
+    def _compose(self) -> str:
+        parts = []
+        if self.path:
+            parts.append(f"{self.path}")
+        if self.where:
+            parts.append(self.where)
+        prefix = ", ".join(parts)
+        return f"{prefix}: {self.reason}" if prefix else self.reason
+
+
+class NewerFormatError(FormulationFileError):
+    """A file written by a newer version of the workbench."""
+
+
+class VersionNotFound(FormulationFileError):
+    """A requested version number that the file does not hold."""
+
+
+class SaveConflict(WorkbenchError):
+    """Someone else saved a newer version since this formulation was loaded.
+
+    Nothing was written. The formulation in memory keeps its unsaved changes,
+    so it can be saved under another file name.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        other_version: int | None = None,
+        other_author: str | None = None,
+        other_time: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.other_version = other_version
+        self.other_author = other_author
+        self.other_time = other_time
+
+
+def short(value: object, limit: int = 60) -> str:
+    """Quote ``value`` for an error message, cut to ``limit`` characters.
+
+    >>> short("a" * 100, limit=10)
+    "'aaaaaaaaa…'"
+    """
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return repr(text) if isinstance(value, str) else text

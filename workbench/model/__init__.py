@@ -1,0 +1,28 @@
+"""The domain model: formulations of elements and links over networkx; no I/O, no UI."""
+
+from workbench.model.formulation import Change, Formulation
+from workbench.model.records import (
+    CONFIDENCE_SCALE,
+    STATUSES,
+    TIME_FRAMES,
+    CaseMeta,
+    Comment,
+    Element,
+    Evidence,
+    Link,
+    confidence_name,
+)
+
+__all__ = [
+    "CONFIDENCE_SCALE",
+    "STATUSES",
+    "TIME_FRAMES",
+    "CaseMeta",
+    "Change",
+    "Comment",
+    "Element",
+    "Evidence",
+    "Formulation",
+    "Link",
+    "confidence_name",
+]

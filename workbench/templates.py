@@ -1,0 +1,339 @@
+"""Framework templates: the element kinds and link kinds of a formulation method.
+
+A template is a human-editable TOML file in ``templates/`` (or a user's own
+template folder, see :func:`workbench._paths.user_template_dirs`). It names the
+method it follows, the element kinds (with a layer for layout, a colour and a
+shape) and the link kinds (with a verb phrase and the element kinds each may
+join). Some element kinds may carry a code from a code set, such as the CCRT
+standard categories.
+
+Example
+-------
+>>> from workbench.templates import get_template
+>>> t = get_template("psychodynamic")
+>>> t.element_kind("defense").name
+'Defense'
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from workbench._paths import builtin_templates_dir, user_template_dirs
+from workbench.errors import LinkNotAllowed, TemplateError, TemplateNotFound, UnknownKind
+
+__all__ = [
+    "Code",
+    "CodeSet",
+    "ElementKind",
+    "LinkKind",
+    "Template",
+    "get_template",
+    "load_template",
+    "templates",
+    "DEFAULT_TEMPLATE",
+    "SHAPES",
+]
+
+#: The template used when none is named.
+DEFAULT_TEMPLATE = "psychodynamic"
+
+#: vis-network node shapes that a template may use (labels drawn inside or below).
+SHAPES = (
+    "box",
+    "ellipse",
+    "circle",
+    "database",
+    "text",
+    "diamond",
+    "dot",
+    "star",
+    "triangle",
+    "triangleDown",
+    "hexagon",
+    "square",
+)
+
+_WILDCARD = "*"
+
+
+@dataclass(frozen=True)
+class Code:
+    """One category of a code set, e.g. a CCRT standard category."""
+
+    id: str
+    name: str
+    cluster: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CodeSet:
+    """A list of categories that elements of a kind may be coded with."""
+
+    id: str
+    name: str
+    source: str = ""
+    clusters: dict[str, str] = field(default_factory=dict)
+    codes: dict[str, Code] = field(default_factory=dict)
+
+    def cluster_of(self, code: str) -> str | None:
+        """Return the cluster id of ``code`` (``None`` when it has none)."""
+        found = self.codes.get(code)
+        return found.cluster if found else (code if code in self.clusters else None)
+
+    def accepts(self, code: str) -> bool:
+        """Return whether ``code`` is a category or a cluster of this set."""
+        return code in self.codes or code in self.clusters
+
+
+@dataclass(frozen=True)
+class ElementKind:
+    """A kind of element: an early experience, a wish, a defense, ..."""
+
+    id: str
+    name: str
+    description: str = ""
+    layer: int = 0
+    color: str = "#999999"
+    shape: str = "ellipse"
+    code_set: str | None = None
+
+
+@dataclass(frozen=True)
+class LinkKind:
+    """A kind of link, with its verb phrase and the element kinds it may join."""
+
+    id: str
+    name: str
+    verb: str
+    description: str = ""
+    sign: int = 1
+    allow: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
+    dashes: bool = False
+
+    def allows(self, source_kind: str, target_kind: str) -> bool:
+        """Return whether this link kind may go from ``source_kind`` to ``target_kind``."""
+        for sources, targets in self.allow:
+            if (_WILDCARD in sources or source_kind in sources) and (
+                _WILDCARD in targets or target_kind in targets
+            ):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class Template:
+    """A formulation method's vocabulary of element kinds and link kinds."""
+
+    id: str
+    name: str
+    description: str
+    method: str
+    references: tuple[str, ...]
+    layers: tuple[str, ...]
+    element_kinds: dict[str, ElementKind]
+    link_kinds: dict[str, LinkKind]
+    code_sets: dict[str, CodeSet] = field(default_factory=dict)
+    path: str | None = None
+
+    def element_kind(self, kind: str) -> ElementKind:
+        """Return the element kind ``kind`` or raise :class:`UnknownKind`."""
+        try:
+            return self.element_kinds[kind]
+        except KeyError:
+            raise UnknownKind(
+                f"{kind!r} is not an element kind of template {self.id!r}; "
+                f"kinds are: {', '.join(self.element_kinds)}."
+            ) from None
+
+    def link_kind(self, kind: str) -> LinkKind:
+        """Return the link kind ``kind`` or raise :class:`UnknownKind`."""
+        try:
+            return self.link_kinds[kind]
+        except KeyError:
+            raise UnknownKind(
+                f"{kind!r} is not a link kind of template {self.id!r}; "
+                f"kinds are: {', '.join(self.link_kinds)}."
+            ) from None
+
+    def allowed_link_kinds(self, source_kind: str, target_kind: str) -> list[LinkKind]:
+        """Return the link kinds allowed from ``source_kind`` to ``target_kind``."""
+        return [lk for lk in self.link_kinds.values() if lk.allows(source_kind, target_kind)]
+
+    def check_link(self, kind: str, source_kind: str, target_kind: str) -> LinkKind:
+        """Return link kind ``kind`` if it may join these element kinds, else raise."""
+        link_kind = self.link_kind(kind)
+        if not link_kind.allows(source_kind, target_kind):
+            allowed = [lk.id for lk in self.allowed_link_kinds(source_kind, target_kind)]
+            hint = f"allowed here: {', '.join(allowed)}." if allowed else "no link kind is allowed here."
+            raise LinkNotAllowed(
+                f"A {kind!r} link cannot go from {source_kind!r} to {target_kind!r} "
+                f"in template {self.id!r}; {hint}"
+            )
+        return link_kind
+
+    def code_set_for(self, kind: str) -> CodeSet | None:
+        """Return the code set that elements of ``kind`` may be coded with, if any."""
+        set_id = self.element_kind(kind).code_set
+        return self.code_sets.get(set_id) if set_id else None
+
+    def layer_name(self, layer: int) -> str:
+        """Return the display name of ``layer`` (its number when it has none)."""
+        return self.layers[layer] if 0 <= layer < len(self.layers) else f"Layer {layer}"
+
+
+def templates() -> dict[str, Template]:
+    """Return every installed template by id: the built-in ones, then the user's.
+
+    A user's template with the id of a built-in one replaces it.
+
+    >>> sorted(templates())[:3]
+    ['ccrt', 'cmp', 'five_ps']
+    """
+    return dict(_all_templates(_search_key()))
+
+
+def get_template(template_id: str) -> Template:
+    """Return the installed template ``template_id`` or raise :class:`TemplateNotFound`."""
+    found = _all_templates(_search_key())
+    if template_id not in found:
+        raise TemplateNotFound(
+            f"There is no template {template_id!r}; installed templates are: "
+            f"{', '.join(sorted(found))}."
+        )
+    return found[template_id]
+
+
+def load_template(path: str | Path) -> Template:
+    """Read one template file and check that it is consistent."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise TemplateError(f"Cannot read template file {path}: {exc.strerror}.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"Template file {path} is not valid TOML: {exc}.") from None
+    return _template_from_data(data, str(path))
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _search_key() -> tuple[tuple[str, float], ...]:
+    """Folders and their modification times, so the cache notices new files."""
+    dirs = [builtin_templates_dir(), *user_template_dirs()]
+    return tuple((str(d), d.stat().st_mtime if d.is_dir() else 0.0) for d in dirs)
+
+
+@lru_cache(maxsize=8)
+def _all_templates(search_key: tuple[tuple[str, float], ...]) -> dict[str, Template]:
+    found: dict[str, Template] = {}
+    for folder, _mtime in search_key:
+        for path in sorted(Path(folder).glob("*.toml")):
+            template = load_template(path)
+            found[template.id] = template
+    return found
+
+
+def _template_from_data(data: dict[str, Any], where: str) -> Template:
+    def need(mapping: dict[str, Any], key: str, what: str) -> Any:
+        if key not in mapping:
+            raise TemplateError(f"Template file {where}: {what} has no {key!r}.")
+        return mapping[key]
+
+    template_id = str(need(data, "id", "the template"))
+    code_sets = {}
+    for raw in data.get("code_sets", []):
+        cs_id = str(need(raw, "id", "a code set"))
+        codes = {
+            str(c["id"]): Code(
+                id=str(c["id"]),
+                name=str(c.get("name", c["id"])),
+                cluster=c.get("cluster"),
+                description=str(c.get("description", "")),
+            )
+            for c in raw.get("codes", [])
+        }
+        clusters = {str(c["id"]): str(c.get("name", c["id"])) for c in raw.get("clusters", [])}
+        code_sets[cs_id] = CodeSet(
+            id=cs_id,
+            name=str(raw.get("name", cs_id)),
+            source=str(raw.get("source", "")),
+            clusters=clusters,
+            codes=codes,
+        )
+
+    element_kinds: dict[str, ElementKind] = {}
+    for raw in need(data, "element_kinds", "the template"):
+        kind_id = str(need(raw, "id", "an element kind"))
+        if kind_id in element_kinds:
+            raise TemplateError(f"Template file {where}: element kind {kind_id!r} appears twice.")
+        shape = str(raw.get("shape", "ellipse"))
+        if shape not in SHAPES:
+            raise TemplateError(
+                f"Template file {where}: element kind {kind_id!r} has shape {shape!r}; "
+                f"shapes are: {', '.join(SHAPES)}."
+            )
+        code_set = raw.get("code_set")
+        if code_set is not None and code_set not in code_sets:
+            raise TemplateError(
+                f"Template file {where}: element kind {kind_id!r} uses unknown code set {code_set!r}."
+            )
+        element_kinds[kind_id] = ElementKind(
+            id=kind_id,
+            name=str(raw.get("name", kind_id)),
+            description=str(raw.get("description", "")),
+            layer=int(raw.get("layer", 0)),
+            color=str(raw.get("color", "#999999")),
+            shape=shape,
+            code_set=code_set,
+        )
+
+    link_kinds: dict[str, LinkKind] = {}
+    for raw in need(data, "link_kinds", "the template"):
+        kind_id = str(need(raw, "id", "a link kind"))
+        if kind_id in link_kinds:
+            raise TemplateError(f"Template file {where}: link kind {kind_id!r} appears twice.")
+        rules = []
+        for rule in need(raw, "allow", f"link kind {kind_id!r}"):
+            sources = frozenset(str(k) for k in need(rule, "from", f"a rule of link kind {kind_id!r}"))
+            targets = frozenset(str(k) for k in need(rule, "to", f"a rule of link kind {kind_id!r}"))
+            unknown = (sources | targets) - set(element_kinds) - {_WILDCARD}
+            if unknown:
+                raise TemplateError(
+                    f"Template file {where}: link kind {kind_id!r} names unknown element "
+                    f"kinds: {', '.join(sorted(unknown))}."
+                )
+            rules.append((sources, targets))
+        sign = int(raw.get("sign", 1))
+        if sign not in (1, -1):
+            raise TemplateError(f"Template file {where}: link kind {kind_id!r} has sign {sign}; use 1 or -1.")
+        verb = str(raw.get("verb", kind_id.replace("_", " ")))
+        link_kinds[kind_id] = LinkKind(
+            id=kind_id,
+            name=str(raw.get("name", verb)),
+            verb=verb,
+            description=str(raw.get("description", "")),
+            sign=sign,
+            allow=tuple(rules),
+            dashes=bool(raw.get("dashes", False)),
+        )
+
+    return Template(
+        id=template_id,
+        name=str(data.get("name", template_id)),
+        description=str(data.get("description", "")),
+        method=str(data.get("method", "")),
+        references=tuple(str(r) for r in data.get("references", [])),
+        layers=tuple(str(layer) for layer in data.get("layers", [])),
+        element_kinds=element_kinds,
+        link_kinds=link_kinds,
+        code_sets=code_sets,
+        path=where,
+    )
