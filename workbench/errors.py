@@ -24,6 +24,7 @@ __all__ = [
     "NewerFormatError",
     "VersionNotFound",
     "SaveConflict",
+    "RenderError",
     "short",
 ]
 
@@ -146,6 +147,13 @@ class SaveConflict(WorkbenchError):
         self.other_version = other_version
         self.other_author = other_author
         self.other_time = other_time
+
+
+# --- rendering -----------------------------------------------------------------
+
+
+class RenderError(WorkbenchError):
+    """A formulation cannot be drawn, e.g. because the drawing library is not installed."""
 
 
 def short(value: object, limit: int = 60) -> str:
