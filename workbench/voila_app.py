@@ -1,0 +1,169 @@
+"""Run the workbench app without visible code, as a Voilà page on this machine.
+
+``workbench app PATH`` calls :func:`launch`: it writes a one-cell notebook that
+opens the case, and serves it with Voilà on 127.0.0.1 with the workbench's own
+Voilà template (``workbench/_voila``), which loads nothing from the internet.
+
+The pieces are public so that tests start the very same server:
+
+>>> nb = app_notebook("/cases/demo.formulation.jsonl")
+>>> nb["cells"][0]["source"]
+'import workbench\\nworkbench.app(\\'/cases/demo.formulation.jsonl\\')'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import webbrowser
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import WorkbenchError
+
+__all__ = [
+    "TEMPLATE_NAME",
+    "VOILA_DATA_DIR",
+    "app_notebook",
+    "free_port",
+    "launch",
+    "voila_command",
+    "voila_env",
+    "wait_until_up",
+    "write_app_notebook",
+]
+
+#: The folder holding the workbench's Voilà template (``voila/templates/workbench``).
+VOILA_DATA_DIR = Path(__file__).resolve().parent / "_voila"
+
+#: The name of the offline Voilà template.
+TEMPLATE_NAME = "workbench"
+
+_NOTEBOOK_NAME = "Formulation Workbench.ipynb"
+
+
+def launch(path: str | os.PathLike[str], port: int | None = None, open_browser: bool = True) -> int:
+    """Serve the app for the case file ``path`` with Voilà until stopped; return an exit code.
+
+    The page is served on 127.0.0.1 only, with a fresh access token, and
+    ``open_browser`` opens it in the default web browser. Stop with Ctrl+C.
+    Raises :class:`~workbench.errors.WorkbenchError` if the case file is missing.
+    """
+    case = Path(path).expanduser().resolve()
+    if not case.is_file():
+        raise WorkbenchError(f"There is no case file at {case}.")
+    port = port or free_port()
+    token = secrets.token_hex(16)
+    with tempfile.TemporaryDirectory(prefix="workbench-app-") as folder:
+        notebook = write_app_notebook(case, Path(folder))
+        process = subprocess.Popen(voila_command(notebook, port=port, token=token), env=voila_env())
+        url = f"http://127.0.0.1:{port}/?token={token}"
+        try:
+            if wait_until_up(port, timeout=60, process=process):
+                print(f"The Formulation Workbench is open at {url}  (stop it with Ctrl+C)", flush=True)
+                if open_browser:
+                    webbrowser.open(url)
+            return process.wait()
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            _stop(process)
+
+
+def app_notebook(case_path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Return a one-cell notebook (nbformat 4 as a dict) that opens the app on ``case_path``."""
+    source = f"import workbench\nworkbench.app({str(case_path)!r})"
+    return {
+        "cells": [
+            {"cell_type": "code", "execution_count": None, "id": "workbench-app",
+             "metadata": {}, "outputs": [], "source": source}
+        ],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+            "title": "Formulation Workbench",
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def write_app_notebook(case_path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> Path:
+    """Write the app notebook for ``case_path`` (made absolute) into ``folder``; return its path."""
+    notebook = Path(folder) / _NOTEBOOK_NAME
+    content = app_notebook(Path(case_path).resolve())
+    notebook.write_text(json.dumps(content, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return notebook
+
+
+def voila_command(notebook: str | os.PathLike[str], *, port: int, token: str) -> list[str]:
+    """Return the command line that serves ``notebook`` with Voilà on 127.0.0.1:``port``.
+
+    Run it with the environment from :func:`voila_env`, so that Voilà finds the
+    offline template.
+    """
+    return [
+        sys.executable, "-m", "voila", str(notebook),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--Voila.port_retries=0",
+        f"--token={token}",
+        f"--template={TEMPLATE_NAME}",
+        "--theme=light",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+    ]
+
+
+def voila_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """Return ``base`` (default: this process's environment) with the workbench template on JUPYTER_PATH."""
+    env = dict(os.environ if base is None else base)
+    paths = [str(VOILA_DATA_DIR), *[p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]]
+    env["JUPYTER_PATH"] = os.pathsep.join(paths)
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(port: int, *, timeout: float, process: subprocess.Popen[Any] | None = None) -> bool:
+    """Wait until a server listens on 127.0.0.1:``port``, the ``process`` ends, or ``timeout`` passes.
+
+    Returns whether the server is listening. (Asking Voilà for its page would
+    start a kernel, so this only opens a connection.)
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def _stop(process: subprocess.Popen[Any], grace: float = 10) -> None:
+    """Stop a server process: SIGTERM, then kill if it does not end within ``grace`` seconds."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
