@@ -156,6 +156,17 @@ class RenderError(WorkbenchError):
     """A formulation cannot be drawn, e.g. because the drawing library is not installed."""
 
 
+# --- editing sessions (the app) ----------------------------------------------------
+
+
+class SessionError(WorkbenchError):
+    """An editing-session request that cannot be done now (no file yet, file exists, ...)."""
+
+
+class UnsavedChanges(SessionError):
+    """The case has unsaved changes that an action (open, restore, new) would throw away."""
+
+
 def short(value: object, limit: int = 60) -> str:
     """Quote ``value`` for an error message, cut to ``limit`` characters.
 
