@@ -7,8 +7,9 @@ Voilà template (``workbench/_voila``), which loads nothing from the internet.
 The pieces are public so that tests start the very same server:
 
 >>> nb = app_notebook("/cases/demo.formulation.jsonl")
->>> nb["cells"][0]["source"]
-'import workbench\\nworkbench.app(\\'/cases/demo.formulation.jsonl\\')'
+>>> print(nb["cells"][0]["source"])
+import workbench
+workbench.app('/cases/demo.formulation.jsonl')
 """
 
 from __future__ import annotations
