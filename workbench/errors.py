@@ -20,7 +20,13 @@ __all__ = [
     "ElementInUse",
     "InvalidValue",
     "DuplicateId",
+    "DiffDoesNotApply",
     "FormulationFileError",
+    "NotAFormulationFile",
+    "NotJSONError",
+    "TruncatedFileError",
+    "FileContentError",
+    "IncompleteSaveWarning",
     "NewerFormatError",
     "VersionNotFound",
     "SaveConflict",
@@ -96,6 +102,10 @@ class DuplicateId(ModelError):
     """An id that is already used in the formulation."""
 
 
+class DiffDoesNotApply(ModelError):
+    """A set of changes (a diff) that does not fit the formulation it is applied to."""
+
+
 # --- files -------------------------------------------------------------------
 
 
@@ -120,6 +130,35 @@ class FormulationFileError(WorkbenchError):
 
 class NewerFormatError(FormulationFileError):
     """A file written by a newer version of the workbench."""
+
+
+class NotAFormulationFile(FormulationFileError):
+    """An empty file, or one that does not start with a formulation file header."""
+
+
+class NotJSONError(FormulationFileError):
+    """A line of a formulation file that is not JSON."""
+
+
+class TruncatedFileError(FormulationFileError):
+    """A file cut short before it holds one complete version."""
+
+
+class FileContentError(FormulationFileError):
+    """A formulation file whose content is wrong: types, kinds, links, ids or template."""
+
+
+class IncompleteSaveWarning(UserWarning):
+    """A save that was interrupted (a crash, a kill): its half-written last line is ignored.
+
+    Every earlier version is intact; ``lost_version`` is the number the
+    interrupted save would have had. The next save removes the broken line.
+    """
+
+    def __init__(self, message: str, *, path: str, lost_version: int) -> None:
+        super().__init__(message)
+        self.path = path
+        self.lost_version = lost_version
 
 
 class VersionNotFound(FormulationFileError):
