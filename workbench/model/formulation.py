@@ -502,6 +502,34 @@ class Formulation:
             self._comments[cm.id] = cm
             self._notify(Change("update" if before_cm else "add", "comment", cm.id, before=before_cm, after=cm))
 
+    def remove_records(
+        self,
+        *,
+        elements: list[str] | None = None,
+        links: list[str] | None = None,
+        comments: list[str] | None = None,
+    ) -> None:
+        """Remove records by id exactly, without cascades (for undo, file readers and patches).
+
+        Comments go first, then links, then elements. Nothing else is removed
+        with them: an element that a remaining link still uses raises
+        :class:`ElementInUse`, and comments on removed records stay unless listed.
+        """
+        for comment_id in comments or []:
+            self.remove_comment(comment_id)
+        for link_id in links or []:
+            record = self.link(link_id)
+            self._graph.remove_edge(record.source, record.target, key=link_id)
+            del self._links[link_id]
+            self._notify(Change("remove", "link", link_id, before=record))
+        for element_id in elements or []:
+            el = self.element(element_id)
+            used_by = tuple(ln.id for ln in self.links_of(element_id))
+            if used_by:
+                raise ElementInUse(f"{short(el.label)} is still used by {len(used_by)} link(s).", used_by)
+            self._graph.remove_node(element_id)
+            self._notify(Change("remove", "element", element_id, before=el))
+
     # --- helpers ----------------------------------------------------------------------
 
     def _put_element(self, record: Element) -> None:
