@@ -1,0 +1,172 @@
+"""JupyterLab and Voilà servers for the end-to-end browser tests.
+
+Each server listens on 127.0.0.1 on a free port, with a token, serving a
+temporary copy of ``notebooks/`` (so tests never touch the committed case).
+The fixtures in ``conftest.py`` start one of each per test session; a server
+is stopped by its PID (SIGTERM, then SIGKILL for it and the kernels it started).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench import voila_app
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+DEMO_CASE = Path("cases") / "demo.formulation.jsonl"
+START_TIMEOUT = 90.0
+
+#: JupyterLab user settings for tests: no news pop-up, no autosave, all cells rendered.
+LAB_SETTINGS: dict[str, dict[str, object]] = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+        "doNotDisturbMode": True,
+    },
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {
+        "autosave": False,
+        "confirmClosingDocument": False,
+    },
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/extensionmanager-extension/plugin.jupyterlab-settings": {"enabled": False},
+}
+
+
+@dataclass
+class Server:
+    """A running server: where it is, how to reach it, and the folder it serves."""
+
+    name: str
+    port: int
+    token: str
+    root: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str = "/") -> str:
+        """Return the URL of ``path`` on this server, with the token."""
+        sep = "&" if "?" in path else "?"
+        return f"{self.base_url}{path}{sep}token={self.token}"
+
+    def log_tail(self, chars: int = 3000) -> str:
+        """The end of the server's log, for failure messages."""
+        return self.log.read_text(encoding="utf-8", errors="replace")[-chars:]
+
+
+def copy_notebooks(dest: Path) -> Path:
+    """Copy ``notebooks/`` (without checkpoints) to ``dest`` and return ``dest``."""
+    shutil.copytree(NOTEBOOKS, dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    return dest
+
+
+@contextlib.contextmanager
+def lab_server(workdir: Path) -> Iterator[Server]:
+    """Run JupyterLab on a copy of ``notebooks/`` inside ``workdir`` until the block ends."""
+    root = copy_notebooks(workdir / "notebooks")
+    settings = workdir / "lab-settings"
+    for rel, values in LAB_SETTINGS.items():
+        path = settings / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values), encoding="utf-8")
+    (workdir / "lab-workspaces").mkdir()
+    port, token = voila_app.free_port(), secrets.token_hex(16)
+    command = [
+        sys.executable, "-m", "jupyterlab",
+        "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}", "--allow-root",
+        f"--ServerApp.root_dir={root}",
+        f"--LabServerApp.user_settings_dir={settings}",
+        f"--LabServerApp.workspaces_dir={workdir / 'lab-workspaces'}",
+        "--LabApp.news_url=", "--ServerApp.terminals_enabled=False",
+    ]
+    env = _isolated_env(workdir)
+    with _running("jupyterlab", command, env, workdir, port, token, root) as server:
+        _wait_for(server, server.url("/api/status"))
+        yield server
+
+
+@contextlib.contextmanager
+def voila_server(workdir: Path, case: Path = DEMO_CASE) -> Iterator[Server]:
+    """Run the Voilà app (as ``workbench app`` does) on a copy of the demo case until the block ends."""
+    root = copy_notebooks(workdir / "notebooks")
+    notebook = voila_app.write_app_notebook(root / case, root)
+    port, token = voila_app.free_port(), secrets.token_hex(16)
+    command = voila_app.voila_command(notebook, port=port, token=token)
+    env = voila_app.voila_env(_isolated_env(workdir))
+    with _running("voila", command, env, workdir, port, token, root) as server:
+        _wait_for(server, server.url("/voila/static/require.min.js"))
+        yield server
+
+
+def _isolated_env(workdir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["JUPYTER_RUNTIME_DIR"] = str(workdir / "runtime")
+    env["JUPYTER_CONFIG_DIR"] = str(workdir / "config")
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    env.pop("JUPYTER_TOKEN", None)
+    return env
+
+
+@contextlib.contextmanager
+def _running(
+    name: str, command: list[str], env: dict[str, str], workdir: Path, port: int, token: str, root: Path
+) -> Iterator[Server]:
+    log = workdir / f"{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = Server(name, port, token, root, process, log)
+    try:
+        yield server
+    finally:
+        stop(process)
+
+
+def _wait_for(server: Server, url: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            code = server.process.returncode
+            raise RuntimeError(f"{server.name} ended with code {code}:\n{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"{server.name} did not answer within {START_TIMEOUT:.0f} s:\n{server.log_tail()}")
+
+
+def stop(process: subprocess.Popen[bytes], grace: float = 15) -> None:
+    """Stop a server started in its own session: SIGTERM to its PID, then SIGKILL its group."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    # Kernels the server started share its process group (whose id is the server's PID).
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
