@@ -27,6 +27,8 @@ from workbench._paths import builtin_templates_dir, user_template_dirs
 from workbench.errors import LinkNotAllowed, TemplateError, TemplateNotFound, UnknownKind
 
 __all__ = [
+    "DEFAULT_TEMPLATE",
+    "SHAPES",
     "Code",
     "CodeSet",
     "ElementKind",
@@ -35,8 +37,6 @@ __all__ = [
     "get_template",
     "load_template",
     "templates",
-    "DEFAULT_TEMPLATE",
-    "SHAPES",
 ]
 
 #: The template used when none is named.
@@ -219,7 +219,13 @@ def load_template(path: str | Path) -> Template:
         raise TemplateError(f"Cannot read template file {path}: {exc.strerror}.") from None
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(f"Template file {path} is not valid TOML: {exc}.") from None
-    return _template_from_data(data, str(path))
+    try:
+        return _template_from_data(data, str(path))
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise TemplateError(
+            f"Template file {path} does not have the expected layout "
+            f"({type(exc).__name__}: {exc}); compare it with templates/psychodynamic.toml."
+        ) from None
 
 
 # --- helpers -------------------------------------------------------------------
@@ -261,6 +267,11 @@ def _template_from_data(data: dict[str, Any], where: str) -> Template:
             for c in raw.get("codes", [])
         }
         clusters = {str(c["id"]): str(c.get("name", c["id"])) for c in raw.get("clusters", [])}
+        stray = sorted({str(c.cluster) for c in codes.values() if c.cluster is not None} - set(clusters))
+        if stray:
+            raise TemplateError(
+                f"Template file {where}: code set {cs_id!r} names unknown clusters: {', '.join(stray)}."
+            )
         code_sets[cs_id] = CodeSet(
             id=cs_id,
             name=str(raw.get("name", cs_id)),
