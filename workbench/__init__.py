@@ -19,6 +19,7 @@ from workbench.model import (
     Formulation,
     Link,
 )
+from workbench.render.html import render_html
 from workbench.templates import DEFAULT_TEMPLATE, Template, get_template, templates
 
 __version__ = "0.1.0"
@@ -35,6 +36,7 @@ __all__ = [
     "errors",
     "get_template",
     "new",
+    "render_html",
     "templates",
 ]
 
