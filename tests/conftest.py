@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import e2e_servers
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,3 +155,20 @@ def save_screenshot_to_artifacts(page: Any, name: str, *, full_page: bool = Fals
 def save_screenshot() -> Any:
     """``save_screenshot(page, name)`` writes ``test-artifacts/<name>.png`` and returns its path."""
     return save_screenshot_to_artifacts
+
+
+# --- JupyterLab and Voilà servers for the end-to-end tests (helpers in tests/e2e_servers.py) ---
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[e2e_servers.Server]:
+    """One JupyterLab (127.0.0.1, free port, token) on a temporary copy of notebooks/ for all tests."""
+    with e2e_servers.lab_server(tmp_path_factory.mktemp("lab")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[e2e_servers.Server]:
+    """The Voilà app (as ``workbench app`` runs it) on a temporary copy of the demo case."""
+    with e2e_servers.voila_server(tmp_path_factory.mktemp("voila")) as server:
+        yield server
