@@ -1,0 +1,1 @@
+"""The app: ipywidgets and anywidget panels over an EditSession (thin; the logic lives below)."""

@@ -1,0 +1,216 @@
+"""GraphView: the live, two-way formulation graph (an anywidget over vis-network).
+
+The node and edge dicts come from :mod:`workbench.render.visdata` (the one place
+that styles them). The widget sends a full snapshot once and afterwards only
+patches of the items that changed, so the page is not rebuilt and the user's
+zoom and positions stay. vis-network is read from the installed pyvis package
+and put into the page once; nothing is fetched from the network.
+
+Synced state
+------------
+``snapshot``
+    ``{"seq", "nodes", "edges"}``: all items. Python keeps it current in place;
+    after a full :meth:`GraphView.set_data` only patches travel to the browser.
+    :attr:`GraphView.nodes` and :attr:`GraphView.edges` read it.
+``patch``
+    The latest change, ``{"seq", "base", "nodes": {"update", "remove"}, "edges": ...}``
+    (see ``static/graph_view.js``).
+``selected``
+    The selected element or link id, two-way.
+``read_only`` / ``caption``
+    A read-only view (e.g. an earlier version) and the text shown over the graph.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, cast
+
+import anywidget
+import traitlets
+
+from workbench.render.assets import vis_network_css, vis_network_js
+
+__all__ = ["DIFF_STYLES", "GraphView", "mark_diff"]
+
+_STATIC = Path(__file__).parent / "static"
+
+#: How a diff mark looks on top of the kind's own style: a border colour (Okabe-Ito),
+#: a label prefix (so it reads without colour too) and a tooltip line.
+DIFF_STYLES: dict[str, dict[str, str]] = {
+    "added": {"color": "#009E73", "prefix": "+ ", "note": "Added"},
+    "removed": {"color": "#D55E00", "prefix": "− ", "note": "Removed"},
+    "changed": {"color": "#0072B2", "prefix": "~ ", "note": "Changed"},
+}
+
+
+class GraphView(anywidget.AnyWidget):
+    """The formulation graph in the page: zoom, pan, drag, hover tooltips, click to select.
+
+    >>> g = GraphView()
+    >>> g.set_data([{"id": "a", "label": "A"}], [])
+    >>> g.update_items(nodes=[{"id": "b", "label": "B"}])
+    >>> [n["id"] for n in g.nodes], g.patch["nodes"]["update"][0]["id"]
+    (['a', 'b'], 'b')
+    """
+
+    _esm = _STATIC / "graph_view.js"
+    _css = _STATIC / "graph_view.css"
+
+    _vis_js = traitlets.Unicode("").tag(sync=True)
+    _vis_css = traitlets.Unicode("").tag(sync=True)
+    snapshot = traitlets.Dict(
+        {"seq": 0, "nodes": [], "edges": []}, help="Full data: {seq, nodes, edges}."
+    ).tag(sync=True)
+    options = traitlets.Dict(help="vis-network options (layout, interaction).").tag(sync=True)
+    patch = traitlets.Dict(help="The latest incremental change.").tag(sync=True)
+    selected = traitlets.Unicode("", help="Selected element or link id ('' for none).").tag(sync=True)
+    read_only = traitlets.Bool(False, help="Whether the graph shows something that cannot be edited.").tag(
+        sync=True
+    )
+    caption = traitlets.Unicode("", help="Plain text shown over the graph.").tag(sync=True)
+    height = traitlets.Unicode("560px", help="CSS height of the graph.").tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(_vis_js=vis_network_js(), _vis_css=vis_network_css(), **kwargs)
+        self._seq = int(cast(dict[str, Any], self.snapshot).get("seq", 0))
+        self._node_pos = {n["id"]: i for i, n in enumerate(self.nodes)}
+        self._edge_pos = {e["id"]: i for i, e in enumerate(self.edges)}
+        self.on_msg(self._on_frontend_msg)
+
+    @property
+    def nodes(self) -> list[dict[str, Any]]:
+        """The nodes shown now (vis-network dicts, as synced to the page)."""
+        return cast(list[dict[str, Any]], cast(dict[str, Any], self.snapshot)["nodes"])
+
+    @property
+    def edges(self) -> list[dict[str, Any]]:
+        """The edges shown now (vis-network dicts, as synced to the page)."""
+        return cast(list[dict[str, Any]], cast(dict[str, Any], self.snapshot)["edges"])
+
+    # --- data ---------------------------------------------------------------------------
+
+    def set_data(self, nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]]) -> None:
+        """Replace everything shown (a new case or version): the browser redraws and lays out anew."""
+        self._seq += 1
+        self.snapshot = {
+            "seq": self._seq,
+            "nodes": [dict(n) for n in nodes],
+            "edges": [dict(e) for e in edges],
+        }
+        self._node_pos = {n["id"]: i for i, n in enumerate(self.nodes)}
+        self._edge_pos = {e["id"]: i for i, e in enumerate(self.edges)}
+
+    def update_items(
+        self,
+        *,
+        nodes: Iterable[Mapping[str, Any]] = (),
+        edges: Iterable[Mapping[str, Any]] = (),
+        remove_nodes: Iterable[str] = (),
+        remove_edges: Iterable[str] = (),
+    ) -> None:
+        """Add or replace some nodes and edges and remove others, sending only those to the page."""
+        upd_nodes = [dict(n) for n in nodes]
+        upd_edges = [dict(e) for e in edges]
+        gone_nodes = [i for i in remove_nodes if i in self._node_pos]
+        gone_edges = [i for i in remove_edges if i in self._edge_pos]
+        if not (upd_nodes or upd_edges or gone_nodes or gone_edges):
+            return
+        # Keep the Python-side snapshot current in place (no trait event: nothing big is sent).
+        _upsert(self.nodes, self._node_pos, upd_nodes, gone_nodes)
+        _upsert(self.edges, self._edge_pos, upd_edges, gone_edges)
+        base, self._seq = self._seq, self._seq + 1
+        self.patch = {
+            "seq": self._seq,
+            "base": base,
+            "nodes": {"update": upd_nodes, "remove": gone_nodes},
+            "edges": {"update": upd_edges, "remove": gone_edges},
+        }
+
+    def node(self, node_id: str) -> dict[str, Any]:
+        """Return the node ``node_id`` as the graph has it (raises ``KeyError`` if absent)."""
+        return self.nodes[self._node_pos[node_id]]
+
+    def edge(self, edge_id: str) -> dict[str, Any]:
+        """Return the edge ``edge_id`` as the graph has it (raises ``KeyError`` if absent)."""
+        return self.edges[self._edge_pos[edge_id]]
+
+    def has_item(self, item_id: str) -> bool:
+        """Return whether a node or an edge with this id is shown."""
+        return item_id in self._node_pos or item_id in self._edge_pos
+
+    # --- view ----------------------------------------------------------------------------
+
+    def fit(self) -> None:
+        """Zoom so the whole graph is visible."""
+        self.send({"type": "fit"})
+
+    def relayout(self) -> None:
+        """Lay everything out in layers again (drops the positions the user dragged)."""
+        self.send({"type": "relayout"})
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _on_frontend_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "resync":
+            # The page missed a patch (e.g. drawn after the changes): send the current snapshot.
+            self._seq += 1
+            self.snapshot = {**cast(dict[str, Any], self.snapshot), "seq": self._seq}
+
+
+def mark_diff(items: Iterable[Mapping[str, Any]], marks: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Return copies of nodes or edges with diff marks drawn on top of their own style.
+
+    ``marks`` maps ids to ``"added"``, ``"removed"`` or ``"changed"``; unmarked items are faded.
+
+    >>> mark_diff([{"id": "a", "label": "A", "title": "A"}], {"a": "added"})[0]["label"]
+    '+ A'
+    """
+    out = []
+    for item in items:
+        new = copy.deepcopy(dict(item))
+        mark = marks.get(str(new.get("id")))
+        is_node = "from" not in new
+        if mark is None:
+            if is_node:
+                new["opacity"] = min(float(new.get("opacity", 1.0)), 0.45)
+            else:
+                color = new.get("color")
+                new["color"] = {**(color if isinstance(color, dict) else {}), "opacity": 0.35}
+        else:
+            style = DIFF_STYLES[mark]
+            new["label"] = style["prefix"] + str(new.get("label", ""))
+            new["title"] = f"{style['note']}\n{new.get('title', '')}".rstrip()
+            new["diff"] = mark
+            if is_node:
+                color = new.get("color")
+                new["color"] = {**(color if isinstance(color, dict) else {}), "border": style["color"]}
+                new["borderWidth"] = 5
+                if mark == "removed":
+                    new["shapeProperties"] = {"borderDashes": [6, 4]}
+                    new["opacity"] = 0.6
+            else:
+                new["color"] = {"color": style["color"], "highlight": style["color"], "opacity": 1.0}
+                new["width"] = 4
+                if mark == "removed":
+                    new["dashes"] = [6, 4]
+        out.append(new)
+    return out
+
+
+def _upsert(items: list[dict[str, Any]], pos: dict[str, int], updates: list[dict[str, Any]],
+            removals: list[str]) -> None:
+    for item in updates:
+        index = pos.get(item["id"])
+        if index is None:
+            pos[item["id"]] = len(items)
+            items.append(item)
+        else:
+            items[index] = item
+    if removals:
+        gone = set(removals)
+        items[:] = [it for it in items if it["id"] not in gone]
+        pos.clear()
+        pos.update({it["id"]: i for i, it in enumerate(items)})

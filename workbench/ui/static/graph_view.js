@@ -1,0 +1,237 @@
+// The live formulation graph: an anywidget view over vis-network.
+//
+// Data protocol (see graph_view.py):
+// - `snapshot` = {seq, nodes, edges} holds all items (sent on a new case or version, or on request).
+// - `patch` = {seq, base, nodes: {update: [...], remove: [...]}, edges: {...}} changes only the
+//   items named. A view applies a patch when its base is the sequence number it has; otherwise it
+//   asks Python for a fresh snapshot ({type: "resync"}), so it never shows stale data.
+// - `selected` is two-way: a click sets it; setting it from Python selects and focuses the item.
+// vis-network comes from the installed pyvis package through the `_vis_js` trait and is put into the
+// page once (no CDN). Every label and tooltip is inserted as text (textContent), never as HTML.
+
+const VIS_SCRIPT_ID = "wb-vis-network-js";
+const VIS_STYLE_ID = "wb-vis-network-css";
+
+function ensureVis(model) {
+  if (!(globalThis.vis && globalThis.vis.Network && globalThis.vis.DataSet)) {
+    const source = model.get("_vis_js");
+    if (!source) throw new Error("The vis-network library was not sent to the page.");
+    const script = document.createElement("script");
+    script.id = VIS_SCRIPT_ID;
+    // Hide AMD/CommonJS loaders so the UMD build defines the global `vis`.
+    script.textContent = "(function (define, module, exports) {\n" + source + "\n}).call(window);";
+    document.head.appendChild(script);
+  }
+  if (!document.getElementById(VIS_STYLE_ID)) {
+    const style = document.createElement("style");
+    style.id = VIS_STYLE_ID;
+    style.textContent = model.get("_vis_css") || "";
+    document.head.appendChild(style);
+  }
+  return globalThis.vis;
+}
+
+function tooltip(text) {
+  const tip = document.createElement("div");
+  tip.className = "wb-graph-tip";
+  tip.textContent = String(text);
+  return tip;
+}
+
+function prepare(item) {
+  const copy = Object.assign({}, item);
+  if (typeof copy.title === "string" && copy.title) copy.title = tooltip(copy.title);
+  if (copy.label != null) copy.label = String(copy.label);
+  return copy;
+}
+
+function render({ model, el }) {
+  const vis = ensureVis(model);
+  el.classList.add("wb-graph-root");
+
+  const frame = document.createElement("div");
+  frame.className = "wb-graph-frame";
+  const canvas = document.createElement("div");
+  canvas.className = "wb-graph-canvas";
+  canvas.tabIndex = 0;
+  canvas.setAttribute("role", "application");
+  canvas.setAttribute("aria-label", "Formulation map: drag to move, scroll to zoom, click to select");
+  const caption = document.createElement("div");
+  caption.className = "wb-graph-caption";
+  const empty = document.createElement("div");
+  empty.className = "wb-graph-empty";
+  empty.textContent = "No elements yet: add the first one with the element form.";
+  frame.append(canvas, caption, empty);
+  el.appendChild(frame);
+
+  const nodes = new vis.DataSet();
+  const edges = new vis.DataSet();
+  let appliedSeq = -1;
+  let placed = false; // the layered layout has been done once; positions are now the user's
+  const options = Object.assign({}, model.get("options") || {});
+  const network = new vis.Network(canvas, { nodes, edges }, options);
+  const hierarchical = !!(options.layout && options.layout.hierarchical && options.layout.hierarchical.enabled);
+
+  function setHeight() {
+    frame.style.height = model.get("height") || "560px";
+  }
+
+  function updateCaption() {
+    caption.textContent = model.get("caption") || "";
+    caption.style.display = caption.textContent ? "" : "none";
+    el.classList.toggle("wb-graph-readonly", !!model.get("read_only"));
+  }
+
+  function updateEmpty() {
+    empty.style.display = nodes.length === 0 ? "" : "none";
+  }
+
+  // After the first layered layout, keep every position as the user leaves it: switch the
+  // automatic layout off and store the positions, so later changes do not move anything.
+  function freezeLayout() {
+    if (placed || nodes.length === 0) return;
+    placed = true;
+    if (!hierarchical) return;
+    const positions = network.getPositions();
+    network.setOptions({ layout: { hierarchical: { enabled: false } }, physics: { enabled: false } });
+    nodes.update(Object.keys(positions).map((id) => ({ id, x: positions[id].x, y: positions[id].y })));
+  }
+
+  // A new node goes to the right end of its layer (same height as the others of its level).
+  function placeNew(item) {
+    if (!placed || item.x != null) return item;
+    const sameLevel = nodes.get({ filter: (n) => n.level === item.level && n.x != null });
+    const spacing = (options.layout && options.layout.hierarchical && options.layout.hierarchical.nodeSpacing) || 190;
+    const levelGap = (options.layout && options.layout.hierarchical && options.layout.hierarchical.levelSeparation) || 150;
+    if (sameLevel.length) {
+      const pos = network.getPositions(sameLevel.map((n) => n.id));
+      const xs = Object.values(pos).map((p) => p.x);
+      const ys = Object.values(pos).map((p) => p.y);
+      return Object.assign({}, item, { x: Math.max(...xs) + spacing, y: ys[0] });
+    }
+    return Object.assign({}, item, { x: 0, y: (item.level || 0) * levelGap });
+  }
+
+  function loadSnapshot() {
+    nodes.clear();
+    edges.clear();
+    placed = false;
+    if (hierarchical) network.setOptions({ layout: options.layout });
+    const snap = model.get("snapshot") || {};
+    nodes.add((snap.nodes || []).map(prepare));
+    edges.add((snap.edges || []).map(prepare));
+    appliedSeq = snap.seq == null ? 0 : snap.seq;
+    updateEmpty();
+    network.once("afterDrawing", () => {
+      freezeLayout();
+      network.fit({ animation: false });
+    });
+    network.redraw();
+    showSelected(false);
+  }
+
+  // vis merges updates into the old item: fields that disappeared are set to null (their default).
+  function replaceItems(dataset, items, isNode) {
+    const out = items.map((raw) => {
+      let item = prepare(raw);
+      const old = dataset.get(item.id);
+      if (old) {
+        for (const key of Object.keys(old)) {
+          if (!(key in item) && key !== "x" && key !== "y") item[key] = null;
+        }
+      } else if (isNode) {
+        item = placeNew(item);
+      }
+      return item;
+    });
+    dataset.update(out);
+  }
+
+  function applyPatch() {
+    const patch = model.get("patch") || {};
+    if (patch.seq == null || patch.seq <= appliedSeq) return;
+    if (patch.base !== appliedSeq) {
+      model.send({ type: "resync", have: appliedSeq });
+      return;
+    }
+    const pn = patch.nodes || {};
+    const pe = patch.edges || {};
+    if (pe.remove && pe.remove.length) edges.remove(pe.remove);
+    if (pn.remove && pn.remove.length) nodes.remove(pn.remove);
+    if (pn.update && pn.update.length) replaceItems(nodes, pn.update, true);
+    if (pe.update && pe.update.length) replaceItems(edges, pe.update, false);
+    appliedSeq = patch.seq;
+    updateEmpty();
+    if (!placed && nodes.length) network.once("afterDrawing", freezeLayout);
+  }
+
+  let fromClick = false;
+  function showSelected(focus) {
+    const id = model.get("selected") || "";
+    if (!id) {
+      network.unselectAll();
+      return;
+    }
+    if (nodes.get(id)) {
+      network.selectNodes([id], false);
+      if (focus) network.focus(id, { scale: network.getScale(), animation: { duration: 300 } });
+    } else if (edges.get(id)) {
+      network.setSelection({ nodes: [], edges: [id] }, { unselectAll: true, highlightEdges: false });
+    } else {
+      network.unselectAll();
+    }
+  }
+
+  network.on("click", (params) => {
+    const id = (params.nodes && params.nodes[0]) || (params.edges && params.edges[0]) || "";
+    if (id === (model.get("selected") || "")) return;
+    fromClick = true;
+    model.set("selected", id);
+    model.save_changes();
+    fromClick = false;
+  });
+
+  function onMessage(msg) {
+    if (!msg || typeof msg !== "object") return;
+    if (msg.type === "fit") network.fit({ animation: { duration: 300 } });
+    if (msg.type === "relayout") {
+      nodes.update(nodes.getIds().map((id) => ({ id, x: null, y: null })));
+      placed = false;
+      if (hierarchical) network.setOptions({ layout: options.layout });
+      network.once("afterDrawing", () => {
+        freezeLayout();
+        network.fit({ animation: false });
+      });
+      network.redraw();
+    }
+  }
+
+  const onSnapshot = () => loadSnapshot();
+  const onPatch = () => applyPatch();
+  const onSelected = () => showSelected(!fromClick);
+  model.on("change:snapshot", onSnapshot);
+  model.on("change:patch", onPatch);
+  model.on("change:selected", onSelected);
+  model.on("change:caption", updateCaption);
+  model.on("change:read_only", updateCaption);
+  model.on("change:height", setHeight);
+  model.on("msg:custom", onMessage);
+
+  setHeight();
+  updateCaption();
+  loadSnapshot();
+  applyPatch(); // a patch newer than the snapshot: apply it, or ask for a fresh snapshot
+
+  return () => {
+    model.off("change:snapshot", onSnapshot);
+    model.off("change:patch", onPatch);
+    model.off("change:selected", onSelected);
+    model.off("change:caption", updateCaption);
+    model.off("change:read_only", updateCaption);
+    model.off("change:height", setHeight);
+    model.off("msg:custom", onMessage);
+    network.destroy();
+  };
+}
+
+export default { render };
