@@ -27,7 +27,7 @@ from workbench import voila_app
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-DEMO_CASE = Path("cases") / "demo.formulation.jsonl"
+DEMO_CASE = Path("cases") / "demo.formulation.json"
 START_TIMEOUT = 90.0
 
 #: JupyterLab user settings for tests: no news pop-up, no autosave, all cells rendered.
@@ -119,6 +119,9 @@ def voila_server(workdir: Path, case: Path = DEMO_CASE) -> Iterator[Server]:
 
 def _isolated_env(workdir: Path) -> dict[str, str]:
     env = dict(os.environ)
+    # A home of its own: the app remembers recent cases in ~/.config, which tests must not touch.
+    env["HOME"] = str(workdir / "home")
+    (workdir / "home").mkdir(exist_ok=True)
     env["JUPYTER_RUNTIME_DIR"] = str(workdir / "runtime")
     env["JUPYTER_CONFIG_DIR"] = str(workdir / "config")
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"

@@ -6,10 +6,10 @@ Voilà template (``workbench/_voila``), which loads nothing from the internet.
 
 The pieces are public so that tests start the very same server:
 
->>> nb = app_notebook("/cases/demo.formulation.jsonl")
+>>> nb = app_notebook("/cases/demo.formulation.json")
 >>> print(nb["cells"][0]["source"])
 import workbench
-workbench.app('/cases/demo.formulation.jsonl')
+workbench.app('/cases/demo.formulation.json')
 """
 
 from __future__ import annotations
