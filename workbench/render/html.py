@@ -67,7 +67,7 @@ def render_html(
     heading = meta.title if title is None else title
     data: dict[str, Any] = vis_data(f, highlight=highlight)
     data["options"] = network_options(template, direction=direction)
-    counts = f"{len(data['nodes'])} elements · {len(data['edges'])} links"
+    counts = f"{_plural(len(data['nodes']), 'element')} · {_plural(len(data['edges']), 'link')}"
     sub = [f"Case {meta.case_id}", template.name]
     if f.base_version is not None:
         sub.append(f"version {f.base_version}")
@@ -150,6 +150,10 @@ def to_pyvis_network(f: Formulation, *, height: str = "750px", width: str = "100
 
 def _esc(text: str) -> str:
     return html.escape(str(text), quote=True)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _defuse_href(text: str) -> str:
