@@ -1,0 +1,273 @@
+"""Formulation checks: pure functions that flag gaps a supervisor would ask about.
+
+Each check takes a formulation and returns a table with one row per finding
+(columns :data:`COLUMNS`); an empty table means nothing is flagged.
+:func:`run_checks` runs them all. Messages are sentences for clinicians.
+
+Discarded hypotheses (status ``discarded``) are left out: they are no longer
+part of the working formulation, so they neither raise nor settle a finding.
+
+Example
+-------
+>>> import workbench
+>>> f = workbench.new(case_id="T-1")
+>>> _ = f.add_element("present_symptom", "Low mood")
+>>> list(run_checks(f)["check"])
+['symptom_without_roots', 'isolated_element', 'no_evidence', 'no_strength']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from workbench.analysis._phrases import element_phrase, kind_phrase
+from workbench.analysis.roles import roles_for
+from workbench.analysis.trace import MAX_CYCLES, MAX_LENGTH, cycles
+from workbench.model import Formulation, confidence_name
+
+__all__ = [
+    "CHECKS",
+    "COLUMNS",
+    "cycle_findings",
+    "drives_without_roots",
+    "isolated_elements",
+    "low_confidence",
+    "missing_evidence",
+    "no_strength",
+    "run_checks",
+    "symptoms_without_roots",
+    "template_completeness",
+]
+
+#: The columns of every check table. ``id`` is the element or link flagged ('' for the
+#: formulation as a whole); ``ids`` holds every element and link to highlight.
+COLUMNS = ["check", "severity", "id", "what", "label", "message", "ids"]
+
+#: Default threshold below which a confidence counts as low (0.3 "low" is flagged, 0.5 "moderate" not).
+LOW_CONFIDENCE = 0.4
+
+
+def symptoms_without_roots(f: Formulation) -> pd.DataFrame:
+    """Flag present symptoms or problems that no early experience or drive leads to."""
+    roles = roles_for(f.template)
+    sources = roles.roots | roles.drives
+    if not roles.symptoms or not sources:
+        return _table([])
+    graph = _active_graph(f)
+    source_names = _kind_list(f, sources)
+    rows = []
+    for el in _active_elements(f):
+        if el.kind in roles.symptoms and not _reached_from(graph, el.id, f, sources):
+            rows.append(_row("symptom_without_roots", "warning", el.id, "element", el.label,
+                             f"{element_phrase(f, el.id, capital=True)} is not linked from any "
+                             f"{source_names}: where does it come from?"))
+    return _table(rows)
+
+
+def drives_without_roots(f: Formulation) -> pd.DataFrame:
+    """Flag drives (unconscious wishes and fears, hidden feelings) that no early experience leads to."""
+    roles = roles_for(f.template)
+    if not roles.drives or not roles.roots:
+        return _table([])
+    graph = _active_graph(f)
+    root_names = _kind_list(f, roles.roots)
+    rows = []
+    for el in _active_elements(f):
+        if el.kind in roles.drives and not _reached_from(graph, el.id, f, roles.roots):
+            rows.append(_row("drive_without_roots", "warning", el.id, "element", el.label,
+                             f"{element_phrase(f, el.id, capital=True)} has no roots: "
+                             f"no {root_names} leads to it."))
+    return _table(rows)
+
+
+def isolated_elements(f: Formulation) -> pd.DataFrame:
+    """Flag elements that are not linked to anything."""
+    graph = _active_graph(f)
+    rows = [
+        _row("isolated_element", "warning", el.id, "element", el.label,
+             f"{element_phrase(f, el.id, capital=True)} is not linked to anything yet.")
+        for el in _active_elements(f)
+        if graph.degree(el.id) == 0
+    ]
+    return _table(rows)
+
+
+def cycle_findings(
+    f: Formulation, *, max_length: int = MAX_LENGTH, max_cycles: int = MAX_CYCLES
+) -> pd.DataFrame:
+    """Flag cycles of links (maintaining or repeating patterns), for discussion rather than repair."""
+    active = _active_copy(f)
+    rows = []
+    for cyc in cycles(active, max_length=max_length, max_cycles=max_cycles).to_dict("records"):
+        elements: tuple[str, ...] = cyc["elements"]
+        links: tuple[str, ...] = cyc["links"]
+        message = f"{str(cyc['name'])[:1].upper()}{str(cyc['name'])[1:]}."
+        if cyc["through_therapist"]:
+            message += " It runs through the relationship with the therapist (transference)."
+        rows.append(_row("cycle", "info", elements[0], "element", f.element(elements[0]).label, message,
+                         ids=(*elements, *links)))
+    return _table(rows)
+
+
+def missing_evidence(f: Formulation) -> pd.DataFrame:
+    """Flag elements and links with no evidence from the sessions."""
+    rows = []
+    for el in _active_elements(f):
+        if not el.evidence:
+            rows.append(_row("no_evidence", "info", el.id, "element", el.label,
+                             f"{element_phrase(f, el.id, capital=True)} has no evidence "
+                             "from the sessions yet."))
+    for ln in _active_links(f):
+        if not ln.evidence:
+            rows.append(_row("no_evidence", "info", ln.id, "link", f.sentence(ln.id),
+                             f"The link “{f.sentence(ln.id)}” has no evidence from the sessions yet."))
+    return _table(rows)
+
+
+def low_confidence(f: Formulation, *, threshold: float = LOW_CONFIDENCE) -> pd.DataFrame:
+    """Flag elements and links whose confidence is below ``threshold`` (0 to 1)."""
+    rows = []
+    for el in _active_elements(f):
+        if el.confidence is not None and el.confidence < threshold:
+            rows.append(_row("low_confidence", "info", el.id, "element", el.label,
+                             f"{element_phrase(f, el.id, capital=True)} is held with "
+                             f"{confidence_name(el.confidence)} confidence ({el.confidence:g})."))
+    for ln in _active_links(f):
+        if ln.confidence is not None and ln.confidence < threshold:
+            rows.append(_row("low_confidence", "info", ln.id, "link", f.sentence(ln.id),
+                             f"The link “{f.sentence(ln.id)}” is held with "
+                             f"{confidence_name(ln.confidence)} confidence ({ln.confidence:g})."))
+    return _table(rows)
+
+
+def template_completeness(f: Formulation) -> pd.DataFrame:
+    """Flag what a complete formulation of the template's method still lacks.
+
+    CCRT: each relationship episode is linked to a wish, a response of other
+    and a response of self. CMP: all four categories. Malan: all three corners
+    of the triangle of conflict and of the triangle of person. 5 Ps: all five,
+    protective factors included.
+    """
+    roles = roles_for(f.template)
+    present = {el.kind for el in _active_elements(f)}
+    rows = []
+    for req in roles.required:
+        for kind in req.kinds:
+            if kind not in present:
+                rows.append(_row("incomplete", "warning", "", "formulation", "",
+                                 f"No {kind_phrase(f, kind)} is recorded yet: a complete formulation "
+                                 f"names {_count_word(len(req.kinds))} {req.group} "
+                                 f"({_kind_list(f, req.kinds, 'and')})."))
+    graph = _active_graph(f)
+    for el in _active_elements(f):
+        needed = roles.per_element.get(el.kind, ())
+        if not needed:
+            continue
+        linked = {f.element(n).kind for n in nx.all_neighbors(graph, el.id)}
+        missing = [k for k in needed if k not in linked]
+        if missing:
+            rows.append(_row("incomplete", "warning", el.id, "element", el.label,
+                             f"{element_phrase(f, el.id, capital=True)} has no "
+                             f"{_kind_list(f, missing, 'and no')} linked to it yet."))
+    return _table(rows)
+
+
+def no_strength(f: Formulation) -> pd.DataFrame:
+    """Flag a formulation that names no strength or resource (where its template expects one)."""
+    roles = roles_for(f.template)
+    if not roles.expect_strength or any(el.kind in roles.strengths for el in _active_elements(f)):
+        return _table([])
+    return _table([_row("no_strength", "info", "", "formulation", "",
+                        f"No {_kind_list(f, roles.strengths)} is recorded: what helps this client, "
+                        "and what can the work build on?")])
+
+
+#: Every check, in the order :func:`run_checks` runs them.
+CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
+    "symptom_without_roots": symptoms_without_roots,
+    "drive_without_roots": drives_without_roots,
+    "isolated_element": isolated_elements,
+    "cycle": cycle_findings,
+    "no_evidence": missing_evidence,
+    "low_confidence": low_confidence,
+    "incomplete": template_completeness,
+    "no_strength": no_strength,
+}
+
+
+def run_checks(f: Formulation, *, low_confidence: float = LOW_CONFIDENCE) -> pd.DataFrame:
+    """Run every check; return one table of findings (empty when nothing is flagged)."""
+    if not 0 <= low_confidence <= 1:
+        raise ValueError("The low-confidence threshold must be a number from 0 to 1.")
+    tables = []
+    for name, check in CHECKS.items():
+        table = check(f, threshold=low_confidence) if name == "low_confidence" else check(f)
+        if not table.empty:
+            tables.append(table)
+    if not tables:
+        return _table([])
+    return pd.concat(tables, ignore_index=True)
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _active_elements(f: Formulation) -> list[Any]:
+    return [el for el in f.element_records() if el.status != "discarded"]
+
+
+def _active_links(f: Formulation) -> list[Any]:
+    active = {el.id for el in _active_elements(f)}
+    return [ln for ln in f.link_records()
+            if ln.status != "discarded" and ln.source in active and ln.target in active]
+
+
+def _active_graph(f: Formulation) -> nx.MultiDiGraph:
+    """The link graph without discarded elements and links."""
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(el.id for el in _active_elements(f))
+    graph.add_edges_from((ln.source, ln.target, ln.id) for ln in _active_links(f))
+    return graph
+
+
+def _active_copy(f: Formulation) -> Formulation:
+    """A copy of ``f`` without discarded elements and links (for the tracer)."""
+    if all(el.status != "discarded" for el in f.element_records()) and all(
+        ln.status != "discarded" for ln in f.link_records()
+    ):
+        return f
+    active = Formulation(f.meta, f.template)
+    active.restore_records(elements=_active_elements(f), links=_active_links(f))
+    return active
+
+
+def _reached_from(graph: nx.MultiDiGraph, element_id: str, f: Formulation, kinds: Iterable[str]) -> bool:
+    wanted = set(kinds)
+    return any(f.element(a).kind in wanted for a in nx.ancestors(graph, element_id))
+
+
+def _kind_list(f: Formulation, kinds: Iterable[str], joiner: str = "or") -> str:
+    ordered = [k for k in f.template.element_kinds if k in set(kinds)]
+    names = [kind_phrase(f, k) for k in ordered]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {joiner} {names[-1]}"
+
+
+def _count_word(n: int) -> str:
+    words = {1: "the", 2: "both", 3: "all three", 4: "all four", 5: "all five", 6: "all six"}
+    return words.get(n, f"all {n}")
+
+
+def _row(check: str, severity: str, id: str, what: str, label: str, message: str,
+         ids: tuple[str, ...] | None = None) -> dict[str, Any]:
+    return {"check": check, "severity": severity, "id": id, "what": what, "label": label,
+            "message": message, "ids": ids if ids is not None else ((id,) if id else ())}
+
+
+def _table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -1,0 +1,162 @@
+"""A plain-language Markdown narrative of a formulation, ordered by the template's layers.
+
+For case reports and seminar handouts. Every piece of user text (and of the
+template's names, since templates are user-editable files) is escaped, so a
+label cannot add formatting, links, images or HTML to the narrative. Evidence
+quotes and private notes are left out: the narrative names only the sessions
+that the evidence comes from.
+
+Example
+-------
+>>> import workbench
+>>> f = workbench.new(case_id="T-1", title="Demo")
+>>> _ = f.add_element("early_experience", "Father *often* absent", confidence="high")
+>>> print(narrative_markdown(f))  # doctest: +NORMALIZE_WHITESPACE
+# Case formulation: Demo
+<BLANKLINE>
+Case T-1 · Psychodynamic formulation
+<BLANKLINE>
+## Early experiences
+<BLANKLINE>
+- **Early experience**: Father \\*often\\* absent (high confidence; a hypothesis; no evidence yet)
+<BLANKLINE>
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from workbench.analysis._phrases import chain_sentence
+from workbench.analysis.trace import cycles
+from workbench.model import Element, Evidence, Formulation, Link, confidence_name
+
+__all__ = ["escape_markdown", "narrative_markdown"]
+
+# Characters that Markdown (CommonMark, GitHub's dialect, Jupyter's $maths$) gives a meaning to inside a
+# line; parentheses and full stops only matter after "]" or at the start of a line, handled apart.
+_INLINE = re.compile(r"([\\`*_{}\[\]!|~$])")
+# What may open a block at the start of a line: a heading, a list item, a numbered item, a rule.
+_LINE_START = re.compile(r"^(\d{1,9})?([#+\-=.)])")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def escape_markdown(text: str) -> str:
+    """Return ``text`` as literal Markdown: one line, every special character escaped.
+
+    Line breaks become spaces (so text cannot start a heading, list or
+    quote); ``& < >`` become entities (no HTML, no autolinks); Markdown
+    punctuation gets a backslash (no emphasis, code, links or images).
+
+    >>> print(escape_markdown("[click](javascript:alert(1)) <b>*bold*</b>"))
+    \\[click\\](javascript:alert(1)) &lt;b&gt;\\*bold\\*&lt;/b&gt;
+    >>> print(escape_markdown("1. # not a list"))
+    1\\. # not a list
+    """
+    text = " ".join(str(text).split())
+    text = "".join(_ENTITIES.get(ch, ch) for ch in text)
+    text = _INLINE.sub(r"\\\1", text)
+    return _LINE_START.sub(lambda m: f"{m.group(1) or ''}\\{m.group(2)}", text)
+
+
+def narrative_markdown(f: Formulation) -> str:
+    """Return the formulation as a Markdown narrative: one section per template layer, then the links.
+
+    Each element is given with its kind, label, description, confidence (as a
+    named level), status and the sessions its evidence comes from; each link
+    as a sentence built from the template's verb phrases. Cycles are named in
+    their own section; discarded hypotheses are listed last.
+    """
+    t = f.template
+    meta = f.meta
+    lines = [f"# Case formulation: {escape_markdown(meta.title or meta.case_id)}", ""]
+    about = f"Case {escape_markdown(meta.case_id)} · {escape_markdown(t.name)}"
+    if meta.clinician:
+        about += f" · by {escape_markdown(meta.clinician)}"
+    if meta.fictional:
+        about += " · a fictional teaching case"
+    lines += [about, ""]
+    if meta.description:
+        lines += [escape_markdown(meta.description), ""]
+
+    kept = [el for el in f.element_records() if el.status != "discarded"]
+    dropped = [el for el in f.element_records() if el.status == "discarded"]
+    dropped_ids = {el.id for el in dropped}
+    kind_order = {k: i for i, k in enumerate(t.element_kinds)}
+    by_layer: dict[int, list[Element]] = {}
+    for el in sorted(kept, key=lambda e: kind_order[e.kind]):
+        by_layer.setdefault(t.element_kinds[el.kind].layer, []).append(el)
+    for layer in sorted(by_layer):
+        lines += [f"## {escape_markdown(t.layer_name(layer))}", ""]
+        lines += [_element_line(f, el) for el in by_layer[layer]]
+        lines.append("")
+    if not kept:
+        lines += ["No elements are recorded yet.", ""]
+
+    links = [ln for ln in f.link_records()
+             if ln.source not in dropped_ids and ln.target not in dropped_ids and ln.status != "discarded"]
+    if links:
+        lines += ["## How they link", ""]
+        lines += [_link_line(f, ln) for ln in links]
+        lines.append("")
+
+    found = cycles(f)
+    if len(found):
+        found = found[[not any(e in dropped_ids for e in els) for els in found["elements"]]]
+    if len(found):
+        lines += ["## Repeating and maintaining patterns", ""]
+        for row in found.to_dict("records"):
+            text = str(row["sentence"])
+            if row["through_therapist"]:
+                text += " This pattern also appears with the therapist (transference)."
+            kind = escape_markdown(str(row["type"]).capitalize())
+            lines.append(f"- {kind}: {escape_markdown(text)}")
+        lines.append("")
+
+    dropped_links = [ln for ln in f.link_records() if ln not in links]
+    if dropped or dropped_links:
+        lines += ["## Discarded hypotheses", ""]
+        lines += [_element_line(f, el) for el in dropped]
+        lines += [_link_line(f, ln) for ln in dropped_links]
+        lines.append("")
+    return "\n".join(lines)
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _element_line(f: Formulation, el: Element) -> str:
+    kind = escape_markdown(f.template.element_kinds[el.kind].name)
+    text = f"- **{kind}**: {escape_markdown(el.label)}"
+    if el.description:
+        text += f" — {escape_markdown(el.description)}"
+    return f"{text} ({_details(el.confidence, el.status, el.evidence)})"
+
+
+def _link_line(f: Formulation, ln: Link) -> str:
+    sentence = chain_sentence(f, (ln.source, ln.target), (ln.id,))
+    if ln.description:
+        sentence = f"{sentence[:-1]} — {ln.description.strip().rstrip('.')}."
+    return f"- {escape_markdown(sentence)} ({_details(ln.confidence, ln.status, ln.evidence)})"
+
+
+def _details(confidence: float | None, status: str, evidence: Iterable[Evidence]) -> str:
+    items = list(evidence)
+    parts = []
+    if confidence is not None:
+        parts.append(f"{confidence_name(confidence)} confidence")
+    parts.append({"hypothesis": "a hypothesis", "supported": "supported", "discarded": "discarded"}
+                 .get(status, escape_markdown(status)))
+    sessions = sorted({e.session for e in items if e.session is not None})
+    if sessions:
+        word = "session" if len(sessions) == 1 else "sessions"
+        parts.append(f"evidence from {word} {_join([str(s) for s in sessions])}")
+    elif items:
+        parts.append(f"{len(items)} piece{'s' if len(items) != 1 else ''} of evidence")
+    else:
+        parts.append("no evidence yet")
+    return "; ".join(parts)
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
