@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from workbench.analysis.roles import roles_for
 from workbench.model import Formulation
 
-__all__ = ["chain_sentence", "element_phrase", "kind_phrase", "short_chain"]
+__all__ = ["chain_sentence", "element_phrase", "kind_phrase", "link_phrase", "short_chain"]
 
 
 def kind_phrase(f: Formulation, kind: str, *, capital: bool = False) -> str:
@@ -30,23 +31,30 @@ def element_phrase(f: Formulation, element_id: str, *, capital: bool = False) ->
 
 
 def chain_sentence(
-    f: Formulation, elements: Sequence[str], links: Sequence[str], *, closed: bool = False
+    f: Formulation,
+    elements: Sequence[str],
+    links: Sequence[str],
+    *,
+    backward: Sequence[bool] = (),
+    closed: bool = False,
 ) -> str:
     """Return a chain of links as one sentence.
 
-    ``elements`` are in the direction of the links; ``links[i]`` joins
-    ``elements[i]`` to ``elements[i + 1]`` (or, for the last link of a
-    ``closed`` cycle, back to ``elements[0]``)::
+    ``links[i]`` joins ``elements[i]`` to ``elements[i + 1]`` (or, for the
+    last link of a ``closed`` cycle, back to ``elements[0]``); when
+    ``backward[i]`` is true it runs the other way and is read with the
+    template's backward phrase ("is defended against by")::
 
         Early experience “father often absent” gives rise to unconscious fear
-        “of being left”, which is expressed as present symptom “conflict with
-        partner over closeness”.
+        “of being left”, which is defended against by defense
+        “self-sufficiency”, which is expressed as present symptom “conflict
+        with partner over closeness”.
     """
     if not links:
         return element_phrase(f, elements[0], capital=True) + "."
     parts = [element_phrase(f, elements[0], capital=True)]
     for i, link_id in enumerate(links):
-        verb = f.template.link_kinds[f.link(link_id).kind].verb
+        verb = link_phrase(f, link_id, backward=bool(backward[i]) if i < len(backward) else False)
         last = i == len(links) - 1
         if closed and last:
             target = f"“{f.element(elements[0]).label}” again"
@@ -54,6 +62,15 @@ def chain_sentence(
             target = element_phrase(f, elements[i + 1])
         parts.append(f"{', which ' if i else ' '}{verb} {target}")
     return "".join(parts) + "."
+
+
+def link_phrase(f: Formulation, link_id: str, *, backward: bool = False) -> str:
+    """Return the verb phrase of a link, read forwards ("defends against") or backwards."""
+    kind = f.link(link_id).kind
+    verb = f.template.link_kinds[kind].verb
+    if not backward:
+        return verb
+    return roles_for(f.template).reverse_links.get(kind, f"is reached by “{verb}” from")
 
 
 def short_chain(f: Formulation, elements: Sequence[str], links: Sequence[str]) -> str:

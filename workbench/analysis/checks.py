@@ -52,12 +52,16 @@ LOW_CONFIDENCE = 0.4
 
 
 def symptoms_without_roots(f: Formulation) -> pd.DataFrame:
-    """Flag present symptoms or problems that no early experience or drive leads to."""
+    """Flag present symptoms or problems that no early experience or drive leads to.
+
+    Links are read causally: a symptom that a defense expresses is rooted in
+    whatever the defense defends against.
+    """
     roles = roles_for(f.template)
     sources = roles.roots | roles.drives
     if not roles.symptoms or not sources:
         return _table([])
-    graph = _active_graph(f)
+    graph = _causal_graph(f)
     source_names = _kind_list(f, sources)
     rows = []
     for el in _active_elements(f):
@@ -73,7 +77,7 @@ def drives_without_roots(f: Formulation) -> pd.DataFrame:
     roles = roles_for(f.template)
     if not roles.drives or not roles.roots:
         return _table([])
-    graph = _active_graph(f)
+    graph = _causal_graph(f)
     root_names = _kind_list(f, roles.roots)
     rows = []
     for el in _active_elements(f):
@@ -245,7 +249,17 @@ def _active_copy(f: Formulation) -> Formulation:
     return active
 
 
-def _reached_from(graph: nx.MultiDiGraph, element_id: str, f: Formulation, kinds: Iterable[str]) -> bool:
+def _causal_graph(f: Formulation) -> nx.DiGraph:
+    """The active link graph read causally: links such as 'defends against' turned round."""
+    reverse = roles_for(f.template).reverse_links
+    graph = nx.DiGraph()
+    graph.add_nodes_from(el.id for el in _active_elements(f))
+    for ln in _active_links(f):
+        graph.add_edge(*((ln.target, ln.source) if ln.kind in reverse else (ln.source, ln.target)))
+    return graph
+
+
+def _reached_from(graph: nx.DiGraph, element_id: str, f: Formulation, kinds: Iterable[str]) -> bool:
     wanted = set(kinds)
     return any(f.element(a).kind in wanted for a in nx.ancestors(graph, element_id))
 

@@ -134,10 +134,10 @@ def _element_line(f: Formulation, el: Element) -> str:
 
 
 def _link_line(f: Formulation, ln: Link) -> str:
-    sentence = chain_sentence(f, (ln.source, ln.target), (ln.id,))
+    sentence = chain_sentence(f, (ln.source, ln.target), (ln.id,))[:-1]
     if ln.description:
-        sentence = f"{sentence[:-1]} — {ln.description.strip().rstrip('.')}."
-    return f"- {escape_markdown(sentence)} ({_details(ln.confidence, ln.status, ln.evidence)})"
+        sentence += f" — {ln.description.strip().rstrip('.')}"
+    return f"- {escape_markdown(sentence)} ({_details(ln.confidence, ln.status, ln.evidence)})."
 
 
 def _details(confidence: float | None, status: str, evidence: Iterable[Evidence]) -> str:

@@ -64,6 +64,10 @@ class Roles:
     maintaining_links: frozenset[str] = frozenset()
     #: Link kinds whose cycles are repetitions of a pattern.
     repeating_links: frozenset[str] = frozenset()
+    #: Link kinds that run against the causal reading, with the phrase for reading them backwards:
+    #: a defense *defends against* a fear, but it exists because of the fear, so a story from
+    #: the past to the present reads "fear ..., which is defended against by defense ...".
+    reverse_links: dict[str, str] = field(default_factory=dict)
 
 
 _CCRT_EPISODES = ("episode_current", "episode_past", "episode_therapist")
@@ -81,6 +85,7 @@ _TABLE: dict[str, dict[str, Any]] = {
         "expect_strength": True,
         "maintaining_links": {"maintains"},
         "repeating_links": {"repeats_in"},
+        "reverse_links": {"defends_against": "is defended against by"},
     },
     "ccrt": {
         "therapist": {"episode_therapist"},
@@ -105,6 +110,7 @@ _TABLE: dict[str, dict[str, Any]] = {
         "cycle_name": "triangle of conflict",
         "cycle_kinds": {"hidden_feeling", "anxiety", "defense"},
         "repeating_links": {"repeats_with"},
+        "reverse_links": {"defends_against": "is defended against by"},
     },
     "five_ps": {
         "roots": {"predisposing", "precipitating"},
@@ -148,4 +154,5 @@ def roles_for(template: Template) -> Roles:
         cycle_kinds=only_kinds("cycle_kinds"),
         maintaining_links=frozenset(set(spec.get("maintaining_links", ())) & links),
         repeating_links=frozenset(set(spec.get("repeating_links", ())) & links),
+        reverse_links={k: v for k, v in spec.get("reverse_links", {}).items() if k in links},
     )

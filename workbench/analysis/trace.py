@@ -1,6 +1,8 @@
 """Trace linkages: the paths into an element (its roots), out of it (what it feeds), and cycles.
 
-Paths follow the direction of the links. A path into an element is *maximal*:
+Paths follow the direction of the links, except that links which run against
+the causal story (a defense *defends against* a fear it exists because of) are
+read backwards. A path into an element is *maximal*:
 it goes back until it reaches an element that nothing else leads to (or one
 already on the path, where a cycle closes), so each path reads as one story
 from a root to the element. Paths are bounded for big graphs by
@@ -13,12 +15,15 @@ Example
 >>> f = workbench.new(case_id="T-1")
 >>> past = f.add_element("early_experience", "father often absent")
 >>> fear = f.add_element("unconscious_fear", "of being left")
+>>> defense = f.add_element("defense", "self-sufficiency")
 >>> problem = f.add_element("present_symptom", "conflict with partner over closeness")
 >>> _ = f.add_link(past, fear, "gives_rise_to")
->>> _ = f.add_link(fear, problem, "expressed_as")
+>>> _ = f.add_link(defense, fear, "defends_against")
+>>> _ = f.add_link(defense, problem, "expressed_as")
 >>> [p.sentence for p in roots_of(f, problem)]  # doctest: +NORMALIZE_WHITESPACE
 ['Early experience “father often absent” gives rise to unconscious fear “of being left”,
-  which is expressed as present symptom or problem “conflict with partner over closeness”.']
+  which is defended against by defense “self-sufficiency”, which is expressed as present
+  symptom or problem “conflict with partner over closeness”.']
 """
 
 from __future__ import annotations
@@ -61,34 +66,55 @@ CYCLE_COLUMNS = ["cycle", "type", "name", "sentence", "length", "elements", "lin
 class TracePath:
     """One path of links, first element to last, in the direction of the links.
 
-    ``links[i]`` joins ``elements[i]`` to ``elements[i + 1]``. ``complete`` is
-    False when the path was cut at ``max_length`` and goes on beyond it.
+    ``links[i]`` joins ``elements[i]`` to ``elements[i + 1]``; ``backward[i]``
+    is True when that link runs the other way and is read backwards (a defense
+    *is defended against by*: see :func:`roots_of`). ``complete`` is False when
+    the path was cut at ``max_length`` and goes on beyond it.
     """
 
     elements: tuple[str, ...]
     links: tuple[str, ...]
     sentence: str
     complete: bool = True
+    backward: tuple[bool, ...] = ()
 
     def __len__(self) -> int:
         return len(self.links)
 
 
 def roots_of(
-    f: Formulation, element_id: str, *, max_length: int = MAX_LENGTH, max_paths: int = MAX_PATHS
+    f: Formulation,
+    element_id: str,
+    *,
+    causal: bool = True,
+    max_length: int = MAX_LENGTH,
+    max_paths: int = MAX_PATHS,
 ) -> list[TracePath]:
     """Return every maximal path of links that leads into ``element_id`` (its roots).
 
-    An element nothing leads to has no roots: the list is empty.
+    With ``causal`` (the default) links that run against the causal story are
+    followed backwards: a defense *defends against* a fear, yet it exists
+    because of the fear, so the roots of a symptom that a defense expresses go
+    on through the fear to the early experience ("..., which is defended
+    against by ..."). With ``causal=False`` only the direction of the links
+    counts. An element nothing leads to has no roots: the list is empty.
     """
-    return _trace(f, element_id, "into", max_length, max_paths)
+    return _trace(f, element_id, "into", max_length, max_paths, causal)
 
 
 def consequences_of(
-    f: Formulation, element_id: str, *, max_length: int = MAX_LENGTH, max_paths: int = MAX_PATHS
+    f: Formulation,
+    element_id: str,
+    *,
+    causal: bool = True,
+    max_length: int = MAX_LENGTH,
+    max_paths: int = MAX_PATHS,
 ) -> list[TracePath]:
-    """Return every maximal path of links that leads out of ``element_id`` (what it feeds)."""
-    return _trace(f, element_id, "out_of", max_length, max_paths)
+    """Return every maximal path of links that leads out of ``element_id`` (what it feeds).
+
+    ``causal`` as in :func:`roots_of`.
+    """
+    return _trace(f, element_id, "out_of", max_length, max_paths, causal)
 
 
 def paths_table(f: Formulation, paths: Iterable[TracePath]) -> pd.DataFrame:
@@ -130,11 +156,12 @@ def cycles(f: Formulation, *, max_length: int = MAX_LENGTH, max_cycles: int = MA
     the template's own cycle (e.g. "CMP cycle") when it runs through at least
     two of that method's categories; "vicious circle" when every link
     maintains the next; "repeating pattern" when a link repeats a pattern;
-    otherwise "cycle". ``name`` adds the short chain ("vicious circle: A
-    maintains B maintains A"). ``through_therapist`` is True when the cycle
-    passes through an element that stands for the relationship with the
-    therapist (psychodynamic transference, CCRT episode with the therapist,
-    Malan's therapist corner).
+    "maintaining cycle" when some link maintains; otherwise "cycle". ``name``
+    adds the short chain ("vicious circle: A maintains B maintains A").
+    ``through_therapist`` is True when the cycle passes through an element
+    that stands for the relationship with the therapist (psychodynamic
+    transference, CCRT episode with the therapist, Malan's therapist corner,
+    CMP therapist's reaction).
     """
     roles = roles_for(f.template)
     simple = nx.DiGraph()
@@ -161,6 +188,8 @@ def cycles(f: Formulation, *, max_length: int = MAX_LENGTH, max_cycles: int = MA
             kind_of_cycle = "vicious circle"
         elif link_kinds & roles.repeating_links:
             kind_of_cycle = "repeating pattern"
+        elif link_kinds & roles.maintaining_links:
+            kind_of_cycle = "maintaining cycle"
         else:
             kind_of_cycle = "cycle"
         therapist = tuple(n for n in nodes if f.element(n).kind in roles.therapist)
@@ -185,35 +214,48 @@ def cycles(f: Formulation, *, max_length: int = MAX_LENGTH, max_cycles: int = MA
 
 
 def _trace(
-    f: Formulation, element_id: str, direction: Literal["into", "out_of"], max_length: int, max_paths: int
+    f: Formulation,
+    element_id: str,
+    direction: Literal["into", "out_of"],
+    max_length: int,
+    max_paths: int,
+    causal: bool,
 ) -> list[TracePath]:
     f.element(element_id)  # raises ElementNotFound with a clear message
     if max_length < 1 or max_paths < 1:
         raise ValueError("max_length and max_paths must be at least 1.")
     graph = f.graph
     into = direction == "into"
-    step = graph.in_edges if into else graph.out_edges
+    reverse = set(roles_for(f.template).reverse_links) if causal else set()
+
+    def steps(end: str) -> list[tuple[str, str, bool]]:
+        """(next element, link, walked against the link) from ``end``, in the tracing direction."""
+        forward = graph.in_edges(end, keys=True, data="kind") if into else graph.out_edges(
+            end, keys=True, data="kind")
+        against = graph.out_edges(end, keys=True, data="kind") if into else graph.in_edges(
+            end, keys=True, data="kind")
+        found = [(a if into else b, key, False) for a, b, key, kind in forward if kind not in reverse]
+        found += [(b if into else a, key, True) for a, b, key, kind in against if kind in reverse]
+        return found
+
     paths: list[TracePath] = []
-    # Depth-first, so paths come out grouped by their first link; each stack
-    # entry is (walked elements, walked links), both starting at element_id.
-    stack: list[tuple[tuple[str, ...], tuple[str, ...]]] = [((element_id,), ())]
+    # Depth-first, so paths come out grouped by their first step; each stack entry holds the
+    # walked elements, links and link directions, all starting at element_id.
+    stack: list[tuple[tuple[str, ...], tuple[str, ...], tuple[bool, ...]]] = [((element_id,), (), ())]
     while stack and len(paths) < max_paths:
-        walked, walked_links = stack.pop()
-        end = walked[-1]
-        onward = [
-            (other, key)
-            for a, b, key in step(end, keys=True)
-            for other in [a if into else b]
-            if other not in walked
-        ]
+        walked, walked_links, walked_back = stack.pop()
+        onward = [step for step in steps(walked[-1]) if step[0] not in walked]
         if onward and len(walked_links) < max_length:
-            for other, key in reversed(onward):
-                stack.append(((*walked, other), (*walked_links, key)))
+            for other, key, back in reversed(onward):
+                stack.append(((*walked, other), (*walked_links, key), (*walked_back, back)))
             continue
         if not walked_links:
             continue
-        complete = not onward
-        elements = tuple(reversed(walked)) if into else walked
-        links = tuple(reversed(walked_links)) if into else walked_links
-        paths.append(TracePath(elements, links, chain_sentence(f, elements, links), complete))
+        if into:
+            elements, links = tuple(reversed(walked)), tuple(reversed(walked_links))
+            backward = tuple(reversed(walked_back))
+        else:
+            elements, links, backward = walked, walked_links, walked_back
+        sentence = chain_sentence(f, elements, links, backward=backward)
+        paths.append(TracePath(elements, links, sentence, complete=not onward, backward=backward))
     return paths
