@@ -98,20 +98,49 @@ class FormulationDiff:
                 for name, (old, new) in rc.fields.items():
                     rows.append(self._row(what, rc.id, "changed", name, old, new))
         for name, (old, new) in self.meta_changed.items():
-            rows.append({"what": "case", "id": "", "change": "changed", "field": name, "old": old,
-                         "new": new, "label": ""})
+            rows.append(
+                {
+                    "what": "case",
+                    "id": "",
+                    "change": "changed",
+                    "field": name,
+                    "old": old,
+                    "new": new,
+                    "label": "",
+                }
+            )
         return pd.DataFrame(rows, columns=["what", "id", "change", "field", "old", "new", "label"])
 
-    def _row(self, what: str, record_id: str, change: str, name: str | None = None, old: Any = None,
-             new: Any = None) -> dict[str, Any]:
-        return {"what": what, "id": record_id, "change": change, "field": name, "old": old, "new": new,
-                "label": self.labels.get(record_id, "")}
+    def _row(
+        self,
+        what: str,
+        record_id: str,
+        change: str,
+        name: str | None = None,
+        old: Any = None,
+        new: Any = None,
+    ) -> dict[str, Any]:
+        return {
+            "what": what,
+            "id": record_id,
+            "change": change,
+            "field": name,
+            "old": old,
+            "new": new,
+            "label": self.labels.get(record_id, ""),
+        }
 
 
 _GROUPS = (
-    "elements_added", "elements_removed", "elements_changed",
-    "links_added", "links_removed", "links_changed",
-    "comments_added", "comments_removed", "comments_changed",
+    "elements_added",
+    "elements_removed",
+    "elements_changed",
+    "links_added",
+    "links_removed",
+    "links_changed",
+    "comments_added",
+    "comments_removed",
+    "comments_changed",
 )
 
 
@@ -167,20 +196,32 @@ def patch(formulation: Formulation, d: FormulationDiff) -> None:
     if d.meta_changed:
         f.restore_records(meta=_changed(f.meta, d.meta_changed, "the case", "case"))
     f.restore_records(
-        elements=[*_added(f, "element", d.elements_added),
-                  *(_changed(f.element(rc.id), rc.fields, _name("element", rc.id), rc.id)
-                    for rc in _present(f, "element", d.elements_changed))],
+        elements=[
+            *_added(f, "element", d.elements_added),
+            *(
+                _changed(f.element(rc.id), rc.fields, _name("element", rc.id), rc.id)
+                for rc in _present(f, "element", d.elements_changed)
+            ),
+        ],
     )
     f.restore_records(
-        links=[*(_changed(f.link(rc.id), rc.fields, _name("link", rc.id), rc.id)
-                 for rc in _present(f, "link", d.links_changed)),
-               *_added(f, "link", d.links_added)],
+        links=[
+            *(
+                _changed(f.link(rc.id), rc.fields, _name("link", rc.id), rc.id)
+                for rc in _present(f, "link", d.links_changed)
+            ),
+            *_added(f, "link", d.links_added),
+        ],
     )
     f.remove_records(elements=[el.id for el in d.elements_removed])
     f.restore_records(
-        comments=[*(_changed(f.comment(rc.id), rc.fields, _name("comment", rc.id), rc.id)
-                    for rc in _present(f, "comment", d.comments_changed)),
-                  *_added(f, "comment", d.comments_added)],
+        comments=[
+            *(
+                _changed(f.comment(rc.id), rc.fields, _name("comment", rc.id), rc.id)
+                for rc in _present(f, "comment", d.comments_changed)
+            ),
+            *_added(f, "comment", d.comments_added),
+        ],
     )
 
 

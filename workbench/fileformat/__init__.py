@@ -1,0 +1,19 @@
+"""The versioned formulation file: read -> migrate -> validate; write; history.
+
+A formulation lives in one JSON Lines file (``*.formulation.jsonl``): a header
+line, then one line per saved version, appended and never rewritten. See
+``docs/file-format.md`` for the layout and the guarantees.
+
+- :mod:`.reader` finds and parses lines and detects the format version;
+- :mod:`.migrate` moves older formats forward one step at a time;
+- :mod:`.validator` checks lines against the JSON Schema and for meaning;
+- :mod:`.v1` holds the format-1 schema and the record <-> JSON conversion;
+- :mod:`.writer` writes deterministic lines, atomically or by appending;
+- :mod:`.store` puts them together: save, load, history, restore, validate.
+"""
+
+from workbench.fileformat.migrate import CURRENT_FORMAT
+from workbench.fileformat.reader import FORMAT_NAME
+from workbench.fileformat.store import history, load, restore, save, validate
+
+__all__ = ["CURRENT_FORMAT", "FORMAT_NAME", "history", "load", "restore", "save", "validate"]

@@ -1,0 +1,575 @@
+"""Saving, loading and browsing versions of a formulation file.
+
+A file is JSON Lines: a header, then one line per saved version. A version is
+stored either as a full *snapshot* or as a *delta* (the changes since the
+version before). A snapshot is written when the deltas since the last one add
+up to more bytes than that snapshot, or every :data:`SNAPSHOT_EVERY` versions,
+so the newest version is always a snapshot plus a bounded number of deltas,
+read from the end of the file. Saving appends one line: its cost does not grow
+with the number of versions.
+
+Saves hold an exclusive lock on ``<file>.lock`` and check that nobody saved in
+between (:class:`~workbench.errors.SaveConflict`); reads hold a shared lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pandas as pd
+
+from workbench import _clock
+from workbench.diffing import diff
+from workbench.errors import (
+    FileContentError,
+    FormulationFileError,
+    IncompleteSaveWarning,
+    InvalidValue,
+    ModelError,
+    NewerFormatError,
+    NotAFormulationFile,
+    SaveConflict,
+    TemplateNotFound,
+    TruncatedFileError,
+    VersionNotFound,
+)
+from workbench.fileformat import reader, v1, validator, writer
+from workbench.fileformat._places import Place, Problem
+from workbench.fileformat.migrate import CURRENT_FORMAT, upgrade
+from workbench.model import Formulation
+from workbench.templates import Template, get_template
+
+__all__ = ["SNAPSHOT_EVERY", "history", "load", "restore", "save", "validate"]
+
+#: At most this many versions follow a snapshot before the next full snapshot.
+SNAPSHOT_EVERY = 200
+
+PathLike = str | os.PathLike[str]
+
+
+def save(f: Formulation, path: PathLike, *, message: str, author: str, session: int | None = None) -> int:
+    """Save ``f`` as a new version of the file at ``path``; return the new version number.
+
+    A path where no file exists gets a new file (version 1): this is also how
+    a formulation is saved as a copy. Otherwise the file must hold the version
+    ``f`` was loaded from as its newest version, or
+    :class:`~workbench.errors.SaveConflict` is raised and nothing is written.
+    Afterwards ``f.base_version`` is the new version and ``f.modified`` is False.
+
+    >>> import tempfile, pathlib, workbench
+    >>> f = workbench.new(case_id="C-1")
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "c1.formulation.jsonl"
+    >>> save(f, p, message="Start", author="Dr Rivera")
+    1
+    >>> _ = f.add_element("defense", "Denial")
+    >>> save(f, p, message="A defense", author="Dr Rivera", session=2)
+    2
+    """
+    _check_revision_fields(message, author, session)
+    p = Path(path)
+    with _locked(p, exclusive=True):
+        return _save_locked(f, p, str(path), message=message, author=author, session=session)
+
+
+def load(path: PathLike, version: int | None = None) -> Formulation:
+    """Return the formulation saved as ``version`` in the file (the newest when None).
+
+    If the last save was interrupted, its half-written line is ignored with an
+    :class:`~workbench.errors.IncompleteSaveWarning`; bad files raise a
+    :class:`~workbench.errors.FormulationFileError` that names the place.
+    """
+    p = Path(path)
+    with _locked(p, exclusive=False), _open(p, str(path)) as fh:
+        opened = _Opened.read(fh, str(path))
+        opened.warn_if_torn(stacklevel=4)
+        wanted = opened.latest if version is None else opened.check_version(version)
+        f = opened.formulation(wanted)
+        if wanted == opened.latest:
+            _remember(p, opened, f)
+        return f
+
+
+def history(path: PathLike) -> pd.DataFrame:
+    """Return one row per saved version: version, time, author, session, message, counts, stored.
+
+    ``stored`` is ``"snapshot"`` or ``"delta"``; ``elements``, ``links`` and
+    ``comments`` count the records of each version. Snapshots are not decoded.
+    """
+    p = Path(path)
+    rows = []
+    with _locked(p, exclusive=False), _open(p, str(path)) as fh:
+        opened = _Opened.read(fh, str(path))
+        opened.warn_if_torn(stacklevel=4)
+        for version, raw in enumerate(reader.lines_forward(fh, opened.header_end, opened.end), start=1):
+            revision, stored = opened.revision_only(raw, version)
+            rows.append(
+                {
+                    "version": revision["version"],
+                    "time": revision["time"],
+                    "author": revision["author"],
+                    "session": revision["session"],
+                    "message": revision["message"],
+                    "elements": revision["elements"],
+                    "links": revision["links"],
+                    "comments": revision["comments"],
+                    "stored": stored,
+                }
+            )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "version",
+            "time",
+            "author",
+            "session",
+            "message",
+            "elements",
+            "links",
+            "comments",
+            "stored",
+        ],
+    )
+    frame["session"] = frame["session"].astype("Int64")
+    frame.attrs["lost_version"] = opened.latest + 1 if opened.torn else None
+    return frame
+
+
+def restore(path: PathLike, version: int, *, author: str, message: str | None = None) -> int:
+    """Save the content of an old ``version`` as a new version; return its number.
+
+    Nothing is rewritten: the restored content is appended as the newest
+    version, with the stamps it had.
+    """
+    message = f"Restored version {version}." if message is None else message
+    _check_revision_fields(message, author, None)
+    p = Path(path)
+    with _locked(p, exclusive=True):
+        with _open(p, str(path)) as fh:
+            opened = _Opened.read(fh, str(path))
+            old = opened.formulation(opened.check_version(version))
+        old.base_version, old.file_id = opened.latest, opened.file_id
+        return _save_locked(old, p, str(path), message=message, author=author, session=None)
+
+
+def validate(path: PathLike) -> None:
+    """Check every line and every version of a file; raise a FormulationFileError naming the first problem.
+
+    Each full snapshot after the first must also equal the version rebuilt
+    from the deltas before it.
+    """
+    p = Path(path)
+    with _locked(p, exclusive=False), _open(p, str(path)) as fh:
+        opened = _Opened.read(fh, str(path))
+        opened.warn_if_torn(stacklevel=4)
+        state: v1.State | None = None
+        for version, raw in enumerate(reader.lines_forward(fh, opened.header_end, opened.end), start=1):
+            line = opened.parse_revision(raw, version)
+            place = Place(opened.path, version + 1, version)
+            try:
+                if "snapshot" in line:
+                    snapshot = v1.state_from_snapshot(line["snapshot"])
+                    validator.check_state(snapshot, opened.template)
+                    if state is not None and not _same_state(state, snapshot):
+                        raise Problem(
+                            "the full copy of this version differs from the changes saved before it."
+                        )
+                    state = snapshot
+                else:
+                    if state is None:
+                        raise Problem("the first version must be a full snapshot.")
+                    validator.check_records(state, opened.template, v1.apply_delta(state, line["delta"]))
+                _check_counts(line["revision"], state)
+            except Problem as problem:
+                raise place.error(problem) from None
+        if state is not None:
+            opened.build(state, opened.latest)
+
+
+# --- saving ------------------------------------------------------------------------------
+
+
+def _save_locked(
+    f: Formulation, p: Path, shown: str, *, message: str, author: str, session: int | None
+) -> int:
+    if not p.exists() or p.stat().st_size == 0:
+        return _create(f, p, shown, message=message, author=author, session=session)
+    with _open(p, shown) as fh:
+        opened = _Opened.read(fh, shown)
+        if opened.original_format != CURRENT_FORMAT:
+            raise FormulationFileError(
+                f"the file is in the older format {opened.original_format}; save your changes under another "
+                "file name to keep them in the current format.",
+                path=shown,
+            )
+        last = opened.last_line
+        _check_conflict(f, opened, last["revision"], shown)
+        before = _remembered(p, opened, fh) or opened.formulation(opened.latest)
+        version = opened.latest + 1
+        delta = writer.dumps(v1.diff_to_json(diff(before, f)))
+        stored_before = last["revision"]["stored"]
+        chain = stored_before["delta_bytes"] + len(delta)
+        revision = _revision(f, version, message=message, author=author, session=session)
+        if chain > stored_before["snapshot_bytes"] or version - stored_before["base"] >= SNAPSHOT_EVERY:
+            snapshot = writer.dumps(v1.snapshot_to_json(f))
+            revision["stored"] = {"base": version, "delta_bytes": 0, "snapshot_bytes": len(snapshot)}
+            line = writer.snapshot_line(revision, snapshot)
+        else:
+            revision["stored"] = {**stored_before, "delta_bytes": chain}
+            line = writer.delta_line(revision, delta)
+    try:
+        size = writer.append_line(p, line, keep=opened.end)
+    except OSError as exc:
+        raise FormulationFileError(
+            f"the new version could not be written ({exc.strerror}); earlier versions are unchanged.",
+            path=shown,
+        ) from None
+    f.base_version, f.file_id, f.modified = version, opened.file_id, False
+    _remember_saved(p, opened.file_id, version, size, f)
+    return version
+
+
+def _create(f: Formulation, p: Path, shown: str, *, message: str, author: str, session: int | None) -> int:
+    header = writer.new_header(f.template.id)
+    revision = _revision(f, 1, message=message, author=author, session=session)
+    snapshot = writer.dumps(v1.snapshot_to_json(f))
+    revision["stored"] = {"base": 1, "delta_bytes": 0, "snapshot_bytes": len(snapshot)}
+    try:
+        writer.create_file(p, [writer.dumps(header) + b"\n", writer.snapshot_line(revision, snapshot)])
+    except OSError as exc:
+        raise FormulationFileError(f"the file could not be written ({exc.strerror}).", path=shown) from None
+    f.base_version, f.file_id, f.modified = 1, header["file_id"], False
+    _remember_saved(p, header["file_id"], 1, p.stat().st_size, f)
+    return 1
+
+
+def _revision(
+    f: Formulation, version: int, *, message: str, author: str, session: int | None
+) -> dict[str, Any]:
+    return {
+        "version": version,
+        "parent": version - 1 if version > 1 else None,
+        "time": _clock.now(),
+        "author": author,
+        "message": message,
+        "session": session,
+        "elements": len(f),
+        "links": len(f.link_records()),
+        "comments": len(f.comment_records()),
+    }
+
+
+def _check_revision_fields(message: Any, author: Any, session: Any) -> None:
+    if not isinstance(author, str) or not author.strip():
+        raise InvalidValue("Give an author (a name or initials) to save a version.")
+    if not isinstance(message, str):
+        raise InvalidValue("The message of a version must be text.")
+    if session is not None and (isinstance(session, bool) or not isinstance(session, int) or session < 0):
+        raise InvalidValue(f"The session must be a whole number, not {session!r}.")
+
+
+def _check_conflict(f: Formulation, opened: _Opened, last: dict[str, Any], shown: str) -> None:
+    who, when = last["author"] or "someone", _when(last["time"])
+    details = dict(
+        path=shown, other_version=last["version"], other_author=last["author"], other_time=last["time"]
+    )
+    if f.file_id != opened.file_id or f.base_version is None:
+        raise SaveConflict(
+            f"{shown} holds another formulation (version {last['version']} saved by {who} at {when}); "
+            "nothing was overwritten. Save your changes under another file name.",
+            **details,
+        )
+    if f.base_version != opened.latest:
+        raise SaveConflict(
+            f"Version {last['version']} was saved by {who} at {when} after you opened version "
+            f"{f.base_version}; nothing was overwritten. Save your changes under another file name.",
+            **details,
+        )
+
+
+def _when(stamp: str) -> str:
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return stamp
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Opened:
+    """What the header and the end of a file say, read without touching the middle."""
+
+    fh: BinaryIO
+    path: str
+    header: dict[str, Any]
+    header_end: int
+    template: Template
+    end: int
+    size: int
+    last_line: dict[str, Any]
+
+    @property
+    def file_id(self) -> str:
+        return str(self.header["file_id"])
+
+    @property
+    def original_format(self) -> int:
+        return int(self.header.get("original_format_version", self.header["format_version"]))
+
+    @property
+    def latest(self) -> int:
+        return int(self.last_line["revision"]["version"])
+
+    @property
+    def torn(self) -> bool:
+        return self.size > self.end
+
+    @classmethod
+    def read(cls, fh: BinaryIO, path: str) -> _Opened:
+        header_place = Place(path, 1)
+        try:
+            raw = reader.read_header_line(fh)
+            header = reader.parse(raw.data)
+            fmt = reader.detect_format(header)
+        except Problem as problem:
+            whole_file = problem.kind in (NewerFormatError, NotAFormulationFile)
+            raise (Place(path) if whole_file else header_place).error(problem) from None
+        try:
+            header = upgrade(header, "header", fmt)
+            validator.check_header(header)
+        except Problem as problem:
+            raise header_place.error(problem) from None
+        try:
+            template = get_template(header["template"])
+        except TemplateNotFound as exc:
+            raise FileContentError(
+                f"the file uses a template that is not installed: {exc}", path=path, where="line 1"
+            ) from None
+        header_end = len(raw.data) + 1
+        size = os.fstat(fh.fileno()).st_size
+        end = reader.complete_end(fh, size)
+        if end <= header_end:
+            what = (
+                "the first version is cut short" if size > header_end else "the file holds no saved version"
+            )
+            raise TruncatedFileError(f"{what}; there is nothing to load.", path=path, where="line 2")
+        opened = cls(fh, path, header, header_end, template, end, size, {})
+        (last,) = reader.lines_backwards(fh, end, 1, header_end)
+        opened.last_line = opened.parse_revision(last, None)
+        return opened
+
+    def warn_if_torn(self, stacklevel: int) -> None:
+        if self.torn:
+            lost = self.latest + 1
+            warnings.warn(
+                IncompleteSaveWarning(
+                    f"{self.path}: the save of version {lost} was interrupted and is lost; versions 1 to "
+                    f"{self.latest} are intact (the incomplete line {lost + 1} goes with the next save).",
+                    path=self.path,
+                    lost_version=lost,
+                ),
+                stacklevel=stacklevel,
+            )
+
+    def check_version(self, version: int) -> int:
+        if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= self.latest:
+            raise VersionNotFound(
+                f"there is no version {version!r}; the file holds versions 1 to {self.latest}.",
+                path=self.path,
+            )
+        return version
+
+    def parse_revision(self, raw: reader.RawLine, version: int | None) -> dict[str, Any]:
+        """Parse, migrate and check one revision line expected to hold ``version`` (None: unknown)."""
+        number = version + 1 if version is not None else None
+        try:
+            line = upgrade(reader.parse(raw.data), "revision", int(self.header["format_version"]))
+            validator.check_line(line)
+        except Problem as problem:
+            line_no = number if number is not None else reader.line_number(self.fh, raw.offset)
+            raise Place(self.path, line_no, version).error(problem) from None
+        found = line["revision"]["version"]
+        if version is not None and found != version:
+            raise FileContentError(
+                f"it holds version {found} where version {version} belongs.",
+                path=self.path,
+                where=f"line {number}",
+            )
+        return line
+
+    def revision_only(self, raw: reader.RawLine, version: int) -> tuple[dict[str, Any], str]:
+        """Return the revision of a line and how it is stored, without decoding a snapshot body."""
+        prefix = b'{"revision":'
+        if raw.data.startswith(prefix):
+            try:
+                revision, _end = _DECODER.raw_decode(raw.data.decode("utf-8"), len(prefix))
+            except ValueError:
+                return self.parse_revision(raw, version)["revision"], "snapshot"
+            if not isinstance(revision, dict) or revision.get("version") != version:
+                return self.parse_revision(raw, version)["revision"], "snapshot"
+            return revision, "snapshot"
+        line = self.parse_revision(raw, version)
+        return line["revision"], "delta" if "delta" in line else "snapshot"
+
+    def formulation(self, version: int) -> Formulation:
+        """Rebuild ``version``: its snapshot plus the deltas after it, read and checked."""
+        if version == self.latest:
+            line = self.last_line
+            base = line["revision"]["stored"]["base"]
+            raws = reader.lines_backwards(self.fh, self.end, version - base + 1, self.header_end)
+        else:
+            first = [
+                raw
+                for _, raw in zip(
+                    range(version), reader.lines_forward(self.fh, self.header_end, self.end), strict=False
+                )
+            ]
+            line = self.parse_revision(first[-1], version)
+            base = line["revision"]["stored"]["base"]
+            raws = first[base - 1 :]
+        if len(raws) != version - base + 1:
+            raise FileContentError(
+                f"version {version} is built on version {base}, which is missing.",
+                path=self.path,
+                where=f"line {version + 1}",
+            )
+        lines = [self.parse_revision(raw, base + i) for i, raw in enumerate(raws[:-1])] + [line]
+        state: v1.State | None = None
+        for number, item in enumerate(lines, start=base):
+            try:
+                if number == base:
+                    if "snapshot" not in item:
+                        raise Problem(
+                            f"version {version} names version {base} as its snapshot, "
+                            "but that version holds a delta."
+                        )
+                    state = v1.state_from_snapshot(item["snapshot"])
+                    validator.check_state(state, self.template)
+                else:
+                    assert state is not None
+                    if "delta" not in item:
+                        raise Problem(
+                            f"version {version} is built on a full copy at version {base}, "
+                            "but this version holds another full copy."
+                        )
+                    validator.check_records(state, self.template, v1.apply_delta(state, item["delta"]))
+                _check_counts(item["revision"], state)
+            except Problem as problem:
+                raise Place(self.path, number + 1, number).error(problem) from None
+        assert state is not None
+        return self.build(state, version)
+
+    def build(self, state: v1.State, version: int) -> Formulation:
+        try:
+            f = v1.to_formulation(state, self.template)
+        except ModelError as exc:
+            raise FileContentError(
+                str(exc)[:1].lower() + str(exc)[1:], path=self.path, where=f"version {version}"
+            ) from None
+        f.base_version, f.file_id, f.modified = version, self.file_id, False
+        return f
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _check_counts(revision: dict[str, Any], state: v1.State | None) -> None:
+    if (
+        state is not None
+        and (revision["elements"], revision["links"], revision["comments"]) != state.counts()
+    ):
+        raise Problem(
+            "the numbers of elements, links and comments in the revision do not match its content.",
+            "revision",
+        )
+
+
+def _same_state(a: v1.State, b: v1.State) -> bool:
+    return a.meta == b.meta and all(a.group(g) == b.group(g) for g in v1.GROUPS)
+
+
+@contextmanager
+def _open(p: Path, shown: str) -> Iterator[BinaryIO]:
+    try:
+        fh = p.open("rb")
+    except FileNotFoundError:
+        raise FormulationFileError("there is no such file.", path=shown) from None
+    except IsADirectoryError:
+        raise FormulationFileError("this is a folder, not a formulation file.", path=shown) from None
+    except OSError as exc:
+        raise FormulationFileError(f"the file cannot be read ({exc.strerror}).", path=shown) from None
+    with fh:
+        yield fh
+
+
+@contextmanager
+def _locked(p: Path, *, exclusive: bool) -> Iterator[None]:
+    """Hold a lock on ``<path>.lock``: exclusive to save, shared to read (skipped where none can be made)."""
+    lock_path = p.with_name(p.name + ".lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        if exclusive:
+            raise FormulationFileError(
+                f"the file cannot be locked for saving ({exc.strerror}).", path=str(p)
+            ) from None
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
+
+
+# --- a small cache of the newest version of recently used files ----------------------------
+
+_CACHE: dict[str, tuple[str, int, int, int, int, Formulation]] = {}
+_CACHE_SIZE = 8
+
+
+def _cache_key(p: Path) -> str:
+    return str(p.resolve())
+
+
+def _remember_saved(p: Path, file_id: str, version: int, size: int, f: Formulation) -> None:
+    st = p.stat()
+    if st.st_size != size:
+        return
+    _CACHE.pop(_cache_key(p), None)
+    while len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[_cache_key(p)] = (file_id, version, st.st_ino, st.st_dev, size, f.copy())
+
+
+def _remember(p: Path, opened: _Opened, f: Formulation) -> None:
+    if not opened.torn:
+        _remember_saved(p, opened.file_id, opened.latest, opened.end, f)
+
+
+def _remembered(p: Path, opened: _Opened, fh: BinaryIO) -> Formulation | None:
+    """The newest version as cached after the last save or load, if the file has not changed since."""
+    entry = _CACHE.get(_cache_key(p))
+    if entry is None:
+        return None
+    file_id, version, ino, dev, size, f = entry
+    st = os.fstat(fh.fileno())
+    if (file_id, version, ino, dev, size) != (
+        opened.file_id,
+        opened.latest,
+        st.st_ino,
+        st.st_dev,
+        opened.end,
+    ):
+        return None
+    return f

@@ -1,0 +1,212 @@
+"""Validating formulation file lines: JSON Schema first, then meaning.
+
+The schema (``v1/schema.json``) checks structure and types. The semantic
+checks then look at what the records mean for the template: unknown element
+or link kinds, codes outside a code set, links whose ends are missing
+(dangling links), link kinds not allowed between their elements, ids used
+twice. Every problem is raised as :class:`~workbench.fileformat._places.Problem`
+naming the record and field, so the caller can add the line and version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from workbench.errors import LinkNotAllowed, UnknownKind, short
+from workbench.fileformat import v1
+from workbench.fileformat._places import Problem
+from workbench.templates import Template
+
+__all__ = ["check_header", "check_line", "check_records", "check_state"]
+
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+    "null": "null",
+}
+
+
+def check_header(header: dict[str, Any]) -> None:
+    """Check a (migrated) header line against the schema."""
+    _check(_validator("header"), header, header)
+
+
+def check_line(line: dict[str, Any]) -> None:
+    """Check a (migrated) revision line against the schema; it must hold a snapshot or a delta."""
+    _check(_validator("revision_line"), line, line)
+    has_snapshot, has_delta = "snapshot" in line, "delta" in line
+    if has_snapshot == has_delta:
+        raise Problem("a saved version must hold either a snapshot or a delta (and not both).")
+    revision = line["revision"]
+    version, stored = revision["version"], revision["stored"]
+    if revision["parent"] != (version - 1 if version > 1 else None):
+        raise Problem(f"the parent of version {version} should be version {version - 1}.", "revision")
+    if has_snapshot and stored["base"] != version:
+        raise Problem("a snapshot must be its own base.", "revision")
+    if has_delta and not 1 <= stored["base"] < version:
+        raise Problem(f"the delta names base version {stored['base']}, which is not before it.", "revision")
+
+
+def check_state(state: v1.State, template: Template) -> None:
+    """Check every record of a whole version (after a snapshot) for meaning."""
+    _check_meta(state, template)
+    _check_elements(state.elements.values(), template)
+    _check_links(state, state.links.values(), template)
+
+
+def check_records(state: v1.State, template: Template, touched: v1.Touched) -> None:
+    """Check the records a delta added or changed (schema and meaning), and links of changed elements."""
+    for group, ids in touched.records.items():
+        validator = _validator(group[:-1])
+        records = state.group(group)
+        for record_id in ids:
+            _check(validator, records[record_id], {group: [records[record_id]]}, prefix=[group, 0])
+    if touched.meta:
+        _check(_validator("meta"), state.meta, {"meta": state.meta}, prefix=["meta"])
+        _check_meta(state, template)
+    _check_elements((state.elements[i] for i in touched.records["elements"]), template)
+    links = set(touched.records["links"])
+    if touched.elements_rekinded_or_removed:
+        ends = touched.elements_rekinded_or_removed
+        links.update(i for i, ln in state.links.items() if ln["source"] in ends or ln["target"] in ends)
+    _check_links(state, (state.links[i] for i in links), template)
+
+
+# --- semantic checks --------------------------------------------------------------------
+
+
+def _check_meta(state: v1.State, template: Template) -> None:
+    if state.meta["template"] != template.id:
+        raise Problem(
+            f"the case names template {short(state.meta['template'])} but the file header names "
+            f"{short(template.id)}.",
+            "case details",
+        )
+
+
+def _check_elements(elements: Iterable[dict[str, Any]], template: Template) -> None:
+    for el in elements:
+        subject = f"element {short(el['id'])}"
+        try:
+            template.element_kind(el["kind"])
+        except UnknownKind as exc:
+            raise Problem(_lower(str(exc)), subject) from None
+        code = el["code"]
+        if code is not None:
+            code_set = template.code_set_for(el["kind"])
+            if code_set is None:
+                raise Problem(
+                    f"elements of kind {el['kind']!r} carry no code, but it has {short(code)}.", subject
+                )
+            if not code_set.accepts(code):
+                raise Problem(f"{short(code)} is not a category of {code_set.name}.", subject)
+
+
+def _check_links(state: v1.State, links: Iterable[dict[str, Any]], template: Template) -> None:
+    for ln in links:
+        subject = f"link {short(ln['id'])}"
+        for end in ("source", "target"):
+            if ln[end] not in state.elements:
+                raise Problem(
+                    f"its {end} {short(ln[end])} is not an element of this formulation (a dangling link).",
+                    subject,
+                )
+        try:
+            template.check_link(
+                ln["kind"], state.elements[ln["source"]]["kind"], state.elements[ln["target"]]["kind"]
+            )
+        except (UnknownKind, LinkNotAllowed) as exc:
+            raise Problem(_lower(str(exc)), subject) from None
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] not in ("A ", "An") else "a" + text[1:]
+
+
+# --- schema -----------------------------------------------------------------------------
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    schema = v1.schema()
+    return Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{name}"})
+
+
+def _check(
+    validator: Draft202012Validator, instance: Any, whole: Any, prefix: list[Any] | None = None
+) -> None:
+    if validator.is_valid(instance):
+        return
+    error = best_match(validator.iter_errors(instance))
+    path = [*(prefix or []), *error.absolute_path]
+    raise Problem(_describe(error), _subject(path, whole))
+
+
+def _subject(path: list[Any], whole: Any) -> str | None:
+    """Name the record and field a schema error is in, e.g. ``"element 'el-1', field 'label'"``."""
+    node, subject, noun, names = whole, None, "record", ""
+    for key in path:
+        parent = node
+        node = node[key] if _has(node, key) else None
+        if names:
+            names += f"[{key + 1}]" if isinstance(key, int) else f".{key}"
+        elif key in ("elements", "links", "comments"):
+            noun = str(key)[:-1]
+        elif key in ("snapshot", "delta", "added", "removed", "changed", "fields"):
+            continue
+        elif key in ("revision", "meta"):
+            subject = "revision" if key == "revision" else "case details"
+        elif isinstance(key, int) and isinstance(parent, list):
+            record_id = node.get("id") if isinstance(node, dict) else None
+            named = short(record_id) if isinstance(record_id, str) else f"number {key + 1}"
+            subject = f"{noun} {named}"
+        else:
+            names = str(key)
+    parts = [p for p in (subject, f"field {names!r}" if names else None) if p]
+    return ", ".join(parts) or None
+
+
+def _has(node: Any, key: Any) -> bool:
+    if isinstance(node, dict):
+        return key in node
+    return isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
+
+
+def _describe(error: ValidationError) -> str:
+    instance: Any = error.instance
+    expected: Any = error.validator_value
+    schema: Any = error.schema
+    value = _show(instance)
+    if error.validator == "type":
+        wanted = expected if isinstance(expected, list) else [expected]
+        return f"{value} should be {' or '.join(_TYPE_WORDS.get(str(w), str(w)) for w in wanted)}."
+    if error.validator == "required":
+        missing = [r for r in expected if r not in instance]
+        return f"the field {missing[0]!r} is missing." if missing else "a field is missing."
+    if error.validator == "additionalProperties":
+        extra = sorted(k for k in instance if k not in schema.get("properties", {}))
+        return f"the field {extra[0]!r} is not part of format 1." if extra else "it has an unknown field."
+    if error.validator in ("enum", "const"):
+        options = expected if error.validator == "enum" else [expected]
+        return f"{value} is not one of: {', '.join(_show(o) for o in options)}."
+    if error.validator in ("minimum", "maximum"):
+        side = "at least" if error.validator == "minimum" else "at most"
+        return f"{value} should be {side} {expected}."
+    if error.validator == "minLength":
+        return "the text cannot be empty."
+    return short(error.message, 120) + "."
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
