@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 from workbench import errors
+from workbench.diffing import FormulationDiff, apply_diff, diff
+from workbench.fileformat import history, load, restore, save, validate
 from workbench.model import (
     CaseMeta,
     Change,
@@ -31,13 +33,21 @@ __all__ = [
     "Element",
     "Evidence",
     "Formulation",
+    "FormulationDiff",
     "Link",
     "Template",
+    "apply_diff",
+    "diff",
     "errors",
     "get_template",
+    "history",
+    "load",
     "new",
     "render_html",
+    "restore",
+    "save",
     "templates",
+    "validate",
 ]
 
 
