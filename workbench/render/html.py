@@ -163,7 +163,7 @@ def _defuse_href(text: str) -> str:
 def _legend_html(template: Template) -> str:
     e = _esc
     out = ['<aside class="wb-legend" aria-label="Legend">\n']
-    out.append(f'<h2>Elements</h2>\n<p class="wb-template">{e(template.name)}</p>\n')
+    out.append(f'<h2 title="{e(template.name)}">Elements</h2>\n')
     current: str | None = None
     for item in legend_items(template):
         if item["layer_name"] != current:
@@ -288,7 +288,8 @@ body {
 .wb-tools button:focus-visible { outline: 2px solid #0072B2; outline-offset: 2px; }
 .wb-main { flex: 1; display: flex; min-height: 0; }
 #wb-graph { flex: 1; min-width: 0; background: #FFFFFF; position: relative; }
-#wb-graph:focus-visible { outline: 2px solid #0072B2; outline-offset: -2px; }
+#wb-graph .vis-network:focus { outline: none; }
+#wb-graph .vis-network:focus-visible { outline: 2px solid #0072B2; outline-offset: -2px; }
 .wb-empty { margin: 40px; color: #5C5C58; font-size: 15px; }
 .wb-legend {
   width: 250px; flex: none; overflow-y: auto; padding: 14px 16px 20px;
@@ -299,10 +300,9 @@ body {
   text-transform: uppercase; color: #6A6A66;
 }
 .wb-legend h2:first-child { margin-top: 0; }
-.wb-legend h3 { margin: 10px 0 4px; font-size: 12px; font-weight: 600; color: #3F3F3C; }
-.wb-template { margin: 0 0 4px; color: #5C5C58; }
+.wb-legend h3 { margin: 8px 0 2px; font-size: 12px; font-weight: 600; color: #3F3F3C; }
 .wb-legend ul { list-style: none; margin: 0; padding: 0; }
-.wb-legend li { display: flex; align-items: center; gap: 8px; padding: 2px 0; line-height: 1.35; }
+.wb-legend li { display: flex; align-items: center; gap: 8px; padding: 1px 0; line-height: 1.3; }
 .wb-swatch { flex: none; }
 .wb-notes li { color: #4A4A47; }
 div.vis-tooltip {
@@ -352,6 +352,10 @@ _PAGE_JS = """\
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   window.workbench = { network: network, nodes: nodes, edges: edges };
   document.getElementById("wb-fit").addEventListener("click", function () { network.fit(); });
+  container.addEventListener("mouseleave", function () {  // vis-network keeps a tooltip up otherwise
+    var handler = network.interactionHandler;
+    if (handler && handler.popup) { handler.popupObj = undefined; handler.popup.hide(); }
+  });
   network.once("afterDrawing", function () {
     // Bend links within one layer upwards, away from the labels drawn below the symbols.
     if (data.options.layout.hierarchical.direction === "UD") {

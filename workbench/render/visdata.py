@@ -224,7 +224,7 @@ def network_options(template: Template, *, direction: str = "UD") -> dict[str, A
             "hover": True,
             "tooltipDelay": 150,
             "navigationButtons": False,
-            "keyboard": {"enabled": True, "bindToWindow": False},
+            "keyboard": {"enabled": True, "bindToWindow": False, "autoFocus": False},
             "multiselect": False,
             "hideEdgesOnDrag": False,
         },

@@ -1,0 +1,248 @@
+"""render_html in a real browser (headless Debian Chromium via Playwright).
+
+The hostile-label test: case id, title, labels, descriptions, notes and
+evidence full of HTML/JS payloads. Nothing may execute, every text must be
+shown as text, and the page must make no request beyond loading itself.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workbench.model import Formulation
+from workbench.render.html import render_html
+from workbench.render.visdata import wrap_label
+
+pytestmark = pytest.mark.browser
+
+#: Each payload tries to run code; if it does, it sets window.__pwned or opens a dialog.
+PAYLOADS = [
+    "<script>window.__pwned='script'</script>",
+    "<img src=x onerror=\"window.__pwned='img';alert('img')\">",
+    "</script><script>window.__pwned='breakout';alert('breakout')</script>",
+    "javascript:window.__pwned='js-url'",
+    "<a href=\"javascript:alert('href')\">click me</a> href",
+    "<svg onload=\"alert('svg')\"><circle r=5></circle></svg>",
+    "<iframe src=\"https://example.com/frame\"></iframe>",
+    "<link rel=stylesheet href=\"https://cdn.example.com/x.css\">",
+    "<style>@import url(https://example.com/a.css);</style>",
+    "{{ 7*7 }} {% raw %} ${alert('tpl')}",
+    "\" onmouseover=\"alert('attr')\" data-x=\"",
+    "'; window.__pwned='quote'; '",
+    "line\u2028break\u2029para </script><!--<script>",
+    "<b>bold</b> &amp; &lt;escaped&gt; &#x3C;script&#x3E;",
+]
+
+CASE_ID = "<img src=x onerror=\"window.__pwned='case'\">-C7"
+TITLE = "</title><script>alert('title')</script> {{ title }} href=\"https://example.com\""
+
+
+def hostile_formulation() -> Formulation:
+    """A formulation whose every text field is a payload."""
+    f = Formulation.new(case_id=CASE_ID, title=TITLE)
+    kinds = list(f.template.element_kinds)
+    ids = []
+    for number, payload in enumerate(PAYLOADS):
+        ids.append(
+            f.add_element(
+                kinds[number % len(kinds)],
+                payload,
+                description=f"Description: {payload}",
+                notes=payload,
+                tags=[payload[:20]],
+                evidence=[{"session": number + 1, "date": "2024-03-18", "quote": payload, "note": payload}],
+            )
+        )
+    for a, b in itertools.pairwise(ids):
+        f.add_link(a, b, "maintains", description=payload_for_link(a), evidence=[{"quote": PAYLOADS[1]}])
+    return f
+
+
+def payload_for_link(element_id: str) -> str:
+    return f"<script>window.__pwned='link {element_id}'</script>"
+
+
+def demo_formulation() -> Formulation:
+    """A small, ordinary, fictional case."""
+    f = Formulation.new(case_id="DEMO-07", title="Mr K: fear of being left", fictional=True)
+    absent = f.add_element(
+        "early_experience",
+        "Father often absent; mother depressed after the divorce",
+        description="From age 6 to 12 the father worked abroad; mother was often in bed.",
+        confidence="high",
+        status="supported",
+        time_frame="past",
+        evidence=[{"session": 2, "date": "2024-03-04", "quote": "He never came to my games."}],
+    )
+    wish = f.add_element("unconscious_wish", "To be cared for without asking", confidence=0.5)
+    fear = f.add_element(
+        "unconscious_fear",
+        "Fear of being abandoned",
+        confidence="high",
+        evidence=[{"session": 5, "date": "2024-04-01", "quote": "Everyone leaves in the end."}],
+    )
+    self_suff = f.add_element("defense", "Self-sufficiency (counter-dependence)", confidence="moderate")
+    intellect = f.add_element("defense", "Intellectualisation", status="discarded", confidence="low")
+    withdraws = f.add_element("relational_pattern", "Withdraws before others can leave", confidence=0.6)
+    cancels = f.add_element("transference", "Cancels sessions before breaks", confidence="low")
+    mood = f.add_element("present_symptom", "Low mood and insomnia", status="supported", confidence=0.9)
+    partner = f.add_element("present_symptom", "Conflict with partner")
+    friends = f.add_element("strength", "Loyal friendships from school", confidence="moderate")
+    f.add_link(absent, fear, "gives_rise_to", confidence="high", status="supported")
+    f.add_link(absent, wish, "gives_rise_to")
+    f.add_link(absent, self_suff, "gives_rise_to")
+    f.add_link(self_suff, fear, "defends_against", confidence="moderate")
+    f.add_link(intellect, wish, "defends_against", status="discarded")
+    f.add_link(self_suff, withdraws, "expressed_as")
+    f.add_link(withdraws, partner, "expressed_as", confidence="high")
+    f.add_link(withdraws, cancels, "repeats_in")
+    f.add_link(fear, mood, "expressed_as", confidence=0.6)
+    f.add_link(partner, mood, "maintains")
+    f.add_link(friends, mood, "protects_against", confidence="moderate")
+    return f
+
+
+def open_page(recorded: Any, f: Formulation, tmp_path: Path, name: str, **options: Any) -> tuple[Any, str]:
+    path = tmp_path / f"{name}.html"
+    path.write_text(render_html(f, **options), encoding="utf-8")
+    url = path.as_uri()
+    page = recorded.page
+    page.goto(url)
+    page.wait_for_selector("body[data-ready=true]", timeout=15_000)
+    return page, url
+
+
+def node_center(page: Any, node_id: str) -> dict[str, float]:
+    """Where node ``node_id`` is on the screen."""
+    return page.evaluate(  # type: ignore[no-any-return]
+        """(id) => {
+            const net = window.workbench.network;
+            const dom = net.canvasToDOM(net.getPositions([id])[id]);
+            const box = document.getElementById("wb-graph").getBoundingClientRect();
+            return {x: box.left + dom.x, y: box.top + dom.y};
+        }""",
+        node_id,
+    )
+
+
+def hover_tooltip(page: Any, node_id: str) -> str:
+    """Hover a node and return the text of the tooltip vis-network shows."""
+    page.mouse.move(5, 5)  # leaving the graph hides the tooltip
+    page.wait_for_selector("div.vis-tooltip", state="hidden", timeout=5_000)
+    pos = node_center(page, node_id)
+    page.mouse.move(pos["x"] - 3, pos["y"] - 3)
+    page.mouse.move(pos["x"], pos["y"], steps=4)
+    tip = page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+    return tip.text_content()  # type: ignore[no-any-return]
+
+
+def assert_nothing_ran(page: Any, recorded: Any, url: str) -> None:
+    log = recorded.log
+    assert page.evaluate("() => window.__pwned === undefined"), page.evaluate("() => String(window.__pwned)")
+    assert log.dialogs == [], f"a payload opened a dialog: {log.dialogs}"
+    assert log.page_errors == [], log.page_errors
+    assert log.console_errors == [], log.console_errors
+    assert log.requests == [url], f"the page made requests beyond itself: {log.requests}"
+    assert log.outside_requests() == [] and log.blocked == []
+
+
+def test_hostile_labels_are_shown_as_text_and_nothing_runs(
+    recorded_page: Any, tmp_path: Path, save_screenshot: Any
+) -> None:
+    f = hostile_formulation()
+    page, url = open_page(recorded_page, f, tmp_path, "hostile")
+
+    # The graph holds every label exactly, as text (read back from vis-network's own data).
+    nodes = page.evaluate(
+        """() => window.workbench.network.body.data.nodes.get().map(n => ({
+            id: n.id, label: n.label, full: n.full_label,
+            tipIsElement: n.title instanceof HTMLElement, tip: n.title.textContent,
+            tipHtmlChildren: n.title.querySelectorAll("*:not(.wb-tip-head):not(.wb-tip-body)").length,
+        }))"""
+    )
+    assert [n["full"] for n in nodes] == PAYLOADS
+    by_id = {n["id"]: n for n in nodes}
+    for el in f.element_records():
+        node = by_id[el.id]
+        assert node["label"] == wrap_label(el.label)
+        assert node["tipIsElement"] and node["tipHtmlChildren"] == 0
+        assert el.label in node["tip"] and f"Description: {el.label}" in node["tip"]
+    edges = page.evaluate(
+        "() => window.workbench.edges.get().map(e => ({id: e.id, tip: e.title.textContent}))"
+    )
+    assert len(edges) == len(PAYLOADS) - 1
+    assert all(PAYLOADS[1] in e["tip"] for e in edges)
+
+    # Header and page title show the case id and title literally.
+    assert page.text_content("#wb-title") == TITLE
+    assert CASE_ID in page.text_content("#wb-sub")
+    assert page.title() == f"{TITLE} — {CASE_ID}"
+
+    # No payload became an element: no images, frames, links, stray scripts or styles.
+    counts = page.evaluate(
+        """() => ({
+            injected: document.querySelectorAll("img, iframe, a, object, embed, link").length
+                + document.querySelectorAll("svg:not(.wb-swatch)").length,
+            scripts: document.scripts.length,
+            styles: document.querySelectorAll("style").length,
+            legendText: document.querySelector(".wb-legend").textContent,
+        })"""
+    )
+    assert counts["injected"] == 0
+    assert counts["scripts"] == 3 and counts["styles"] == 2
+    assert "Early experience" in counts["legendText"]
+
+    # Hovering shows a tooltip whose text is the payload, literally.
+    for el in f.element_records()[:6]:
+        text = hover_tooltip(page, el.id)
+        assert text.startswith(el.label), text
+        assert f"“{el.label}”" in text  # the evidence quote
+    page.mouse.move(5, 5)
+    save_screenshot(page, "render-hostile-1280x800")
+    assert_nothing_ran(page, recorded_page, url)
+
+
+def test_demo_page_looks_calm_and_shows_tooltips(
+    recorded_page: Any, tmp_path: Path, save_screenshot: Any
+) -> None:
+    f = demo_formulation()
+    page, url = open_page(recorded_page, f, tmp_path, "demo")
+    shot = save_screenshot(page, "render-demo-1280x800")
+    assert shot.stat().st_size > 20_000
+
+    # The layout reads top-down by layer: every element sits below the layers before it.
+    levels = page.evaluate(
+        """() => {
+            const net = window.workbench.network, pos = net.getPositions();
+            return net.body.data.nodes.get().map(n => ({level: n.level, y: pos[n.id].y}));
+        }"""
+    )
+    for a in levels:
+        for b in levels:
+            if a["level"] < b["level"]:
+                assert a["y"] < b["y"]
+
+    # Everything fits the 1280x800 window: no node outside the graph area.
+    box = page.evaluate("() => document.getElementById('wb-graph').getBoundingClientRect().toJSON()")
+    for el in f.element_records():
+        pos = node_center(page, el.id)
+        assert box["left"] <= pos["x"] <= box["right"] and box["top"] <= pos["y"] <= box["bottom"]
+
+    mood = next(el for el in f.element_records() if el.label.startswith("Low mood"))
+    text = hover_tooltip(page, mood.id)
+    assert text.startswith("Low mood and insomnia")
+    assert "Status: supported · Confidence: 0.90 (very high)" in text
+    save_screenshot(page, "render-demo-tooltip")
+
+    page.click("#wb-fit")  # the one button works and changes nothing it should not
+    assert_nothing_ran(page, recorded_page, url)
+
+
+def test_empty_formulation_page_says_so(recorded_page: Any, tmp_path: Path) -> None:
+    page, url = open_page(recorded_page, Formulation.new(case_id="E-1", title="Empty"), tmp_path, "empty")
+    assert page.text_content(".wb-empty") == "This formulation has no elements yet."
+    assert_nothing_ran(page, recorded_page, url)
