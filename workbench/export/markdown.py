@@ -1,0 +1,32 @@
+"""The plain-language narrative of a formulation, written to a Markdown file.
+
+The text comes from :func:`workbench.analysis.narrative.narrative_markdown`
+(ordered by template layers, user text escaped for Markdown); this module only
+writes it, as UTF-8 with one trailing newline.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> from workbench.model import Formulation
+>>> f = Formulation.new(case_id="C-1", title="Teaching case")
+>>> path = write_markdown(f, pathlib.Path(tempfile.mkdtemp()) / "case.md")
+>>> path.read_text(encoding="utf-8").splitlines()[0]
+'# Case formulation: Teaching case'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.analysis.narrative import narrative_markdown
+from workbench.model import Formulation
+
+__all__ = ["write_markdown"]
+
+
+def write_markdown(f: Formulation, path: str | Path) -> Path:
+    """Write the narrative of ``f`` to ``path`` (a ``.md`` file) and return the path."""
+    path = Path(path)
+    text = narrative_markdown(f).rstrip("\n") + "\n"
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path
