@@ -163,7 +163,8 @@ def template_completeness(f: Formulation) -> pd.DataFrame:
         for kind in req.kinds:
             if kind not in present:
                 rows.append(_row("incomplete", "warning", "", "formulation", "",
-                                 f"No {kind_phrase(f, kind)} is recorded yet: a complete formulation "
+                                 f"The formulation has no “{kind_phrase(f, kind, capital=True)}” yet: "
+                                 "a complete formulation "
                                  f"names {_count_word(len(req.kinds))} {req.group} "
                                  f"({_kind_list(f, req.kinds, 'and')})."))
     graph = _active_graph(f)
@@ -176,7 +177,7 @@ def template_completeness(f: Formulation) -> pd.DataFrame:
         if missing:
             rows.append(_row("incomplete", "warning", el.id, "element", el.label,
                              f"{element_phrase(f, el.id, capital=True)} has no "
-                             f"{_kind_list(f, missing, 'and no')} linked to it yet."))
+                             f"{_kind_list(f, missing)} linked to it yet."))
     return _table(rows)
 
 
