@@ -24,7 +24,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from workbench.model import Formulation
@@ -55,17 +55,30 @@ def render_html(
     title: str | None = None,
     highlight: Iterable[str] | None = None,
     direction: str = "UD",
+    vis: Mapping[str, list[dict[str, Any]]] | None = None,
+    extra_data: Any = None,
+    extra_css: str = "",
+    extra_script: str = "",
 ) -> str:
     """Return a standalone interactive HTML page of ``f`` that works offline.
 
     ``title`` replaces the case title in the heading; ``highlight`` names element
     and link ids to stand out (see :func:`workbench.render.visdata.vis_data`);
     ``direction`` is ``"UD"`` (early experiences at the top) or ``"LR"``.
+
+    Hooks for pages built on this one (e.g. the step-through export): ``vis`` gives
+    the nodes and edges to draw instead of ``vis_data(f)``; ``extra_data`` travels
+    as escaped JSON in ``<script id="wb-extra" type="application/json">``;
+    ``extra_css`` and ``extra_script`` are trusted code (never user text) placed
+    after the page's own style and script, which sets ``window.workbench``.
     """
     template = f.template
     meta = f.meta
     heading = meta.title if title is None else title
-    data: dict[str, Any] = vis_data(f, highlight=highlight)
+    data: dict[str, Any] = (
+        {"nodes": list(vis["nodes"]), "edges": list(vis["edges"])} if vis is not None
+        else vis_data(f, highlight=highlight)
+    )
     data["options"] = network_options(template, direction=direction)
     counts = f"{_plural(len(data['nodes']), 'element')} · {_plural(len(data['edges']), 'link')}"
     sub = [f"Case {meta.case_id}", template.name]
@@ -87,6 +100,7 @@ def render_html(
         f"<title>{e(page_title)}</title>\n",
         f"<style>\n{vis_network_css()}\n</style>\n",
         f"<style>\n{_PAGE_CSS}</style>\n",
+        f"<style>\n{_trusted(extra_css, 'style')}</style>\n" if extra_css else "",
         "</head>\n<body>\n",
         '<header class="wb-header">\n<div class="wb-heading">\n',
         f'<h1 id="wb-title">{e(heading) if heading else e("Case " + meta.case_id)}</h1>\n',
@@ -103,6 +117,9 @@ def render_html(
         vis_network_js(),
         "\n</script>\n",
         f"<script>\n{_PAGE_JS}</script>\n",
+        f'<script id="wb-extra" type="application/json">{json_for_script(extra_data)}</script>\n'
+        if extra_data is not None else "",
+        f"<script>\n{_trusted(extra_script, 'script')}</script>\n" if extra_script else "",
         "</body>\n</html>\n",
     ]
     return "".join(parts)
@@ -150,6 +167,13 @@ def to_pyvis_network(f: Formulation, *, height: str = "750px", width: str = "100
 
 def _esc(text: str) -> str:
     return html.escape(str(text), quote=True)
+
+
+def _trusted(code: str, tag: str) -> str:
+    """Check that extra page code cannot close its own element."""
+    if f"</{tag}" in code.lower():
+        raise ValueError(f"Extra page code must not contain '</{tag}'.")
+    return code
 
 
 def _plural(n: int, word: str) -> str:
