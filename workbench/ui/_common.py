@@ -1,0 +1,272 @@
+"""Small widgets and helpers shared by the panels: status line, guarded callbacks, evidence rows.
+
+Everything user-written that goes into an ``HTML`` widget passes through :func:`esc`.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import warnings
+from collections.abc import Callable, Sequence
+from functools import wraps
+from typing import Any, TypeVar
+
+import ipywidgets as w
+
+from workbench.errors import InvalidValue, WorkbenchError
+from workbench.model import CONFIDENCE_SCALE, STATUSES, TIME_FRAMES, Evidence, confidence_name
+
+__all__ = [
+    "ConfidenceInput",
+    "ConfirmBar",
+    "EvidenceEditor",
+    "StatusLine",
+    "esc",
+    "guarded",
+    "on_enter",
+    "parse_optional_float",
+    "status_options",
+    "time_frame_options",
+]
+
+_log = logging.getLogger("workbench.ui")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def esc(text: object) -> str:
+    """Escape text for an ``HTML`` widget (quotes too)."""
+    return html.escape(str(text), quote=True)
+
+
+class StatusLine(w.HTML):  # type: ignore[misc]
+    """One line at the bottom of the app: what just happened, or what went wrong, as a sentence."""
+
+    def __init__(self) -> None:
+        super().__init__(value="")
+        self.add_class("wb-status")
+        self.message = ""
+        self.is_error = False
+
+    def info(self, message: str) -> None:
+        """Show a plain message."""
+        self._show(message, error=False)
+
+    def error(self, message: str) -> None:
+        """Show an error message (a sentence, never a traceback)."""
+        self._show(message, error=True)
+
+    def clear(self) -> None:
+        """Show nothing."""
+        self._show("", error=False)
+
+    def _show(self, message: str, *, error: bool) -> None:
+        self.message, self.is_error = message, error
+        if error:
+            self.add_class("wb-status-error")
+        else:
+            self.remove_class("wb-status-error")
+        role = "alert" if error else "status"
+        self.value = f'<span role="{role}">{esc(message)}</span>' if message else ""
+
+
+def guarded(status: StatusLine) -> Callable[[F], F]:
+    """Wrap a widget callback so that any error ends up as a sentence in the status line."""
+
+    def decorate(fn: F) -> F:
+        @wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except WorkbenchError as err:
+                status.error(str(err))
+            except Exception as err:  # never a traceback in the app
+                _log.error("Unexpected error in the app", exc_info=True)
+                status.error(
+                    f"Something went wrong ({type(err).__name__}); your work is still in memory. "
+                    "Please try again, or save a copy."
+                )
+            return None
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def on_enter(text: w.Text, callback: Callable[[], None]) -> None:
+    """Call ``callback()`` when Enter is pressed in ``text`` (the browser sends a 'submit' event)."""
+    with warnings.catch_warnings():
+        # ipywidgets 8 marks on_submit deprecated but still sends the event; it is the only Enter hook.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        text.on_submit(lambda _widget: callback())
+
+
+def status_options() -> list[tuple[str, str]]:
+    """Options for a status dropdown."""
+    return [(s.capitalize(), s) for s in STATUSES]
+
+
+def time_frame_options() -> list[tuple[str, str | None]]:
+    """Options for a time-frame dropdown ('—' for none)."""
+    return [("—", None)] + [(t.replace("_", "-").capitalize(), t) for t in TIME_FRAMES]
+
+
+def parse_optional_float(text: str, name: str) -> float | None:
+    """Turn typed text into a number, or ``None`` when empty."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidValue(f"The {name} must be a number, such as 1 or -0.5, not {text!r}.") from None
+
+
+class ConfirmBar(w.HBox):  # type: ignore[misc]
+    """A question with Yes / No buttons, hidden until :meth:`ask` is called."""
+
+    def __init__(self, css_prefix: str) -> None:
+        self.question = w.HTML()
+        self.yes = w.Button(description="Yes", button_style="danger")
+        self.no = w.Button(description="Cancel")
+        self.yes.add_class(f"{css_prefix}-confirm-yes")
+        self.no.add_class(f"{css_prefix}-confirm-no")
+        layout = w.Layout(display="none", flex_flow="row wrap", align_items="center")
+        super().__init__([self.question, self.yes, self.no], layout=layout)
+        self.add_class("wb-confirm")
+        self._action: Callable[[], None] | None = None
+        self.yes.on_click(lambda _b: self._answer(True))
+        self.no.on_click(lambda _b: self._answer(False))
+
+    @property
+    def pending(self) -> bool:
+        """Whether a question is waiting for an answer."""
+        return self._action is not None
+
+    def ask(self, question: str, yes_label: str, action: Callable[[], None]) -> None:
+        """Show ``question``; run ``action`` if the user clicks the yes button."""
+        self.question.value = f"<b>{esc(question)}</b>"
+        self.yes.description = yes_label
+        self._action = action
+        self.layout.display = "flex"
+
+    def cancel(self) -> None:
+        """Hide the question without doing anything."""
+        self._action = None
+        self.layout.display = "none"
+
+    def _answer(self, yes: bool) -> None:
+        action = self._action
+        self.cancel()
+        if yes and action is not None:
+            action()
+
+
+class ConfidenceInput(w.HBox):  # type: ignore[misc]
+    """Confidence from 0 to 1 with its named level; unticked means 'not rated'."""
+
+    def __init__(self, css_prefix: str) -> None:
+        self.rated = w.Checkbox(value=False, description="Rated", indent=False, layout=w.Layout(width="70px"))
+        self.slider = w.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, readout_format=".2f",
+                                    description="Confidence", disabled=True,
+                                    style={"description_width": "80px"}, layout=w.Layout(width="250px"))
+        self.level = w.Label(value="not rated", layout=w.Layout(width="80px"))
+        self.slider.add_class(f"{css_prefix}-confidence")
+        self.rated.add_class(f"{css_prefix}-confidence-rated")
+        super().__init__([self.slider, self.level, self.rated], layout=w.Layout(align_items="center"))
+        self._exact: float | None = None
+        self.rated.observe(lambda _c: self._refresh(), "value")
+        self.slider.observe(lambda _c: self._refresh(), "value")
+
+    @property
+    def value(self) -> float | None:
+        """The confidence, or ``None`` when not rated (an unmoved loaded value is kept exactly)."""
+        if not self.rated.value:
+            return None
+        if self._exact is not None and abs(self._exact - self.slider.value) < 0.025:
+            return self._exact
+        return round(float(self.slider.value), 2)
+
+    @value.setter
+    def value(self, confidence: float | None) -> None:
+        self._exact = confidence
+        self.rated.value = confidence is not None
+        self.slider.value = confidence if confidence is not None else 0.5
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.slider.disabled = not self.rated.value
+        self.level.value = confidence_name(self.value) if self.rated.value else "not rated"
+
+
+class EvidenceEditor(w.VBox):  # type: ignore[misc]
+    """Evidence items, one row each (session number, date, quote), added and removed freely."""
+
+    def __init__(self, css_prefix: str) -> None:
+        self._prefix = css_prefix
+        self.rows_box = w.VBox()
+        self.add_button = w.Button(description="Add evidence", icon="plus", layout=w.Layout(width="140px"),
+                                   tooltip="Add a row for a session quote or note")
+        self.add_button.add_class(f"{css_prefix}-add-evidence")
+        self.add_button.on_click(lambda _b: self.add_row())
+        title = w.HTML("<b>Evidence</b> <span class='wb-hint'>session, date (2024-03-18), quote</span>")
+        super().__init__([title, self.rows_box, self.add_button])
+        self.add_class("wb-evidence")
+
+    @property
+    def rows(self) -> list[w.HBox]:
+        """The evidence rows shown."""
+        return list(self.rows_box.children)
+
+    def add_row(self, item: Evidence | None = None) -> w.HBox:
+        """Add one row (filled from ``item``) and return it."""
+        session = w.Text(value="" if item is None or item.session is None else str(item.session),
+                         placeholder="session", layout=w.Layout(width="70px"))
+        day = w.Text(value=(item.date or "") if item else "", placeholder="date",
+                     layout=w.Layout(width="100px"))
+        quote = w.Text(value=(item.quote if item else ""), placeholder="quote or note",
+                       layout=w.Layout(flex="1 1 auto", width="auto"))
+        remove = w.Button(icon="times", tooltip="Remove this evidence", layout=w.Layout(width="34px"))
+        remove.description = ""
+        session.add_class(f"{self._prefix}-evidence-session")
+        day.add_class(f"{self._prefix}-evidence-date")
+        quote.add_class(f"{self._prefix}-evidence-quote")
+        remove.add_class(f"{self._prefix}-evidence-remove")
+        row = w.HBox([session, day, quote, remove], layout=w.Layout(width="100%"))
+        row.note = item.note if item else ""
+        remove.on_click(lambda _b: self.remove_row(row))
+        self.rows_box.children = (*self.rows_box.children, row)
+        return row
+
+    def remove_row(self, row: w.HBox) -> None:
+        """Remove one row."""
+        self.rows_box.children = tuple(r for r in self.rows_box.children if r is not row)
+
+    @property
+    def value(self) -> list[dict[str, Any]]:
+        """The evidence as dicts for the model (empty rows are left out)."""
+        items = []
+        for row in self.rows:
+            session, day, quote, _remove = row.children
+            raw = session.value.strip()
+            if not (raw or day.value.strip() or quote.value.strip()):
+                continue
+            items.append({
+                "session": int(raw) if raw.isdigit() else (raw or None),
+                "date": day.value.strip() or None,
+                "quote": quote.value,
+                "note": getattr(row, "note", ""),
+            })
+        return items
+
+    @value.setter
+    def value(self, items: Sequence[Evidence]) -> None:
+        self.rows_box.children = ()
+        for item in items:
+            self.add_row(item)
+
+
+def confidence_levels() -> list[str]:
+    """The named confidence levels, lowest first."""
+    return list(CONFIDENCE_SCALE)

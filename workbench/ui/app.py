@@ -1,0 +1,247 @@
+"""The Formulation Workbench app: header on top, the live graph in the centre, editors in tabs.
+
+Stable CSS classes for browser tests (``widget.add_class``):
+
+- app and layout: ``wb-app``, ``wb-main``, ``wb-header``, ``wb-header-info``, ``wb-unsaved``
+  (``wb-dirty`` is added to ``wb-header`` while there are unsaved changes), ``wb-undo``, ``wb-redo``,
+  ``wb-graph`` (the GraphView), ``wb-legend``, ``wb-fit``, ``wb-relayout``, ``wb-tabs``, ``wb-status``
+  (``wb-status-error`` while it shows an error)
+- element editor: ``wb-element-panel``, ``wb-element-search``, ``wb-element-filter``, ``wb-element-list``,
+  ``wb-element-kind``, ``wb-element-label``, ``wb-element-description``, ``wb-element-status``,
+  ``wb-element-time-frame``, ``wb-element-tags``, ``wb-element-code``, ``wb-element-confidence``,
+  ``wb-element-add-evidence``, ``wb-element-evidence-session`` / ``-date`` / ``-quote`` / ``-remove``,
+  ``wb-add-element``, ``wb-update-element``, ``wb-delete-element``, ``wb-clear-element``,
+  ``wb-element-confirm-yes``, ``wb-element-confirm-no``, ``wb-element-editing``
+- link editor: ``wb-link-panel``, ``wb-link-search``, ``wb-link-list``, ``wb-link-source``,
+  ``wb-link-target``, ``wb-link-kind``, ``wb-link-sentence``, ``wb-link-description``, ``wb-link-status``,
+  ``wb-link-weight``, ``wb-link-confidence``, ``wb-link-add-evidence``, ``wb-add-link``,
+  ``wb-update-link``, ``wb-delete-link``, ``wb-clear-link``, ``wb-link-editing``
+- saving: ``wb-save-panel``, ``wb-save-path``, ``wb-save-message``, ``wb-save-author``,
+  ``wb-save-session``, ``wb-save-button``, ``wb-conflict-box``, ``wb-save-conflict``, ``wb-copy-path``,
+  ``wb-save-copy``
+- history: ``wb-history-panel``, ``wb-history-table``, ``wb-history-version``, ``wb-history-view``,
+  ``wb-history-restore``, ``wb-history-confirm-yes``, ``wb-diff-a``, ``wb-diff-b``,
+  ``wb-history-compare``, ``wb-history-back``, ``wb-diff-list``, ``wb-history-refresh``
+- start panel: ``wb-start``, ``wb-start-template``, ``wb-start-case-id``, ``wb-start-title``,
+  ``wb-start-path``, ``wb-start-create``, ``wb-open-path``, ``wb-open-button``, ``wb-recent-list``,
+  ``wb-open-recent``
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ipywidgets as w
+
+from workbench.errors import WorkbenchError
+from workbench.render.visdata import legend_items
+from workbench.session import EditSession, SessionEvent
+from workbench.templates import Template
+from workbench.ui._common import StatusLine, esc, guarded
+from workbench.ui.element_panel import ElementPanel
+from workbench.ui.graph_sync import GraphBinding
+from workbench.ui.graph_view import GraphView
+from workbench.ui.header import CaseHeader
+from workbench.ui.history_panel import HistoryPanel
+from workbench.ui.link_panel import LinkPanel
+from workbench.ui.save_panel import SavePanel
+from workbench.ui.start_panel import StartPanel
+
+__all__ = ["App", "app"]
+
+#: Tab order of the editors at the side.
+TABS = ("Element", "Link", "Save", "History", "Case")
+
+_GLYPHS = {
+    "box": "▬", "ellipse": "⬬", "circle": "●", "database": "⛁", "text": "T", "diamond": "◆", "dot": "•",
+    "star": "★", "triangle": "▲", "triangleDown": "▼", "hexagon": "⬢", "square": "■",
+}
+
+_STYLE = """<style>
+.wb-app { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1f1f1f; }
+.wb-header { border-bottom: 1px solid #d0d0d0; min-height: 40px; }
+.wb-case-id { font-weight: 600; font-size: 15px; }
+.wb-meta, .wb-hint { color: #5a5a5a; font-size: 12px; }
+.wb-tag { font-size: 11px; border: 1px solid #999; border-radius: 3px; padding: 0 4px; color: #555; }
+.wb-unsaved-mark { color: #B3470A; font-weight: 600; margin-right: 8px; }
+.wb-saved-mark { color: #5a5a5a; margin-right: 8px; font-size: 12px; }
+.wb-status { min-height: 24px; border-top: 1px solid #d0d0d0; padding: 2px 6px; font-size: 13px; }
+.wb-status-error { color: #a1001b; font-weight: 600; }
+.wb-table { border-collapse: collapse; font-size: 12px; width: 100%; }
+.wb-table th, .wb-table td { border-bottom: 1px solid #e3e3e3; padding: 2px 4px; text-align: left;
+  vertical-align: top; }
+.wb-sentence { padding: 4px 6px; background: #f4f7fb; border-left: 3px solid #0072B2; }
+.wb-legend { font-size: 12px; line-height: 1.6; }
+.wb-legend span.wb-legend-item { margin-right: 12px; white-space: nowrap; }
+.wb-diff { margin: 4px 0; padding-left: 18px; font-size: 12px; }
+.wb-diff-added b { color: #00795A; }
+.wb-diff-removed b { color: #B3470A; }
+.wb-diff-changed b { color: #0060A0; }
+.wb-rule { border: 0; border-top: 1px solid #e3e3e3; margin: 6px 0; }
+.wb-side { overflow-y: auto; }
+</style>"""
+
+
+class App(w.VBox):  # type: ignore[misc]
+    """The whole workbench in one widget. Build it with :func:`app`.
+
+    ``session`` is ``None`` until a case is opened or started from the start panel.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, template: str | None = None) -> None:
+        self.status = StatusLine()
+        self.session: EditSession | None = None
+        self.start: StartPanel | None = None
+        self._stop: list[object] = []
+        self._style = w.HTML(_STYLE)
+        super().__init__([self._style], layout=w.Layout(width="100%"))
+        self.add_class("wb-app")
+        target = Path(path) if path is not None else None
+        if target is not None and target.exists():
+            try:
+                self._begin(EditSession.open_file(target))
+                return
+            except WorkbenchError as err:
+                self._show_start(target, template)
+                self.status.error(str(err))
+                return
+        self._show_start(target, template)
+        if target is not None:
+            self.status.info(f"There is no case at {target} yet: start a new one there, or open another one.")
+
+    # --- the two screens ---------------------------------------------------------------
+
+    def _show_start(self, path: Path | None, template: str | None) -> None:
+        self.start = StartPanel(self.status, self._new_case, self._open_case, path=path, template=template)
+        self.children = [self._style, self.start, self.status]
+
+    def _new_case(self, template: str, case_id: str, title: str, path: str) -> None:
+        if self.session is not None:
+            self.session.start_new(template, case_id=case_id, title=title, path=path or None,
+                                   discard=self.discard.value)
+            self.discard.value = False
+            self.tabs.selected_index = 0
+            self.status.info(f"Started case {case_id.strip()!r}. Add its first element.")
+            return
+        self._begin(EditSession.new_case(template, case_id=case_id, title=title, path=path or None))
+        self.status.info(f"Started case {case_id.strip()!r}. Add its first element.")
+
+    def _open_case(self, path: str) -> None:
+        if not path:
+            self.status.error("Please type the path of a case file to open.")
+            return
+        if self.session is not None:
+            self.session.open(path, discard=self.discard.value)
+            self.discard.value = False
+            self.tabs.selected_index = 0
+        else:
+            self._begin(EditSession.open_file(path))
+        self.status.info(f"Opened {path}.")
+
+    def _begin(self, session: EditSession) -> None:
+        self.session = session
+        guard = guarded(self.status)
+        self.graph = GraphView(height="600px")
+        self.graph.add_class("wb-graph")
+        self.binding = GraphBinding(session, self.graph)
+        self.header = CaseHeader(session, self.status)
+        self.elements = ElementPanel(session, self.status, on_select=self._select_in_graph)
+        self.links = LinkPanel(session, self.status, on_select=self._select_in_graph)
+        self.saving = SavePanel(session, self.status)
+        self.history = HistoryPanel(session, self.status, self.binding,
+                                    author=lambda: str(self.saving.author.value))
+        self.discard = w.Checkbox(value=False, description="Discard unsaved changes of this case",
+                                  indent=False)
+        self.discard.add_class("wb-discard")
+        self.start = StartPanel(self.status, self._new_case, self._open_case, in_app=True)
+        case_tab = w.VBox([self.start, self.discard])
+        self.tabs = w.Tab(children=[self.elements, self.links, self.saving, self.history, case_tab],
+                          layout=w.Layout(width="100%"))
+        self.tabs.titles = TABS
+        self.tabs.add_class("wb-tabs")
+        self.legend = w.HTML()
+        self.legend.add_class("wb-legend")
+        fit = w.Button(description="Fit", icon="arrows-alt", tooltip="Zoom to show the whole map",
+                       layout=w.Layout(width="80px"))
+        relayout = w.Button(description="Re-arrange", icon="sitemap", layout=w.Layout(width="120px"),
+                            tooltip="Lay the map out in layers again (moves dragged elements back)")
+        fit.add_class("wb-fit")
+        relayout.add_class("wb-relayout")
+        fit.on_click(guard(lambda _b: self.graph.fit()))
+        relayout.on_click(guard(lambda _b: self.graph.relayout()))
+        tools = w.HBox([fit, relayout, self.legend], layout=w.Layout(align_items="center"))
+        centre = w.VBox([self.graph, tools], layout=w.Layout(width="100%", padding="0 8px 0 0"))
+        side = w.VBox([self.tabs], layout=w.Layout(width="100%", height="680px"))
+        side.add_class("wb-side")
+        main = w.AppLayout(header=self.header, center=centre, right_sidebar=side, footer=self.status,
+                           pane_widths=["0px", "1fr", "440px"], pane_heights=["48px", "690px", "30px"],
+                           grid_gap="4px", layout=w.Layout(width="100%"))
+        main.add_class("wb-main")
+        self.children = [self._style, main]
+        self.graph.observe(guard(self._on_graph_select), "selected")
+        session.observe(guard(self._on_session))
+        self._show_legend()
+
+    # --- reacting -------------------------------------------------------------------------
+
+    def _on_session(self, event: SessionEvent) -> None:
+        assert self.session is not None
+        self.header.refresh()
+        if event.kind == "reset":
+            self.elements.reset()
+            self.links.reset()
+            self.saving.refresh()
+            self.history.refresh()
+            self._show_legend()
+            if self.start is not None:
+                self.start.refresh_recent()
+        elif event.kind == "saved":
+            self.saving.refresh()
+            self.history.refresh()
+        elif event.changes:
+            self.elements.refresh()
+            self.links.refresh()
+
+    def _on_graph_select(self, change: dict[str, object]) -> None:
+        assert self.session is not None
+        item = str(change["new"] or "")
+        if not item:
+            return
+        f = self.session.formulation
+        if not self.binding.live:
+            self.status.info("This is an earlier version, shown read-only; "
+                             "'Back to editing' returns to the case.")
+            return
+        if f.has_element(item):
+            self.elements.show(item)
+            self.tabs.selected_index = 0
+            self.status.info(f"Selected {f.element(item).label!r}.")
+        elif f.has_link(item):
+            self.links.show(item)
+            self.tabs.selected_index = 1
+            self.status.info(f"Selected the link: {f.sentence(item)}.")
+
+    def _select_in_graph(self, item: str) -> None:
+        if self.binding.live:
+            self.graph.selected = item
+
+    def _show_legend(self) -> None:
+        assert self.session is not None
+        t: Template = self.session.formulation.template
+        parts = []
+        for item in legend_items(t):
+            glyph = _GLYPHS.get(str(item["shape"]), "●")
+            parts.append(
+                f"<span class='wb-legend-item' title='{esc(item['description'])}'>"
+                f"<span style='color:{esc(item['color'])}'>{esc(glyph)}</span> {esc(item['name'])}</span>"
+            )
+        self.legend.value = "".join(parts)
+
+
+def app(path: str | Path | None = None, *, template: str | None = None) -> App:
+    """Open the workbench app on the case at ``path``; with no path (or a new one), a start panel.
+
+    >>> a = app()                                   # doctest: +SKIP
+    >>> a = app("cases/demo.formulation.json")      # doctest: +SKIP
+    """
+    return App(path, template=template)

@@ -1,0 +1,128 @@
+"""Keep a :class:`GraphView` in step with an :class:`EditSession`, sending only what changed.
+
+After an edit, only the nodes and edges touched are rebuilt (with the shared
+styling of :mod:`workbench.render.visdata`) and sent as one patch. Loading a
+case or a version redraws everything. Earlier versions and comparisons are shown
+read-only, with a caption.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from workbench.diffing import FormulationDiff
+from workbench.model import Change, Formulation
+from workbench.render.visdata import edge_for, network_options, node_for, vis_data
+from workbench.session import EditSession, SessionEvent
+from workbench.ui.graph_view import GraphView, mark_diff
+
+__all__ = ["GraphBinding", "diff_marks", "patch_for"]
+
+
+class GraphBinding:
+    """Show the session's formulation in ``view`` and follow every change.
+
+    While an earlier version or a comparison is shown (:meth:`show_version`,
+    :meth:`show_diff`), edits are not drawn; :meth:`show_current` comes back.
+    """
+
+    def __init__(self, session: EditSession, view: GraphView) -> None:
+        self.session = session
+        self.view = view
+        self.live = True
+        view.options = network_options(session.formulation.template)
+        self._stop = session.observe(self._on_event)
+        self.show_current()
+
+    def show_current(self) -> None:
+        """Draw the case being edited (editable)."""
+        f = self.session.formulation
+        self.live = True
+        data = vis_data(f)
+        with self.view.hold_sync():
+            self.view.options = network_options(f.template)
+            self.view.read_only = False
+            self.view.caption = ""
+            self.view.set_data(data["nodes"], data["edges"])
+
+    def show_version(self, formulation: Formulation, caption: str) -> None:
+        """Draw another formulation (e.g. an earlier version) read-only."""
+        self.live = False
+        data = vis_data(formulation)
+        with self.view.hold_sync():
+            self.view.options = network_options(formulation.template)
+            self.view.read_only = True
+            self.view.caption = caption
+            self.view.selected = ""
+            self.view.set_data(data["nodes"], data["edges"])
+
+    def show_diff(self, old: Formulation, new: Formulation, d: FormulationDiff, caption: str) -> None:
+        """Draw ``new`` with what was added, removed (taken from ``old``) and changed marked."""
+        self.live = False
+        marks = diff_marks(d)
+        nodes = [node_for(new, el.id) for el in new.element_records()]
+        nodes += [node_for(old, el.id) for el in d.elements_removed]
+        edges = [edge_for(new, ln.id) for ln in new.link_records()]
+        edges += [edge_for(old, ln.id) for ln in d.links_removed]
+        with self.view.hold_sync():
+            self.view.options = network_options(new.template)
+            self.view.read_only = True
+            self.view.caption = caption
+            self.view.selected = ""
+            self.view.set_data(mark_diff(nodes, marks), mark_diff(edges, marks))
+
+    def close(self) -> None:
+        """Stop following the session."""
+        self._stop()
+
+    def _on_event(self, event: SessionEvent) -> None:
+        if event.kind == "reset":
+            self.show_current()
+            return
+        if not self.live or not event.changes:
+            return
+        patch = patch_for(self.session.formulation, event.changes)
+        self.view.update_items(**patch)
+        if self.view.selected and not self.view.has_item(self.view.selected):
+            self.view.selected = ""
+
+
+def patch_for(f: Formulation, changes: Iterable[Change]) -> dict[str, Any]:
+    """Return the nodes and edges to send (rebuilt from ``f`` as it is now) and the ids to remove.
+
+    A label change also resends the element's links, whose tooltips quote it.
+    """
+    elements: dict[str, None] = {}
+    links: dict[str, None] = {}
+    for change in changes:
+        if change.what == "element":
+            elements[change.id] = None
+            if f.has_element(change.id):
+                links.update((ln.id, None) for ln in f.links_of(change.id))
+        elif change.what == "link":
+            links[change.id] = None
+    return {
+        "nodes": [node_for(f, i) for i in elements if f.has_element(i)],
+        "remove_nodes": [i for i in elements if not f.has_element(i)],
+        "edges": [edge_for(f, i) for i in links if f.has_link(i)],
+        "remove_edges": [i for i in links if not f.has_link(i)],
+    }
+
+
+def diff_marks(d: FormulationDiff) -> dict[str, str]:
+    """Map element and link ids to 'added', 'removed' or 'changed'."""
+    marks: dict[str, str] = {}
+    for el in d.elements_added:
+        marks[el.id] = "added"
+    for el in d.elements_removed:
+        marks[el.id] = "removed"
+    for rc in d.elements_changed:
+        marks[rc.id] = "changed"
+    for ln in d.links_added:
+        marks[ln.id] = "added"
+    for ln in d.links_removed:
+        marks[ln.id] = "removed"
+    for rc in d.links_changed:
+        marks[rc.id] = "changed"
+    return marks

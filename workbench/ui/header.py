@@ -1,0 +1,77 @@
+"""The case header: case id, title, template, the version loaded, an unsaved-changes mark, undo/redo."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from workbench.session import EditSession
+from workbench.ui._common import StatusLine, esc, guarded
+
+__all__ = ["CaseHeader"]
+
+
+class CaseHeader(w.HBox):  # type: ignore[misc]
+    """One calm line on top of the app; the undo and redo buttons live here too."""
+
+    def __init__(self, session: EditSession, status: StatusLine) -> None:
+        self.session = session
+        self.status = status
+        self.info = w.HTML(layout=w.Layout(flex="1 1 auto"))
+        self.unsaved = w.HTML(layout=w.Layout(width="auto"))
+        self.undo_button = w.Button(description="Undo", icon="undo", tooltip="Undo the last unsaved edit",
+                                    layout=w.Layout(width="90px"))
+        self.redo_button = w.Button(description="Redo", icon="repeat", tooltip="Do the undone edit again",
+                                    layout=w.Layout(width="90px"))
+        self.info.add_class("wb-header-info")
+        self.unsaved.add_class("wb-unsaved")
+        self.undo_button.add_class("wb-undo")
+        self.redo_button.add_class("wb-redo")
+        super().__init__([self.info, self.unsaved, self.undo_button, self.redo_button],
+                         layout=w.Layout(width="100%", align_items="center", padding="2px 4px"))
+        self.add_class("wb-header")
+        guard = guarded(status)
+        self.undo_button.on_click(guard(lambda _b: self.undo()))
+        self.redo_button.on_click(guard(lambda _b: self.redo()))
+        self.refresh()
+
+    def undo(self) -> None:
+        """Undo the last unsaved edit step."""
+        label = self.session.undo_label
+        if self.session.undo():
+            self.status.info(f"Undone: {label}.")
+        else:
+            self.status.info("There is nothing to undo.")
+
+    def redo(self) -> None:
+        """Redo the last undone step."""
+        label = self.session.redo_label
+        if self.session.redo():
+            self.status.info(f"Done again: {label}.")
+        else:
+            self.status.info("There is nothing to redo.")
+
+    def refresh(self) -> None:
+        """Show the session as it is now."""
+        s = self.session
+        f = s.formulation
+        meta = f.meta
+        version = f"version {s.version}" if s.version is not None else "not saved yet"
+        where = esc(s.path.name) if s.path is not None else "no file yet"
+        title = f" — {esc(meta.title)}" if meta.title else ""
+        fictional = " <span class='wb-tag'>fictional</span>" if meta.fictional else ""
+        self.info.value = (
+            f"<span class='wb-case-id'>{esc(meta.case_id)}</span>{title}{fictional}"
+            f"<span class='wb-meta'> · {esc(f.template.name)} · {esc(version)} · {where}</span>"
+        )
+        self.unsaved.value = (
+            "<span class='wb-unsaved-mark' title='Changes not saved yet'>● unsaved changes</span>"
+            if s.dirty else "<span class='wb-saved-mark'>saved</span>"
+        )
+        if s.dirty:
+            self.add_class("wb-dirty")
+        else:
+            self.remove_class("wb-dirty")
+        self.undo_button.disabled = not s.can_undo
+        self.redo_button.disabled = not s.can_redo
+        self.undo_button.tooltip = f"Undo: {s.undo_label}" if s.can_undo else "Nothing to undo"
+        self.redo_button.tooltip = f"Redo: {s.redo_label}" if s.can_redo else "Nothing to redo"

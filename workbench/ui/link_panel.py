@@ -1,0 +1,298 @@
+"""The link editor: source and target (searchable), the kinds the template allows, a sentence preview."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from workbench.errors import InvalidValue
+from workbench.model import Link
+from workbench.session import EditSession
+from workbench.ui._common import (
+    ConfidenceInput,
+    EvidenceEditor,
+    StatusLine,
+    esc,
+    guarded,
+    parse_optional_float,
+    status_options,
+)
+
+__all__ = ["LinkPanel"]
+
+_WIDE = w.Layout(width="100%")
+_LABELLED = {"description_width": "90px"}
+
+
+class LinkPanel(w.VBox):  # type: ignore[misc]
+    """Pick a link from the list (or the graph) and edit it, or choose two elements to link them."""
+
+    def __init__(self, session: EditSession, status: StatusLine,
+                 on_select: Callable[[str], None] | None = None) -> None:
+        self.session = session
+        self.status = status
+        self._on_select = on_select
+        self.editing: str | None = None
+        self._choices: dict[str, str] = {}
+        self._filling = False
+        guard = guarded(status)
+
+        self.search = w.Text(placeholder="Search links", layout=_WIDE)
+        self.listing = w.Select(rows=5, layout=_WIDE)
+        self.source = w.Combobox(description="From", placeholder="type to search elements",
+                                 ensure_option=True, style=_LABELLED, layout=_WIDE)
+        self.target = w.Combobox(description="To", placeholder="type to search elements",
+                                 ensure_option=True, style=_LABELLED, layout=_WIDE)
+        self.kind = w.Dropdown(description="Link kind", style=_LABELLED, layout=_WIDE)
+        self.kind_help = w.HTML(layout=_WIDE)
+        self.sentence = w.HTML(layout=_WIDE)
+        self.description = w.Textarea(description="Description", rows=2, style=_LABELLED, layout=_WIDE)
+        self.evidence = EvidenceEditor("wb-link")
+        self.confidence = ConfidenceInput("wb-link")
+        self.status_field = w.Dropdown(description="Status", options=status_options(), style=_LABELLED,
+                                       layout=w.Layout(width="50%"))
+        self.weight = w.Text(description="Weight", placeholder="optional, e.g. -1", style=_LABELLED,
+                             layout=w.Layout(width="50%"))
+        self.add_button = w.Button(description="Add link", button_style="primary", icon="plus",
+                                   tooltip="Add a link with these fields")
+        self.update_button = w.Button(description="Update", icon="check", disabled=True,
+                                      tooltip="Save these fields into the selected link")
+        self.delete_button = w.Button(description="Delete", icon="trash", disabled=True,
+                                      tooltip="Delete the selected link")
+        self.clear_button = w.Button(description="New", icon="file", tooltip="Empty the form for a new link")
+        self.editing_note = w.HTML()
+        for widget, name in [
+            (self.search, "wb-link-search"), (self.listing, "wb-link-list"), (self.source, "wb-link-source"),
+            (self.target, "wb-link-target"), (self.kind, "wb-link-kind"), (self.sentence, "wb-link-sentence"),
+            (self.description, "wb-link-description"), (self.status_field, "wb-link-status"),
+            (self.weight, "wb-link-weight"), (self.add_button, "wb-add-link"),
+            (self.update_button, "wb-update-link"), (self.delete_button, "wb-delete-link"),
+            (self.clear_button, "wb-clear-link"), (self.editing_note, "wb-link-editing"),
+        ]:
+            widget.add_class(name)
+        self.kind_help.add_class("wb-hint")
+
+        super().__init__([
+            self.search, self.listing, w.HTML("<hr class='wb-rule'>"), self.editing_note,
+            self.source, self.target, self.kind, self.kind_help, self.sentence, self.description,
+            self.evidence, self.confidence, w.HBox([self.status_field, self.weight]),
+            w.HBox([self.add_button, self.update_button, self.delete_button, self.clear_button],
+                   layout=w.Layout(flex_flow="row wrap")),
+        ], layout=w.Layout(width="100%", padding="4px"))
+        self.add_class("wb-link-panel")
+
+        self.search.observe(guard(lambda _c: self.refresh_list()), "value")
+        self.listing.observe(guard(self._on_list_pick), "value")
+        self.source.observe(guard(lambda _c: self._update_kinds()), "value")
+        self.target.observe(guard(lambda _c: self._update_kinds()), "value")
+        self.kind.observe(guard(lambda _c: self._update_sentence()), "value")
+        self.add_button.on_click(guard(lambda _b: self.add()))
+        self.update_button.on_click(guard(lambda _b: self.update()))
+        self.delete_button.on_click(guard(lambda _b: self.delete()))
+        self.clear_button.on_click(guard(lambda _b: self.clear()))
+        self.reset()
+
+    # --- actions -------------------------------------------------------------------------
+
+    def add(self) -> str:
+        """Add a link from the form; return its id."""
+        source, target = self._endpoints()
+        kind = self._kind()
+        link_id = self.session.add_link(source, target, kind, **self._fields())
+        self.status.info(f"Added the link: {self.session.formulation.sentence(link_id)}.")
+        self.show(link_id)
+        return link_id
+
+    def update(self) -> None:
+        """Write the form into the link being edited."""
+        if self.editing is None:
+            self.status.error("Pick a link in the list or the graph first.")
+            return
+        source, target = self._endpoints()
+        self.session.update_link(self.editing, source=source, target=target, kind=self._kind(),
+                                 **self._fields())
+        self.status.info(f"Updated the link: {self.session.formulation.sentence(self.editing)}.")
+        self.show(self.editing)
+
+    def delete(self) -> None:
+        """Delete the link being edited."""
+        if self.editing is None:
+            self.status.error("Pick a link in the list or the graph first.")
+            return
+        sentence = self.session.formulation.sentence(self.editing)
+        self.session.remove_link(self.editing)
+        self.status.info(f"Deleted the link: {sentence}.")
+        self.clear()
+        self.refresh_list()
+
+    def clear(self) -> None:
+        """Empty the form for a new link."""
+        self.editing = None
+        self.source.value = ""
+        self.target.value = ""
+        self.description.value = ""
+        self.evidence.value = []
+        self.confidence.value = None
+        self.status_field.value = "hypothesis"
+        self.weight.value = ""
+        self._filling = True
+        try:
+            self.listing.value = None
+        finally:
+            self._filling = False
+        self._update_kinds()
+        self._sync_buttons()
+
+    def show(self, link_id: str) -> None:
+        """Load link ``link_id`` into the form (as when it is clicked in the graph)."""
+        ln = self.session.formulation.link(link_id)
+        self.editing = link_id
+        self._fill(ln)
+        self.refresh_list()
+        self._sync_buttons()
+
+    def set_endpoint(self, which: str, element_id: str) -> None:
+        """Put an element into the 'From' (``which="source"``) or 'To' field."""
+        name = self._name_of(element_id)
+        (self.source if which == "source" else self.target).value = name
+
+    def reset(self) -> None:
+        """A case was loaded: refresh the element choices and empty the form."""
+        self.refresh_choices()
+        self.clear()
+        self.refresh_list()
+
+    def refresh(self) -> None:
+        """Follow a change in the case (labels, new or deleted elements and links)."""
+        if self.editing is not None and not self.session.formulation.has_link(self.editing):
+            self.editing = None
+        src, tgt = self._choices.get(self.source.value), self._choices.get(self.target.value)
+        self.refresh_choices()
+        f = self.session.formulation
+        self.source.value = self._name_of(src) if src and f.has_element(src) else ""
+        self.target.value = self._name_of(tgt) if tgt and f.has_element(tgt) else ""
+        self.refresh_list()
+        self._sync_buttons()
+
+    def refresh_choices(self) -> None:
+        """Rebuild the searchable element names: 'label (kind)', made unique where needed."""
+        f = self.session.formulation
+        choices: dict[str, str] = {}
+        for el in f.element_records():
+            name = f"{el.label} ({f.template.element_kinds[el.kind].name})"
+            if name in choices:
+                name = f"{name} [{el.id}]"
+            choices[name] = el.id
+        self._choices = choices
+        self.source.options = list(choices)
+        self.target.options = list(choices)
+
+    def refresh_list(self) -> None:
+        """Fill the list with the links whose sentence matches the search text."""
+        f = self.session.formulation
+        needle = self.search.value.strip().lower()
+        options = [(f.sentence(ln.id), ln.id) for ln in f.link_records()]
+        if needle:
+            options = [(text, i) for text, i in options if needle in text.lower()]
+        self._filling = True
+        try:
+            self.listing.options = options
+            self.listing.value = self.editing if self.editing in [i for _, i in options] else None
+        finally:
+            self._filling = False
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _name_of(self, element_id: str) -> str:
+        for name, i in self._choices.items():
+            if i == element_id:
+                return name
+        return ""
+
+    def _endpoints(self) -> tuple[str, str]:
+        source = self._choices.get(self.source.value)
+        target = self._choices.get(self.target.value)
+        if source is None:
+            raise InvalidValue("Choose where the link starts ('From') from the list of elements.")
+        if target is None:
+            raise InvalidValue("Choose where the link goes ('To') from the list of elements.")
+        return source, target
+
+    def _kind(self) -> str:
+        if not self.kind.value:
+            raise InvalidValue("No link kind fits between these two elements in this template; "
+                               "choose other elements or change their kinds.")
+        return str(self.kind.value)
+
+    def _fields(self) -> dict[str, Any]:
+        return {
+            "description": self.description.value,
+            "evidence": self.evidence.value,
+            "confidence": self.confidence.value,
+            "status": self.status_field.value,
+            "weight": parse_optional_float(self.weight.value, "weight"),
+        }
+
+    def _fill(self, ln: Link) -> None:
+        self.source.value = self._name_of(ln.source)
+        self.target.value = self._name_of(ln.target)
+        self._update_kinds()
+        self.kind.value = ln.kind
+        self.description.value = ln.description
+        self.evidence.value = list(ln.evidence)
+        self.confidence.value = ln.confidence
+        self.status_field.value = ln.status
+        self.weight.value = "" if ln.weight is None else f"{ln.weight:g}"
+
+    def _update_kinds(self) -> None:
+        f = self.session.formulation
+        source = self._choices.get(self.source.value)
+        target = self._choices.get(self.target.value)
+        if source is None or target is None:
+            kinds = list(f.template.link_kinds.values())
+        else:
+            kinds = f.template.allowed_link_kinds(f.element(source).kind, f.element(target).kind)
+        keep = self.kind.value
+        self.kind.options = [(k.name, k.id) for k in kinds]
+        ids = [k.id for k in kinds]
+        self.kind.value = keep if keep in ids else (ids[0] if ids else None)
+        if source is not None and target is not None and not kinds:
+            self.kind_help.value = (
+                "<span class='wb-hint'>The template allows no link between these kinds.</span>"
+            )
+        self._update_sentence()
+
+    def _update_sentence(self) -> None:
+        f = self.session.formulation
+        source = self._choices.get(self.source.value)
+        target = self._choices.get(self.target.value)
+        kind = f.template.link_kinds.get(self.kind.value) if self.kind.value else None
+        if kind is not None:
+            self.kind_help.value = f"<span class='wb-hint'>{esc(kind.description)}</span>"
+        if source is None or target is None or kind is None:
+            self.sentence.value = "<span class='wb-hint'>Choose two elements to see the sentence.</span>"
+            return
+        self.sentence.value = (
+            f"<div class='wb-sentence'><i>{esc(f.element(source).label)}</i> {esc(kind.verb)} "
+            f"<i>{esc(f.element(target).label)}</i></div>"
+        )
+
+    def _on_list_pick(self, change: dict[str, Any]) -> None:
+        if self._filling or not change["new"] or change["new"] == self.editing:
+            return
+        self.show(change["new"])
+        if self._on_select is not None:
+            self._on_select(change["new"])
+
+    def _sync_buttons(self) -> None:
+        editing = self.editing is not None
+        self.update_button.disabled = not editing
+        self.delete_button.disabled = not editing
+        if editing:
+            assert self.editing is not None
+            sentence = self.session.formulation.sentence(self.editing)
+            self.editing_note.value = f"<span class='wb-hint'>Editing: <b>{esc(sentence)}</b></span>"
+        else:
+            self.editing_note.value = "<span class='wb-hint'>New link</span>"
