@@ -9,6 +9,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from workbench import errors
 from workbench.diffing import FormulationDiff, apply_diff, diff
 from workbench.fileformat import history, load, restore, save, validate
@@ -24,6 +27,9 @@ from workbench.model import (
 from workbench.render.html import render_html
 from workbench.templates import DEFAULT_TEMPLATE, Template, get_template, templates
 
+if TYPE_CHECKING:
+    from workbench.ui.app import App
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -36,6 +42,7 @@ __all__ = [
     "FormulationDiff",
     "Link",
     "Template",
+    "app",
     "apply_diff",
     "diff",
     "errors",
@@ -68,3 +75,17 @@ def new(
         template, case_id=case_id, title=title, clinician=clinician, description=description,
         fictional=fictional,
     )
+
+
+def app(path: str | Path | None = None, *, template: str | None = None) -> App:
+    """Open the workbench app (ipywidgets) on the case at ``path``.
+
+    With no path, or a path where no file exists yet, the app starts with a
+    panel to begin a new case from a template, open a file or pick a recent case.
+
+    >>> workbench.app("cases/demo.formulation.json")   # doctest: +SKIP
+    """
+    # Imported here: ipywidgets and anywidget add about 0.35 s to every `import workbench` (and the CLI).
+    from workbench.ui.app import app as _app
+
+    return _app(path, template=template)
