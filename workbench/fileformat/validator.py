@@ -11,10 +11,12 @@ naming the record and field, so the caller can add the line and version.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
@@ -136,18 +138,34 @@ def _lower(text: str) -> str:
 # --- schema -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Schema:
+    """One definition of the schema: a compiled fast check, and jsonschema to explain failures."""
+
+    fast: Callable[[Any], Any]
+    full: Draft202012Validator
+
+
 @cache
-def _validator(name: str) -> Draft202012Validator:
-    schema = v1.schema()
-    return Draft202012Validator({"$defs": schema["$defs"], "$ref": f"#/$defs/{name}"})
+def _validator(name: str) -> _Schema:
+    defs = v1.schema()["$defs"]
+    # fastjsonschema compiles the same definitions to Python (about 20 times faster); it knows
+    # draft 7, which has every keyword the schema uses. jsonschema explains a failure.
+    fast = fastjsonschema.compile(
+        {"$schema": "http://json-schema.org/draft-07/schema#", "$defs": defs, "$ref": f"#/$defs/{name}"}
+    )
+    return _Schema(fast, Draft202012Validator({"$defs": defs, "$ref": f"#/$defs/{name}"}))
 
 
-def _check(
-    validator: Draft202012Validator, instance: Any, whole: Any, prefix: list[Any] | None = None
-) -> None:
-    if validator.is_valid(instance):
+def _check(schema: _Schema, instance: Any, whole: Any, prefix: list[Any] | None = None) -> None:
+    try:
+        schema.fast(instance)
         return
-    error = best_match(validator.iter_errors(instance))
+    except fastjsonschema.JsonSchemaException:
+        pass
+    error = best_match(schema.full.iter_errors(instance))
+    if error is None:  # the two validators disagree: the reference implementation decides
+        return
     path = [*(prefix or []), *error.absolute_path]
     raise Problem(_describe(error), _subject(path, whole))
 

@@ -187,7 +187,7 @@ def apply_delta(state: State, delta: dict[str, Any]) -> Touched:
     for group in ("comments", "links"):
         _remove(state, group, delta.get(group, {}).get("removed", []))
     if "meta" in delta:
-        state.meta = _change(state.meta, delta["meta"], "the case details")
+        state.meta = _change(state.meta, delta["meta"], "", None)
         touched.meta = True
     for group in GROUPS:
         order = ("added", "changed") if group == "elements" else ("changed", "added")
@@ -196,15 +196,17 @@ def apply_delta(state: State, delta: dict[str, Any]) -> Touched:
         for step in order:
             for item in part.get(step, []):
                 record_id = item["id"]
-                subject = _subject(group, record_id)
                 if step == "added":
                     if _used(state, record_id):
-                        raise Problem(f"the id {short(record_id)} is used twice.", subject)
+                        raise Problem(f"the id {short(record_id)} is used twice.", _subject(group, record_id))
                     records[record_id] = item
                 else:
                     if record_id not in records:
-                        raise Problem("it is changed here but does not exist in the version before.", subject)
-                    records[record_id] = _change(records[record_id], item["fields"], subject)
+                        raise Problem(
+                            "it is changed here but does not exist in the version before.",
+                            _subject(group, record_id),
+                        )
+                    records[record_id] = _change(records[record_id], item["fields"], group, record_id)
                     if group == "elements" and "kind" in item["fields"]:
                         touched.elements_rekinded_or_removed.add(record_id)
                 touched.records[group].add(record_id)
@@ -227,16 +229,17 @@ def _remove(state: State, group: str, removed: list[dict[str, Any]]) -> None:
         del records[item["id"]]
 
 
-def _change(record: dict[str, Any], changes: dict[str, Any], subject: str) -> dict[str, Any]:
+def _change(record: dict[str, Any], changes: dict[str, Any], group: str, record_id: Any) -> dict[str, Any]:
     new = dict(record)
     for name, (old, value) in changes.items():
         if name not in record or name == "id":
-            raise Problem(f"field {name!r} cannot be changed; it is not a field of this record.", subject)
+            raise Problem(f"field {name!r} cannot be changed; it is not a field of this record.",
+                          _subject(group, record_id))
         if record[name] != old:
             raise Problem(
                 f"field {name!r} is changed from {short(old)} but was {short(record[name])} "
                 "in the version before.",
-                subject,
+                _subject(group, record_id),
             )
         new[name] = value
     return new
@@ -247,4 +250,4 @@ def _used(state: State, record_id: str) -> bool:
 
 
 def _subject(group: str, record_id: Any) -> str:
-    return f"{group[:-1]} {short(record_id)}"
+    return f"{group[:-1]} {short(record_id)}" if group else "case details"
