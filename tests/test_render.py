@@ -19,8 +19,10 @@ from workbench.render.visdata import (
     LABEL_LINES,
     LABEL_WIDTH,
     NEGATIVE_COLOR,
+    ROW_LIMIT,
     edge_for,
     legend_items,
+    levels,
     link_legend_items,
     network_options,
     node_for,
@@ -94,6 +96,21 @@ def test_layers_read_from_early_experience_down_to_present_problems(f: Formulati
     assert network_options(f.template, direction="LR")["layout"]["hierarchical"]["direction"] == "LR"
     with pytest.raises(ValueError):
         network_options(f.template, direction="DU")
+
+
+def test_a_full_layer_wraps_onto_more_rows_and_later_layers_move_down(f: Formulation) -> None:
+    past = f.add_element("early_experience", "Loss")
+    defenses = [f.add_element("defense", f"Defense {i}") for i in range(2 * ROW_LIMIT + 1)]
+    mood = f.add_element("present_symptom", "Low mood")
+    rows = levels(f)
+    assert rows[past] == 0
+    assert [rows[d] for d in defenses] == [2] * ROW_LIMIT + [3] * ROW_LIMIT + [4]
+    assert rows[mood] == 4 + 2
+    data = vis_data(f)
+    assert [n["level"] for n in data["nodes"]] == [rows[n["id"]] for n in data["nodes"]]
+    assert node_for(f, mood)["level"] == 6 and node_for(f, mood)["layer"] == 4
+    f.remove_element(defenses[-1])
+    assert levels(f)[mood] == 4 + 1
 
 
 def test_status_and_confidence_change_the_outline(f: Formulation) -> None:

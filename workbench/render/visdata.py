@@ -11,7 +11,9 @@ Styling rules
 - Colour and shape come from the element kind in the template (Okabe-Ito colours,
   a different shape per kind), so kinds stay apart without colour too.
 - ``level`` is the kind's template layer; with :func:`network_options` the map
-  reads from early experiences down to present problems.
+  reads from early experiences down to present problems. A layer with more than
+  :data:`ROW_LIMIT` elements wraps onto extra rows (the layers after it move down),
+  so a large formulation stays readable; see :func:`levels`.
 - Status: a *supported* element has a thicker, darker outline; a *discarded* one
   is faded with a dashed outline; a *hypothesis* is drawn plainly.
 - Confidence: a thicker outline (and a larger symbol for shapes labelled below).
@@ -42,7 +44,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from workbench.model import Element, Evidence, Formulation, Link, confidence_name
@@ -55,14 +57,19 @@ __all__ = [
     "LINK_COLOR",
     "NEGATIVE_COLOR",
     "OUTSIDE_LABEL_SHAPES",
+    "ROW_LIMIT",
     "edge_for",
     "legend_items",
+    "levels",
     "link_legend_items",
     "network_options",
     "node_for",
     "vis_data",
     "wrap_label",
 ]
+
+#: Elements per row of a layer; a fuller layer wraps onto more rows.
+ROW_LIMIT = 6
 
 #: Characters per line and lines at most of a label drawn on the map (the tooltip has it whole).
 LABEL_WIDTH = 22
@@ -97,15 +104,23 @@ def vis_data(f: Formulation, *, highlight: Iterable[str] | None = None) -> dict[
     others are dimmed); ``None`` or empty highlights nothing.
     """
     marked = set(highlight) if highlight is not None else set()
-    nodes = [node_for(f, el.id, highlight=marked) for el in f.element_records()]
-    edges = [edge_for(f, ln.id, highlight=marked) for ln in f.link_records()]
+    rows = levels(f)
+    nodes = [node_for(f, el.id, highlight=marked, levels=rows) for el in f.element_records()]
+    edges = [edge_for(f, ln.id, highlight=marked, levels=rows) for ln in f.link_records()]
     return {"nodes": nodes, "edges": edges}
 
 
-def node_for(f: Formulation, element_id: str, *, highlight: Collection[str] | None = None) -> dict[str, Any]:
+def node_for(
+    f: Formulation,
+    element_id: str,
+    *,
+    highlight: Collection[str] | None = None,
+    levels: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
     """Return the vis-network node of element ``element_id`` (plain text only).
 
     ``highlight``: ids that stand out, as in :func:`vis_data` (this node is dimmed if not among them).
+    ``levels``: the result of :func:`levels` when the caller has it already (saves recomputing it).
     """
     el = f.element(element_id)
     kind = f.template.element_kind(el.kind)
@@ -123,7 +138,8 @@ def node_for(f: Formulation, element_id: str, *, highlight: Collection[str] | No
         "kind_name": kind.name,
         "label": wrap_label(el.label),
         "full_label": el.label,
-        "level": kind.layer,
+        "level": (levels if levels is not None else _levels(f))[el.id],
+        "layer": kind.layer,
         "layer_name": f.template.layer_name(kind.layer),
         "shape": kind.shape,
         "color": {
@@ -148,10 +164,17 @@ def node_for(f: Formulation, element_id: str, *, highlight: Collection[str] | No
     return node
 
 
-def edge_for(f: Formulation, link_id: str, *, highlight: Collection[str] | None = None) -> dict[str, Any]:
+def edge_for(
+    f: Formulation,
+    link_id: str,
+    *,
+    highlight: Collection[str] | None = None,
+    levels: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
     """Return the vis-network edge of link ``link_id`` (plain text only).
 
     ``highlight``: ids that stand out, as in :func:`vis_data` (this edge is dimmed if not among them).
+    ``levels``: the result of :func:`levels` when the caller has it already.
     """
     ln = f.link(link_id)
     kind = f.template.link_kind(ln.kind)
@@ -164,7 +187,7 @@ def edge_for(f: Formulation, link_id: str, *, highlight: Collection[str] | None 
     dashes: bool | list[int] = kind.dashes
     if ln.status == "discarded":
         dashes = [2, 5]
-    smooth = _curve(f, ln)
+    smooth = _curve(f, ln, levels if levels is not None else _levels(f))
     edge: dict[str, Any] = {
         "id": ln.id,
         "kind": ln.kind,
@@ -256,6 +279,25 @@ def network_options(template: Template, *, direction: str = "UD") -> dict[str, A
     }
 
 
+def levels(f: Formulation) -> dict[str, int]:
+    """Return the layout row (vis-network ``level``) of every element, by id.
+
+    An element's row is its kind's template layer, except that a layer with more
+    than :data:`ROW_LIMIT` elements wraps onto extra rows, in the order the
+    elements were added, and the layers after it move down. Adding or removing
+    an element can therefore move others when a layer is that full; a live view
+    should then update the ``level`` of every node.
+
+    >>> from workbench.model import Formulation
+    >>> f = Formulation.new(case_id="C-2")
+    >>> ids = [f.add_element("defense", f"Defense {i}") for i in range(ROW_LIMIT + 1)]
+    >>> mood = f.add_element("present_symptom", "Low mood")
+    >>> levels(f)[ids[0]], levels(f)[ids[-1]], levels(f)[mood]
+    (2, 3, 5)
+    """
+    return _levels(f)
+
+
 def legend_items(template: Template) -> list[dict[str, Any]]:
     """Return the element kinds for a legend, by layer: kind, name, colour, shape, layer name.
 
@@ -341,6 +383,21 @@ def link_tooltip(f: Formulation, ln: Link, kind: LinkKind | None = None) -> str:
 # --- helpers -----------------------------------------------------------------------
 
 
+def _levels(f: Formulation) -> dict[str, int]:
+    kinds = f.template.element_kinds
+    by_layer: dict[int, list[str]] = {}
+    for el in f.element_records():
+        by_layer.setdefault(kinds[el.kind].layer, []).append(el.id)
+    rows: dict[str, int] = {}
+    shift = 0
+    for layer in sorted(by_layer):
+        ids = by_layer[layer]
+        for index, el_id in enumerate(ids):
+            rows[el_id] = layer + shift + index // ROW_LIMIT
+        shift += (len(ids) - 1) // ROW_LIMIT
+    return rows
+
+
 def _kind_item(template: Template, kind: ElementKind) -> dict[str, Any]:
     return {
         "kind": kind.id,
@@ -378,10 +435,9 @@ def _evidence_lines(evidence: tuple[Evidence, ...]) -> list[str]:
     return lines
 
 
-def _curve(f: Formulation, ln: Link) -> dict[str, Any] | None:
-    """A bend for links that would otherwise overlap: within one layer, or between the same two elements."""
-    levels = f.template.element_kinds
-    same_level = levels[f.element(ln.source).kind].layer == levels[f.element(ln.target).kind].layer
+def _curve(f: Formulation, ln: Link, levels: Mapping[str, int]) -> dict[str, Any] | None:
+    """A bend for links that would otherwise overlap: within one row, or between the same two elements."""
+    same_level = levels[ln.source] == levels[ln.target]
     ends = {ln.source, ln.target}
     parallel = [other.id for other in f.links_of(ln.source) if {other.source, other.target} == ends]
     if not same_level and len(parallel) < 2:
