@@ -6,8 +6,9 @@ saved as several versions, session by session, so that the step-through
 presenter, the history and the compare panel have something to show.
 
 The script is deterministic: the clock is fixed (``workbench._clock.now`` is
-replaced by a session-by-session clock) and every id is given explicitly, so
-running it again writes byte-identical files.
+replaced by a session-by-session clock), every id is given explicitly and the
+file identities come from a fixed sequence, so running it again writes
+byte-identical files.
 
     python3 scripts/make_teaching_cases.py            # writes notebooks/cases/teaching/
     python3 scripts/make_teaching_cases.py --out DIR  # somewhere else
@@ -24,6 +25,7 @@ from typing import Any
 
 import workbench
 from workbench import _clock
+from workbench.fileformat import writer
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "notebooks" / "cases" / "teaching"
@@ -56,6 +58,17 @@ class SessionClock:
         stamp = self._base + timedelta(seconds=self._tick)
         self._tick += 1
         return stamp.isoformat().replace("+00:00", "Z")
+
+
+class _FileIds:
+    """A stand-in for the file layer's random file identity: the same ids, in the same order, every run."""
+
+    def __init__(self) -> None:
+        self._count = 0
+
+    def __call__(self) -> str:
+        self._count += 1
+        return hashlib.sha1(f"teaching-case-file-{self._count}".encode()).hexdigest()[:32]
 
 
 class CaseWriter:
@@ -658,7 +671,9 @@ def make_all(out: Path = DEFAULT_OUT) -> list[Path]:
         (out / f"{name}{SUFFIX}").unlink(missing_ok=True)
     clock = SessionClock()
     original: Callable[[], str] = _clock.now
+    original_file_id: Callable[[], str] = writer.new_file_id
     _clock.now = clock
+    writer.new_file_id = _FileIds()
     try:
         ccrt = ccrt_case(clock, out)
         writers = [
@@ -671,6 +686,7 @@ def make_all(out: Path = DEFAULT_OUT) -> list[Path]:
         ]
     finally:
         _clock.now = original
+        writer.new_file_id = original_file_id
     return [w.path for w in writers]
 
 

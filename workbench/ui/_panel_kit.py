@@ -1,0 +1,208 @@
+"""Small pieces shared by the supervision and teaching panels (trace, comments, compare, checks, presenter).
+
+Everything a clinician typed is shown as text: either in a widget that shows
+plain text (Label, Dropdown options, Button descriptions) or escaped with
+:func:`esc` before it goes into an ``HTML`` widget.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Collection, Iterable, Sequence
+from functools import wraps
+from typing import Any, TypeVar
+
+import ipywidgets as w
+import pandas as pd
+
+from workbench.errors import WorkbenchError, short
+from workbench.model import Formulation
+from workbench.render.visdata import edge_for, node_for
+
+__all__ = [
+    "NONE",
+    "StatusLine",
+    "element_choices",
+    "esc",
+    "guarded",
+    "html_table",
+    "link_choices",
+    "panel_style",
+    "set_choices",
+    "show_highlight",
+    "target_name",
+]
+
+#: The value of a choice that stands for "nothing chosen" (widgets cannot hold None in every case).
+NONE = ""
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def esc(text: object) -> str:
+    """Escape any text for an HTML widget (quotes included).
+
+    >>> esc('<b onclick="x">')
+    '&lt;b onclick=&quot;x&quot;&gt;'
+    """
+    return html.escape(str(text), quote=True)
+
+
+class StatusLine(w.HTML):  # type: ignore[misc]
+    """A one-line message under a panel: a short sentence, never a traceback."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(value="", **kwargs)
+        self.add_class("wb-panel-status")
+        self.text = ""
+        self.is_error = False
+
+    def info(self, text: str) -> None:
+        """Show a plain message."""
+        self._show(text, False)
+
+    def error(self, text: str) -> None:
+        """Show an error message."""
+        self._show(text, True)
+
+    def clear(self) -> None:
+        """Show nothing."""
+        self._show("", False)
+
+    def _show(self, text: str, is_error: bool) -> None:
+        self.text, self.is_error = text, is_error
+        if not text:
+            self.value = ""
+            return
+        color = "#B00020" if is_error else "#1F1F1F"
+        self.value = f'<span role="status" style="color:{color}">{esc(text)}</span>'
+
+
+def guarded(method: _F) -> _F:
+    """Run a panel's handler; show a failure as a sentence in the panel's ``status`` line.
+
+    Workbench errors carry a sentence for the clinician; anything else is a bug and
+    is shown as a short apology with the kind of error, never as a traceback.
+    """
+
+    @wraps(method)
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        status: StatusLine = self.status
+        try:
+            return method(self, *args, **kwargs)
+        except WorkbenchError as err:
+            status.error(str(err))
+        except Exception as err:  # a bug must still reach the user as a sentence
+            status.error(f"Sorry, that did not work ({type(err).__name__}: {short(str(err), 80)}).")
+        return None
+
+    return run  # type: ignore[return-value]
+
+
+def element_choices(f: Formulation, *, kinds: Collection[str] | None = None) -> list[tuple[str, str]]:
+    """Return ``(text, id)`` choices for the elements, by layer and then in the order added."""
+    els = [el for el in f.element_records() if kinds is None or el.kind in kinds]
+    order = {el.id: i for i, el in enumerate(els)}
+    els.sort(key=lambda el: (f.template.element_kinds[el.kind].layer, order[el.id]))
+    return [(f"{short(el.label, 70)} ({f.template.element_kinds[el.kind].name})", el.id) for el in els]
+
+
+def link_choices(f: Formulation) -> list[tuple[str, str]]:
+    """Return ``(sentence, id)`` choices for the links, in the order added."""
+    return [(short(f.sentence(ln.id), 110), ln.id) for ln in f.link_records()]
+
+
+def target_name(f: Formulation, target: str | None) -> str:
+    """Return what a comment is about, as text: an element's label, a link's sentence, or the case."""
+    if not target:
+        return "the whole formulation"
+    if f.has_element(target):
+        return f"element “{f.element(target).label}”"
+    if f.has_link(target):
+        return f"link “{f.sentence(target)}”"
+    return "an element or link that has been removed"
+
+
+def set_choices(widget: Any, options: Sequence[tuple[str, Any]], keep: Any) -> None:
+    """Give a selection widget new ``options``, keeping the value ``keep`` if it is still offered.
+
+    Otherwise the first option is chosen. (Observers see the intermediate values;
+    panels mute their own while they refresh.)
+    """
+    values = [value for _, value in options]
+    widget.options = list(options)
+    widget.value = keep if keep in values else (values[0] if values else None)
+
+
+def show_highlight(view: Any, f: Formulation, ids: Iterable[str]) -> None:
+    """Redraw every node and edge of ``f`` in ``view`` with ``ids`` highlighted (others dimmed).
+
+    An empty ``ids`` shows everything plainly again. Only a patch travels to the
+    page; zoom and positions stay.
+    """
+    marked = set(ids)
+    view.update_items(
+        nodes=[node_for(f, el.id, highlight=marked) for el in f.element_records()],
+        edges=[edge_for(f, ln.id, highlight=marked) for ln in f.link_records()],
+    )
+
+
+def html_table(
+    table: pd.DataFrame,
+    columns: Sequence[tuple[str, str]],
+    *,
+    formats: dict[str, Callable[[Any], str]] | None = None,
+    empty: str = "Nothing to show.",
+) -> str:
+    """Return ``table`` as an escaped HTML table of the named ``(column, heading)`` pairs."""
+    if table.empty:
+        return f"<p class='wb-panel-empty'>{esc(empty)}</p>"
+    formats = formats or {}
+    head = "".join(f"<th>{esc(heading)}</th>" for _, heading in columns)
+    rows = []
+    for _, row in table.iterrows():
+        cells = []
+        for column, _heading in columns:
+            value = row[column]
+            shown = formats[column](value) if column in formats else _plain(value)
+            cells.append(f"<td>{esc(shown)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        "<table class='wb-panel-table'><thead><tr>" + head + "</tr></thead><tbody>"
+        + "".join(rows) + "</tbody></table>"
+    )
+
+
+def _plain(value: Any) -> str:
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, float):
+        return "" if value != value else f"{value:.3g}"
+    return str(value)
+
+
+#: Styles for the panels' tables and lists, put into the page once by :func:`panel_style`.
+PANEL_CSS = """
+.wb-panel-table { border-collapse: collapse; font-size: 13px; margin: 4px 0; }
+.wb-panel-table th, .wb-panel-table td { border-bottom: 1px solid #ddd; padding: 3px 8px;
+  text-align: left; vertical-align: top; }
+.wb-panel-table th { background: #f3f3f3; }
+.wb-panel-list { margin: 4px 0 4px 1.4em; padding: 0; font-size: 13px; line-height: 1.45; }
+.wb-panel-list li { margin-bottom: 4px; }
+.wb-panel-empty { color: #555; font-style: italic; margin: 4px 0; }
+.wb-badge { display: inline-block; border-radius: 3px; padding: 0 5px; margin-right: 4px;
+  font-size: 11px; font-weight: 600; border: 1px solid #444; }
+.wb-badge-transference { background: #F0E442; color: #1F1F1F; }
+.wb-badge-open { background: #fff; color: #B00020; border-color: #B00020; }
+.wb-badge-resolved { background: #eee; color: #333; }
+.wb-comment { border-left: 3px solid #0072B2; padding: 2px 8px; font-size: 13px; }
+.wb-comment-resolved { border-left-color: #aaa; color: #555; }
+.wb-comment-meta { color: #555; font-size: 12px; }
+"""
+
+
+def panel_style() -> w.HTML:
+    """Return a hidden HTML widget carrying the panels' styles (safe to show more than once)."""
+    style = w.HTML(value=f"<style>{PANEL_CSS}</style>")
+    style.layout.display = "none"
+    return style

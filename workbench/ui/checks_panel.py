@@ -1,0 +1,159 @@
+"""The checks panel: the formulation checklist, one row per finding, each row selectable.
+
+A thin layer over :func:`workbench.analysis.checks.run_checks`: the panel shows
+its findings as a table (what was checked, how serious, about what, the
+message) and re-runs the checks after every edit. The *Show* button of a row
+selects its element or link in the app's graph (and editor) and highlights
+everything the finding is about.
+
+Example
+-------
+>>> from workbench.session import EditSession
+>>> s = EditSession.new_case(case_id="T-1")
+>>> low = s.add_element("present_symptom", "Low mood")
+>>> panel = ChecksPanel(s)
+>>> panel.show(0)
+>>> panel.selected == low
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+
+from workbench.analysis.checks import run_checks
+from workbench.session import EditSession, SessionEvent
+from workbench.ui._panel_kit import StatusLine, esc, guarded, panel_style, show_highlight
+
+__all__ = ["CHECK_NAMES", "ChecksPanel"]
+
+#: Plain names of the checks, for the table's first column.
+CHECK_NAMES = {
+    "symptom_without_roots": "Symptom without roots",
+    "drive_without_roots": "Drive without roots",
+    "isolated_element": "Isolated element",
+    "cycle": "Cycle",
+    "no_evidence": "No evidence",
+    "low_confidence": "Low confidence",
+    "incomplete": "Template completeness",
+    "no_strength": "No strength",
+}
+
+_SEVERITY_STYLE = {
+    "warning": "background:#FCE8D9;color:#7A2E00",
+    "info": "background:#E4F1FA;color:#003A5C",
+}
+
+
+class ChecksPanel:
+    """A checklist of findings; each row's button selects (and highlights) what it is about.
+
+    ``view`` is the app's graph view (optional): the chosen row's element or link
+    is selected there, and every id of the finding is highlighted. ``on_select``
+    (optional) is called with the id as well, e.g. to show it in the editor.
+    """
+
+    def __init__(
+        self,
+        session: EditSession,
+        *,
+        view: Any = None,
+        on_select: Callable[[str], None] | None = None,
+    ) -> None:
+        self.session = session
+        self.view = view
+        self.on_select = on_select
+        #: The findings shown now (the table of run_checks).
+        self.findings = pd.DataFrame()
+        #: The id selected by the last row chosen ('' for the whole formulation or none).
+        self.selected = ""
+        #: The "Show" button of each row, in the order of the findings.
+        self.row_buttons: list[w.Button] = []
+        self.summary = w.HTML()
+        self.rows = w.GridBox(layout=w.Layout(grid_template_columns="auto auto 1fr auto", grid_gap="2px 8px",
+                                              width="100%", align_items="center"))
+        self.rerun_button = w.Button(description="Check again", icon="refresh")
+        self.rerun_button.on_click(lambda _b: self.refresh())
+        self.status = StatusLine()
+        self._stop = session.observe(self._on_session)
+        self.widget = w.VBox(
+            [
+                panel_style(),
+                w.HTML("<b>Formulation checks</b>: gaps a supervisor would ask about. Choose <i>Show</i> "
+                       "on a row to select what it is about."),
+                w.HBox([self.summary, self.rerun_button]),
+                self.rows,
+                self.status,
+            ],
+            layout=w.Layout(width="100%"),
+        )
+        self.widget.add_class("wb-checks-panel")
+        self.refresh()
+
+    # --- actions -------------------------------------------------------------------------
+
+    @guarded
+    def refresh(self) -> None:
+        """Run the checks again and redraw the table."""
+        self.findings = run_checks(self.session.formulation)
+        table = self.findings
+        if table.empty:
+            self.summary.value = "<b>Nothing flagged.</b>"
+            self.rows.children = []
+            self.row_buttons = []
+            return
+        counts = table["severity"].value_counts()
+        parts = [f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in counts.items()]
+        plural = "s" if len(table) != 1 else ""
+        self.summary.value = f"<b>{len(table)} finding{plural}</b>: {esc(', '.join(parts))}"
+        cells: list[w.Widget] = []
+        self.row_buttons = []
+        for index, row in enumerate(table.to_dict("records")):
+            button = w.Button(description="Show", icon="crosshairs", layout=w.Layout(width="80px"),
+                              tooltip="Select what this finding is about")
+            button.on_click(self._show_handler(index))
+            self.row_buttons.append(button)
+            style = _SEVERITY_STYLE.get(str(row["severity"]), "")
+            name = CHECK_NAMES.get(str(row["check"]), str(row["check"]))
+            cells += [
+                w.HTML(f"<span style='font-size:13px'>{esc(name)}</span>"),
+                w.HTML(f"<span class='wb-badge' style='{style}'>{esc(row['severity'])}</span>"),
+                w.HTML(f"<span style='font-size:13px'>{esc(row['message'])}</span>"),
+                button,
+            ]
+        self.rows.children = cells
+
+    @guarded
+    def show(self, index: int) -> None:
+        """Select the element or link of finding ``index`` (and highlight all it is about)."""
+        row = self.findings.iloc[index]
+        f = self.session.formulation
+        target = str(row["id"] or "")
+        ids = {i for i in row["ids"] if f.has_element(i) or f.has_link(i)} if row["ids"] else set()
+        if target:
+            ids.add(target)
+        self.selected = target
+        if self.view is not None:
+            show_highlight(self.view, f, ids)
+            if target:
+                self.view.selected = target
+        if target and self.on_select is not None:
+            self.on_select(target)
+        self.status.info(f"Showing: {row['message']}" if target or ids else
+                         f"This finding is about the whole formulation: {row['message']}")
+
+    def close(self) -> None:
+        """Stop listening to the session."""
+        self._stop()
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _show_handler(self, index: int) -> Callable[[w.Button], None]:
+        return lambda _button: self.show(index)
+
+    def _on_session(self, _event: SessionEvent) -> None:
+        self.refresh()

@@ -1,0 +1,383 @@
+"""The compare panel: this formulation (A) beside another one or an earlier version (B).
+
+A thin layer over :mod:`workbench.analysis.compare`: elements are matched by
+kind and label (or by id for two versions of one file); the table shows each
+element of A with its match in B, and a drop-down per row to match by hand or
+to say "no match". The merged graph marks what is shared, only in A and only
+in B (by a border colour and a label prefix, so it reads without colour), and
+the agreement figures (Jaccard overlaps, Cohen's kappa of codes) are shown as
+a table.
+
+Example
+-------
+>>> import workbench
+>>> from workbench.session import EditSession
+>>> s = EditSession.new_case(case_id="T-1")
+>>> _ = s.add_element("unconscious_fear", "Fear of being left")
+>>> other = workbench.new(case_id="T-1")
+>>> _ = other.add_element("unconscious_fear", "fear of being left")
+>>> _ = other.add_element("defense", "Self-sufficiency")
+>>> panel = ComparePanel(s)
+>>> panel.compare_with(other, "trainee")
+>>> panel.figure("elements", "all")
+0.5
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+import pandas as pd
+
+from workbench.analysis.compare import Matching, agreement_table, match, matches_table, merged_graph
+from workbench.errors import SessionError
+from workbench.fileformat import history as file_history
+from workbench.fileformat import load as file_load
+from workbench.model import Formulation
+from workbench.render.visdata import edge_for, network_options, node_for
+from workbench.session import EditSession, SessionEvent
+from workbench.ui._panel_kit import NONE, StatusLine, esc, guarded, html_table, panel_style
+from workbench.ui.graph_view import GraphView
+
+__all__ = ["SIDE_STYLES", "ComparePanel", "merged_vis_data"]
+
+#: How each side looks in the merged graph: border colour (Okabe-Ito), label prefix, tooltip line.
+SIDE_STYLES: dict[str, dict[str, str]] = {
+    "shared": {"color": "#1F1F1F", "prefix": "", "note": "In both A and B", "name": "shared"},
+    "only_a": {"color": "#D55E00", "prefix": "[A] ", "note": "Only in A", "name": "only in A"},
+    "only_b": {"color": "#0072B2", "prefix": "[B] ", "note": "Only in B", "name": "only in B"},
+}
+
+_METHOD_NAMES = {"manual": "by hand", "id": "same id", "label": "by label", "": ""}
+
+
+class ComparePanel:
+    """Compare the session's formulation (A) with another file or a version of its own file (B)."""
+
+    def __init__(self, session: EditSession, *, other: str | Path | None = None) -> None:
+        self.session = session
+        #: The formulation compared with (B), its description, and the current matching and figures.
+        self.other: Formulation | None = None
+        self.other_name = ""
+        self.matching: Matching | None = None
+        self.agreement = pd.DataFrame()
+        self.table = pd.DataFrame()
+        #: Pairs made by hand (id in A -> id in B) and elements of A said to have no match.
+        self.manual: dict[str, str] = {}
+        self.unmatched: set[str] = set()
+        #: The match drop-down of each element of A, by id.
+        self.match_choices: dict[str, w.Dropdown] = {}
+        self._quiet = False
+
+        self.path = w.Text(description="Other file", placeholder="e.g. cases/teaching/....formulation.json",
+                           layout=w.Layout(width="60%"))
+        self.open_button = w.Button(description="Compare with file", icon="folder-open")
+        self.version = w.Dropdown(description="Version", options=[], layout=w.Layout(width="60%"))
+        self.version_button = w.Button(description="Compare with version", icon="history")
+        self.heading = w.HTML()
+        self.match_rows = w.GridBox(layout=w.Layout(grid_template_columns="auto 1fr 1fr auto",
+                                                    grid_gap="2px 8px", width="100%", align_items="center"))
+        self.only_b = w.HTML()
+        self.view = GraphView(read_only=True, height="480px")
+        self.agreement_html = w.HTML()
+        self.status = StatusLine()
+
+        self.open_button.on_click(lambda _b: self.compare_with_file(self.path.value))
+        self.version_button.on_click(lambda _b: self.compare_with_version(self.version.value))
+        self._stop = session.observe(self._on_session)
+
+        legend = " ".join(
+            f"<span class='wb-badge' style='border:3px solid {s['color']}'>{esc(s['prefix'] or '')}"
+            f"{esc(s['name'])}</span>" for s in SIDE_STYLES.values()
+        )
+        self.widget = w.VBox(
+            [
+                panel_style(),
+                w.HTML("<b>Compare</b> this formulation (A) with another clinician's formulation of the "
+                       "case, or with an earlier version (B)."),
+                w.HBox([self.path, self.open_button]),
+                w.HBox([self.version, self.version_button]),
+                self.status,
+                self.heading,
+                w.HTML("<b>Matching</b>: each element of A and its match in B. Choose another match by hand, "
+                       "or “no match”."),
+                self.match_rows,
+                self.only_b,
+                w.HTML(f"<b>Merged graph</b> {legend}"),
+                self.view,
+                w.HTML("<b>Agreement</b>: Jaccard overlap = shared ÷ (A + B − shared); Cohen's kappa for the "
+                       "codes of matched elements (see docs/comparing.md)."),
+                self.agreement_html,
+            ],
+            layout=w.Layout(width="100%"),
+        )
+        self.widget.add_class("wb-compare-panel")
+        self._fill_versions()
+        if other is not None:
+            self.path.value = str(other)
+            self.compare_with_file(other)
+        else:
+            self._redraw()
+
+    # --- choosing B --------------------------------------------------------------------------
+
+    @guarded
+    def compare_with_file(self, path: str | Path) -> None:
+        """Compare with the latest version of another case file."""
+        if not str(path).strip():
+            raise SessionError("Please type the path of the formulation file to compare with.")
+        target = Path(str(path).strip()).expanduser()
+        if not target.is_file():
+            raise SessionError(f"There is no file at {target}.")
+        other = file_load(target)
+        name = f"{other.meta.title or other.meta.case_id} ({other.meta.clinician or 'no clinician'}), " \
+               f"version {other.base_version}"
+        self.compare_with(other, name)
+
+    @guarded
+    def compare_with_version(self, version: int | str | None) -> None:
+        """Compare with version ``version`` of this case's own file."""
+        if version in (None, NONE):
+            raise SessionError("Please choose a version to compare with.")
+        number = int(version)
+        other = self.session.view_version(number)
+        self.compare_with(other, f"version {number} of this case")
+
+    def compare_with(self, other: Formulation, name: str) -> None:
+        """Compare with ``other`` (called ``name`` in the panel); matches by hand start afresh."""
+        self.other, self.other_name = other, name
+        self.manual, self.unmatched = {}, set()
+        self.status.clear()
+        self._redraw()
+
+    # --- matching by hand ----------------------------------------------------------------------
+
+    @guarded
+    def set_match(self, a_id: str, b_id: str | None) -> None:
+        """Match element ``a_id`` of A with ``b_id`` of B by hand (``None``: it has no match in B)."""
+        if self.other is None:
+            raise SessionError("Choose a formulation to compare with first.")
+        self.session.formulation.element(a_id)
+        if b_id:
+            self.other.element(b_id)
+            for key, value in list(self.manual.items()):
+                if value == b_id and key != a_id:
+                    del self.manual[key]
+            self.manual[a_id] = b_id
+            self.unmatched.discard(a_id)
+        else:
+            self.manual.pop(a_id, None)
+            self.unmatched.add(a_id)
+        self._redraw()
+
+    def figure(self, scope: str, kind: str = "all") -> float:
+        """Return one figure of the agreement table (e.g. ``figure("elements")``; NaN if absent).
+
+        ``scope`` is ``"elements"``, ``"links"`` or a code set's name (Cohen's kappa);
+        ``kind`` is an element or link kind id, ``"all"``, or for kappa ``"codes"``/``"clusters"``.
+        """
+        t = self.agreement
+        if t.empty:
+            return math.nan
+        rows = t[(t["scope"] == scope) & (t["kind"] == kind)]
+        return float(rows["value"].iloc[0]) if len(rows) else math.nan
+
+    def close(self) -> None:
+        """Stop listening to the session."""
+        self._stop()
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    @guarded
+    def _redraw(self) -> None:
+        a, b = self.session.formulation, self.other
+        if b is None:
+            self.heading.value = "<p class='wb-panel-empty'>Nothing to compare with yet.</p>"
+            self.match_rows.children = []
+            self.only_b.value = ""
+            self.agreement_html.value = ""
+            self.view.set_data([], [])
+            return
+        matching = self._matching(a, b)
+        self.matching = matching
+        self.table = matches_table(a, b, matching)
+        self.agreement = agreement_table(a, b, matching)
+        self.heading.value = (
+            f"<div><b>A</b>: {esc(a.meta.title or a.meta.case_id)} "
+            f"({esc(a.meta.clinician or 'no clinician')}), as open now"
+            f"<br><b>B</b>: {esc(self.other_name)}</div>"
+            f"<div>{esc(_headline(self.table, self.agreement))}</div>"
+        )
+        self._draw_rows(a, b)
+        self._draw_graph(a, b, matching)
+        self.agreement_html.value = html_table(
+            self._agreement_for_people(a, b), _AGREEMENT_COLUMNS,
+            formats={"value": lambda v: "undefined" if v != v else f"{v:.3f}"},
+            empty="No figures.",
+        )
+
+    def _matching(self, a: Formulation, b: Formulation) -> Matching:
+        manual = {k: v for k, v in self.manual.items() if a.has_element(k) and b.has_element(v)}
+        found = match(a, b, matches=manual)
+        if not self.unmatched:
+            return found
+        elements = {k: v for k, v in found.elements.items() if k not in self.unmatched}
+        links = {k: v for k, v in found.links.items()
+                 if a.link(k).source in elements and a.link(k).target in elements}
+        return Matching(
+            elements=elements,
+            links=links,
+            methods={k: found.methods[k] for k in elements},
+            similarity={k: found.similarity[k] for k in elements},
+        )
+
+    def _draw_rows(self, a: Formulation, b: Formulation) -> None:
+        assert self.matching is not None
+        b_by_kind = sorted(b.element_records(), key=lambda el: b.template.element_kinds[el.kind].layer)
+        cells: list[w.Widget] = [w.HTML("<b>Kind</b>"), w.HTML("<b>In A</b>"), w.HTML("<b>Match in B</b>"),
+                                 w.HTML("<b>How</b>")]
+        self.match_choices = {}
+        for el in a.element_records():
+            same = [(f"{e.label}", e.id) for e in b_by_kind if e.kind == el.kind]
+            other = [(f"{e.label} ({b.template.element_kinds[e.kind].name})", e.id)
+                     for e in b_by_kind if e.kind != el.kind]
+            current = self.matching.elements.get(el.id, NONE)
+            choice = w.Dropdown(options=[("— no match in B —", NONE), *same, *other], value=current,
+                                layout=w.Layout(width="100%"))
+            choice.observe(self._choice_handler(el.id), "value")
+            self.match_choices[el.id] = choice
+            method = self.matching.methods.get(el.id, "")
+            cells += [
+                w.Label(a.template.element_kinds[el.kind].name),
+                w.Label(el.label),
+                choice,
+                w.Label(_METHOD_NAMES.get(method, method)),
+            ]
+        self.match_rows.children = cells
+        only_b = self.table[self.table["side"] == "only_b"]
+        if only_b.empty:
+            self.only_b.value = "<p class='wb-panel-empty'>Every element of B has a match in A.</p>"
+        else:
+            items = "".join(
+                f"<li>{esc(row['b_label'])} ({esc(b.template.element_kinds[str(row['kind'])].name)})</li>"
+                for row in only_b.to_dict("records")
+            )
+            self.only_b.value = f"<b>Only in B</b> ({len(only_b)})<ul class='wb-panel-list'>{items}</ul>"
+
+    def _choice_handler(self, a_id: str) -> Any:
+        def changed(change: dict[str, Any]) -> None:
+            if not self._quiet:
+                self.set_match(a_id, change["new"] or None)
+
+        return changed
+
+    def _draw_graph(self, a: Formulation, b: Formulation, matching: Matching) -> None:
+        data = merged_vis_data(a, b, matching)
+        self.view.options = network_options(a.template)
+        self.view.set_data(data["nodes"], data["edges"])
+
+    def _agreement_for_people(self, a: Formulation, b: Formulation) -> pd.DataFrame:
+        t = self.agreement.copy()
+        names = {**{k: v.name for k, v in b.template.element_kinds.items()},
+                 **{k: v.name for k, v in a.template.element_kinds.items()},
+                 **{k: v.verb for k, v in b.template.link_kinds.items()},
+                 **{k: v.verb for k, v in a.template.link_kinds.items()},
+                 "all": "all", "codes": "codes", "clusters": "clusters"}
+        t["kind"] = [names.get(k, k) for k in t["kind"]]
+        return t
+
+    def _fill_versions(self) -> None:
+        path = self.session.path
+        options: list[tuple[str, Any]] = [("(choose a version)", NONE)]
+        if path is not None and path.is_file():
+            try:
+                hist = file_history(path)
+            except Exception:  # an unreadable history only empties the list
+                hist = pd.DataFrame()
+            for row in hist.to_dict("records"):
+                session = f", session {int(row['session'])}" if pd.notna(row["session"]) else ""
+                options.append((f"{row['version']}: {row['message']} ({row['author']}{session})",
+                                int(row["version"])))
+        self.version.options = options
+        self.version.value = NONE
+
+    def _on_session(self, event: SessionEvent) -> None:
+        if event.kind in ("reset", "saved"):
+            self._fill_versions()
+        if event.kind == "reset":
+            self.other = None
+        self._redraw()
+
+
+_AGREEMENT_COLUMNS = [
+    ("figure", "Figure"),
+    ("scope", "Of"),
+    ("kind", "Kind"),
+    ("n_a", "A"),
+    ("n_b", "B"),
+    ("shared", "Shared"),
+    ("pairs", "Coded pairs"),
+    ("agreements", "Agreeing"),
+    ("value", "Value"),
+    ("note", "Note"),
+]
+
+
+def merged_vis_data(a: Formulation, b: Formulation, matching: Matching) -> dict[str, list[dict[str, Any]]]:
+    """Return vis-network nodes and edges of the merged graph, each marked by its side.
+
+    Every item keeps its kind's colour and shape (from :mod:`workbench.render.visdata`);
+    the side is shown by the border colour and a label prefix ("[A] ", "[B] "), and named in
+    the tooltip. Each item carries ``side`` (shared / only_a / only_b).
+    """
+    graph = merged_graph(a, b, matching)
+    nodes = []
+    for key, attrs in graph.nodes(data=True):
+        base = node_for(a, attrs["a_id"]) if attrs["a_id"] else node_for(b, attrs["b_id"])
+        style = SIDE_STYLES[attrs["side"]]
+        node = copy.deepcopy(base)
+        node["id"] = key
+        node["side"] = attrs["side"]
+        node["label"] = style["prefix"] + str(node.get("label", ""))
+        note = style["note"]
+        if attrs["side"] == "shared" and attrs["label_b"] and attrs["label_b"] != attrs["label"]:
+            note += f"; in B: “{attrs['label_b']}”"
+        node["title"] = f"{note}\n{node.get('title', '')}".rstrip()
+        node["color"] = {**node.get("color", {}), "border": style["color"]}
+        node["borderWidth"] = 2 if attrs["side"] == "shared" else 5
+        if attrs["side"] != "shared":
+            node["shapeProperties"] = {"borderDashes": [6, 4] if attrs["side"] == "only_b" else False}
+        nodes.append(node)
+    edges = []
+    for source, target, key, attrs in graph.edges(keys=True, data=True):
+        base = edge_for(a, attrs["a_id"]) if attrs["a_id"] else edge_for(b, attrs["b_id"])
+        style = SIDE_STYLES[attrs["side"]]
+        edge = copy.deepcopy(base)
+        edge.update({"id": key, "from": source, "to": target, "side": attrs["side"]})
+        edge["title"] = f"{style['note']}\n{edge.get('title', '')}".rstrip()
+        if attrs["side"] != "shared":
+            edge["label"] = style["prefix"] + str(edge.get("label", ""))
+            edge["color"] = {"color": style["color"], "highlight": style["color"], "opacity": 1.0}
+            edge["width"] = 3
+        edges.append(edge)
+    return {"nodes": nodes, "edges": edges}
+
+
+def _headline(table: pd.DataFrame, agreement: pd.DataFrame) -> str:
+    shared = int((table["side"] == "shared").sum())
+    only_a = int((table["side"] == "only_a").sum())
+    only_b = int((table["side"] == "only_b").sum())
+    parts = [f"{shared} elements shared, {only_a} only in A, {only_b} only in B."]
+    for scope in ("elements", "links"):
+        row = agreement[(agreement["scope"] == scope) & (agreement["kind"] == "all")]
+        if len(row) and row["value"].iloc[0] == row["value"].iloc[0]:
+            parts.append(f"Jaccard overlap of {scope}: {row['value'].iloc[0]:.3f}.")
+    kappa = agreement[(agreement["figure"] == "Cohen's kappa") & (agreement["kind"] == "codes")]
+    for k in kappa.to_dict("records"):
+        value = "undefined" if k["value"] != k["value"] else f"{k['value']:.3f}"
+        parts.append(f"Cohen's kappa ({k['scope']}): {value} over {k['pairs']} coded pairs.")
+    return " ".join(parts)

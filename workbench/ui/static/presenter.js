@@ -1,0 +1,92 @@
+// Keyboard and full-screen control of the step-through presenter (see presenter.py).
+//
+// The widget sits inside the presenter (an element with class `wb-presenter`). While the focus is
+// anywhere inside it, the keys step through: Right / Page Down / Space / N forward, Left / Page Up /
+// P back, Home / End first and last, F full screen. The step travels to Python through the synced
+// `step` trait. Keys typed into text fields are left alone. Nothing here inserts HTML.
+
+function render({ model, el }) {
+  const bar = document.createElement("div");
+  bar.className = "wb-presenter-keys";
+  const full = document.createElement("button");
+  full.type = "button";
+  full.className = "wb-presenter-full";
+  full.textContent = "Full screen (F)";
+  full.title = "Fill the screen with the presenter; Esc leaves full screen";
+  const hint = document.createElement("span");
+  hint.className = "wb-presenter-hint";
+  hint.textContent = "Click here, then: → or Space next, ← back, Home / End first and last";
+  bar.append(full, hint);
+  el.appendChild(bar);
+
+  let root = null;
+  let tries = 0;
+
+  function clamp(value) {
+    const n = model.get("n_steps") || 0;
+    return Math.max(0, Math.min(Math.max(n - 1, 0), value));
+  }
+
+  function toggleFull() {
+    const target = root || el;
+    if (document.fullscreenElement) {
+      document.exitFullscreen().catch(() => {});
+    } else if (target.requestFullscreen) {
+      target.requestFullscreen().catch(() => {});
+    }
+  }
+
+  function onKey(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const t = event.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) {
+      return;
+    }
+    const step = model.get("step") || 0;
+    let next = null;
+    switch (event.key) {
+      case "ArrowRight": case "ArrowDown": case "PageDown": case " ": case "n": case "N":
+        next = step + 1; break;
+      case "ArrowLeft": case "ArrowUp": case "PageUp": case "Backspace": case "p": case "P":
+        next = step - 1; break;
+      case "Home": next = 0; break;
+      case "End": next = (model.get("n_steps") || 1) - 1; break;
+      case "f": case "F":
+        event.preventDefault();
+        event.stopPropagation();
+        toggleFull();
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    next = clamp(next);
+    if (next !== step) {
+      model.set("step", next);
+      model.save_changes();
+    }
+  }
+
+  function attach() {
+    root = el.closest(".wb-presenter");
+    if (!root && tries++ < 50) {
+      setTimeout(attach, 100);
+      return;
+    }
+    root = root || el;
+    if (!root.hasAttribute("tabindex")) root.tabIndex = 0;
+    root.setAttribute("data-lm-suppress-shortcuts", "true");
+    root.addEventListener("keydown", onKey);
+  }
+
+  full.addEventListener("click", toggleFull);
+  attach();
+
+  return () => {
+    full.removeEventListener("click", toggleFull);
+    if (root) root.removeEventListener("keydown", onKey);
+  };
+}
+
+export default { render };
