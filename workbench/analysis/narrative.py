@@ -36,6 +36,8 @@ __all__ = ["escape_markdown", "narrative_markdown"]
 # Characters that Markdown (CommonMark, GitHub's dialect, Jupyter's $maths$) gives a meaning to inside a
 # line; parentheses and full stops only matter after "]" or at the start of a line, handled apart.
 _INLINE = re.compile(r"([\\`*_{}\[\]!|~$])")
+# What GitHub-flavoured renderers turn into links without brackets: "http://", "www.", "a@b.c".
+_AUTOLINK = re.compile(r":(?=//)|(?<=\bwww)\.|@", re.IGNORECASE)
 # What may open a block at the start of a line: a heading, a list item, a numbered item, a rule.
 _LINE_START = re.compile(r"^(\d{1,9})?([#+\-=.)])")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -46,7 +48,9 @@ def escape_markdown(text: str) -> str:
 
     Line breaks become spaces (so text cannot start a heading, list or
     quote); ``& < >`` become entities (no HTML, no autolinks); Markdown
-    punctuation gets a backslash (no emphasis, code, links or images).
+    punctuation gets a backslash (no emphasis, code, links, images or
+    maths), and so do the ``:`` of ``://``, the ``.`` of ``www.`` and ``@``,
+    which extended renderers would otherwise turn into links.
 
     >>> print(escape_markdown("[click](javascript:alert(1)) <b>*bold*</b>"))
     \\[click\\](javascript:alert(1)) &lt;b&gt;\\*bold\\*&lt;/b&gt;
@@ -56,6 +60,7 @@ def escape_markdown(text: str) -> str:
     text = " ".join(str(text).split())
     text = "".join(_ENTITIES.get(ch, ch) for ch in text)
     text = _INLINE.sub(r"\\\1", text)
+    text = _AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
     return _LINE_START.sub(lambda m: f"{m.group(1) or ''}\\{m.group(2)}", text)
 
 

@@ -38,9 +38,10 @@ STRENGTH_COLUMNS = ["id", "kind", "kind_name", "label", "out_degree", "in_degree
 
 
 def evidence_by_session(f: Formulation) -> pd.DataFrame:
-    """Return every piece of evidence, one row each, ordered by session (undated ones last).
+    """Return every piece of evidence, one row each, ordered by session (items without one last).
 
-    ``what`` is "element" or "link"; a link's ``label`` is its sentence.
+    Within a session, elements come before links, each in the order they were
+    added. ``what`` is "element" or "link"; a link's ``label`` is its sentence.
     """
     rows: list[dict[str, Any]] = []
     for el in f.element_records():
@@ -53,7 +54,7 @@ def evidence_by_session(f: Formulation) -> pd.DataFrame:
                          "label": f.sentence(ln.id), "quote": ev.quote, "note": ev.note})
     table = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
     table["session"] = table["session"].astype("Int64")
-    return table.sort_values(["session", "date"], kind="stable", na_position="last").reset_index(drop=True)
+    return table.sort_values("session", kind="stable", na_position="last").reset_index(drop=True)
 
 
 def session_summary(f: Formulation) -> pd.DataFrame:
