@@ -179,6 +179,7 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         """Set the kinds from the session's template and clear everything (a case was loaded)."""
         t = self.session.formulation.template
         self.kind.options = [(k.name, k.id) for k in t.element_kinds.values()]
+        self.kind.value = next(iter(t.element_kinds), None)
         self.kind_filter.options = [("All kinds", _ALL)] + [(k.name, k.id) for k in t.element_kinds.values()]
         self.kind_filter.value = _ALL
         self._show_kind()

@@ -1,0 +1,413 @@
+"""The app, driven as a user would: set widget values, click buttons; check model, file and graph data.
+
+No browser here (see the browser tests); the widgets' Python side runs for real, and the
+messages the graph sends to the page are read from its comm channel.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import workbench
+from workbench.session import EditSession
+from workbench.ui._common import StatusLine, guarded
+from workbench.ui.app import App
+from workbench.ui.graph_view import GraphView
+
+HOSTILE = '<img src=x onerror="alert(1)">Mother & <b>me</b>'
+
+
+@pytest.fixture(autouse=True)
+def _own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+
+
+@pytest.fixture
+def case_path(tmp_path: Path) -> Path:
+    path = tmp_path / "c1.formulation.json"
+    f = workbench.new(case_id="C-1", title="Teaching case")
+    workbench.save(f, path, message="Empty case", author="Dr A")
+    return path
+
+
+def add_element(app: App, kind: str, label: str) -> str:
+    panel = app.elements
+    panel.clear_button.click()
+    panel.kind.value = kind
+    panel.label.value = label
+    panel.add_button.click()
+    assert not app.status.is_error, app.status.message
+    assert panel.editing is not None
+    return panel.editing
+
+
+def choice(app: App, element_id: str) -> str:
+    return next(name for name, i in app.links._choices.items() if i == element_id)
+
+
+def add_link(app: App, source: str, target: str, kind: str) -> str:
+    panel = app.links
+    panel.clear_button.click()
+    panel.source.value = choice(app, source)
+    panel.target.value = choice(app, target)
+    panel.kind.value = kind
+    panel.add_button.click()
+    assert not app.status.is_error, app.status.message
+    assert panel.editing is not None
+    return panel.editing
+
+
+def record_messages(widget: Any, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Collect what the widget sends to the page."""
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(widget.comm, "send", lambda data=None, buffers=None, **_kw: sent.append(data))
+    return sent
+
+
+def test_add_two_elements_and_a_link_through_the_forms_then_save(case_path: Path) -> None:
+    app = workbench.app(case_path)
+    assert isinstance(app, App) and "wb-app" in app._dom_classes
+    father = add_element(app, "early_experience", "Father often absent")
+    fear = add_element(app, "unconscious_fear", "Fear of abandonment")
+
+    links = app.links
+    links.source.value = choice(app, father)
+    links.target.value = choice(app, fear)
+    template = workbench.get_template("psychodynamic")
+    allowed = template.allowed_link_kinds("early_experience", "unconscious_fear")
+    assert [v for _, v in links.kind.options] == [k.id for k in allowed]
+    links.kind.value = "gives_rise_to"
+    assert "<i>Father often absent</i> gives rise to <i>Fear of abandonment</i>" in links.sentence.value
+    links.add_button.click()
+    link = links.editing
+    assert link is not None
+
+    f = app.session.formulation  # type: ignore[union-attr]
+    assert [el.label for el in f.element_records()] == ["Father often absent", "Fear of abandonment"]
+    assert f.sentence(link) == "Father often absent gives rise to Fear of abandonment"
+    assert "unsaved changes" in app.header.unsaved.value
+
+    # the graph's synced data
+    assert [n["id"] for n in app.graph.nodes] == [father, fear]
+    node = app.graph.node(father)
+    assert node["label"] == "Father often absent" and node["shape"] == "box" and node["level"] == 0
+    assert app.graph.node(fear)["shape"] == "diamond"
+    edge = app.graph.edge(link)
+    assert (edge["from"], edge["to"], edge["label"]) == (father, fear, "gives rise to")
+
+    app.saving.message.value = "First elements"
+    app.saving.author.value = "Dr A"
+    app.saving.session_number.value = "2"
+    app.saving.save_button.click()
+    assert app.status.message == f"Saved version 2 of {case_path}."
+    history = workbench.history(case_path)
+    assert list(history["version"]) == [1, 2]
+    assert history.iloc[-1]["message"] == "First elements" and history.iloc[-1]["session"] == 2
+    assert workbench.load(case_path) == f
+    assert "version 2" in app.header.info.value and "unsaved" not in app.header.unsaved.value
+    assert "First elements" in app.history.table.value
+
+
+def test_an_edit_sends_only_the_changed_items_to_the_page(
+    case_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = App(case_path)
+    a = add_element(app, "early_experience", "Father often absent")
+    b = add_element(app, "unconscious_fear", "Fear of abandonment")
+    c = add_element(app, "present_symptom", "Low mood")
+    link = add_link(app, a, b, "gives_rise_to")
+    sent = record_messages(app.graph, monkeypatch)
+
+    app.graph.selected = a
+    app.elements.label.value = "Father away for work"
+    app.elements.update_button.click()
+
+    states = [m["state"] for m in sent if m and m.get("method") == "update"]
+    assert not any("snapshot" in s for s in states), "an edit must not resend the whole graph"
+    patches = [s["patch"] for s in states if "patch" in s]
+    assert len(patches) == 1
+    patch = patches[0]
+    assert [n["id"] for n in patch["nodes"]["update"]] == [a]
+    assert [e["id"] for e in patch["edges"]["update"]] == [link]  # its tooltip quotes the label
+    assert patch["base"] == patch["seq"] - 1
+    assert app.graph.node(a)["label"] == "Father away for work"
+    assert app.graph.node(c)["label"] == "Low mood"
+
+    sent.clear()
+    app.header.undo_button.click()
+    patch = next(m["state"]["patch"] for m in sent if m and "patch" in m.get("state", {}))
+    assert patch["nodes"]["update"][0]["label"] == "Father often absent"
+    assert app.graph.node(a)["label"] == "Father often absent"
+
+    # a page that missed patches asks for the snapshot and gets the current one
+    sent.clear()
+    app.graph._handle_custom_msg({"type": "resync", "have": 0}, [])
+    snapshot = next(m["state"]["snapshot"] for m in sent if m and "snapshot" in m.get("state", {}))
+    assert snapshot["seq"] > patch["seq"]
+    assert {n["id"] for n in snapshot["nodes"]} == {a, b, c}
+
+
+def test_graph_view_patches_add_replace_and_remove() -> None:
+    g = GraphView()
+    g.set_data([{"id": "a", "label": "A"}, {"id": "b", "label": "B"}], [{"id": "e", "from": "a", "to": "b"}])
+    g.update_items(nodes=[{"id": "b", "label": "B2"}, {"id": "c", "label": "C"}], remove_edges=["e"])
+    assert [n["label"] for n in g.nodes] == ["A", "B2", "C"] and g.edges == []
+    g.update_items(remove_nodes=["a", "missing"])
+    assert [n["id"] for n in g.nodes] == ["b", "c"] and g.node("c")["label"] == "C"
+    assert g.patch["nodes"]["remove"] == ["a"]
+    seq = g.patch["seq"]
+    g.update_items()  # nothing to send
+    assert g.patch["seq"] == seq
+    assert "vis-network" in g._vis_js[:300]  # loaded from the pyvis package, not a CDN
+    assert "http" not in g._esm.replace("https://visjs", "")
+
+
+def test_selecting_in_the_graph_shows_it_in_the_editors_and_back(case_path: Path) -> None:
+    app = App(case_path)
+    a = add_element(app, "early_experience", "Father often absent")
+    b = add_element(app, "unconscious_fear", "Fear of abandonment")
+    link = add_link(app, a, b, "gives_rise_to")
+    app.elements.clear_button.click()
+
+    app.graph.selected = a
+    assert app.tabs.selected_index == 0
+    assert app.elements.editing == a and app.elements.label.value == "Father often absent"
+    assert app.elements.kind.value == "early_experience" and not app.elements.update_button.disabled
+
+    app.graph.selected = link
+    assert app.tabs.selected_index == 1
+    assert app.links.editing == link and app.links.kind.value == "gives_rise_to"
+    assert app.links.source.value == choice(app, a)
+
+    app.elements.listing.value = b  # picking in the editor's list highlights it in the graph
+    assert app.graph.selected == b and app.elements.label.value == "Fear of abandonment"
+
+
+def test_enter_in_the_label_field_adds_and_evidence_rows(case_path: Path) -> None:
+    app = App(case_path)
+    panel = app.elements
+    panel.kind.value = "defense"
+    panel.label.value = "Intellectualisation"
+    panel.evidence.add_button.click()
+    panel.evidence.add_button.click()
+    panel.evidence.add_button.click()
+    rows = panel.evidence.rows
+    session, day, quote, _remove = rows[0].children
+    session.value, day.value, quote.value = "3", "2024-03-18", "I see it"
+    rows[1].children[2].value = "to be removed"
+    rows[2].children[0].value, rows[2].children[2].value = "5", "Talks about theories"
+    rows[1].children[3].click()  # the row's remove button
+    panel.confidence.rated.value = True
+    panel.confidence.slider.value = 0.7
+    assert panel.confidence.level.value == "high"
+    panel.tags.value = "intellect, defense"
+    panel.label._handle_custom_msg({"event": "submit"}, [])  # what the page sends on Enter
+
+    f = app.session.formulation  # type: ignore[union-attr]
+    (el,) = f.element_records()
+    assert el.label == "Intellectualisation" and el.confidence == 0.7 and el.tags == ("intellect", "defense")
+    assert [(e.session, e.date, e.quote) for e in el.evidence] == [
+        (3, "2024-03-18", "I see it"), (5, None, "Talks about theories")]
+
+    panel.label.value = "Intellectualisation (strong)"
+    panel.label._handle_custom_msg({"event": "submit"}, [])  # Enter while editing updates
+    assert len(f) == 1 and f.element(el.id).label == "Intellectualisation (strong)"
+    assert [e.session for e in f.element(el.id).evidence] == [3, 5]
+
+
+def test_delete_with_links_asks_first_and_undo_brings_all_back(case_path: Path) -> None:
+    app = App(case_path)
+    a = add_element(app, "early_experience", "Father often absent")
+    b = add_element(app, "unconscious_fear", "Fear of abandonment")
+    link = add_link(app, a, b, "gives_rise_to")
+    f = app.session.formulation  # type: ignore[union-attr]
+
+    app.graph.selected = a
+    app.elements.delete_button.click()
+    assert app.elements.confirm.pending and f.has_element(a)
+    assert "used by 1 link" in app.elements.confirm.question.value
+    app.elements.confirm.no.click()
+    assert f.has_element(a) and not app.elements.confirm.pending
+
+    app.elements.delete_button.click()
+    app.elements.confirm.yes.click()
+    assert not f.has_element(a) and not f.has_link(link)
+    assert app.status.message == "Deleted 'Father often absent' and 1 link(s)."
+    assert not app.graph.has_item(a) and not app.graph.has_item(link)
+
+    app.header.undo_button.click()  # one step: element and link come back
+    assert f.has_element(a) and f.has_link(link)
+    assert app.graph.has_item(a) and app.graph.has_item(link)
+    app.header.redo_button.click()
+    assert not f.has_element(a)
+
+
+def test_errors_appear_as_sentences_in_the_status_line(case_path: Path) -> None:
+    app = App(case_path)
+    app.elements.label.value = "   "
+    app.elements.add_button.click()
+    assert app.status.is_error and app.status.message == "The label cannot be empty."
+    assert "wb-status-error" in app.status._dom_classes
+
+    add_element(app, "early_experience", "Father often absent")
+    app.links.clear_button.click()
+    app.links.add_button.click()
+    assert app.status.message == "Choose where the link starts ('From') from the list of elements."
+
+    app.saving.message.value = "x"
+    app.saving.author.value = "Dr A"
+    app.saving.session_number.value = "five"
+    app.saving.save_button.click()
+    assert app.status.message.startswith("The session number must be a whole number")
+
+    app.elements.evidence.add_button.click()
+    app.elements.evidence.rows[0].children[1].value = "18.03.2024"
+    app.elements.update_button.click()
+    assert app.status.message.startswith("Evidence item 1: the date must look like 2024-03-18")
+
+    status = StatusLine()
+
+    @guarded(status)
+    def broken() -> None:
+        raise RuntimeError("internal detail")
+
+    broken()
+    assert status.message.startswith("Something went wrong (RuntimeError)")
+    assert "Traceback" not in status.message and "internal detail" not in status.message
+
+
+def test_conflict_offers_save_as_copy_and_keeps_the_changes(case_path: Path) -> None:
+    app = App(case_path)
+    add_element(app, "present_symptom", "Insomnia")
+
+    other = EditSession.open_file(case_path)  # a colleague saves first
+    other.add_element("defense", "Projection")
+    other.save("Colleague's change", "Dr B")
+
+    app.saving.message.value = "My change"
+    app.saving.author.value = "Dr A"
+    app.saving.save_button.click()
+    assert app.status.is_error and "Dr B" in app.status.message
+    assert app.saving.conflict_box.layout.display == "flex"
+    assert "Your changes are still here" in app.saving.conflict_note.value
+    copy_path = Path(app.saving.copy_path.value)
+    assert copy_path.name == "c1-copy-1.formulation.json"
+    assert "unsaved changes" in app.header.unsaved.value
+
+    app.saving.copy_button.click()
+    assert not app.status.is_error and str(copy_path) in app.status.message
+    assert app.saving.conflict_box.layout.display == "none"
+    assert [el.label for el in workbench.load(copy_path).element_records()] == ["Insomnia"]
+    assert [el.label for el in workbench.load(case_path).element_records()] == ["Projection"]
+    assert app.session is not None and app.session.path == copy_path
+
+
+def test_history_view_compare_and_restore(case_path: Path) -> None:
+    app = App(case_path)
+    a = add_element(app, "early_experience", HOSTILE)
+    app.saving.message.value = "v2 <script>"
+    app.saving.author.value = "Dr A"
+    app.saving.save_button.click()
+    b = add_element(app, "unconscious_fear", "Fear of abandonment")
+    app.saving.message.value = "v3"
+    app.saving.save_button.click()
+
+    table = app.history.table.value
+    assert "v2 &lt;script&gt;" in table and "<script>" not in table
+    assert [v for _, v in app.history.version.options] == [3, 2, 1]
+
+    app.history.version.value = 2
+    app.history.view_button.click()
+    assert app.graph.read_only and app.graph.caption == "Version 2 (read-only)"
+    assert [n["id"] for n in app.graph.nodes] == [a]
+    app.graph.selected = a  # clicking in a read-only version does not open the editor
+    assert "read-only" in app.status.message
+
+    app.history.diff_a.value = 2
+    app.history.diff_b.value = 3
+    app.history.compare_button.click()
+    marks = {n["id"]: n.get("diff") for n in app.graph.nodes}
+    assert marks == {a: None, b: "added"}
+    assert app.graph.node(b)["label"].startswith("+ ")
+    assert "1 element added" in app.history.diff_list.value
+    assert "Fear of abandonment" in app.history.diff_list.value
+
+    app.history.back_button.click()
+    assert not app.graph.read_only and app.graph.caption == ""
+    assert {n["id"] for n in app.graph.nodes} == {a, b}
+
+    app.history.version.value = 1
+    app.history.restore_button.click()
+    app.history.confirm.yes.click()
+    assert app.status.message == "Version 1 restored as version 4."
+    assert list(workbench.history(case_path)["version"]) == [1, 2, 3, 4]
+    assert app.graph.nodes == [] and len(app.session.formulation) == 0  # type: ignore[union-attr]
+
+
+def test_hostile_labels_stay_text(case_path: Path) -> None:
+    app = App(case_path)
+    a = add_element(app, "early_experience", HOSTILE)
+    b = add_element(app, "unconscious_fear", "Fear")
+    add_link(app, a, b, "gives_rise_to")
+    assert "<img" not in app.links.sentence.value and "&lt;img" in app.links.sentence.value
+    assert "<img" not in app.elements.editing_note.value
+    assert app.graph.node(a)["full_label"] == HOSTILE.strip()  # plain text, the page inserts it as text
+    esm = Path(workbench.__file__).parent / "ui" / "static" / "graph_view.js"
+    code = esm.read_text(encoding="utf-8")
+    assert "innerHTML" not in code and "textContent" in code
+
+
+def test_start_panel_for_a_new_path_and_for_a_bad_file(tmp_path: Path) -> None:
+    new_path = tmp_path / "c-17.formulation.json"
+    app = workbench.app(new_path, template="ccrt")
+    assert app.session is None and app.start is not None
+    assert app.start.new_path.value == str(new_path) and app.start.case_id.value == "c-17"
+    assert app.start.template.value == "ccrt"
+    app.start.title.value = "Ms K"
+    app.start.create_button.click()
+    assert app.session is not None and app.session.formulation.template.id == "ccrt"
+    wish = add_element(app, "wish", "To be close")
+    app.elements.code.value = "W1"
+    app.elements.update_button.click()
+    assert app.session.formulation.element(wish).code == "W1"
+    app.saving.message.value = "Start"
+    app.saving.author.value = "Dr A"
+    app.saving.save_button.click()
+    assert list(workbench.history(new_path)["version"]) == [1]
+
+    bad = tmp_path / "bad.formulation.json"
+    bad.write_text("not json\n", encoding="utf-8")
+    broken = App(bad)
+    assert broken.session is None and broken.status.is_error and broken.status.message
+
+    start = App()
+    assert start.start is not None
+    assert [v for _, v in start.start.recent.options] == [str(new_path.resolve())]
+    start.start.recent.value = str(new_path.resolve())
+    start.start.recent_button.click()
+    assert start.session is not None and start.session.path == new_path.resolve()
+
+
+def test_widgets_carry_the_stable_css_classes(case_path: Path) -> None:
+    app = App(case_path)
+    wanted = {
+        app.header: "wb-header", app.graph: "wb-graph", app.status: "wb-status",
+        app.elements.label: "wb-element-label", app.elements.kind: "wb-element-kind",
+        app.elements.add_button: "wb-add-element", app.links.source: "wb-link-source",
+        app.links.target: "wb-link-target", app.links.kind: "wb-link-kind",
+        app.links.add_button: "wb-add-link",
+        app.saving.message: "wb-save-message", app.saving.author: "wb-save-author",
+        app.saving.save_button: "wb-save-button",
+    }
+    for widget, css in wanted.items():
+        assert css in widget._dom_classes, css
+    doc = (Path(workbench.__file__).parent / "ui" / "app.py").read_text(encoding="utf-8")
+    for css in wanted.values():
+        assert f"``{css}``" in doc
+    json.dumps(app.graph.snapshot)  # the synced data is JSON
