@@ -1,16 +1,19 @@
-"""The step-through presenter: reveal a formulation layer by layer, or replay it session by session.
+"""The step-through presenter: reveal a formulation layer by layer, session by session, or version by version.
 
-For seminars and teaching. *Layer by layer* shows the template's layers one at a
-time (early experiences first, present problems last); *session by session*
-replays the saved versions of the file, marking what each version added,
-changed or removed, with its message, author, session and the comments made
-in it. Forward and back buttons, a timeline to jump, and keys (→ / Space
-forward, ← back, Home / End, F for full screen) while the presenter has the
-focus. The graph is a read-only :class:`~workbench.ui.graph_view.GraphView`;
-every element keeps one place through all steps, so nothing jumps.
+For seminars and teaching, in the notebook or the app (the same steps as the
+standalone page of :mod:`workbench.export.stepthrough`, whose step functions
+it uses). *Layer by layer* shows the template's layers one at a time (early
+experiences first, present problems last); *by first evidence* adds elements
+in the session their first evidence comes from; *version by version* replays
+the saved versions of the file and marks what each one added, changed or
+removed, with its message, author, session and the comments made in it.
+Forward and back buttons, a timeline to jump, and keys (→ / Space forward,
+← back, Home / End, F for full screen) while the presenter has the focus.
+The graph is a read-only :class:`~workbench.ui.graph_view.GraphView`; every
+element keeps one place through all steps, so nothing jumps.
 
-The steps are plain data (:func:`layer_steps`, :func:`version_steps`), so they
-can be checked without a browser.
+The frames are plain data (:func:`frames_for`), so they can be checked without
+a browser.
 
 Example
 -------
@@ -20,8 +23,8 @@ Example
 >>> fear = f.add_element("unconscious_fear", "Fear of being left")
 >>> _ = f.add_link(past, fear, "gives_rise_to")
 >>> p = Presenter(f)
->>> p.steps[p.step].title
-'Layer 1 of 2: Early experiences'
+>>> p.frames[p.step].title
+'Early experiences'
 >>> p.next_button.click()
 >>> sorted(p.visible_ids()) == sorted([past, fear] + [ln.id for ln in f.link_records()])
 True
@@ -30,32 +33,32 @@ True
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import anywidget
 import ipywidgets as w
-import pandas as pd
 import traitlets
 
 from workbench.analysis._phrases import element_phrase
-from workbench.diffing import diff
+from workbench.diffing import FormulationDiff, diff
 from workbench.errors import SessionError
+from workbench.export import stepthrough
 from workbench.fileformat import history as file_history
 from workbench.fileformat import load as file_load
 from workbench.model import Formulation
-from workbench.render.visdata import edge_for, network_options, node_for
+from workbench.render.visdata import network_options
 from workbench.ui._panel_kit import StatusLine, esc, guarded, set_choices
 from workbench.ui.graph_view import GraphView, mark_diff
 
-__all__ = ["MODES", "Presenter", "PresenterKeys", "Step", "layer_steps", "version_steps"]
+__all__ = ["MODES", "Frame", "Presenter", "PresenterKeys", "frames_for", "layered_positions"]
 
 _STATIC = Path(__file__).parent / "static"
 
-#: The two ways of stepping, as (button text, value).
-MODES = [("Layer by layer", "layers"), ("Session by session", "versions")]
+#: The ways of stepping, as (button text, value); the last needs a saved file.
+MODES = [("Layer by layer", "layers"), ("By first evidence", "sessions"), ("Version by version", "versions")]
 
 #: Spacing of the presenter's own layered layout (canvas units).
 X_GAP = 240
@@ -63,15 +66,15 @@ Y_GAP = 160
 
 
 @dataclass(frozen=True)
-class Step:
-    """One step of a presentation: what to say and what the graph shows.
+class Frame:
+    """One step as the presenter shows it: the words, and every item of the presentation.
 
-    ``nodes`` and ``edges`` hold every item of the whole presentation, those not
-    yet shown as invisible placeholders (``shown`` False), so positions never move.
+    ``nodes`` and ``edges`` hold every item of all steps; those not shown in this
+    step are invisible placeholders (``shown`` False), so positions never move.
     """
 
     title: str
-    subtitle: str = ""
+    detail: str = ""
     notes: tuple[str, ...] = ()
     nodes: list[dict[str, Any]] = field(default_factory=list)
     edges: list[dict[str, Any]] = field(default_factory=list)
@@ -91,116 +94,36 @@ class PresenterKeys(anywidget.AnyWidget):
     n_steps = traitlets.Int(0, help="How many steps there are.").tag(sync=True)
 
 
-def layer_steps(f: Formulation) -> list[Step]:
-    """Return the steps that reveal ``f`` one template layer at a time (empty layers are skipped)."""
-    layers = sorted({f.template.element_kinds[el.kind].layer for el in f.element_records()})
-    positions = layered_positions(
-        {el.id: f.template.element_kinds[el.kind].layer for el in f.element_records()},
-        [(ln.source, ln.target) for ln in f.link_records()],
-    )
-    steps = []
-    for number, layer in enumerate(layers, start=1):
-        shown_layers = set(layers[:number])
-        new = [el for el in f.element_records() if f.template.element_kinds[el.kind].layer == layer]
-        visible = {el.id for el in f.element_records()
-                   if f.template.element_kinds[el.kind].layer in shown_layers}
-        nodes = [_placed(node_for(f, el.id), positions, el.id in visible) for el in f.element_records()]
-        edges = [_edge_shown(edge_for(f, ln.id), ln.source in visible and ln.target in visible)
-                 for ln in f.link_records()]
-        new_links = [ln for ln in f.link_records() if ln.source in visible and ln.target in visible
-                     and (ln.source in {e.id for e in new} or ln.target in {e.id for e in new})]
-        notes = [element_phrase(f, el.id, capital=True) for el in new]
-        notes += [f.sentence(ln.id) for ln in new_links]
-        steps.append(Step(
-            title=f"Layer {number} of {len(layers)}: {f.template.layer_name(layer)}",
-            subtitle=f"{f.meta.title or f.meta.case_id} · {f.template.name}",
-            notes=tuple(notes),
-            nodes=nodes,
-            edges=edges,
-        ))
-    return steps
+def frames_for(source: Formulation | str | Path, mode: str = "layers") -> list[Frame]:
+    """Return the presenter's frames for a formulation (or the latest version of a file).
 
-
-def version_steps(path: str | Path) -> list[Step]:
-    """Return one step per saved version of the file at ``path``, marking what each one changed."""
-    hist = file_history(path)
-    versions = [file_load(path, int(v)) for v in hist["version"]]
-    if not versions:
-        return []
-    # Place every element that ever appears: its latest kind decides its layer.
-    levels: dict[str, int] = {}
-    pairs: list[tuple[str, str]] = []
-    for f in versions:
-        for el in f.element_records():
-            levels[el.id] = f.template.element_kinds[el.kind].layer
-        pairs += [(ln.source, ln.target) for ln in f.link_records()]
-    positions = layered_positions(levels, pairs)
-    every_link = _all_links(versions)
-
-    steps = []
-    previous: Formulation | None = None
-    for index, (f, row) in enumerate(zip(versions, hist.to_dict("records"), strict=True)):
-        d = diff(previous if previous is not None else _empty_like(f), f)
-        marks: dict[str, str] = {}
-        if index:
-            marks.update({el.id: "added" for el in d.elements_added})
-            marks.update({ln.id: "added" for ln in d.links_added})
-            marks.update({c.id: "changed" for c in d.elements_changed if _really_changed(c.fields)})
-            marks.update({c.id: "changed" for c in d.links_changed if _really_changed(c.fields)})
-            marks.update({el.id: "removed" for el in d.elements_removed})
-            marks.update({ln.id: "removed" for ln in d.links_removed})
-        cur_nodes = [node_for(f, el.id) for el in f.element_records()]
-        cur_edges = [edge_for(f, ln.id) for ln in f.link_records()]
-        gone_nodes = [node_for(previous, el.id) for el in d.elements_removed] if previous is not None else []
-        gone_edges = [edge_for(previous, ln.id) for ln in d.links_removed] if previous is not None else []
-        if marks:
-            cur_nodes = mark_diff([*cur_nodes, *gone_nodes], marks)
-            cur_edges = mark_diff([*cur_edges, *gone_edges], marks)
-        by_id = {n["id"]: n for n in cur_nodes}
-        nodes = [
-            _placed(by_id[i], positions, True) if i in by_id else _ghost(i, positions)
-            for i in positions
-        ]
-        edge_ids = {e["id"] for e in cur_edges}
-        edges = [_edge_shown(e, True) for e in cur_edges]
-        edges += [_hidden_edge(ln_id, s, t) for ln_id, (s, t) in every_link.items() if ln_id not in edge_ids]
-
-        notes = []
-        if index == 0:
-            notes.append(f"{len(f)} elements and {len(f.link_records())} links to begin with.")
-        else:
-            notes += [f"New: {element_phrase(f, el.id, capital=True)}" for el in d.elements_added]
-            notes += [f"New link: {f.sentence(ln.id)}" for ln in d.links_added]
-            notes += [f"Removed: {el.label}" for el in d.elements_removed]
-            changed = [c for c in d.elements_changed if _really_changed(c.fields)]
-            notes += [f"Revised: {f.element(c.id).label} ({', '.join(_field_names(c.fields))})"
-                      for c in changed]
-        comments = d.comments_added if index else f.comment_records()
-        notes += [f"Comment by {c.author or 'someone'}: {c.text}" for c in comments]
-        for c in d.comments_changed if index else []:
-            if "resolved" in c.fields:
-                new_state = "resolved" if c.fields["resolved"][1] else "reopened"
-                notes.append(f"Comment {new_state}: {f.comment(c.id).text[:80]}")
-
-        session = f", session {int(row['session'])}" if pd.notna(row["session"]) else ""
-        when = str(row["time"]).replace("T", " ").removesuffix("Z")
-        steps.append(Step(
-            title=f"Version {int(row['version'])} of {len(versions)}: {row['message']}",
-            subtitle=f"{row['author']}{session}, {when} UTC",
-            notes=tuple(notes),
-            nodes=nodes,
-            edges=edges,
-        ))
-        previous = f
-    return steps
+    ``mode``: ``"layers"``, ``"sessions"`` (by first evidence) or ``"versions"``
+    (needs a file). The steps come from :mod:`workbench.export.stepthrough`; the
+    presenter adds fixed places and, for versions, marks and lists what changed.
+    """
+    if mode == "versions":
+        if isinstance(source, Formulation):
+            raise SessionError("Stepping version by version needs a saved case file.")
+        table = file_history(source)
+        rows: list[Mapping[str, Any]] = [{str(k): v for k, v in row.items()}
+                                         for row in table.to_dict("records")]
+        versions = [file_load(source, int(row["version"])) for row in rows]
+        steps = stepthrough.version_steps(list(zip(rows, versions, strict=True)))
+        return _frames(steps, versions)
+    f = source if isinstance(source, Formulation) else file_load(source)
+    if mode == "layers":
+        return _frames(stepthrough.layer_steps(f), None)
+    if mode == "sessions":
+        return _frames(stepthrough.session_steps(f), None)
+    raise SessionError(f"The presenter steps by layers, sessions or versions, not {mode!r}.")
 
 
 def layered_positions(
     levels: Mapping[str, int], pairs: Iterable[tuple[str, str]]
 ) -> dict[str, tuple[int, int]]:
-    """Return an ``(x, y)`` for each element: one row per layer, ordered to keep links short.
+    """Return an ``(x, y)`` for each element: one row per level, ordered to keep links short.
 
-    Rows go top to bottom by layer; within a row elements are ordered by the mean
+    Rows go top to bottom by level; within a row elements are ordered by the mean
     position of the elements they are linked with in the rows above (the
     barycentre heuristic), otherwise in the order given.
 
@@ -237,30 +160,35 @@ def layered_positions(
 class Presenter:
     """A large, read-only step-through view with buttons, a timeline and keys.
 
-    ``source`` is a formulation (layer by layer only) or the path of a case file
-    (both modes; layer by layer shows ``version`` or the latest version).
+    ``source`` is a formulation or the path of a case file (then version by
+    version is offered too; the other modes show ``version``, or the latest).
     """
 
     def __init__(self, source: Formulation | str | Path, *, mode: str = "layers",
-                 version: int | None = None, height: str = "66vh") -> None:
+                 version: int | None = None, height: str = "62vh") -> None:
         if isinstance(source, Formulation):
             self.path: Path | None = None
             self.formulation = source
         else:
             self.path = Path(source)
             self.formulation = file_load(self.path, version)
-        #: The steps of the current mode, and the one shown (0-based).
-        self.steps: list[Step] = []
-        self.step = 0
-        self._cache: dict[str, list[Step]] = {}
+        #: The frames of the current mode, and the one shown (0-based).
+        self.frames: list[Frame] = []
+        self.step = -1
+        self._cache: dict[str, list[Frame]] = {}
         self._quiet = False
 
-        modes = MODES if self.path is not None else MODES[:1]
-        self.mode = w.ToggleButtons(options=modes, value="layers")
+        modes = MODES if self.path is not None else MODES[:2]
+        self.mode = w.ToggleButtons(options=modes, value="layers", tooltips=[
+            "Reveal the template's layers one by one",
+            "Add elements in the session their first evidence comes from",
+            "Replay the saved versions of the file",
+        ][: len(modes)])
+        self.mode.style.button_width = "auto"
         self.back_button = w.Button(description="Back", icon="arrow-left", tooltip="Previous step (←)",
-                                    layout=w.Layout(width="110px"))
+                                    layout=w.Layout(width="120px", height="40px"))
         self.next_button = w.Button(description="Next", icon="arrow-right", tooltip="Next step (→ or Space)",
-                                    button_style="primary", layout=w.Layout(width="110px"))
+                                    button_style="primary", layout=w.Layout(width="120px", height="40px"))
         self.position = w.Label()
         self.timeline = w.Dropdown(description="Go to", options=[], layout=w.Layout(width="50%"))
         self.title = w.HTML()
@@ -277,11 +205,12 @@ class Presenter:
 
         self.widget = w.VBox(
             [
-                w.HBox([self.mode, self.keys], layout=w.Layout(align_items="center", flex_flow="row wrap")),
+                w.HBox([self.mode, self.keys], layout=w.Layout(align_items="center", flex_flow="row wrap",
+                                                              grid_gap="12px")),
                 self.title,
                 self.view,
                 w.HBox([self.back_button, self.next_button, self.position, self.timeline],
-                       layout=w.Layout(align_items="center", flex_flow="row wrap")),
+                       layout=w.Layout(align_items="center", flex_flow="row wrap", grid_gap="8px")),
                 self.notes,
                 self.status,
             ],
@@ -294,52 +223,54 @@ class Presenter:
 
     @guarded
     def set_mode(self, mode: str) -> None:
-        """Switch between ``"layers"`` and ``"versions"``; start at the first step."""
+        """Step by ``"layers"``, ``"sessions"`` (first evidence) or ``"versions"``; start at step one."""
         if mode not in {value for _, value in MODES}:
-            raise SessionError(f"The presenter steps by layers or by versions, not {mode!r}.")
+            raise SessionError(f"The presenter steps by layers, sessions or versions, not {mode!r}.")
         if mode == "versions" and self.path is None:
-            raise SessionError("Stepping session by session needs a saved case file.")
+            raise SessionError("Stepping version by version needs a saved case file.")
         if self.mode.value != mode:
             self.mode.value = mode  # its observer comes back here
             return
         if mode not in self._cache:
-            self._cache[mode] = (layer_steps(self.formulation) if self.path is None or mode == "layers"
-                                 else version_steps(self.path))
-        self.steps = self._cache[mode]
+            source = self.path if mode == "versions" and self.path is not None else self.formulation
+            self._cache[mode] = frames_for(source, mode)
+        self.frames = self._cache[mode]
         self.view.options = _options(self.formulation)
-        first = self.steps[0] if self.steps else Step(title="")
+        first = self.frames[0] if self.frames else Frame(title="")
         self.view.set_data(first.nodes, first.edges)
         self._quiet = True
         try:
-            set_choices(self.timeline, [(s.title, i) for i, s in enumerate(self.steps)], 0)
+            set_choices(self.timeline, [(f"{i + 1}. {fr.title}", i) for i, fr in enumerate(self.frames)], 0)
         finally:
             self._quiet = False
-        self.keys.n_steps = len(self.steps)
+        self.keys.n_steps = len(self.frames)
         self.step = -1
         self.go(0)
 
     @guarded
     def go(self, index: int) -> None:
         """Show step ``index`` (clamped to the first and last step)."""
-        if not self.steps:
+        if not self.frames:
             self.title.value = ("<div class='wb-presenter-title'>Nothing to present: "
                                 "the formulation is empty.</div>")
             self.position.value = ""
             self.back_button.disabled = self.next_button.disabled = True
             return
-        index = max(0, min(len(self.steps) - 1, int(index)))
+        index = max(0, min(len(self.frames) - 1, int(index)))
         if index == self.step:
             return
         self.step = index
-        shown = self.steps[index]
-        self.view.update_items(nodes=shown.nodes, edges=shown.edges)
-        self.title.value = (f"<div class='wb-presenter-title'>{esc(shown.title)}</div>"
-                            f"<div class='wb-presenter-sub'>{esc(shown.subtitle)}</div>")
-        items = "".join(f"<li>{esc(note)}</li>" for note in shown.notes)
+        frame = self.frames[index]
+        self.view.update_items(nodes=frame.nodes, edges=frame.edges)
+        case = self.formulation.meta
+        sub = " · ".join(x for x in (frame.detail, case.title or case.case_id) if x)
+        self.title.value = (f"<div class='wb-presenter-title'>{esc(frame.title)}</div>"
+                            f"<div class='wb-presenter-sub'>{esc(sub)}</div>")
+        items = "".join(f"<li>{esc(note)}</li>" for note in frame.notes)
         self.notes.value = f"<div class='wb-presenter-notes'><ul>{items}</ul></div>" if items else ""
-        self.position.value = f"Step {index + 1} of {len(self.steps)}"
+        self.position.value = f"Step {index + 1} of {len(self.frames)}"
         self.back_button.disabled = index == 0
-        self.next_button.disabled = index == len(self.steps) - 1
+        self.next_button.disabled = index == len(self.frames) - 1
         if self.timeline.value != index:
             self.timeline.value = index
         if self.keys.step != index:
@@ -369,6 +300,70 @@ class Presenter:
         self.go(change["new"])
 
 
+def _frames(steps: Sequence[stepthrough.Step], versions: Sequence[Formulation] | None) -> list[Frame]:
+    """Turn the export's steps into frames: fixed places for every item, placeholders for hidden ones."""
+    latest_nodes: dict[str, dict[str, Any]] = {}
+    latest_edges: dict[str, dict[str, Any]] = {}
+    for step in steps:
+        latest_nodes.update({n["id"]: n for n in step.nodes})
+        latest_edges.update({e["id"]: e for e in step.edges})
+    positions = layered_positions(
+        {i: int(n.get("level", 0)) for i, n in latest_nodes.items()},
+        [(e["from"], e["to"]) for e in latest_edges.values()],
+    )
+    frames = []
+    for index, step in enumerate(steps):
+        nodes, edges = list(step.nodes), list(step.edges)
+        notes = list(step.notes)
+        if versions is not None and index:
+            before, after = versions[index - 1], versions[index]
+            d = diff(before, after)
+            marks = _marks(d)
+            gone_nodes = [latest_nodes[el.id] for el in d.elements_removed if el.id in latest_nodes]
+            gone_edges = [latest_edges[ln.id] for ln in d.links_removed if ln.id in latest_edges]
+            nodes = mark_diff([*nodes, *gone_nodes], marks)
+            edges = mark_diff([*edges, *gone_edges], marks)
+            notes += _change_notes(before, after, d)
+        elif versions is not None:
+            notes += [f"Comment by {c.author or 'someone'}: {c.text}" for c in versions[0].comment_records()]
+        shown = {n["id"]: n for n in nodes}
+        shown_edges = {e["id"]: e for e in edges}
+        frames.append(Frame(
+            title=step.title,
+            detail=step.detail,
+            notes=tuple(notes),
+            nodes=[_placed(shown[i], positions) if i in shown else _ghost(i, positions) for i in positions],
+            edges=[_edge(shown_edges[i], True) if i in shown_edges else _edge(e, False)
+                   for i, e in latest_edges.items()],
+        ))
+    return frames
+
+
+def _marks(d: FormulationDiff) -> dict[str, str]:
+    marks: dict[str, str] = {}
+    marks.update({el.id: "added" for el in d.elements_added})
+    marks.update({ln.id: "added" for ln in d.links_added})
+    marks.update({c.id: "changed" for c in d.elements_changed if _really_changed(c.fields)})
+    marks.update({c.id: "changed" for c in d.links_changed if _really_changed(c.fields)})
+    marks.update({el.id: "removed" for el in d.elements_removed})
+    marks.update({ln.id: "removed" for ln in d.links_removed})
+    return marks
+
+
+def _change_notes(before: Formulation, after: Formulation, d: FormulationDiff) -> list[str]:
+    notes = [f"New: {element_phrase(after, el.id, capital=True)}" for el in d.elements_added]
+    notes += [f"New link: {after.sentence(ln.id)}" for ln in d.links_added]
+    notes += [f"Removed: {el.label}" for el in d.elements_removed]
+    notes += [f"Revised: {after.element(c.id).label} ({', '.join(_field_names(c.fields))})"
+              for c in d.elements_changed if _really_changed(c.fields)]
+    notes += [f"Comment by {c.author or 'someone'}: {c.text}" for c in d.comments_added]
+    for c in d.comments_changed:
+        if "resolved" in c.fields:
+            state = "resolved" if c.fields["resolved"][1] else "reopened"
+            notes.append(f"Comment {state}: {after.comment(c.id).text}")
+    return notes
+
+
 def _options(f: Formulation) -> dict[str, Any]:
     options = network_options(f.template)
     options["layout"] = {"hierarchical": {"enabled": False}}
@@ -377,13 +372,10 @@ def _options(f: Formulation) -> dict[str, Any]:
     return options
 
 
-def _placed(item: Mapping[str, Any], positions: Mapping[str, tuple[int, int]], shown: bool) -> dict[str, Any]:
+def _placed(item: Mapping[str, Any], positions: Mapping[str, tuple[int, int]]) -> dict[str, Any]:
     node = copy.deepcopy(dict(item))
     x, y = positions[node["id"]]
-    node.update({"x": x, "y": y, "fixed": True})
-    if not shown:
-        return _ghost(node["id"], positions)
-    node["shown"] = True
+    node.update({"x": x, "y": y, "fixed": True, "shown": True})
     return node
 
 
@@ -396,29 +388,11 @@ def _ghost(node_id: str, positions: Mapping[str, tuple[int, int]]) -> dict[str, 
             "font": {"color": clear}, "shown": False}
 
 
-def _edge_shown(item: Mapping[str, Any], shown: bool) -> dict[str, Any]:
+def _edge(item: Mapping[str, Any], shown: bool) -> dict[str, Any]:
     edge = copy.deepcopy(dict(item))
     edge["hidden"] = not shown
     edge["shown"] = shown
     return edge
-
-
-def _hidden_edge(link_id: str, source: str, target: str) -> dict[str, Any]:
-    return {"id": link_id, "from": source, "to": target, "hidden": True, "shown": False, "label": "",
-            "title": ""}
-
-
-def _all_links(versions: list[Formulation]) -> dict[str, tuple[str, str]]:
-    found: dict[str, tuple[str, str]] = {}
-    for f in versions:
-        for ln in f.link_records():
-            found[ln.id] = (ln.source, ln.target)
-    return found
-
-
-def _empty_like(f: Formulation) -> Formulation:
-    empty = Formulation(f.meta, f.template)
-    return empty
 
 
 _STAMPS = {"updated", "created"}
