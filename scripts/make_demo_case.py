@@ -4,7 +4,7 @@ The case is invented: the client, the clinician, the supervisor, the sessions
 and every quote. It is a psychodynamic formulation built over four saved
 versions, session by session, so that the app's history has something to show.
 
-The script is deterministic (a fixed clock and fixed ids), so running it again
+The script is deterministic (a fixed clock, fixed ids and file identity), so running it again
 writes a byte-identical file:
 
     python3 scripts/make_demo_case.py                 # writes notebooks/cases/demo.formulation.json
@@ -23,6 +23,7 @@ from typing import Any
 
 import workbench
 from workbench import _clock
+from workbench.fileformat import writer
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "notebooks" / "cases" / "demo.formulation.json"
@@ -86,13 +87,14 @@ class Demo:
 
 @contextmanager
 def fixed_clock(demo: Demo) -> Iterator[None]:
-    """Replace the workbench clock with the demo's clock for the duration."""
-    original = _clock.now
+    """Replace the workbench clock and the file identity with fixed ones for the duration."""
+    original_now, original_file_id = _clock.now, writer.new_file_id
     _clock.now = demo.now
+    writer.new_file_id = lambda: hashlib.sha1(f"{CASE_ID}:file".encode()).hexdigest()[:32]
     try:
         yield
     finally:
-        _clock.now = original
+        _clock.now, writer.new_file_id = original_now, original_file_id
 
 
 def build(path: Path) -> list[int]:
