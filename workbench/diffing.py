@@ -86,8 +86,8 @@ class FormulationDiff:
     def to_frame(self) -> pd.DataFrame:
         """Return one row per change: what, id, change, field, old, new, label.
 
-        Added and removed records take one row each (field, old and new empty);
-        a changed record takes one row per changed field.
+        Added and removed records take one row each (``field`` is ``""``, ``old``
+        and ``new`` are None); a changed record takes one row per changed field.
         """
         rows: list[dict[str, Any]] = []
         for what in ("element", "link", "comment"):
@@ -98,25 +98,22 @@ class FormulationDiff:
                 for name, (old, new) in rc.fields.items():
                     rows.append(self._row(what, rc.id, "changed", name, old, new))
         for name, (old, new) in self.meta_changed.items():
-            rows.append(
-                {
-                    "what": "case",
-                    "id": "",
-                    "change": "changed",
-                    "field": name,
-                    "old": old,
-                    "new": new,
-                    "label": "",
-                }
-            )
-        return pd.DataFrame(rows, columns=["what", "id", "change", "field", "old", "new", "label"])
+            rows.append(self._row("case", "", "changed", name, old, new))
+        columns = ["what", "id", "change", "field", "old", "new", "label"]
+        return pd.DataFrame(
+            {
+                c: pd.Series([r[c] for r in rows], dtype=object if c in ("old", "new") else "str")
+                for c in columns
+            },
+            columns=columns,
+        )
 
     def _row(
         self,
         what: str,
         record_id: str,
         change: str,
-        name: str | None = None,
+        name: str = "",
         old: Any = None,
         new: Any = None,
     ) -> dict[str, Any]:

@@ -1,0 +1,166 @@
+"""Helpers shared by the diff and file-format tests: a fixed clock, sample cases, random edits."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import workbench
+from workbench import _clock
+from workbench.model import Formulation
+
+HOSTILE = [
+    "plain",
+    "Ünïcödé ✓ — “quotes” 'single'",
+    "<script>alert(1)</script>",
+    'line one\nline two\r\n"quoted"\t\\back',
+    "\u2028separator\u2029 and NUL-free",
+    "emoji 🧠🫀",
+]
+
+
+@contextmanager
+def fixed_clock(start: str = "2026-01-02T03:04:05") -> Iterator[None]:
+    """Make ``workbench._clock.now`` return 1-second steps from ``start`` (UTC)."""
+    moment = [datetime.fromisoformat(start).replace(tzinfo=UTC)]
+    original = _clock.now
+
+    def now() -> str:
+        moment[0] += timedelta(seconds=1)
+        return moment[0].strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    _clock.now = now  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        _clock.now = original  # type: ignore[assignment]
+
+
+def sample(template: str = "psychodynamic") -> Formulation:
+    """A small case with evidence, tags, a link and comments, with fixed ids."""
+    f = workbench.new(template, case_id="C-017", title="Teaching case", clinician="Dr Rivera")
+    if template == "psychodynamic":
+        f.add_element(
+            "early_experience", "Father often absent", id="el-0001",
+            evidence=[{"session": 1, "date": "2026-01-05", "quote": "He never came to my games."}],
+            tags=["loss", "father"], time_frame="past", confidence="high",
+        )
+        f.add_element("unconscious_fear", "Fear of being left", id="el-0002", status="supported")
+        f.add_element("defense", "Intellectualisation", id="el-0003", description=HOSTILE[2])
+        f.add_link("el-0001", "el-0002", "gives_rise_to", id="ln-0001", weight=0.8)
+        f.add_link("el-0003", "el-0002", "defends_against", id="ln-0002", notes=HOSTILE[3])
+        f.add_comment("Is this supported by session 3?", author="Supervisor", target="el-0002", id="cm-0001")
+        f.add_comment("Overall clear.", author="Supervisor", id="cm-0002")
+    f.modified = False
+    return f
+
+
+def same_fields(a: Formulation, b: Formulation) -> None:
+    """Assert field by field (with a clear message) that two formulations hold the same records."""
+    assert a.meta == b.meta
+    groups = (("element", "element_records"), ("link", "link_records"), ("comment", "comment_records"))
+    for name, get in groups:
+        ra = {r.id: r for r in getattr(a, get)()}
+        rb = {r.id: r for r in getattr(b, get)()}
+        assert ra.keys() == rb.keys(), f"{name} ids differ"
+        for record_id, record in ra.items():
+            for f in fields(record):
+                assert getattr(record, f.name) == getattr(rb[record_id], f.name), (name, record_id, f.name)
+    assert [r.id for r in a.element_records()] == [r.id for r in b.element_records()], "element order differs"
+    assert [r.id for r in a.link_records()] == [r.id for r in b.link_records()], "link order differs"
+
+
+def random_edit(f: Formulation, rng: random.Random) -> str:
+    """Apply one random valid edit of any kind to ``f``; return what it did."""
+    elements = [el.id for el in f.element_records()]
+    links = [ln.id for ln in f.link_records()]
+    comments = [c.id for c in f.comment_records()]
+    choices = ["add_element"] * 3 + ["meta"]
+    if elements:
+        choices += ["update_element"] * 3 + ["remove_element", "add_link", "add_link", "comment"]
+    if links:
+        choices += ["update_link", "remove_link"]
+    if comments:
+        choices += ["resolve", "remove_comment"]
+    action = rng.choice(choices)
+    kinds = list(f.template.element_kinds)
+    if action == "add_element":
+        f.add_element(rng.choice(kinds), _text(rng), **_element_fields(rng))
+    elif action == "update_element":
+        el = f.element(rng.choice(elements))
+        values = _element_fields(rng)
+        if rng.random() < 0.5:
+            values["label"] = _text(rng)
+        if rng.random() < 0.2:
+            kind = rng.choice(kinds)
+            try:
+                f.update_element(el.id, kind=kind, **values)
+                return action
+            except workbench.errors.LinkNotAllowed:
+                pass
+        f.update_element(el.id, **values)
+    elif action == "remove_element":
+        f.remove_element(rng.choice(elements), cascade=True)
+    elif action == "add_link":
+        source, target = rng.choice(elements), rng.choice(elements)
+        allowed = f.template.allowed_link_kinds(f.element(source).kind, f.element(target).kind)
+        if allowed:
+            f.add_link(source, target, rng.choice(allowed).id, **_link_fields(rng))
+    elif action == "update_link":
+        f.update_link(rng.choice(links), **_link_fields(rng))
+    elif action == "remove_link":
+        f.remove_link(rng.choice(links))
+    elif action == "comment":
+        target = rng.choice([None, *elements, *links])
+        f.add_comment(_text(rng), author=rng.choice(["Supervisor", "Dr Ng"]), target=target)
+    elif action == "resolve":
+        f.resolve_comment(rng.choice(comments), rng.random() < 0.7)
+    elif action == "remove_comment":
+        f.remove_comment(rng.choice(comments))
+    elif action == "meta":
+        f.update_meta(title=_text(rng), fictional=rng.random() < 0.5)
+    return action
+
+
+def _text(rng: random.Random) -> str:
+    return f"{rng.choice(HOSTILE)} {rng.randint(0, 999)}"
+
+
+def _element_fields(rng: random.Random) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if rng.random() < 0.5:
+        values["description"] = _text(rng)
+    if rng.random() < 0.4:
+        values["confidence"] = rng.choice([None, 0.0, 0.1, 0.5, 1.0, "high", rng.random()])
+    if rng.random() < 0.3:
+        values["status"] = rng.choice(["hypothesis", "supported", "discarded"])
+    if rng.random() < 0.3:
+        values["time_frame"] = rng.choice([None, "past", "present", "in_session"])
+    if rng.random() < 0.3:
+        values["tags"] = rng.sample(["loss", "anger", "shame", "père", "🧠"], rng.randint(0, 3))
+    if rng.random() < 0.3:
+        values["evidence"] = [
+            {"session": rng.choice([None, 0, rng.randint(1, 60)]), "date": rng.choice([None, "2026-03-18"]),
+             "quote": _text(rng), "note": rng.choice(["", _text(rng)])}
+            for _ in range(rng.randint(0, 2))
+        ]
+    if rng.random() < 0.2:
+        values["notes"] = _text(rng)
+    return values
+
+
+def _link_fields(rng: random.Random) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if rng.random() < 0.4:
+        values["weight"] = rng.choice([None, -1.0, 0.25, 1e-9, 12345.678, rng.uniform(-5, 5)])
+    if rng.random() < 0.4:
+        values["description"] = _text(rng)
+    if rng.random() < 0.3:
+        values["confidence"] = rng.choice([None, 0.3, rng.random()])
+    if rng.random() < 0.2:
+        values["status"] = rng.choice(["hypothesis", "supported", "discarded"])
+    return values
