@@ -1,0 +1,309 @@
+"""The analysis subcommands of ``workbench``: ``check``, ``trace`` and ``compare``.
+
+Each subcommand is a pair of functions, ``configure_*`` (adds its arguments to
+an argparse parser) and ``run_*`` (takes the parsed arguments, prints, and
+returns the exit code); :data:`ANALYSIS_COMMANDS` lists them as
+``(name, help, configure, run)`` rows for :mod:`workbench.cli` to register.
+Errors are raised as :class:`workbench.errors.WorkbenchError` and turned into
+one-line messages by :mod:`workbench.cli`.
+
+- ``check PATH``: exit 0 when nothing is flagged, 1 when something is.
+- ``trace PATH ELEMENT [--into | --out-of]``: the paths into or out of an element.
+- ``compare PATH_A PATH_B``: matched elements and agreement figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+import workbench
+from workbench import errors
+from workbench.analysis.checks import LOW_CONFIDENCE, run_checks
+from workbench.analysis.compare import THRESHOLD, agreement_table, match, matches_table
+from workbench.analysis.trace import MAX_LENGTH, MAX_PATHS, consequences_of, roots_of
+from workbench.model import Formulation
+
+__all__ = [
+    "ANALYSIS_COMMANDS",
+    "configure_check",
+    "configure_compare",
+    "configure_trace",
+    "find_element",
+    "run_check",
+    "run_compare",
+    "run_trace",
+]
+
+
+# --- check ------------------------------------------------------------------------------
+
+
+def configure_check(p: argparse.ArgumentParser) -> None:
+    """Arguments of ``workbench check``."""
+    p.add_argument("path", metavar="PATH", help="the formulation file to check")
+    p.add_argument("--low-confidence", type=_fraction, default=LOW_CONFIDENCE, metavar="X",
+                   help="flag confidence below X, from 0 to 1 (default: %(default)s)")
+    _add_version(p)
+    _add_json(p)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Print the findings of every check; exit 0 when nothing is flagged, 1 otherwise."""
+    f = workbench.load(args.path, args.version)
+    findings = run_checks(f, low_confidence=args.low_confidence)
+    if args.json:
+        _print_json({
+            "path": str(args.path),
+            "version": f.base_version,
+            "case_id": f.meta.case_id,
+            "template": f.template.id,
+            "flagged": len(findings),
+            "findings": _records(findings),
+        })
+    elif findings.empty:
+        print(f"Nothing flagged in case {_one_line(f.meta.case_id)} ({f.template.id}).")
+    else:
+        n = len(findings)
+        print(f"{n} finding{'s' if n != 1 else ''} in case {_one_line(f.meta.case_id)} ({f.template.id}):")
+        for row in findings.to_dict("records"):
+            print(f"- [{row['severity']}] {_one_line(str(row['message']))}")
+    return 0 if findings.empty else 1
+
+
+# --- trace ------------------------------------------------------------------------------
+
+
+def configure_trace(p: argparse.ArgumentParser) -> None:
+    """Arguments of ``workbench trace``."""
+    p.add_argument("path", metavar="PATH", help="the formulation file")
+    p.add_argument("element", metavar="ELEMENT", help="an element id (el-...) or its exact label")
+    way = p.add_mutually_exclusive_group()
+    way.add_argument("--into", dest="direction", action="store_const", const="into",
+                     help="the paths that lead into the element: its roots (the default)")
+    way.add_argument("--out-of", dest="direction", action="store_const", const="out_of",
+                     help="the paths that lead out of the element: what it feeds")
+    p.set_defaults(direction="into")
+    p.add_argument("--max-length", type=_positive, default=MAX_LENGTH, metavar="N",
+                   help="cut paths after N links (default: %(default)s)")
+    p.add_argument("--max-paths", type=_positive, default=MAX_PATHS, metavar="N",
+                   help="list at most N paths (default: %(default)s)")
+    _add_version(p)
+    _add_json(p)
+
+
+def run_trace(args: argparse.Namespace) -> int:
+    """Print the paths into (or out of) an element as sentences."""
+    f = workbench.load(args.path, args.version)
+    element_id = find_element(f, args.element)
+    tracer = roots_of if args.direction == "into" else consequences_of
+    paths = tracer(f, element_id, max_length=args.max_length, max_paths=args.max_paths)
+    el = f.element(element_id)
+    if args.json:
+        _print_json({
+            "path": str(args.path),
+            "version": f.base_version,
+            "element": element_id,
+            "label": el.label,
+            "direction": args.direction,
+            "truncated": len(paths) >= args.max_paths,
+            "paths": [
+                {"elements": list(p.elements), "links": list(p.links), "backward": list(p.backward),
+                 "sentence": p.sentence, "complete": p.complete}
+                for p in paths
+            ],
+        })
+        return 0
+    what = "Roots of" if args.direction == "into" else "What follows from"
+    label = _one_line(el.label)
+    if not paths:
+        nothing = "Nothing leads into" if args.direction == "into" else "Nothing leads on from"
+        print(f"{nothing} “{label}”.")
+        return 0
+    print(f"{what} “{label}” ({len(paths)} path{'s' if len(paths) != 1 else ''}):")
+    for number, p in enumerate(paths, start=1):
+        more = "" if p.complete else f" (the path goes on beyond {args.max_length} links)"
+        print(f"{number}. {_one_line(p.sentence)}{more}")
+    if len(paths) >= args.max_paths:
+        print(f"Only the first {args.max_paths} paths are shown; use --max-paths to see more.")
+    return 0
+
+
+def find_element(f: Formulation, wanted: str) -> str:
+    """Return the id of the element named by ``wanted``: its id, or its label (case-insensitive).
+
+    Raises :class:`~workbench.errors.ElementNotFound` when none or several match.
+    """
+    if f.has_element(wanted):
+        return wanted
+    key = " ".join(wanted.split()).casefold()
+    found = [el for el in f.element_records() if " ".join(el.label.split()).casefold() == key]
+    if len(found) == 1:
+        return found[0].id
+    if not found:
+        raise errors.ElementNotFound(
+            f"There is no element with the id or label {errors.short(wanted)}; "
+            "'workbench show PATH' lists the elements."
+        )
+    ids = ", ".join(el.id for el in found)
+    raise errors.ElementNotFound(
+        f"Several elements are labelled {errors.short(wanted)} ({ids}); name one by its id."
+    )
+
+
+# --- compare ----------------------------------------------------------------------------
+
+
+def configure_compare(p: argparse.ArgumentParser) -> None:
+    """Arguments of ``workbench compare``."""
+    p.add_argument("path_a", metavar="PATH_A", help="formulation A (e.g. the supervisor's)")
+    p.add_argument("path_b", metavar="PATH_B",
+                   help="formulation B (e.g. the trainee's); may be the same file")
+    p.add_argument("--version-a", type=_positive, metavar="N", help="version of A (default: the latest)")
+    p.add_argument("--version-b", type=_positive, metavar="N", help="version of B (default: the latest)")
+    p.add_argument("--threshold", type=_fraction, default=THRESHOLD, metavar="X",
+                   help="pair labels whose word overlap is at least X, from 0 to 1 (default: %(default)s)")
+    p.add_argument("--match", action="append", default=[], metavar="A_ID=B_ID", type=_pair,
+                   help="pair two elements by hand (repeatable)")
+    _add_json(p)
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """Print how two formulations match and the agreement figures."""
+    a = workbench.load(args.path_a, args.version_a)
+    b = workbench.load(args.path_b, args.version_b)
+    matching = match(a, b, matches=dict(args.match), threshold=args.threshold)
+    matches = matches_table(a, b, matching)
+    agreement = agreement_table(a, b, matching)
+    if args.json:
+        _print_json({
+            "a": {"path": str(args.path_a), "version": a.base_version, "case_id": a.meta.case_id,
+                  "template": a.template.id},
+            "b": {"path": str(args.path_b), "version": b.base_version, "case_id": b.meta.case_id,
+                  "template": b.template.id},
+            "threshold": args.threshold,
+            "matches": _records(matches),
+            "agreement": _records(agreement),
+        })
+        return 0
+    counts = matches["side"].value_counts()
+    print(f"A: {_one_line(str(args.path_a))} (version {a.base_version}), "
+          f"B: {_one_line(str(args.path_b))} (version {b.base_version})")
+    print(f"Elements: {counts.get('shared', 0)} shared, {counts.get('only_a', 0)} only in A, "
+          f"{counts.get('only_b', 0)} only in B.")
+    print()
+    rows = [[r["side"], r["kind"], r["a_label"], r["b_label"], r["method"]]
+            for r in matches.to_dict("records")]
+    print(_text_table(["side", "kind", "label in A", "label in B", "paired by"], rows))
+    print()
+    rows = [[r["figure"], r["scope"], r["kind"], _count(r), _number(r["value"])]
+            for r in agreement.to_dict("records")]
+    print(_text_table(["figure", "of", "kind", "counts", "value"], rows))
+    return 0
+
+
+#: The analysis subcommands as ``(name, help, configure, run)``, in the order ``--help`` lists them.
+ANALYSIS_COMMANDS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None],
+                               Callable[[argparse.Namespace], int]], ...] = (
+    ("check", "flag gaps: unrooted symptoms, isolated elements, missing evidence, ...",
+     configure_check, run_check),
+    ("trace", "the paths into or out of an element, as sentences", configure_trace, run_trace),
+    ("compare", "match two formulations and report their agreement", configure_compare, run_compare),
+)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+#: Control characters and bidirectional overrides: never sent to a terminal as they are.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_UNSAFE.sub(" ", text).split())
+
+
+def _text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], limit: int = 40) -> str:
+    cells = [[_cut(_one_line(str(v)), limit) for v in row] for row in rows]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join(lines)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _count(row: Mapping[Any, Any]) -> str:
+    if row["figure"] == "Jaccard":
+        return f"{row['shared']} shared of {row['n_a']} + {row['n_b']}"
+    return f"{row['agreements']} agree of {row['pairs']}"
+
+
+def _number(value: Any) -> str:
+    return "undefined" if value is None or pd.isna(value) else f"{float(value):.3f}"
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): _jsonable(v) for k, v in row.items()} for row in table.to_dict("records")]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item):
+        return _jsonable(item())
+    if pd.isna(value):
+        return None
+    return str(value)
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False))
+
+
+def _add_json(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print JSON instead of text (see docs/cli.md)")
+
+
+def _add_version(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--version", "-v", type=_positive, metavar="N",
+                   help="the version to read (default: the latest)")
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, not {number}")
+    return number
+
+
+def _fraction(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, not {text!r}") from None
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, not {text}")
+    return number
+
+
+def _pair(text: str) -> tuple[str, str]:
+    a_id, sep, b_id = text.partition("=")
+    if not sep or not a_id.strip() or not b_id.strip():
+        raise argparse.ArgumentTypeError(f"expected A_ID=B_ID, not {text!r}")
+    return a_id.strip(), b_id.strip()
