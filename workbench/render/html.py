@@ -374,7 +374,7 @@ _PAGE_JS = """\
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-  window.workbench = { network: network, nodes: nodes, edges: edges };
+  window.workbench = { network: network, nodes: nodes, edges: edges, tooltip: tooltip };
   document.getElementById("wb-fit").addEventListener("click", function () { network.fit(); });
   container.addEventListener("mouseleave", function () {  // vis-network keeps a tooltip up otherwise
     var handler = network.interactionHandler;
