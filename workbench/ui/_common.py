@@ -168,10 +168,10 @@ class ConfidenceInput(w.HBox):  # type: ignore[misc]
 
     def __init__(self, css_prefix: str) -> None:
         self.rated = w.Checkbox(value=False, description="Rated", indent=False, layout=w.Layout(width="70px"))
-        self.slider = w.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, readout_format=".2f",
+        self.slider = w.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, readout=False,
                                     description="Confidence", disabled=True,
-                                    style={"description_width": "80px"}, layout=w.Layout(width="250px"))
-        self.level = w.Label(value="not rated", layout=w.Layout(width="80px"))
+                                    style={"description_width": "90px"}, layout=w.Layout(width="230px"))
+        self.level = w.Label(value="not rated", layout=w.Layout(width="110px"))
         self.slider.add_class(f"{css_prefix}-confidence")
         self.rated.add_class(f"{css_prefix}-confidence-rated")
         super().__init__([self.slider, self.level, self.rated], layout=w.Layout(align_items="center"))
@@ -197,7 +197,8 @@ class ConfidenceInput(w.HBox):  # type: ignore[misc]
 
     def _refresh(self) -> None:
         self.slider.disabled = not self.rated.value
-        self.level.value = confidence_name(self.value) if self.rated.value else "not rated"
+        value = self.value
+        self.level.value = f"{value:.2f} ({confidence_name(value)})" if value is not None else "not rated"
 
 
 class EvidenceEditor(w.VBox):  # type: ignore[misc]

@@ -52,10 +52,22 @@ __all__ = ["App", "app"]
 #: Tab order of the editors at the side.
 TABS = ("Element", "Link", "Save", "History", "Case")
 
-_GLYPHS = {
-    "box": "▬", "ellipse": "⬬", "circle": "●", "database": "⛁", "text": "T", "diamond": "◆", "dot": "•",
-    "star": "★", "triangle": "▲", "triangleDown": "▼", "hexagon": "⬢", "square": "■",
+#: Small inline SVG symbols for the legend, one per vis-network shape (no icon font needed).
+_SYMBOLS = {
+    "box": "<rect x='1' y='3' width='12' height='8' rx='2'/>",
+    "database": "<rect x='2' y='1' width='10' height='12' rx='3'/>",
+    "ellipse": "<ellipse cx='7' cy='7' rx='6' ry='4'/>",
+    "circle": "<circle cx='7' cy='7' r='6'/>",
+    "dot": "<circle cx='7' cy='7' r='4'/>",
+    "diamond": "<polygon points='7,1 13,7 7,13 1,7'/>",
+    "square": "<rect x='2' y='2' width='10' height='10'/>",
+    "triangle": "<polygon points='7,1 13,13 1,13'/>",
+    "triangleDown": "<polygon points='1,1 13,1 7,13'/>",
+    "hexagon": "<polygon points='4,1 10,1 13,7 10,13 4,13 1,7'/>",
+    "star": "<polygon points='7,1 8.8,5.2 13,5.4 9.7,8.2 10.8,12.6 7,10.2 3.2,12.6 4.3,8.2 1,5.4 5.2,5.2'/>",
+    "text": "<text x='3' y='12' font-size='12'>T</text>",
 }
+
 
 _STYLE = """<style>
 .wb-app { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1f1f1f; }
@@ -69,10 +81,12 @@ _STYLE = """<style>
 .wb-status-error { color: #a1001b; font-weight: 600; }
 .wb-table { border-collapse: collapse; font-size: 12px; width: 100%; }
 .wb-table th, .wb-table td { border-bottom: 1px solid #e3e3e3; padding: 2px 4px; text-align: left;
-  vertical-align: top; }
+  vertical-align: top; line-height: 1.35; }
+.wb-table td:nth-child(2) { white-space: nowrap; }
 .wb-sentence { padding: 4px 6px; background: #f4f7fb; border-left: 3px solid #0072B2; }
-.wb-legend { font-size: 12px; line-height: 1.6; }
-.wb-legend span.wb-legend-item { margin-right: 12px; white-space: nowrap; }
+.wb-legend { font-size: 12px; line-height: 1.5; }
+.wb-legend span.wb-legend-item { margin-right: 12px; white-space: nowrap; display: inline-block; }
+.wb-legend svg { vertical-align: -2px; }
 .wb-diff { margin: 4px 0; padding-left: 18px; font-size: 12px; }
 .wb-diff-added b { color: #00795A; }
 .wb-diff-removed b { color: #B3470A; }
@@ -141,7 +155,7 @@ class App(w.VBox):  # type: ignore[misc]
     def _begin(self, session: EditSession) -> None:
         self.session = session
         guard = guarded(self.status)
-        self.graph = GraphView(height="600px")
+        self.graph = GraphView(height="580px")
         self.graph.add_class("wb-graph")
         self.binding = GraphBinding(session, self.graph)
         self.header = CaseHeader(session, self.status)
@@ -162,14 +176,16 @@ class App(w.VBox):  # type: ignore[misc]
         self.legend = w.HTML()
         self.legend.add_class("wb-legend")
         fit = w.Button(description="Fit", icon="arrows-alt", tooltip="Zoom to show the whole map",
-                       layout=w.Layout(width="80px"))
-        relayout = w.Button(description="Re-arrange", icon="sitemap", layout=w.Layout(width="120px"),
+                       layout=w.Layout(width="70px", flex="0 0 auto"))
+        relayout = w.Button(description="Re-arrange", icon="sitemap",
+                            layout=w.Layout(width="120px", flex="0 0 auto"),
                             tooltip="Lay the map out in layers again (moves dragged elements back)")
         fit.add_class("wb-fit")
         relayout.add_class("wb-relayout")
         fit.on_click(guard(lambda _b: self.graph.fit()))
         relayout.on_click(guard(lambda _b: self.graph.relayout()))
-        tools = w.HBox([fit, relayout, self.legend], layout=w.Layout(align_items="center"))
+        self.legend.layout = w.Layout(flex="1 1 auto", width="auto")
+        tools = w.HBox([fit, relayout, self.legend], layout=w.Layout(align_items="flex-start", width="100%"))
         centre = w.VBox([self.graph, tools], layout=w.Layout(width="100%", padding="0 8px 0 0"))
         side = w.VBox([self.tabs], layout=w.Layout(width="100%", height="680px"))
         side.add_class("wb-side")
@@ -230,10 +246,12 @@ class App(w.VBox):  # type: ignore[misc]
         t: Template = self.session.formulation.template
         parts = []
         for item in legend_items(t):
-            glyph = _GLYPHS.get(str(item["shape"]), "●")
+            shape = _SYMBOLS.get(str(item["shape"]), _SYMBOLS["dot"])
+            symbol = (f"<svg width='14' height='14' viewBox='0 0 14 14' aria-hidden='true' "
+                      f"fill='{esc(item['color'])}' stroke='{esc(item['border'])}'>{shape}</svg>")
             parts.append(
                 f"<span class='wb-legend-item' title='{esc(item['description'])}'>"
-                f"<span style='color:{esc(item['color'])}'>{esc(glyph)}</span> {esc(item['name'])}</span>"
+                f"{symbol} {esc(item['name'])}</span>"
             )
         self.legend.value = "".join(parts)
 
