@@ -36,6 +36,7 @@ from typing import Any
 
 import workbench
 from workbench import errors
+from workbench.cli_analysis import ANALYSIS_COMMANDS
 from workbench.model import Formulation, confidence_name
 from workbench.templates import DEFAULT_TEMPLATE, Template, get_template, templates
 
@@ -252,6 +253,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("diff", "what changed between two versions", _configure_diff, _cmd_diff),
     Command("render", "draw a formulation as a standalone HTML page", _configure_render, _cmd_render),
     Command("templates", "list the framework templates, or show one", _configure_templates, _cmd_templates),
+    *(Command(*row) for row in ANALYSIS_COMMANDS),  # check, trace, compare: see workbench/cli_analysis.py
 )
 
 
