@@ -41,11 +41,14 @@ def test_added_removed_and_changed_records_field_by_field(a: workbench.Formulati
     assert [el.id for el in d.elements_removed] == ["el-0003"]
     assert d.elements_removed[0] == a.element("el-0003")
     assert d.elements_changed == [
-        RecordChange("el-0001", {
-            "label": ("Father often absent", "Father left when she was 6"),
-            "tags": (("loss", "father"), ("loss",)),
-            "updated": (a.element("el-0001").updated, "2026-02-01T00:00:01Z"),
-        })
+        RecordChange(
+            "el-0001",
+            {
+                "label": ("Father often absent", "Father left when she was 6"),
+                "tags": (("loss", "father"), ("loss",)),
+                "updated": (a.element("el-0001").updated, "2026-02-01T00:00:01Z"),
+            },
+        )
     ]
     assert [ln.id for ln in d.links_added] == ["ln-0009"]
     assert [ln.id for ln in d.links_removed] == ["ln-0002"]  # went with the removed element

@@ -25,7 +25,7 @@ from workbench.fileformat import v1
 from workbench.fileformat._places import Problem
 from workbench.templates import Template
 
-__all__ = ["check_header", "check_line", "check_records", "check_state"]
+__all__ = ["check_header", "check_line", "check_records", "check_revision", "check_state"]
 
 _TYPE_WORDS = {
     "string": "text",
@@ -41,6 +41,11 @@ _TYPE_WORDS = {
 def check_header(header: dict[str, Any]) -> None:
     """Check a (migrated) header line against the schema."""
     _check(_validator("header"), header, header)
+
+
+def check_revision(revision: dict[str, Any]) -> None:
+    """Check the revision record of a line (version, time, author, ...) on its own."""
+    _check(_validator("revision"), revision, {"revision": revision}, prefix=["revision"])
 
 
 def check_line(line: dict[str, Any]) -> None:
