@@ -245,6 +245,21 @@ def test_vis_data_holds_every_element_and_link_as_plain_json(f: Formulation) -> 
     assert all(n["highlighted"] is False and n["opacity"] == 1 for n in data["nodes"])
 
 
+def test_single_nodes_and_edges_match_the_whole_data(f: Formulation) -> None:
+    """The live widget patches single items: they must equal what a full redraw sends."""
+    a = f.add_element("unconscious_wish", "A")
+    b = f.add_element("unconscious_fear", "B")
+    c = f.add_element("present_symptom", "C")
+    for source, target, kind in [(a, b, "gives_rise_to"), (b, a, "gives_rise_to"), (b, c, "expressed_as"),
+                                 (b, c, "maintains"), (c, b, "triggers"), (a, c, "expressed_as")]:
+        f.add_link(source, target, kind)
+    data = vis_data(f, highlight=[b])
+    assert data["nodes"] == [node_for(f, n["id"], highlight=[b]) for n in data["nodes"]]
+    assert data["edges"] == [edge_for(f, e["id"], highlight=[b]) for e in data["edges"]]
+    roundness = [e["smooth"]["roundness"] for e in data["edges"] if {e["from"], e["to"]} == {b, c}]
+    assert len(set(roundness)) == 3  # three links between B and C, three different bends
+
+
 def test_highlight_marks_the_chosen_items_and_dims_the_rest(f: Formulation) -> None:
     a = f.add_element("early_experience", "A")
     b = f.add_element("unconscious_fear", "B")

@@ -45,6 +45,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Collection, Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from workbench.model import Element, Evidence, Formulation, Link, confidence_name
@@ -105,8 +106,12 @@ def vis_data(f: Formulation, *, highlight: Iterable[str] | None = None) -> dict[
     """
     marked = set(highlight) if highlight is not None else set()
     rows = levels(f)
+    links = f.link_records()
+    pairs: dict[frozenset[str], list[str]] = {}
+    for ln in links:
+        pairs.setdefault(frozenset((ln.source, ln.target)), []).append(ln.id)
     nodes = [node_for(f, el.id, highlight=marked, levels=rows) for el in f.element_records()]
-    edges = [edge_for(f, ln.id, highlight=marked, levels=rows) for ln in f.link_records()]
+    edges = [edge_for(f, ln.id, highlight=marked, levels=rows, _pairs=pairs) for ln in links]
     return {"nodes": nodes, "edges": edges}
 
 
@@ -170,6 +175,7 @@ def edge_for(
     *,
     highlight: Collection[str] | None = None,
     levels: Mapping[str, int] | None = None,
+    _pairs: Mapping[frozenset[str], list[str]] | None = None,
 ) -> dict[str, Any]:
     """Return the vis-network edge of link ``link_id`` (plain text only).
 
@@ -187,7 +193,7 @@ def edge_for(
     dashes: bool | list[int] = kind.dashes
     if ln.status == "discarded":
         dashes = [2, 5]
-    smooth = _curve(f, ln, levels if levels is not None else _levels(f))
+    smooth = _curve(f, ln, levels if levels is not None else _levels(f), _pairs)
     edge: dict[str, Any] = {
         "id": ln.id,
         "kind": ln.kind,
@@ -329,6 +335,7 @@ def link_legend_items(template: Template) -> list[dict[str, Any]]:
     return items
 
 
+@lru_cache(maxsize=4096)
 def wrap_label(text: str, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) -> str:
     """Wrap a label into at most ``lines`` lines of about ``width`` characters, cut with "…".
 
@@ -435,11 +442,16 @@ def _evidence_lines(evidence: tuple[Evidence, ...]) -> list[str]:
     return lines
 
 
-def _curve(f: Formulation, ln: Link, levels: Mapping[str, int]) -> dict[str, Any] | None:
+def _curve(
+    f: Formulation, ln: Link, levels: Mapping[str, int], pairs: Mapping[frozenset[str], list[str]] | None
+) -> dict[str, Any] | None:
     """A bend for links that would otherwise overlap: within one row, or between the same two elements."""
     same_level = levels[ln.source] == levels[ln.target]
-    ends = {ln.source, ln.target}
-    parallel = [other.id for other in f.links_of(ln.source) if {other.source, other.target} == ends]
+    ends = frozenset((ln.source, ln.target))
+    if pairs is not None:
+        parallel = pairs.get(ends, [ln.id])
+    else:
+        parallel = [other.id for other in f.link_records() if {other.source, other.target} == ends]
     if not same_level and len(parallel) < 2:
         return None
     index = parallel.index(ln.id) if ln.id in parallel else 0
