@@ -2,12 +2,12 @@
 
 Everything a clinician typed is shown as text: either in a widget that shows
 plain text (Label, Dropdown options, Button descriptions) or escaped with
-:func:`esc` before it goes into an ``HTML`` widget.
+:func:`esc` before it goes into an ``HTML`` widget. The status line and
+:func:`esc` are the app's own (:mod:`workbench.ui._common`).
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
@@ -15,9 +15,11 @@ from typing import Any, TypeVar
 import ipywidgets as w
 import pandas as pd
 
-from workbench.errors import WorkbenchError, short
+from workbench.errors import short
 from workbench.model import Formulation
 from workbench.render.visdata import edge_for, node_for
+from workbench.ui._common import StatusLine, esc
+from workbench.ui._common import guarded as guarded_by
 
 __all__ = [
     "NONE",
@@ -39,62 +41,16 @@ NONE = ""
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-def esc(text: object) -> str:
-    """Escape any text for an HTML widget (quotes included).
-
-    >>> esc('<b onclick="x">')
-    '&lt;b onclick=&quot;x&quot;&gt;'
-    """
-    return html.escape(str(text), quote=True)
-
-
-class StatusLine(w.HTML):  # type: ignore[misc]
-    """A one-line message under a panel: a short sentence, never a traceback."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(value="", **kwargs)
-        self.add_class("wb-panel-status")
-        self.text = ""
-        self.is_error = False
-
-    def info(self, text: str) -> None:
-        """Show a plain message."""
-        self._show(text, False)
-
-    def error(self, text: str) -> None:
-        """Show an error message."""
-        self._show(text, True)
-
-    def clear(self) -> None:
-        """Show nothing."""
-        self._show("", False)
-
-    def _show(self, text: str, is_error: bool) -> None:
-        self.text, self.is_error = text, is_error
-        if not text:
-            self.value = ""
-            return
-        color = "#B00020" if is_error else "#1F1F1F"
-        self.value = f'<span role="status" style="color:{color}">{esc(text)}</span>'
-
-
 def guarded(method: _F) -> _F:
-    """Run a panel's handler; show a failure as a sentence in the panel's ``status`` line.
+    """Run a panel method; show any failure as a sentence in the panel's ``status`` line.
 
-    Workbench errors carry a sentence for the clinician; anything else is a bug and
-    is shown as a short apology with the kind of error, never as a traceback.
+    The method-level form of :func:`workbench.ui._common.guarded`: workbench errors
+    show their sentence, anything else a short apology, never a traceback.
     """
 
     @wraps(method)
     def run(self: Any, *args: Any, **kwargs: Any) -> Any:
-        status: StatusLine = self.status
-        try:
-            return method(self, *args, **kwargs)
-        except WorkbenchError as err:
-            status.error(str(err))
-        except Exception as err:  # a bug must still reach the user as a sentence
-            status.error(f"Sorry, that did not work ({type(err).__name__}: {short(str(err), 80)}).")
-        return None
+        return guarded_by(self.status)(method)(self, *args, **kwargs)
 
     return run  # type: ignore[return-value]
 

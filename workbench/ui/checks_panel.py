@@ -54,7 +54,8 @@ class ChecksPanel:
 
     ``view`` is the app's graph view (optional): the chosen row's element or link
     is selected there, and every id of the finding is highlighted. ``on_select``
-    (optional) is called with the id as well, e.g. to show it in the editor.
+    (optional) is called with the id as well, e.g. to show it in the editor. ``status`` is
+    the line for messages (the app's own); without one the panel has its own.
     """
 
     def __init__(
@@ -63,6 +64,7 @@ class ChecksPanel:
         *,
         view: Any = None,
         on_select: Callable[[str], None] | None = None,
+        status: StatusLine | None = None,
     ) -> None:
         self.session = session
         self.view = view
@@ -78,7 +80,8 @@ class ChecksPanel:
                                               width="100%", align_items="center"))
         self.rerun_button = w.Button(description="Check again", icon="refresh")
         self.rerun_button.on_click(lambda _b: self.refresh())
-        self.status = StatusLine()
+        self.own_status = status is None
+        self.status = status if status is not None else StatusLine()
         self._stop = session.observe(self._on_session)
         self.widget = w.VBox(
             [
@@ -87,7 +90,7 @@ class ChecksPanel:
                        "on a row to select what it is about."),
                 w.HBox([self.summary, self.rerun_button]),
                 self.rows,
-                self.status,
+                *([self.status] if self.own_status else []),
             ],
             layout=w.Layout(width="100%"),
         )
@@ -145,6 +148,9 @@ class ChecksPanel:
             self.on_select(target)
         self.status.info(f"Showing: {row['message']}" if target or ids else
                          f"This finding is about the whole formulation: {row['message']}")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
 
     def close(self) -> None:
         """Stop listening to the session."""

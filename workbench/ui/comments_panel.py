@@ -46,10 +46,13 @@ class CommentsPanel:
     """Add, resolve and reopen comments; list the open ones (and, on request, the resolved ones).
 
     ``view`` (optional) is the app's graph: selecting an element or link there makes it
-    the target of the next comment.
+    the target of the next comment. ``status`` is the line for messages (the app's own);
+    without one the panel has its own.
     """
 
-    def __init__(self, session: EditSession, *, view: Any = None, author: str = "") -> None:
+    def __init__(
+        self, session: EditSession, *, view: Any = None, author: str = "", status: StatusLine | None = None
+    ) -> None:
         self.session = session
         self.view = view
         self.target = w.Dropdown(description="About", options=[], layout=w.Layout(width="100%"))
@@ -60,7 +63,8 @@ class CommentsPanel:
         self.show_resolved = w.Checkbox(description="Show resolved comments too", value=False, indent=False)
         self.summary = w.HTML()
         self.items = w.VBox(layout=w.Layout(width="100%"))
-        self.status = StatusLine()
+        self.own_status = status is None
+        self.status = status if status is not None else StatusLine()
         #: The resolve/reopen button of each listed comment, by comment id.
         self.buttons: dict[str, w.Button] = {}
 
@@ -79,7 +83,7 @@ class CommentsPanel:
                 self.author,
                 self.text,
                 self.add_button,
-                self.status,
+                *([self.status] if self.own_status else []),
                 w.HBox([self.summary, self.show_resolved]),
                 self.items,
             ],
@@ -156,6 +160,9 @@ class CommentsPanel:
         if not rows:
             rows.append(w.HTML("<p class='wb-panel-empty'>No open comments.</p>"))
         self.items.children = rows
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
 
     def close(self) -> None:
         """Stop listening to the session."""

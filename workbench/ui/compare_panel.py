@@ -56,9 +56,15 @@ _METHOD_NAMES = {"manual": "by hand", "id": "same id", "label": "by label", "": 
 
 
 class ComparePanel:
-    """Compare the session's formulation (A) with another file or a version of its own file (B)."""
+    """Compare the session's formulation (A) with another file or a version of its own file (B).
 
-    def __init__(self, session: EditSession, *, other: str | Path | None = None) -> None:
+    ``other`` is a file to compare with at once; ``status`` the line for messages (the
+    app's own); without one the panel has its own.
+    """
+
+    def __init__(
+        self, session: EditSession, *, other: str | Path | None = None, status: StatusLine | None = None
+    ) -> None:
         self.session = session
         #: The formulation compared with (B), its description, and the current matching and figures.
         self.other: Formulation | None = None
@@ -84,7 +90,8 @@ class ComparePanel:
         self.only_b = w.HTML()
         self.view = GraphView(read_only=True, height="480px")
         self.agreement_html = w.HTML()
-        self.status = StatusLine()
+        self.own_status = status is None
+        self.status = status if status is not None else StatusLine()
 
         self.open_button.on_click(lambda _b: self.compare_with_file(self.path.value))
         self.version_button.on_click(lambda _b: self.compare_with_version(self.version.value))
@@ -101,7 +108,7 @@ class ComparePanel:
                        "case, or with an earlier version (B)."),
                 w.HBox([self.path, self.open_button]),
                 w.HBox([self.version, self.version_button]),
-                self.status,
+                *([self.status] if self.own_status else []),
                 self.heading,
                 w.HTML("<b>Matching</b>: each element of A and its match in B. Choose another match by hand, "
                        "or “no match”."),
@@ -185,6 +192,9 @@ class ComparePanel:
             return math.nan
         rows = t[(t["scope"] == scope) & (t["kind"] == kind)]
         return float(rows["value"].iloc[0]) if len(rows) else math.nan
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
 
     def close(self) -> None:
         """Stop listening to the session."""

@@ -51,6 +51,7 @@ from workbench.fileformat import load as file_load
 from workbench.model import Formulation
 from workbench.render.visdata import network_options
 from workbench.ui._panel_kit import StatusLine, esc, guarded, set_choices
+from workbench.ui.graph_sync import diff_marks
 from workbench.ui.graph_view import GraphView, mark_diff
 
 __all__ = ["MODES", "Frame", "Presenter", "PresenterKeys", "frames_for", "layered_positions"]
@@ -276,6 +277,9 @@ class Presenter:
         if self.keys.step != index:
             self.keys.step = index
 
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
     def forward(self) -> None:
         """Show the next step."""
         self.go(self.step + 1)
@@ -318,7 +322,7 @@ def _frames(steps: Sequence[stepthrough.Step], versions: Sequence[Formulation] |
         if versions is not None and index:
             before, after = versions[index - 1], versions[index]
             d = diff(before, after)
-            marks = _marks(d)
+            marks = {i: m for i, m in diff_marks(d).items() if m != "changed" or i in _really_changed_ids(d)}
             gone_nodes = [latest_nodes[el.id] for el in d.elements_removed if el.id in latest_nodes]
             gone_edges = [latest_edges[ln.id] for ln in d.links_removed if ln.id in latest_edges]
             nodes = mark_diff([*nodes, *gone_nodes], marks)
@@ -339,15 +343,9 @@ def _frames(steps: Sequence[stepthrough.Step], versions: Sequence[Formulation] |
     return frames
 
 
-def _marks(d: FormulationDiff) -> dict[str, str]:
-    marks: dict[str, str] = {}
-    marks.update({el.id: "added" for el in d.elements_added})
-    marks.update({ln.id: "added" for ln in d.links_added})
-    marks.update({c.id: "changed" for c in d.elements_changed if _really_changed(c.fields)})
-    marks.update({c.id: "changed" for c in d.links_changed if _really_changed(c.fields)})
-    marks.update({el.id: "removed" for el in d.elements_removed})
-    marks.update({ln.id: "removed" for ln in d.links_removed})
-    return marks
+def _really_changed_ids(d: FormulationDiff) -> set[str]:
+    """Ids of elements and links whose content changed (not only their time stamps)."""
+    return {c.id for c in [*d.elements_changed, *d.links_changed] if _really_changed(c.fields)}
 
 
 def _change_notes(before: Formulation, after: Formulation, d: FormulationDiff) -> list[str]:

@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -55,9 +56,12 @@ class TracePanel:
 
     ``view`` is the graph to highlight in (the app's own graph); without one the
     panel shows its own read-only graph. Clicking an element in the view traces it.
+    ``status`` is the line for messages (the app's own); without one the panel has its own.
     """
 
-    def __init__(self, session: EditSession, *, view: GraphView | None = None) -> None:
+    def __init__(
+        self, session: EditSession, *, view: GraphView | None = None, status: StatusLine | None = None
+    ) -> None:
         self.session = session
         self.own_view = view is None
         self.view = view if view is not None else _own_view(session)
@@ -68,6 +72,8 @@ class TracePanel:
         #: The cycles table shown now.
         self.cycle_table = pd.DataFrame()
         self._quiet = False
+        #: Whether a click in the graph traces the element clicked (a host turns it off while hidden).
+        self.follow_selection: Callable[[], bool] = lambda: True
 
         self.element = w.Dropdown(description="Element", options=[], layout=w.Layout(width="100%"))
         self.direction = w.ToggleButtons(options=DIRECTIONS, value="into", description="Trace")
@@ -77,7 +83,8 @@ class TracePanel:
         self.paths_html = w.HTML()
         self.cycle_choice = w.Dropdown(description="Cycle", options=[], layout=w.Layout(width="100%"))
         self.cycles_html = w.HTML()
-        self.status = StatusLine()
+        self.own_status = status is None
+        self.status = status if status is not None else StatusLine()
 
         self.element.observe(self._on_element, "value")
         self.direction.observe(self._on_element, "value")
@@ -98,8 +105,9 @@ class TracePanel:
                    "through the relationship with the therapist."),
             self.cycles_html,
             self.cycle_choice,
-            self.status,
         ]
+        if self.own_status:
+            parts.append(self.status)
         if self.own_view:
             parts.insert(4, self.view)
         self.widget = w.VBox(parts, layout=w.Layout(width="100%"))
@@ -136,6 +144,9 @@ class TracePanel:
         self.element.value = NONE
         self._highlight(set())
 
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
     def close(self) -> None:
         """Stop listening to the session."""
         self._stop()
@@ -148,6 +159,8 @@ class TracePanel:
 
     def _on_view_selected(self, change: dict[str, Any]) -> None:
         picked = change["new"]
+        if not self.follow_selection():
+            return
         if picked and self.session.formulation.has_element(picked) and picked != self.element.value:
             self.element.value = picked
 
@@ -231,6 +244,11 @@ class TracePanel:
         self._highlight(set(row["elements"]) | set(row["links"]))
 
     def _highlight(self, ids: set[str]) -> None:
+        if not ids and not self.highlighted:
+            return  # nothing was highlighted: leave the graph alone (no patch sent)
+        if not self.own_view and self.view.read_only:
+            self.status.info("An earlier version is shown; go back to editing to see the trace on the map.")
+            return
         self.highlighted = set(ids)
         show_highlight(self.view, self.session.formulation, ids)
 
