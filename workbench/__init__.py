@@ -29,6 +29,8 @@ from workbench.templates import DEFAULT_TEMPLATE, Template, get_template, templa
 
 if TYPE_CHECKING:
     from workbench.ui.app import App
+    from workbench.ui.presenter import Presenter
+    from workbench.ui.supervision import Supervision
 
 __version__ = "0.1.0"
 
@@ -53,6 +55,8 @@ __all__ = [
     "render_html",
     "restore",
     "save",
+    "supervise",
+    "teach",
     "templates",
     "validate",
 ]
@@ -89,3 +93,25 @@ def app(path: str | Path | None = None, *, template: str | None = None) -> App:
     from workbench.ui.app import app as _app
 
     return _app(path, template=template)
+
+
+def supervise(path: str | Path, other: str | Path | None = None) -> Supervision:
+    """Open a case for supervision: its live graph with trace, checks, comments and compare panels.
+
+    ``other`` is a second formulation of the case (a trainee's, say) to compare with at once.
+
+    >>> workbench.supervise("cases/teaching/ccrt_unheard_colleague.formulation.json")  # doctest: +SKIP
+    """
+    from workbench.ui.supervision import supervise as _supervise  # imported here, as for app()
+
+    return _supervise(path, other=other)
+
+
+def teach(path: str | Path, *, mode: str = "layers") -> Presenter:
+    """Open the step-through presenter on a case file: ``mode`` is layers, sessions or versions.
+
+    >>> workbench.teach("cases/teaching/cmp_obliging_student.formulation.json")  # doctest: +SKIP
+    """
+    from workbench.ui.supervision import teach as _teach  # imported here, as for app()
+
+    return _teach(path, mode=mode)
