@@ -140,6 +140,9 @@ class Template:
     link_kinds: dict[str, LinkKind]
     code_sets: dict[str, CodeSet] = field(default_factory=dict)
     path: str | None = None
+    #: What the analyses need to know about the kinds (the file's ``[analysis]`` table; see
+    #: :mod:`workbench.analysis.roles`): which kinds are roots, drives, symptoms, ...
+    analysis: dict[str, Any] = field(default_factory=dict)
 
     def element_kind(self, kind: str) -> ElementKind:
         """Return the element kind ``kind`` or raise :class:`UnknownKind`."""
@@ -347,4 +350,12 @@ def _template_from_data(data: dict[str, Any], where: str) -> Template:
         link_kinds=link_kinds,
         code_sets=code_sets,
         path=where,
+        analysis=_analysis_table(data.get("analysis", {}), where),
     )
+
+
+def _analysis_table(raw: Any, where: str) -> dict[str, Any]:
+    """The ``[analysis]`` table as it is; its meaning is checked by the analyses that read it."""
+    if not isinstance(raw, dict):
+        raise TemplateError(f"Template file {where}: 'analysis' must be a table of settings.")
+    return dict(raw)

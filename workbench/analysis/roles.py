@@ -3,11 +3,10 @@
 The checks and the tracer need to know, for each template, which element
 kinds are early experiences (roots), drives, present problems, strengths,
 which stand for the relationship with the therapist (transference), and what a
-complete formulation of that method holds. Templates do not (yet) carry this,
-so it is kept here as a small table keyed by template id and kind ids. Kind
-ids that a template does not define are ignored, so a user's template that
-shares the id of a built-in one degrades gracefully; a template the workbench
-does not know gets empty roles, and the checks that need roles flag nothing.
+complete formulation of that method holds. Each template file says so in its
+``[analysis]`` table (see docs/templates.md); :func:`roles_for` reads and
+checks it. A template without the table gets empty roles, and the checks that
+need roles flag nothing.
 
 >>> from workbench.templates import get_template
 >>> r = roles_for(get_template("psychodynamic"))
@@ -17,9 +16,11 @@ does not know gets empty roles, and the checks that need roles flag nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.errors import TemplateError
 from workbench.templates import Template
 
 __all__ = ["Requirement", "Roles", "roles_for"]
@@ -70,89 +71,73 @@ class Roles:
     reverse_links: dict[str, str] = field(default_factory=dict)
 
 
-_CCRT_EPISODES = ("episode_current", "episode_past", "episode_therapist")
-_CCRT_COMPONENTS = ("wish", "response_of_other", "response_of_self")
-_CMP_CATEGORIES = ("acts_of_self", "expectations_of_others", "acts_of_others", "acts_of_self_toward_self")
-
-#: The roles of the built-in templates, by template id (kind ids as in templates/*.toml).
-_TABLE: dict[str, dict[str, Any]] = {
-    "psychodynamic": {
-        "roots": {"early_experience"},
-        "drives": {"unconscious_wish", "unconscious_fear"},
-        "symptoms": {"present_symptom"},
-        "strengths": {"strength"},
-        "therapist": {"transference"},
-        "expect_strength": True,
-        "maintaining_links": {"maintains"},
-        "repeating_links": {"repeats_in"},
-        "reverse_links": {"defends_against": "is defended against by"},
-    },
-    "ccrt": {
-        "therapist": {"episode_therapist"},
-        "per_element": {episode: _CCRT_COMPONENTS for episode in _CCRT_EPISODES},
-        "repeating_links": {"parallels"},
-    },
-    "cmp": {
-        "therapist": {"therapist_reaction"},
-        "required": [("categories of the Cyclical Maladaptive Pattern", _CMP_CATEGORIES)],
-        "cycle_name": "CMP cycle",
-        "cycle_kinds": set(_CMP_CATEGORIES),
-        "maintaining_links": {"reinforces"},
-        "repeating_links": {"re_enacts"},
-    },
-    "malan": {
-        "drives": {"hidden_feeling"},
-        "therapist": {"therapist"},
-        "required": [
-            ("corners of the triangle of conflict", ("hidden_feeling", "anxiety", "defense")),
-            ("corners of the triangle of person", ("current_other", "past_parent", "therapist")),
-        ],
-        "cycle_name": "triangle of conflict",
-        "cycle_kinds": {"hidden_feeling", "anxiety", "defense"},
-        "repeating_links": {"repeats_with"},
-        "reverse_links": {"defends_against": "is defended against by"},
-    },
-    "five_ps": {
-        "roots": {"predisposing", "precipitating"},
-        "symptoms": {"presenting"},
-        "strengths": {"protective"},
-        "required": [("Ps", ("presenting", "predisposing", "precipitating", "perpetuating", "protective"))],
-        "maintaining_links": {"perpetuates"},
-    },
-}
+#: The settings an ``[analysis]`` table may hold, and what each is.
+_KIND_SETS = ("roots", "drives", "symptoms", "strengths", "therapist", "cycle_kinds")
+_LINK_SETS = ("maintaining_links", "repeating_links")
+_KEYS = (*_KIND_SETS, *_LINK_SETS, "expect_strength", "required", "per_element", "cycle_name",
+         "reverse_links")
 
 
 def roles_for(template: Template) -> Roles:
-    """Return the roles of ``template``'s element kinds (empty roles for an unknown template)."""
-    spec = _TABLE.get(template.id, {})
-    kinds = set(template.element_kinds)
-    links = set(template.link_kinds)
+    """Return the roles of ``template``'s kinds, read from its ``[analysis]`` table.
 
-    def only_kinds(name: str) -> frozenset[str]:
-        return frozenset(set(spec.get(name, ())) & kinds)
+    A template without the table gets empty roles. Raises
+    :class:`~workbench.errors.TemplateError` when the table names a setting or
+    a kind that does not exist.
+    """
+    spec = template.analysis
+    where = f"Template {template.id!r}" + (f" ({template.path})" if template.path else "")
+    unknown = sorted(set(spec) - set(_KEYS))
+    if unknown:
+        raise TemplateError(f"{where}: [analysis] has unknown setting {unknown[0]!r}; "
+                            f"settings are: {', '.join(_KEYS)}.")
 
-    required = tuple(
-        Requirement(group, tuple(k for k in group_kinds if k in kinds))
-        for group, group_kinds in spec.get("required", ())
-        if any(k in kinds for k in group_kinds)
-    )
+    def kinds(value: Any, setting: str, known: Iterable[str], what: str = "element kinds") -> tuple[str, ...]:
+        if isinstance(value, str) or not isinstance(value, (list, tuple)):
+            raise TemplateError(f"{where}: [analysis] {setting} must be a list of {what}.")
+        names = tuple(str(v) for v in value)
+        missing = sorted(set(names) - set(known))
+        if missing:
+            raise TemplateError(f"{where}: [analysis] {setting} names unknown {what}: {', '.join(missing)}.")
+        return names
+
+    element_kinds = list(template.element_kinds)
+    link_kinds = list(template.link_kinds)
+    sets = {name: frozenset(kinds(spec.get(name, []), name, element_kinds)) for name in _KIND_SETS}
+    links = {name: frozenset(kinds(spec.get(name, []), name, link_kinds, "link kinds"))
+             for name in _LINK_SETS}
+    required = []
+    for number, req in enumerate(_table_list(spec.get("required", []), where, "required"), start=1):
+        group = str(req.get("group", "")).strip()
+        if not group:
+            raise TemplateError(f"{where}: [analysis] required item {number} has no 'group' name.")
+        required.append(Requirement(group, kinds(req.get("kinds"), f"required {group!r}", element_kinds)))
     per_element = {
-        anchor: tuple(k for k in needed if k in kinds)
-        for anchor, needed in spec.get("per_element", {}).items()
-        if anchor in kinds
+        str(anchor): kinds(needed, f"per_element {anchor!r}", element_kinds)
+        for anchor, needed in _table(spec.get("per_element", {}), where, "per_element").items()
     }
+    kinds(list(per_element), "per_element", element_kinds)
+    reverse_table = _table(spec.get("reverse_links", {}), where, "reverse_links")
+    reverse = {str(k): str(v) for k, v in reverse_table.items()}
+    kinds(list(reverse), "reverse_links", link_kinds, "link kinds")
     return Roles(
-        roots=only_kinds("roots"),
-        drives=only_kinds("drives"),
-        symptoms=only_kinds("symptoms"),
-        strengths=only_kinds("strengths"),
-        therapist=only_kinds("therapist"),
-        expect_strength=bool(spec.get("expect_strength", False)) and bool(only_kinds("strengths")),
-        required=required,
+        **sets,
+        **links,
+        expect_strength=bool(spec.get("expect_strength", False)) and bool(sets["strengths"]),
+        required=tuple(required),
         per_element=per_element,
         cycle_name=str(spec.get("cycle_name", "")),
-        cycle_kinds=only_kinds("cycle_kinds"),
-        maintaining_links=frozenset(set(spec.get("maintaining_links", ())) & links),
-        repeating_links=frozenset(set(spec.get("repeating_links", ())) & links),
-        reverse_links={k: v for k, v in spec.get("reverse_links", {}).items() if k in links},
+        reverse_links=reverse,
     )
+
+
+def _table(value: Any, where: str, setting: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TemplateError(f"{where}: [analysis] {setting} must be a table.")
+    return value
+
+
+def _table_list(value: Any, where: str, setting: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise TemplateError(f"{where}: [analysis] {setting} must be a list of tables.")
+    return value
