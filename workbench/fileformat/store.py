@@ -396,20 +396,19 @@ class _Opened:
 
     def parse_revision(self, raw: reader.RawLine, version: int | None) -> dict[str, Any]:
         """Parse, migrate and check one revision line expected to hold ``version`` (None: unknown)."""
-        number = version + 1 if version is not None else None
         try:
             line = upgrade(reader.parse(raw.data), "revision", int(self.header["format_version"]))
+            revision = line.get("revision")
+            found = revision.get("version") if isinstance(revision, dict) else None
+            if version is not None and isinstance(found, int) and found != version:
+                number = version + 1
+                raise Place(self.path, number).error(
+                    Problem(f"it holds version {found} where version {version} belongs.")
+                )
             validator.check_line(line)
         except Problem as problem:
-            line_no = number if number is not None else reader.line_number(self.fh, raw.offset)
-            raise Place(self.path, line_no, version).error(problem) from None
-        found = line["revision"]["version"]
-        if version is not None and found != version:
-            raise FileContentError(
-                f"it holds version {found} where version {version} belongs.",
-                path=self.path,
-                where=f"line {number}",
-            )
+            number = version + 1 if version is not None else reader.line_number(self.fh, raw.offset)
+            raise Place(self.path, number, number - 1).error(problem) from None
         return line
 
     def revision_only(self, raw: reader.RawLine, version: int | None) -> tuple[dict[str, Any], str]:
@@ -450,10 +449,11 @@ class _Opened:
             base = line["revision"]["stored"]["base"]
             raws = first[base - 1 :]
         if len(raws) != version - base + 1:
+            number = reader.line_number(self.fh, raws[-1].offset)
             raise FileContentError(
-                f"version {version} is built on version {base}, which is missing.",
+                f"it holds version {version} where version {number - 1} belongs.",
                 path=self.path,
-                where=f"line {version + 1}",
+                where=f"line {number}",
             )
         lines = [self.parse_revision(raw, base + i) for i, raw in enumerate(raws[:-1])] + [line]
         state: v1.State | None = None
