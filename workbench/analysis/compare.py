@@ -101,10 +101,7 @@ def label_similarity(a: str, b: str) -> float:
     >>> label_similarity("Fear of being left", "fear of being abandoned")
     0.6
     """
-    words_a, words_b = set(normalise_label(a).split()), set(normalise_label(b).split())
-    if not words_a and not words_b:
-        return 1.0 if a.strip() == b.strip() else 0.0
-    return len(words_a & words_b) / len(words_a | words_b)
+    return _word_similarity(_words(a), _words(b), a, b)
 
 
 def match(
@@ -144,16 +141,18 @@ def match(
                 pairs[el.id], methods[el.id] = el.id, "id"
 
     taken = set(pairs.values())
-    b_order = {el.id: i for i, el in enumerate(b.element_records())}
+    b_free = [(j, eb) for j, eb in enumerate(b.element_records()) if eb.id not in taken]
+    words = {("b", eb.id): _words(eb.label) for _, eb in b_free}
     candidates = []
     for i, ea in enumerate(a.element_records()):
         if ea.id in pairs:
             continue
-        for eb in b.element_records():
-            if eb.kind == ea.kind and eb.id not in taken:
-                score = label_similarity(ea.label, eb.label)
+        words_a = _words(ea.label)
+        for j, eb in b_free:
+            if eb.kind == ea.kind:
+                score = _word_similarity(words_a, words[("b", eb.id)], ea.label, eb.label)
                 if score >= threshold and score > 0:
-                    candidates.append((-score, i, b_order[eb.id], ea.id, eb.id))
+                    candidates.append((-score, i, j, ea.id, eb.id))
     for _neg, _i, _j, a_id, b_id in sorted(candidates):
         if a_id not in pairs and b_id not in taken:
             pairs[a_id], methods[a_id] = b_id, "label"
@@ -312,20 +311,32 @@ def agreement_table(
 # --- helpers -------------------------------------------------------------------
 
 
+def _words(label: str) -> frozenset[str]:
+    return frozenset(normalise_label(label).split())
+
+
+def _word_similarity(words_a: frozenset[str], words_b: frozenset[str], a: str, b: str) -> float:
+    if not words_a and not words_b:  # labels of punctuation only: alike only when equal
+        return 1.0 if a.strip() == b.strip() else 0.0
+    return len(words_a & words_b) / len(words_a | words_b)
+
+
 def _match_links(a: Formulation, b: Formulation, elements: dict[str, str], by_id: bool) -> dict[str, str]:
+    by_ends: dict[tuple[str, str, str], list[str]] = {}
+    for lb in b.link_records():
+        by_ends.setdefault((lb.source, lb.target, lb.kind), []).append(lb.id)
     pairs: dict[str, str] = {}
     used: set[str] = set()
     for la in a.link_records():
         source, target = elements.get(la.source), elements.get(la.target)
         if source is None or target is None:
             continue
-        candidates = [lb for lb in b.link_records()
-                      if (lb.source, lb.target, lb.kind) == (source, target, la.kind) and lb.id not in used]
+        candidates = [i for i in by_ends.get((source, target, la.kind), []) if i not in used]
         if by_id:
-            candidates.sort(key=lambda lb: lb.id != la.id)
+            candidates.sort(key=lambda i: i != la.id)
         if candidates:
-            pairs[la.id] = candidates[0].id
-            used.add(candidates[0].id)
+            pairs[la.id] = candidates[0]
+            used.add(candidates[0])
     return pairs
 
 
