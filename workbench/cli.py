@@ -37,6 +37,7 @@ from typing import Any
 import workbench
 from workbench import errors
 from workbench.cli_analysis import ANALYSIS_COMMANDS
+from workbench.cli_export import EXPORT_COMMANDS
 from workbench.model import Formulation, confidence_name
 from workbench.templates import DEFAULT_TEMPLATE, Template, get_template, templates
 
@@ -190,7 +191,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     a = workbench.load(args.path, version=args.a)
     b = workbench.load(args.path, version=args.b)
     d = workbench.diff(a, b)
-    rows = [_jsonable(row) for row in d.to_frame().to_dict("records")]
+    rows = _diff_rows(d)
     if args.json:
         _print_json({"path": str(args.path), "from": args.a, "to": args.b, "is_empty": bool(d.is_empty),
                      "summary": d.summary(), "changes": rows})
@@ -254,6 +255,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("render", "draw a formulation as a standalone HTML page", _configure_render, _cmd_render),
     Command("templates", "list the framework templates, or show one", _configure_templates, _cmd_templates),
     *(Command(*row) for row in ANALYSIS_COMMANDS),  # check, trace, compare: see workbench/cli_analysis.py
+    *(Command(*row) for row in EXPORT_COMMANDS),  # export, stepthrough: see workbench/cli_export.py
 )
 
 
@@ -266,11 +268,16 @@ def _run_reporting_errors(run: Callable[[argparse.Namespace], int], args: argpar
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                return run(args)
+                code = run(args)
+                sys.stdout.flush()  # a closed pipe shows here, not at exit
+                return code
             finally:
                 _report_warnings(caught)
     except errors.WorkbenchError as exc:
         _say_error(str(exc))
+    except BrokenPipeError:  # the reader went away (workbench show ... | head): not an error
+        _silence_stdout()
+        return 0
     except UnicodeError:
         _say_error("the file is not readable text (it is not UTF-8).")
     except OSError as exc:
@@ -287,11 +294,26 @@ def _run_reporting_errors(run: Callable[[argparse.Namespace], int], args: argpar
 
 
 def _report_warnings(caught: Iterable[warnings.WarningMessage]) -> None:
-    """Show the workbench's own warnings (e.g. an interrupted save) as ``warning:`` lines."""
+    """Show the workbench's own warnings (e.g. an interrupted save) as ``warning:`` lines, each once."""
+    shown: set[str] = set()
     for w in caught:
-        category = w.category
-        if issubclass(category, Warning) and category.__module__.startswith("workbench"):
-            print(f"warning: {_one_line(str(w.message))}", file=sys.stderr)
+        text = _one_line(str(w.message))
+        if w.category.__module__.startswith("workbench") and text not in shown:
+            shown.add(text)
+            print(f"warning: {text}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that Python's final flush cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # no file descriptor (e.g. captured in tests)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 def _say_error(message: str) -> None:
@@ -490,6 +512,27 @@ def _jsonable(value: Any) -> Any:
     if value.__class__.__name__ in ("NAType", "NaTType"):
         return None
     return str(value)
+
+
+def _diff_rows(d: workbench.FormulationDiff) -> list[dict[str, Any]]:
+    """The rows of ``d.to_frame()`` as JSON values; empty ids and fields become null."""
+    rows = []
+    for row in d.to_frame().to_dict("records"):
+        rows.append({
+            "what": str(row["what"]),
+            "id": _text_or_none(row["id"]),
+            "change": str(row["change"]),
+            "field": _text_or_none(row["field"]),
+            "old": _jsonable(row["old"]),
+            "new": _jsonable(row["new"]),
+            "label": _text_or_none(row["label"]) or "",
+        })
+    return rows
+
+
+def _text_or_none(value: Any) -> str | None:
+    value = _jsonable(value)
+    return None if value is None or value == "" else str(value)
 
 
 def _formulation_json(f: Formulation, path: str) -> dict[str, Any]:
