@@ -205,7 +205,7 @@ def test_enter_in_the_label_field_adds_and_evidence_rows(case_path: Path) -> Non
     rows[1].children[3].click()  # the row's remove button
     panel.confidence.rated.value = True
     panel.confidence.slider.value = 0.7
-    assert panel.confidence.level.value == "high"
+    assert panel.confidence.level.value == "0.70 (high)"
     panel.tags.value = "intellect, defense"
     panel.label._handle_custom_msg({"event": "submit"}, [])  # what the page sends on Enter
 

@@ -226,16 +226,18 @@ class EvidenceEditor(w.VBox):  # type: ignore[misc]
                          placeholder="session", layout=w.Layout(width="70px"))
         day = w.Text(value=(item.date or "") if item else "", placeholder="date",
                      layout=w.Layout(width="100px"))
-        quote = w.Text(value=(item.quote if item else ""), placeholder="quote or note",
-                       layout=w.Layout(flex="1 1 auto", width="auto"))
-        remove = w.Button(icon="times", tooltip="Remove this evidence", layout=w.Layout(width="34px"))
+        note = item.note if item else ""
+        quote = w.Text(value=(item.quote if item else ""), placeholder=f"note: {note}" if note else "quote",
+                       tooltip=note, layout=w.Layout(flex="1 1 auto", width="auto"))
+        remove = w.Button(icon="times", tooltip="Remove this evidence",
+                          layout=w.Layout(width="36px", padding="0", flex="0 0 auto"))
         remove.description = ""
         session.add_class(f"{self._prefix}-evidence-session")
         day.add_class(f"{self._prefix}-evidence-date")
         quote.add_class(f"{self._prefix}-evidence-quote")
         remove.add_class(f"{self._prefix}-evidence-remove")
         row = w.HBox([session, day, quote, remove], layout=w.Layout(width="100%"))
-        row.note = item.note if item else ""
+        row.note = note  # kept as it is; only the quote is edited here
         remove.on_click(lambda _b: self.remove_row(row))
         self.rows_box.children = (*self.rows_box.children, row)
         return row

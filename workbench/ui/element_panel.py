@@ -45,7 +45,7 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         # list
         self.search = w.Text(placeholder="Search elements", layout=w.Layout(width="60%"))
         self.kind_filter = w.Dropdown(layout=w.Layout(width="40%"))
-        self.listing = w.Select(rows=6, layout=_WIDE)
+        self.listing = w.Select(rows=5, layout=_WIDE)
         self.search.add_class("wb-element-search")
         self.kind_filter.add_class("wb-element-filter")
         self.listing.add_class("wb-element-list")

@@ -183,8 +183,9 @@ def diff_table_html(d: FormulationDiff, name_a: str, name_b: str) -> str:
     for rec in frame.to_dict("records"):
         key = (str(rec["what"]), str(rec["change"]), str(rec["label"] or rec["id"]))
         fields = seen.setdefault(key, [])
-        if not _missing(rec.get("field")):
-            fields.append(str(rec["field"]))
+        name = rec.get("field")
+        if not _missing(name) and str(name):
+            fields.append(str(name))
     for (what, change, label), fields in seen.items():
         detail = f" ({', '.join(fields)})" if fields else ""
         lines.append(f"<li class='wb-diff-{esc(change)}'><b>{esc(change)}</b> {esc(what)}: {esc(label)}"
