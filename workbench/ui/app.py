@@ -46,6 +46,7 @@ from workbench.ui.history_panel import HistoryPanel
 from workbench.ui.link_panel import LinkPanel
 from workbench.ui.save_panel import SavePanel
 from workbench.ui.start_panel import StartPanel
+from workbench.ui.supervision import attach_to_app
 
 __all__ = ["App", "app"]
 
@@ -199,6 +200,7 @@ class App(w.VBox):  # type: ignore[misc]
         self.graph.observe(guard(self._on_graph_select), "selected")
         session.observe(guard(self._on_session))
         self._show_legend()
+        self.supervision = attach_to_app(self)  # Supervise tab: trace, checks, comments, compare, present
 
     # --- reacting -------------------------------------------------------------------------
 
@@ -229,6 +231,8 @@ class App(w.VBox):  # type: ignore[misc]
         if not self.binding.live:
             self.status.info("This is an earlier version, shown read-only; "
                              "'Back to editing' returns to the case.")
+            return
+        if self.tabs.selected_index == len(TABS):  # the Supervise tab follows the selection itself
             return
         if f.has_element(item):
             self.elements.show(item)
