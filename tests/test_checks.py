@@ -260,3 +260,13 @@ def test_checks_do_not_change_the_formulation() -> None:
     before = f.copy()
     run_checks(f)
     assert f == before
+
+
+def test_run_checks_puts_warnings_first() -> None:
+    f = workbench.new("ccrt", case_id="C-10")
+    episode = f.add_element("episode_current", "RE 1", evidence=EVIDENCE)
+    wish = f.add_element("wish", "To be heard")  # no evidence: info
+    f.add_link(episode, wish, "expresses", evidence=EVIDENCE)
+    table = run_checks(f)
+    assert list(table["severity"]) == ["warning", "info"]
+    assert list(table["check"]) == ["incomplete", "no_evidence"]

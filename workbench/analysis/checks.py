@@ -204,8 +204,16 @@ CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
 }
 
 
+#: Warnings (gaps in the formulation) come before information (points for discussion).
+_SEVERITY_ORDER = {"warning": 0, "info": 1}
+
+
 def run_checks(f: Formulation, *, low_confidence: float = LOW_CONFIDENCE) -> pd.DataFrame:
-    """Run every check; return one table of findings (empty when nothing is flagged)."""
+    """Run every check; return one table of findings (empty when nothing is flagged).
+
+    Warnings come first, then information; within each, the checks in the
+    order of :data:`CHECKS`.
+    """
     if not 0 <= low_confidence <= 1:
         raise ValueError("The low-confidence threshold must be a number from 0 to 1.")
     tables = []
@@ -215,7 +223,9 @@ def run_checks(f: Formulation, *, low_confidence: float = LOW_CONFIDENCE) -> pd.
             tables.append(table)
     if not tables:
         return _table([])
-    return pd.concat(tables, ignore_index=True)
+    combined = pd.concat(tables, ignore_index=True)
+    rank = combined["severity"].map(_SEVERITY_ORDER)
+    return combined.iloc[rank.argsort(kind="stable")].reset_index(drop=True)
 
 
 # --- helpers -------------------------------------------------------------------
