@@ -1,0 +1,181 @@
+"""The export subcommands of ``workbench``: ``export`` and ``stepthrough``.
+
+Like :mod:`workbench.cli_analysis`, each subcommand is a ``configure_*`` /
+``run_*`` pair; :data:`EXPORT_COMMANDS` lists them as ``(name, help,
+configure, run)`` rows for :mod:`workbench.cli` to register. Errors are raised
+as :class:`workbench.errors.WorkbenchError`; :mod:`workbench.cli` turns them
+into one-line messages.
+
+- ``export PATH -o OUT [--format F] [--version N] [--share-safe]``: GraphML, GEXF,
+  CSV, Excel, Markdown or HTML, chosen by the suffix of OUT or by ``--format``.
+- ``stepthrough PATH -o OUT.html [--versions] [--mode layers|sessions]``: a
+  standalone page for the seminar room.
+
+With ``--share-safe`` the export is of a share-safe copy (no evidence quotes,
+notes, comments or clinician; a neutral case code) and every likely identifying
+detail left in the text is listed as a ``warning:`` line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from workbench import errors
+from workbench.export import FORMATS, TABLES, export, format_for, share_safe
+from workbench.export.share_safe import scan_text
+from workbench.export.stepthrough import MODES, stepthrough_html, stepthrough_versions_html
+from workbench.fileformat import history, load
+from workbench.model import Formulation
+
+__all__ = ["EXPORT_COMMANDS", "configure_export", "configure_stepthrough", "run_export", "run_stepthrough"]
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def configure_export(p: argparse.ArgumentParser) -> None:
+    """Arguments of ``workbench export``."""
+    p.add_argument("path", metavar="PATH", help="the formulation file")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="the file to write; its suffix picks the format "
+                        "(.graphml .gexf .csv .xlsx .md .html)")
+    p.add_argument("--format", choices=sorted(FORMATS), metavar="F",
+                   help="the format, if OUT's suffix does not say it: " + ", ".join(sorted(FORMATS)))
+    p.add_argument("--table", choices=TABLES, default="elements",
+                   help="the table for a .csv file (default: %(default)s); a folder OUT gets every table")
+    _add_version(p)
+    _add_share_safe(p)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the export; with ``--share-safe``, list the identifying details left."""
+    out = _output(args)
+    fmt = args.format or format_for(out)
+    f = load(args.path, version=args.version)
+    what = f"version {f.base_version}" if f.base_version is not None else "the latest version"
+    if args.share_safe:
+        f, warnings = share_safe(f, case_code=args.case_code)
+        _print_warnings(warnings)
+    export(f, out, fmt, table=args.table)
+    safe = f", share-safe as {f.meta.case_id!r}" if args.share_safe else ""
+    print(f"Wrote {_clean(str(out))} ({fmt}, {what} of {_clean(str(args.path))}, "
+          f"{len(f)} elements, {len(f.link_records())} links{safe}).")
+    return 0
+
+
+# --- stepthrough ----------------------------------------------------------------------------
+
+
+def configure_stepthrough(p: argparse.ArgumentParser) -> None:
+    """Arguments of ``workbench stepthrough``."""
+    p.add_argument("path", metavar="PATH", help="the formulation file")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.html", help="the HTML file to write")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--versions", action="store_true",
+                       help="replay the saved versions one by one (default: the latest, layer by layer)")
+    _add_version(which)
+    p.add_argument("--mode", choices=MODES, default="layers",
+                   help="without --versions: reveal by template layer or by session (default: %(default)s)")
+    p.add_argument("--title", help="heading of the page (default: the case title)")
+    _add_share_safe(p)
+
+
+def run_stepthrough(args: argparse.Namespace) -> int:
+    """Write the step-through page."""
+    out = _output(args)
+    if args.versions:
+        table = history(args.path)
+        pairs: list[tuple[Any, Formulation]] = []
+        code = args.case_code
+        for row in table.to_dict("records"):
+            revision = {str(k): v for k, v in row.items()}
+            f = load(args.path, version=int(revision["version"]))
+            if args.share_safe:
+                f, warnings = share_safe(f, case_code=code)
+                code = f.meta.case_id  # one neutral code for every version
+                revision["author"] = ""
+                _print_warnings(warnings, prefix=f"version {revision['version']}: ")
+                _print_message_warnings(revision)
+            pairs.append((revision, f))
+        page = stepthrough_versions_html(pairs, title=args.title)
+        what = f"{len(pairs)} versions"
+    else:
+        f = load(args.path, version=args.version)
+        if args.share_safe:
+            f, warnings = share_safe(f, case_code=args.case_code)
+            _print_warnings(warnings)
+        page = stepthrough_html(f, mode=args.mode, title=args.title)
+        what = f"by {args.mode}, version {f.base_version}"
+    out.write_text(page, encoding="utf-8")
+    print(f"Wrote {_clean(str(out))} (step-through {what} of {_clean(str(args.path))}).")
+    return 0
+
+
+#: The export subcommands as (name, help, configure, run) rows, for :mod:`workbench.cli`.
+EXPORT_COMMANDS: tuple[
+    tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]], ...
+] = (
+    ("export", "write GraphML, GEXF, CSV, Excel, Markdown or HTML (optionally share-safe)",
+     configure_export, run_export),
+    ("stepthrough", "write a standalone page that steps through layers or versions",
+     configure_stepthrough, run_stepthrough),
+)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _add_version(p: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup) -> None:
+    p.add_argument("--version", type=_positive, metavar="N",
+                   help="the version to export (default: the latest)")
+
+
+def _add_share_safe(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--share-safe", action="store_true",
+                   help="export a copy without quotes, notes, comments or clinician, and warn about "
+                        "identifying details left in the text")
+    p.add_argument("--case-code", metavar="CODE",
+                   help="with --share-safe: the neutral case code (default: a random one such as 'Case 7QK')")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("versions are numbered from 1")
+    return value
+
+
+def _output(args: argparse.Namespace) -> Path:
+    out = Path(args.output)
+    if out.exists() and out.resolve() == Path(args.path).resolve():
+        raise errors.WorkbenchError("The output file is the formulation file itself; choose another name.")
+    return out
+
+
+def _print_warnings(warnings: pd.DataFrame, prefix: str = "") -> None:
+    for row in warnings.itertuples(index=False):
+        where = "the case" if row.what == "case" else f"{row.what} {_clean(str(row.label or row.id))!r}"
+        print(f"warning: {prefix}{where}, {row.field}: {_clean(str(row.text))!r} looks like {row.why}; "
+              "disguise it before sharing.", file=sys.stderr)
+
+
+def _print_message_warnings(revision: dict[str, Any]) -> None:
+    for found in scan_text(str(revision.get("message") or "")):
+        print(f"warning: version {revision['version']}, message: {_clean(found.text)!r} looks like "
+              f"{found.why}; disguise it before sharing.", file=sys.stderr)
+
+
+def _clean(text: str) -> str:
+    """One line without control characters, for the terminal."""
+    return re.sub(r"[\x00-\x1f\x7f]+", " ", text)[:200]
+
