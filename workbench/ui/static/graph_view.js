@@ -45,6 +45,10 @@ function prepare(item) {
   return copy;
 }
 
+function isHierarchical(options) {
+  return !!(options.layout && options.layout.hierarchical && options.layout.hierarchical.enabled);
+}
+
 function render({ model, el }) {
   const vis = ensureVis(model);
   el.classList.add("wb-graph-root");
@@ -68,9 +72,9 @@ function render({ model, el }) {
   const edges = new vis.DataSet();
   let appliedSeq = -1;
   let placed = false; // the layered layout has been done once; positions are now the user's
-  const options = Object.assign({}, model.get("options") || {});
+  let options = Object.assign({}, model.get("options") || {});
   const network = new vis.Network(canvas, { nodes, edges }, options);
-  const hierarchical = !!(options.layout && options.layout.hierarchical && options.layout.hierarchical.enabled);
+  let hierarchical = isHierarchical(options);
 
   function setHeight() {
     frame.style.height = model.get("height") || "560px";
@@ -116,7 +120,14 @@ function render({ model, el }) {
     nodes.clear();
     edges.clear();
     placed = false;
-    if (hierarchical) network.setOptions({ layout: options.layout });
+    const fresh = model.get("options") || {};
+    if (JSON.stringify(fresh) !== JSON.stringify(options)) {
+      options = Object.assign({}, fresh); // e.g. another case with another template
+      hierarchical = isHierarchical(options);
+      network.setOptions(options);
+    } else if (hierarchical) {
+      network.setOptions({ layout: options.layout });
+    }
     const snap = model.get("snapshot") || {};
     nodes.add((snap.nodes || []).map(prepare));
     edges.add((snap.edges || []).map(prepare));
@@ -195,9 +206,20 @@ function render({ model, el }) {
     if (!msg || typeof msg !== "object") return;
     if (msg.type === "fit") network.fit({ animation: { duration: 300 } });
     if (msg.type === "relayout") {
-      nodes.update(nodes.getIds().map((id) => ({ id, x: null, y: null })));
+      // Lay out anew from the items as they are now (without the positions), as for a new snapshot.
+      const keptNodes = nodes.get().map((n) => {
+        const copy = Object.assign({}, n);
+        delete copy.x;
+        delete copy.y;
+        return copy;
+      });
+      const keptEdges = edges.get();
+      nodes.clear();
+      edges.clear();
       placed = false;
       if (hierarchical) network.setOptions({ layout: options.layout });
+      nodes.add(keptNodes);
+      edges.add(keptEdges);
       network.once("afterDrawing", () => {
         freezeLayout();
         network.fit({ animation: false });
