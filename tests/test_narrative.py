@@ -135,3 +135,13 @@ def test_narrative_does_not_change_the_formulation() -> None:
     before = f.copy()
     narrative_markdown(f)
     assert f == before
+
+
+def test_cycles_through_discarded_links_are_left_out() -> None:
+    f, i = case()
+    back = f.add_link(i["problem"], i["fear"], "maintains")
+    assert "## Repeating and maintaining patterns" in narrative_markdown(f)
+    f.update_link(back, status="discarded")
+    text = narrative_markdown(f)
+    assert "## Repeating and maintaining patterns" not in text
+    assert "maintains unconscious fear “Fear of being left” (discarded" in text

@@ -107,7 +107,8 @@ def narrative_markdown(f: Formulation) -> str:
 
     found = cycles(f)
     if len(found):
-        found = found[[not any(e in dropped_ids for e in els) for els in found["elements"]]]
+        kept_links = {ln.id for ln in links}
+        found = found[[all(ln in kept_links for ln in lns) for lns in found["links"]]]
     if len(found):
         lines += ["## Repeating and maintaining patterns", ""]
         for row in found.to_dict("records"):
