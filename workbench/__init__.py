@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from workbench import errors
 from workbench.diffing import FormulationDiff, apply_diff, diff
+from workbench.export import export, share_safe, stepthrough_html, stepthrough_versions_html
 from workbench.fileformat import history, load, restore, save, validate
 from workbench.model import (
     CaseMeta,
@@ -48,6 +49,7 @@ __all__ = [
     "apply_diff",
     "diff",
     "errors",
+    "export",
     "get_template",
     "history",
     "load",
@@ -55,6 +57,9 @@ __all__ = [
     "render_html",
     "restore",
     "save",
+    "share_safe",
+    "stepthrough_html",
+    "stepthrough_versions_html",
     "supervise",
     "teach",
     "templates",
