@@ -541,3 +541,25 @@ def test_installed_console_script(tmp_path: Path) -> None:
         [script, "show"], capture_output=True, text=True, env=env, timeout=120, check=False
     )
     assert usage.returncode == 2
+
+
+def test_new_then_edit_elsewhere_then_validate_log_diff(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The everyday flow: create on the command line, edit in Python (the app), check on the command line."""
+    path = tmp_path / "flow.formulation.json"
+    assert (
+        run(capsys, "new", str(path), "--template", "five_ps", "--case-id", "F-1", "--author", "Dr A")[0] == 0
+    )
+    f = workbench.load(path)
+    problem = f.add_element("presenting", "Panic attacks at work")
+    trigger = f.add_element("precipitating", "New manager")
+    f.add_link(trigger, problem, "precipitates")
+    assert workbench.save(f, path, message="First session", author="Dr A", session=1) == 2
+    code, out, err = run(capsys, "validate", str(path))
+    assert (code, err) == (0, "")
+    assert "2 versions" in out
+    code, out, _ = run(capsys, "diff", str(path), "1", "2")
+    assert code == 0
+    assert out.splitlines()[0] == "Version 1 -> 2: 2 elements added, 1 link added."
+    assert "New manager precipitates Panic attacks at work" in out
