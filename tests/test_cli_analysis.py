@@ -133,6 +133,9 @@ def test_trace_out_of_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert (code, out) == (0, "Nothing leads into “Loyal friend”.\n")
     code, out, _ = run(capsys, "trace", path, "el-problem", "--max-paths", "1")
     assert "Only the first 1 paths are shown" in out
+    code, out, _ = run(capsys, "trace", path, "el-problem", "--max-paths", "2")
+    assert "Only the first" not in out  # exactly two paths: nothing left out
+    assert json.loads(run(capsys, "trace", path, "el-problem", "--max-paths", "1", "--json")[1])["truncated"]
 
 
 def test_trace_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -103,7 +103,9 @@ def run_trace(args: argparse.Namespace) -> int:
     f = workbench.load(args.path, args.version)
     element_id = find_element(f, args.element)
     tracer = roots_of if args.direction == "into" else consequences_of
-    paths = tracer(f, element_id, max_length=args.max_length, max_paths=args.max_paths)
+    paths = tracer(f, element_id, max_length=args.max_length, max_paths=args.max_paths + 1)
+    truncated = len(paths) > args.max_paths
+    paths = paths[: args.max_paths]
     el = f.element(element_id)
     if args.json:
         _print_json({
@@ -112,7 +114,7 @@ def run_trace(args: argparse.Namespace) -> int:
             "element": element_id,
             "label": el.label,
             "direction": args.direction,
-            "truncated": len(paths) >= args.max_paths,
+            "truncated": truncated,
             "paths": [
                 {"elements": list(p.elements), "links": list(p.links), "backward": list(p.backward),
                  "sentence": p.sentence, "complete": p.complete}
@@ -130,7 +132,7 @@ def run_trace(args: argparse.Namespace) -> int:
     for number, p in enumerate(paths, start=1):
         more = "" if p.complete else f" (the path goes on beyond {args.max_length} links)"
         print(f"{number}. {_one_line(p.sentence)}{more}")
-    if len(paths) >= args.max_paths:
+    if truncated:
         print(f"Only the first {args.max_paths} paths are shown; use --max-paths to see more.")
     return 0
 
