@@ -175,3 +175,18 @@ def test_teaching_case_screenshots(recorded_page: Any, tmp_path: Path, save_scre
     assert _state(page)[1] == "Version 2"
     log = recorded_page.log
     assert log.outside_requests() == [] and log.page_errors == [] and log.dialogs == []
+
+
+def test_the_whole_map_stays_framed_when_the_window_grows(recorded_page: Any, tmp_path: Path) -> None:
+    path = tmp_path / "layers.html"
+    path.write_text(stepthrough_html(_case()), encoding="utf-8")
+    page = _open(recorded_page, path)
+    scale = "() => window.workbench.network.getScale()"
+    first = page.evaluate(scale)
+    page.click("#wb-fit")  # frames every element, not only the first layer on show
+    assert page.evaluate(scale) == pytest.approx(first, rel=0.02)
+    page.set_viewport_size({"width": 1920, "height": 1080})  # the projector in full screen
+    page.wait_for_function(f"() => window.workbench.network.getScale() > {first * 1.2}", timeout=5_000)
+    page.click("#st-legend")
+    assert page.is_visible(".wb-legend")
+    _assert_stayed_on_the_page(recorded_page, path)

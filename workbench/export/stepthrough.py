@@ -491,6 +491,9 @@ _STEP_JS = """\
     ev.preventDefault();
   });
 
+  // Frame every element of every step, shown or not, so the camera stays put while stepping.
+  function fitAll() { wb.network.fit({ nodes: wb.nodes.getIds(), animation: false }); }
+
   function start() {
     if (wb) {
       // keep every element where the full map puts it, so nothing jumps between steps
@@ -499,7 +502,13 @@ _STEP_JS = """\
       wb.nodes.update(Object.keys(positions).map(function (id) {
         return { id: id, x: positions[id].x, y: positions[id].y };
       }));
-      wb.network.fit();
+      fitAll();
+      fit.addEventListener("click", fitAll);  // after the page's own handler: frame the whole map
+      var pending = null;
+      window.addEventListener("resize", function () {  // e.g. entering full screen on the projector
+        clearTimeout(pending);
+        pending = setTimeout(fitAll, 150);
+      });
     }
     if (!steps.length) {
       title.textContent = "Nothing to step through yet";
