@@ -411,3 +411,40 @@ def test_widgets_carry_the_stable_css_classes(case_path: Path) -> None:
     for css in wanted.values():
         assert f"``{css}``" in doc
     json.dumps(app.graph.snapshot)  # the synced data is JSON
+
+
+def test_clicking_the_same_node_again_after_new_shows_it_again(case_path: Path) -> None:
+    app = App(case_path)
+    a = add_element(app, "early_experience", "Father often absent")
+    assert app.graph.selected == a  # a new element is selected in the graph too
+    assert app.status.message == "Added 'Father often absent'."
+    app.elements.clear_button.click()
+    assert app.graph.selected == "" and app.elements.editing is None
+    app.graph.selected = a
+    assert app.elements.editing == a and app.elements.label.value == "Father often absent"
+
+
+def test_undo_reloads_the_form_and_the_case_tab_opens_another_case(case_path: Path, tmp_path: Path) -> None:
+    app = App(case_path)
+    a = add_element(app, "early_experience", "Father often absent")
+    app.elements.label.value = "Father away"
+    app.elements.update_button.click()
+    app.header.undo_button.click()
+    assert app.elements.label.value == "Father often absent"
+    assert app.graph.node(a)["label"] == "Father often absent"
+
+    other = tmp_path / "other.formulation.json"
+    f = workbench.new("ccrt", case_id="C-2")
+    f.add_element("wish", "To be close")
+    workbench.save(f, other, message="Start", author="Dr B")
+    seq = app.graph.snapshot["seq"]
+    app.start.open_path.value = str(other)  # type: ignore[union-attr]
+    app.start.open_button.click()  # type: ignore[union-attr]
+    assert app.status.is_error and "unsaved changes" in app.status.message
+    app.discard.value = True
+    app.start.open_button.click()  # type: ignore[union-attr]
+    assert app.status.message == f"Opened {other}."
+    assert app.session is not None and app.session.path == other
+    assert app.graph.snapshot["seq"] > seq and [n["label"] for n in app.graph.nodes] == ["To be close"]
+    assert app.elements.kind.options[0][1] == "wish"
+    assert "C-2" in app.header.info.value and not app.discard.value

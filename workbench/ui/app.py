@@ -221,6 +221,12 @@ class App(w.VBox):  # type: ignore[misc]
         elif event.changes:
             self.elements.refresh()
             self.links.refresh()
+            if event.kind in ("undo", "redo"):  # show the record as it is now in the open form
+                f = self.session.formulation
+                if self.elements.editing is not None and f.has_element(self.elements.editing):
+                    self.elements.show(self.elements.editing)
+                if self.links.editing is not None and f.has_link(self.links.editing):
+                    self.links.show(self.links.editing)
 
     def _on_graph_select(self, change: dict[str, object]) -> None:
         assert self.session is not None
@@ -233,6 +239,9 @@ class App(w.VBox):  # type: ignore[misc]
                              "'Back to editing' returns to the case.")
             return
         if self.tabs.selected_index == len(TABS):  # the Supervise tab follows the selection itself
+            return
+        if item in (self.elements.editing, self.links.editing):  # the editor shows it already
+            self.tabs.selected_index = 0 if item == self.elements.editing else 1
             return
         if f.has_element(item):
             self.elements.show(item)

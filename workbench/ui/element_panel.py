@@ -119,6 +119,8 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         element_id = self.session.add_element(self.kind.value, self.label.value, **self._fields())
         self.status.info(f"Added {self.label.value.strip()!r}.")
         self.show(element_id)
+        if self._on_select is not None:
+            self._on_select(element_id)  # and show it in the graph
         return element_id
 
     def update(self) -> None:
@@ -162,6 +164,8 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         self.code.value = None
         self.listing.value = None
         self._sync_buttons()
+        if self._on_select is not None:
+            self._on_select("")  # nothing is selected in the graph either
 
     def show(self, element_id: str) -> None:
         """Load element ``element_id`` into the form (as when it is clicked in the graph)."""

@@ -103,6 +103,8 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         link_id = self.session.add_link(source, target, kind, **self._fields())
         self.status.info(f"Added the link: {self.session.formulation.sentence(link_id)}.")
         self.show(link_id)
+        if self._on_select is not None:
+            self._on_select(link_id)  # and show it in the graph
         return link_id
 
     def update(self) -> None:
@@ -144,6 +146,8 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
             self._filling = False
         self._update_kinds()
         self._sync_buttons()
+        if self._on_select is not None:
+            self._on_select("")  # nothing is selected in the graph either
 
     def show(self, link_id: str) -> None:
         """Load link ``link_id`` into the form (as when it is clicked in the graph)."""
