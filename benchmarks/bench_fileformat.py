@@ -59,8 +59,11 @@ def build(n_elements: int = 300, n_links: int = 400, seed: int = 7) -> workbench
     return f
 
 
-def median_ms(values: list[float]) -> float:
-    return statistics.median(values) * 1000
+def timed(action: object) -> tuple[float, float]:
+    """Run ``action()``; return (wall seconds, CPU seconds of this process)."""
+    w, c = time.perf_counter(), time.process_time()
+    action()  # type: ignore[operator]
+    return time.perf_counter() - w, time.process_time() - c
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,48 +73,48 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     n = args.versions
     folder = Path(args.folder or tempfile.mkdtemp(prefix="bench-fileformat-"))
-    big = folder / "thousand.formulation.jsonl"
-    one = folder / "one.formulation.jsonl"
-    for p in (big, one):
+    big, small, one = (folder / f"{name}.formulation.jsonl" for name in ("thousand", "ten", "one"))
+    for p in (big, small, one):
         p.unlink(missing_ok=True)
 
-    f = build()
-    print(f"Formulation: {len(f)} elements, {len(f.link_records())} links; files in {folder}")
-    ids = [el.id for el in f.element_records()]
-    workbench.save(f.copy(), one, message="Only version", author="Bench")
+    base = build()
+    print(f"Formulation: {len(base)} elements, {len(base.link_records())} links; files in {folder}")
+    ids = [el.id for el in base.element_records()]
+    workbench.save(base.copy(), one, message="Only version", author="Bench")
 
-    early = range(10, 30)
-    late = range(n - 19, n + 1)
-    warm: dict[str, list[float]] = {"early": [], "late": []}
-    cold: dict[str, list[float]] = {"early": [], "late": []}
-    delta_sizes: list[int] = []
+    def edit_and_save(f: workbench.Formulation, path: Path, cold: bool) -> None:
+        version = (f.base_version or 0) + 1
+        f.update_element(ids[version % len(ids)], label=f"Element renamed in version {version}")
+        if cold:
+            # as after reopening the file: the newest version is read back from the file
+            store._CACHE.pop(store._cache_key(path), None)
+        workbench.save(f, path, message=f"Edit {version}", author="Bench", session=version)
+
+    # Build the long file up to just before the measured window, and the short one likewise.
+    window = 20
+    f_big, f_small = base.copy(), base.copy()
     started = time.perf_counter()
-    size_before = 0
-    for version in range(1, n + 1):
-        if version > 1:
-            f.update_element(ids[version % len(ids)], label=f"Element renamed in version {version}")
-        window = "early" if version in early else "late" if version in late else None
-        if window and version % 2:
-            store._CACHE.clear()  # a cold save: read the newest version back from the file
-        t0 = time.perf_counter()
-        workbench.save(f, big, message=f"Edit {version}", author="Bench", session=version)
-        elapsed = time.perf_counter() - t0
-        if window:
-            (cold if version % 2 else warm)[window].append(elapsed)
-        size = big.stat().st_size
-        if version > 1:
-            delta_sizes.append(size - size_before)
-        size_before = size
-    total = time.perf_counter() - started
-    print(f"Wrote {n} versions in {total:.1f} s ({big.stat().st_size / 1e6:.2f} MB)")
+    sizes = []
+    for _ in range(n - window):
+        before = big.stat().st_size if big.exists() else 0
+        edit_and_save(f_big, big, cold=False)
+        sizes.append(big.stat().st_size - before)
+    for _ in range(10 - 1):
+        edit_and_save(f_small, small, cold=False)
+    print(f"Built {n - window} versions in {time.perf_counter() - started:.1f} s")
 
-    def loads(path: Path, version: int | None = None, repeats: int = 9) -> list[float]:
-        out = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            workbench.load(path, version)
-            out.append(time.perf_counter() - t0)
-        return out
+    # Measure saves at versions 10..29 and n-19..n, interleaved so that machine load hits both alike;
+    # odd-numbered saves in each window are cold, even ones warm.
+    saves: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for i in range(window):
+        cold = bool(i % 2)
+        for label, f, path in (("~10", f_small, small), (f"~{n}", f_big, big)):
+            before = path.stat().st_size
+            result = timed(lambda f=f, path=path, cold=cold: edit_and_save(f, path, cold))
+            saves.setdefault((label, "cold" if cold else "warm"), []).append(result)
+            if label != "~10":
+                sizes.append(path.stat().st_size - before)
+    assert f_big.base_version == n, f_big.base_version
 
     hist = workbench.history(big)
     snapshots = hist.loc[hist["stored"] == "snapshot", "version"].tolist()
@@ -119,44 +122,64 @@ def main(argv: list[str] | None = None) -> int:
         (v for v in hist["version"] if v not in snapshots),
         key=lambda v: v - max(s for s in snapshots if s <= v),
     )
-    load_one = loads(one)
-    load_big = loads(big)
-    load_worst = loads(big, int(worst))
-    load_first = loads(big, 1)
+    loads: dict[str, list[tuple[float, float]]] = {"one": [], "newest": [], "worst": []}
+    for _ in range(9):  # interleaved too
+        loads["one"].append(timed(lambda: workbench.load(one)))
+        loads["newest"].append(timed(lambda: workbench.load(big)))
+        loads["worst"].append(timed(lambda: workbench.load(big, int(worst))))
 
-    snapshot_sizes = [s for s in delta_sizes if s > 10 * statistics.median(delta_sizes)]
-    edit_sizes = [s for s in delta_sizes if s <= 10 * statistics.median(delta_sizes)]
+    def med(values: list[tuple[float, float]], which: int = 0) -> float:
+        return statistics.median(v[which] for v in values) * 1000
+
+    edit_sizes = [s for s in sizes if s <= 10 * statistics.median(sizes)]
+    snapshot_sizes = [s for s in sizes if s > 10 * statistics.median(sizes)]
     amortized = (big.stat().st_size - one.stat().st_size) / (n - 1)
 
     print()
-    print("Save time (median ms)            version ~10        version ~1000     ratio  (goal <= 1.5)")
-    for label, data in (("warm (saved just before)", warm), ("cold (read back from file)", cold)):
-        e, late_ms = median_ms(data["early"]), median_ms(data["late"])
-        print(f"  {label:<30} {e:8.2f} (n={len(data['early'])})   {late_ms:8.2f} (n={len(data['late'])})"
-              f"   {late_ms / e:5.2f}")
+    print(
+        f"Save time, median of {window // 2} (ms)   at version ~10      at version ~{n}     "
+        "ratio (goal <= 1.5)"
+    )
+    for how in ("warm", "cold"):
+        e, late = saves[("~10", how)], saves[(f"~{n}", how)]
+        what = "warm (saved just before)" if how == "warm" else "cold (read back from file)"
+        print(f"  {what:<28} wall {med(e):8.2f}          {med(late):8.2f}          {med(late) / med(e):5.2f}")
+        print(
+            f"  {'':<28}  cpu {med(e, 1):8.2f}          {med(late, 1):8.2f}          "
+            f"{med(late, 1) / med(e, 1):5.2f}"
+        )
     print()
-    print("Load time (median ms of 9)")
-    print(f"  1-version file                 {median_ms(load_one):8.2f}")
-    print(f"  {n}-version file, newest      {median_ms(load_big):8.2f}   ratio {median_ms(load_big) / median_ms(load_one):.2f}"
-          "  (goal <= 3)")
-    print(f"  {n}-version file, version {int(worst)} {median_ms(load_worst):8.2f}   ratio "
-          f"{median_ms(load_worst) / median_ms(load_one):.2f}  (most deltas after a snapshot)")
-    print(f"  {n}-version file, version 1     {median_ms(load_first):8.2f}")
+    print("Load time, median of 9 (ms)            wall      cpu   ratio to 1-version (wall, cpu; goal <= 3)")
+    for key, label in (
+        ("one", "1-version file"),
+        ("newest", f"{n}-version file, newest"),
+        ("worst", f"{n}-version file, version {int(worst)}*"),
+    ):
+        print(
+            f"  {label:<36} {med(loads[key]):8.2f} {med(loads[key], 1):8.2f}   "
+            f"{med(loads[key]) / med(loads['one']):5.2f}  {med(loads[key], 1) / med(loads['one'], 1):5.2f}"
+        )
+    print(
+        "  * the version with the most deltas after its snapshot "
+        f"({int(worst) - max(s for s in snapshots if s <= worst)})"
+    )
     print()
     print("Bytes per version for a one-element edit")
     print(f"  delta line (median)            {statistics.median(edit_sizes):8.0f} bytes")
-    print(f"  snapshot lines                 {len(snapshot_sizes)} of {n - 1} saves, median "
-          f"{statistics.median(snapshot_sizes) if snapshot_sizes else 0:.0f} bytes; versions {snapshots[:8]}"
-          f"{' ...' if len(snapshots) > 8 else ''}")
-    print(f"  amortized incl. snapshots      {amortized:8.0f} bytes per version")
+    print(
+        f"  snapshot lines                 {len(snapshot_sizes)} of {len(sizes)} saves, median "
+        f"{statistics.median(snapshot_sizes) if snapshot_sizes else 0:.0f} bytes (versions {snapshots})"
+    )
+    print(
+        f"  amortized incl. snapshots      {amortized:8.0f} bytes per version "
+        f"({big.stat().st_size / 1e6:.2f} MB for {n} versions)"
+    )
     print(f"  1-version file                 {one.stat().st_size:8d} bytes")
     print()
-    print("Raw save times (ms), warm early:", [round(x * 1000, 2) for x in warm["early"]])
-    print("Raw save times (ms), warm late: ", [round(x * 1000, 2) for x in warm["late"]])
-    print("Raw save times (ms), cold early:", [round(x * 1000, 2) for x in cold["early"]])
-    print("Raw save times (ms), cold late: ", [round(x * 1000, 2) for x in cold["late"]])
-    print("Raw load times (ms), 1-version: ", [round(x * 1000, 2) for x in load_one])
-    print("Raw load times (ms), newest:    ", [round(x * 1000, 2) for x in load_big])
+    for (label, how), values in saves.items():
+        print(f"Raw save wall times (ms), version {label}, {how}:", [round(w * 1000, 1) for w, _ in values])
+    for key, values in loads.items():
+        print(f"Raw load wall times (ms), {key}:", [round(w * 1000, 1) for w, _ in values])
     return 0
 
 
