@@ -37,7 +37,7 @@ from workbench.ui.presenter import Presenter
 from workbench.ui.save_panel import SavePanel
 from workbench.ui.trace_panel import TracePanel
 
-__all__ = ["PANELS", "Supervision", "SupervisionPanels", "attach_to_app", "supervise", "teach"]
+__all__ = ["PANELS", "Supervision", "SupervisionPanels", "attach_to_app", "supervise", "teach", "trace_case"]
 
 #: The panels, in the order of their buttons.
 PANELS = ("Trace", "Checks", "Comments", "Compare", "Present")
@@ -213,3 +213,21 @@ def supervise(path: str | Path, other: str | Path | None = None) -> Supervision:
 def teach(path: str | Path, *, mode: str = "layers") -> Presenter:
     """Open the step-through presenter on a case file (``mode``: layers, sessions or versions)."""
     return Presenter(path, mode=mode)
+
+
+def trace_case(path: str | Path, label: str | None = None, *, direction: str = "into") -> TracePanel:
+    """Open the trace panel, with its own graph, on a case file; trace the element called ``label``.
+
+    For teaching: the notebook starts with the symptom (or early experience) to follow.
+    ``direction`` is ``"into"`` (its roots), ``"out_of"`` (what it feeds) or ``"both"``.
+
+    >>> trace_case("cases/teaching/malan_cheerful_younger_brother.formulation.json",
+    ...            "Anger at being overlooked", direction="out_of")  # doctest: +SKIP
+    """
+    panel = TracePanel(EditSession.open_file(path))
+    if label is not None:
+        found = [el.id for el in panel.session.formulation.element_records() if el.label == label]
+        if not found:
+            raise SessionError(f"There is no element called {label!r} in this case.")
+        panel.trace(found[0], direction)
+    return panel
