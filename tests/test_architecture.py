@@ -48,7 +48,9 @@ def _imported_layers(path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "path", sorted(p for p in PACKAGE.rglob("*.py") if _layer(p) in ALLOWED), ids=lambda p: str(p.relative_to(ROOT))
+    "path",
+    sorted(p for p in PACKAGE.rglob("*.py") if _layer(p) in ALLOWED),
+    ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_lower_layers_never_import_higher_ones(path: Path) -> None:
     layer = _layer(path)
@@ -60,10 +62,17 @@ def test_model_imports_no_ui_or_io_libraries() -> None:
     banned = {"ipywidgets", "anywidget", "pyvis", "json", "os", "pathlib", "io", "shutil", "fcntl"}
     for path in (PACKAGE / "model").rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        modules = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                   for alias in node.names}
-        modules |= {node.module.split(".")[0] for node in ast.walk(tree)
-                    if isinstance(node, ast.ImportFrom) and node.module}
+        modules = {
+            alias.name.split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
+        modules |= {
+            node.module.split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module
+        }
         assert not modules & banned, f"{path.name} imports {sorted(modules & banned)}"
 
 

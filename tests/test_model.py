@@ -30,7 +30,9 @@ def test_case_id_is_required() -> None:
 
 
 def test_unknown_template_names_installed_ones() -> None:
-    with pytest.raises(errors.TemplateNotFound, match="There is no template 'nope'; installed templates are: .*psychodynamic"):
+    with pytest.raises(
+        errors.TemplateNotFound, match=r"There is no template 'nope'; installed templates are: .*psychodynamic"
+    ):
         workbench.new("nope", case_id="X")
 
 
@@ -73,7 +75,8 @@ def test_unknown_element_kind_lists_kinds(f: Formulation) -> None:
     with pytest.raises(errors.UnknownKind) as info:
         f.add_element("dream", "x")
     assert str(info.value).startswith(
-        "'dream' is not an element kind of template 'psychodynamic'; kinds are: early_experience, unconscious_wish,"
+        "'dream' is not an element kind of template 'psychodynamic'; "
+        "kinds are: early_experience, unconscious_wish,"
     )
 
 
@@ -108,7 +111,9 @@ def test_links_follow_template_rules(f: Formulation) -> None:
     lid = f.add_link(past, fear, "gives_rise_to", confidence=0.6, evidence=[Evidence(session=3)])
     assert f.sentence(lid) == "Father often absent gives rise to Fear of being left"
     assert f.link(lid).source == past
-    with pytest.raises(errors.LinkNotAllowed, match="cannot go from 'unconscious_fear' to 'early_experience'"):
+    with pytest.raises(
+        errors.LinkNotAllowed, match="cannot go from 'unconscious_fear' to 'early_experience'"
+    ):
         f.add_link(fear, past, "gives_rise_to")
     with pytest.raises(errors.UnknownKind, match="is not a link kind"):
         f.add_link(past, fear, "causes")
@@ -213,7 +218,11 @@ def test_observers_see_every_change_with_before_and_after(f: Formulation) -> Non
     f.remove_element(a)
     stop()
     f.add_element("defense", "unseen")
-    assert [(c.action, c.what) for c in seen] == [("add", "element"), ("update", "element"), ("remove", "element")]
+    assert [(c.action, c.what) for c in seen] == [
+        ("add", "element"),
+        ("update", "element"),
+        ("remove", "element"),
+    ]
     assert seen[1].before.label == "Denial" and seen[1].after.label == "Denial of need"
 
 

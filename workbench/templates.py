@@ -206,8 +206,7 @@ def get_template(template_id: str) -> Template:
     found = _all_templates(_search_key())
     if template_id not in found:
         raise TemplateNotFound(
-            f"There is no template {template_id!r}; installed templates are: "
-            f"{', '.join(sorted(found))}."
+            f"There is no template {template_id!r}; installed templates are: {', '.join(sorted(found))}."
         )
     return found[template_id]
 

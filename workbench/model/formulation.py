@@ -48,7 +48,7 @@ from workbench.model.records import (
 )
 from workbench.templates import DEFAULT_TEMPLATE, Template, get_template
 
-__all__ = ["Formulation", "Change"]
+__all__ = ["Change", "Formulation"]
 
 What = Literal["element", "link", "comment", "meta"]
 Action = Literal["add", "update", "remove"]
@@ -216,8 +216,23 @@ class Formulation:
                     "updated": el.updated,
                 }
             )
-        columns = ["id", "kind", "kind_name", "layer", "label", "description", "confidence", "status",
-                   "time_frame", "tags", "code", "evidence_count", "sessions", "created", "updated"]
+        columns = [
+            "id",
+            "kind",
+            "kind_name",
+            "layer",
+            "label",
+            "description",
+            "confidence",
+            "status",
+            "time_frame",
+            "tags",
+            "code",
+            "evidence_count",
+            "sessions",
+            "created",
+            "updated",
+        ]
         return pd.DataFrame(rows, columns=columns).set_index("id")
 
     def links(self) -> pd.DataFrame:
@@ -244,8 +259,23 @@ class Formulation:
                     "updated": ln.updated,
                 }
             )
-        columns = ["id", "source", "source_label", "kind", "verb", "target", "target_label", "description",
-                   "confidence", "status", "weight", "evidence_count", "sessions", "created", "updated"]
+        columns = [
+            "id",
+            "source",
+            "source_label",
+            "kind",
+            "verb",
+            "target",
+            "target_label",
+            "description",
+            "confidence",
+            "status",
+            "weight",
+            "evidence_count",
+            "sessions",
+            "created",
+            "updated",
+        ]
         return pd.DataFrame(rows, columns=columns).set_index("id")
 
     def comments(self, *, open_only: bool = False) -> pd.DataFrame:
@@ -261,7 +291,7 @@ class Formulation:
         return f"{self.element(ln.source).label} {verb} {self.element(ln.target).label}"
 
     def __len__(self) -> int:
-        return self._graph.number_of_nodes()
+        return int(self._graph.number_of_nodes())
 
     def __iter__(self) -> Iterator[Element]:
         return iter(self.element_records())
@@ -439,7 +469,9 @@ class Formulation:
         allowed = ("case_id", "title", "clinician", "description", "fictional")
         for name in values:
             if name not in allowed:
-                raise InvalidValue(f"The case has no field {name!r} that can be changed; fields are: {', '.join(allowed)}.")
+                raise InvalidValue(
+                    f"The case has no field {name!r} that can be changed; fields are: {', '.join(allowed)}."
+                )
         if "case_id" in values and not str(values["case_id"]).strip():
             raise InvalidValue("A case needs a case id (a pseudonym or number, never the client's name).")
         before = self._meta
@@ -489,7 +521,9 @@ class Formulation:
             self._template.element_kind(el.kind)
             before_el = self._graph.nodes[el.id]["record"] if el.id in self._graph else None
             self._put_element(el)
-            self._notify(Change("update" if before_el else "add", "element", el.id, before=before_el, after=el))
+            self._notify(
+                Change("update" if before_el else "add", "element", el.id, before=before_el, after=el)
+            )
         for ln in links or []:
             self._template.check_link(ln.kind, self.element(ln.source).kind, self.element(ln.target).kind)
             before_ln = self.link(ln.id) if ln.id in self._links else None
@@ -500,7 +534,9 @@ class Formulation:
         for cm in comments or []:
             before_cm = self._comments.get(cm.id)
             self._comments[cm.id] = cm
-            self._notify(Change("update" if before_cm else "add", "comment", cm.id, before=before_cm, after=cm))
+            self._notify(
+                Change("update" if before_cm else "add", "comment", cm.id, before=before_cm, after=cm)
+            )
 
     def remove_records(
         self,
@@ -541,8 +577,9 @@ class Formulation:
             raise ElementNotFound(f"Link {short(record.id)} points at an element that does not exist.")
         sign = self._template.link_kinds[record.kind].sign
         weight = record.weight if record.weight is not None else float(sign)
-        self._graph.add_edge(record.source, record.target, key=record.id, record=record, kind=record.kind,
-                             weight=weight)
+        self._graph.add_edge(
+            record.source, record.target, key=record.id, record=record, kind=record.kind, weight=weight
+        )
         self._links[record.id] = (record.source, record.target)
 
     def _claim_id(self, what: str, wanted: str | None) -> str:

@@ -10,24 +10,24 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
 from workbench.errors import InvalidValue, short
 
 __all__ = [
+    "CONFIDENCE_SCALE",
+    "STATUSES",
+    "TIME_FRAMES",
     "CaseMeta",
     "Comment",
     "Element",
     "Evidence",
     "Link",
-    "CONFIDENCE_SCALE",
-    "STATUSES",
-    "TIME_FRAMES",
-    "confidence_name",
-    "clean_fields",
     "clean_evidence",
+    "clean_fields",
+    "confidence_name",
 ]
 
 #: Named confidence levels and the number each stands for.
@@ -123,13 +123,9 @@ class CaseMeta:
 
 
 #: The fields a caller may set on an element or a link (the rest the formulation manages).
-ELEMENT_FIELDS = tuple(
-    f.name for f in fields(Element) if f.name not in ("id", "kind", "created", "updated")
-)
+ELEMENT_FIELDS = tuple(f.name for f in fields(Element) if f.name not in ("id", "kind", "created", "updated"))
 LINK_FIELDS = tuple(
-    f.name
-    for f in fields(Link)
-    if f.name not in ("id", "source", "target", "kind", "created", "updated")
+    f.name for f in fields(Link) if f.name not in ("id", "source", "target", "kind", "created", "updated")
 )
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -157,7 +153,9 @@ def clean_fields(values: Mapping[str, Any], allowed: tuple[str, ...], what: str)
     clean: dict[str, Any] = {}
     for name, value in values.items():
         if name not in allowed:
-            raise InvalidValue(f"{what.capitalize()} has no field {name!r}; fields are: {', '.join(allowed)}.")
+            raise InvalidValue(
+                f"{what.capitalize()} has no field {name!r}; fields are: {', '.join(allowed)}."
+            )
         cleaner = _CLEANERS.get(name, _text)
         clean[name] = cleaner(name, value)
     return clean
