@@ -7,6 +7,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from workbench.export.graph_formats import graphml_text, to_graph, write_gexf, write_graphml
 from workbench.model import Formulation
@@ -141,3 +143,30 @@ def test_empty_formulation_exports(tmp_path: Path) -> None:
     f = Formulation.new(case_id="empty")
     assert nx.read_graphml(write_graphml(f, tmp_path / "e.graphml")).number_of_nodes() == 0
     assert nx.read_gexf(write_gexf(f, tmp_path / "e.gexf")).number_of_nodes() == 0
+
+
+ANY_CHAR = st.characters(exclude_categories=())  # control characters and lone surrogates too
+
+
+def _as_xml_keeps(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        "\ufffd" if (ord(c) < 0x20 and c not in "\t\n") or 0xD800 <= ord(c) <= 0xDFFF or c in "\ufffe\uffff"
+        else c
+        for c in text
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(labels=st.lists(st.text(ANY_CHAR, min_size=1, max_size=40).filter(str.strip), min_size=1, max_size=4),
+       description=st.text(ANY_CHAR, max_size=60))
+def test_any_text_survives_both_formats(tmp_path: Path, labels: list[str], description: str) -> None:
+    f = Formulation.new(case_id="P-1", title=description)
+    ids = [f.add_element("defense", label, description=description, tags=[label]) for label in labels]
+    g1 = nx.read_graphml(write_graphml(f, tmp_path / "p.graphml"))
+    g2 = nx.read_gexf(write_gexf(f, tmp_path / "p.gexf"))
+    for element_id in ids:
+        el = f.element(element_id)
+        for g in (g1, g2):
+            assert g.nodes[element_id]["label"] == _as_xml_keeps(el.label)
+            assert g.nodes[element_id].get("description", "") == _as_xml_keeps(el.description)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.export.share_safe import WARNING_COLUMNS, identifying_details, scan_text, share_safe
 from workbench.model import Formulation
@@ -207,3 +210,32 @@ def test_empty_and_clean_formulation_has_no_warnings() -> None:
     safe, warnings = share_safe(f, case_code="Case A")
     assert warnings.empty and list(warnings.columns) == WARNING_COLUMNS
     assert safe.meta.title == "Teaching case"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(st.characters(exclude_categories=()), max_size=200))
+def test_scan_never_fails_and_reports_true_positions(text: str) -> None:
+    findings = scan_text(text)
+    for finding in findings:
+        assert text[finding.start : finding.end] == finding.text
+    starts = [f.start for f in findings]
+    assert starts == sorted(starts)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(findings))  # no overlaps
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    labels=st.lists(st.text(min_size=1, max_size=30).filter(str.strip), min_size=1, max_size=4),
+    notes=st.text(min_size=1, max_size=30),
+)
+def test_share_safe_never_keeps_notes_or_quotes(labels: list[str], notes: str) -> None:
+    f = Formulation.new(case_id="Secret-ID-9")
+    for label in labels:
+        f.add_element("defense", label, notes=notes, evidence=[{"session": 1, "quote": notes, "note": notes}])
+    f.add_comment(notes, author="sup")
+    safe, warnings = share_safe(f, case_code="Case Z")
+    assert all(el.notes == "" for el in safe.element_records())
+    assert all(e.quote == "" and e.note == "" for el in safe.element_records() for e in el.evidence)
+    assert safe.comment_records() == [] and safe.meta.case_id == "Case Z"
+    assert [el.label for el in safe.element_records()] == [el.label for el in f.element_records()]
+    assert set(warnings["field"]) <= {"label", "tags", "description", "title"}

@@ -113,7 +113,7 @@ def run_stepthrough(args: argparse.Namespace) -> int:
             _print_warnings(warnings)
         page = stepthrough_html(f, mode=args.mode, title=args.title)
         what = f"by {args.mode}, version {f.base_version}"
-    out.write_text(page, encoding="utf-8")
+    out.write_text(page, encoding="utf-8", errors="replace")  # a lone surrogate cannot be UTF-8
     print(f"Wrote {_clean(str(out))} (step-through {what} of {_clean(str(args.path))}).")
     return 0
 

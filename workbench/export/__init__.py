@@ -102,9 +102,9 @@ def export(f: Formulation, path: str | Path, format: str | None = None, *, table
     chosen = (format or format_for(path)).lower().lstrip(".")
     chosen = {"excel": "xlsx", "markdown": "md", "htm": "html"}.get(chosen, chosen)
     if chosen == "html":
-        path.write_text(render_html(f), encoding="utf-8")
+        path.write_text(render_html(f), encoding="utf-8", errors="replace")
     elif chosen == "stepthrough":
-        path.write_text(stepthrough_html(f), encoding="utf-8")
+        path.write_text(stepthrough_html(f), encoding="utf-8", errors="replace")
     elif chosen == "graphml":
         write_graphml(f, path)
     elif chosen == "gexf":

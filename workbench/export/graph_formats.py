@@ -12,7 +12,7 @@ Node attributes: ``label``, ``kind``, ``kind_name``, ``layer``, ``layer_name``,
 ``sessions``. Edge attributes: ``label`` (the verb phrase), ``kind``,
 ``kind_name``, ``verb``, ``sign``, ``weight``, ``description``, ``status``,
 ``confidence``, ``confidence_name``, ``evidence_count``, ``sessions``,
-``dashes``.
+``dashes``. Line breaks become ``\n``; characters XML cannot hold become U+FFFD.
 
 GraphML files also carry yEd's own node and edge graphics (label, fill colour,
 shape, a layered position, arrow, dashed line), so yEd shows labels and colours
@@ -64,8 +64,9 @@ _YED_SHAPES = {
 _GEXF_SHAPES = {"box": "square", "square": "square", "database": "square", "text": "square",
                 "triangle": "triangle", "triangleDown": "triangle", "diamond": "diamond"}
 
-#: Characters XML 1.0 cannot hold at all; clinical text pasted from elsewhere may contain them.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters XML 1.0 cannot hold at all (and lone surrogates, which UTF-8 cannot); clinical
+#: text pasted from elsewhere may contain them. They become U+FFFD.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 _LAYER_GAP = 160.0
 _NODE_GAP = 220.0
@@ -208,8 +209,8 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         if value is None:
             continue
-        if isinstance(value, str):
-            value = _XML_ILLEGAL.sub("\ufffd", value)
+        if isinstance(value, str):  # XML readers turn \r\n and \r into \n anyway
+            value = _XML_ILLEGAL.sub("\ufffd", value.replace("\r\n", "\n").replace("\r", "\n"))
         out[name] = value
     return out
 

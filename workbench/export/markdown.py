@@ -28,5 +28,5 @@ def write_markdown(f: Formulation, path: str | Path) -> Path:
     """Write the narrative of ``f`` to ``path`` (a ``.md`` file) and return the path."""
     path = Path(path)
     text = narrative_markdown(f).rstrip("\n") + "\n"
-    path.write_text(text, encoding="utf-8", newline="\n")
+    path.write_text(text, encoding="utf-8", errors="replace", newline="\n")
     return path

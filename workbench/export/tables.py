@@ -45,7 +45,7 @@ __all__ = ["TABLES", "export_tables", "write_csv", "write_csv_folder", "write_ex
 TABLES = ("elements", "links", "evidence", "sessions", "strength", "comments")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _MAX_WIDTH = 60
 
 
@@ -113,7 +113,7 @@ def _case_table(f: Formulation) -> pd.DataFrame:
 def _to_csv(table: pd.DataFrame, path: Path, spreadsheet_safe: bool) -> None:
     if spreadsheet_safe:
         table = _defuse_formulas(table)
-    table.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    table.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", errors="replace")
 
 
 def _clean_text(table: pd.DataFrame, pattern: re.Pattern[str], replacement: str) -> pd.DataFrame:
