@@ -142,6 +142,12 @@ def test_save_needs_an_author_and_a_whole_session_number(path: Path) -> None:
     assert not path.exists()
 
 
+def test_saving_into_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
+    target = tmp_path / "no such folder" / "case.formulation.jsonl"
+    with pytest.raises(workbench.errors.FormulationFileError, match=r"the folder .*no such folder does not"):
+        workbench.save(sample(), target, message="x", author="A")
+
+
 # --- conflicts (in one process; see test_concurrent_save.py for two processes) ---------------
 
 

@@ -527,6 +527,8 @@ def _locked(p: Path, *, exclusive: bool) -> Iterator[None]:
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as exc:
+        if exclusive and not p.parent.is_dir():
+            raise FormulationFileError(f"the folder {p.parent} does not exist.", path=str(p)) from None
         if exclusive:
             raise FormulationFileError(
                 f"the file cannot be locked for saving ({exc.strerror}).", path=str(p)
