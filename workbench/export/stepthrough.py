@@ -471,7 +471,11 @@ _STEP_JS = """\
 
   back.addEventListener("click", function () { show(current - 1); });
   next.addEventListener("click", function () { show(current + 1); });
-  legend.addEventListener("click", function () { body.classList.toggle("st-no-legend"); });
+  legend.addEventListener("click", toggleLegend);
+  function toggleLegend() {
+    body.classList.toggle("st-no-legend");
+    if (wb) { setTimeout(function () { wb.network.redraw(); fitAll(); }, 60); }  // the map changed width
+  }
   full.addEventListener("click", toggleFullscreen);
   function toggleFullscreen() {
     if (document.fullscreenElement) { document.exitFullscreen(); }
@@ -486,7 +490,7 @@ _STEP_JS = """\
     else if (k === "Home") { show(0); }
     else if (k === "End") { show(steps.length - 1); }
     else if (k === "f" || k === "F") { toggleFullscreen(); }
-    else if (k === "l" || k === "L") { body.classList.toggle("st-no-legend"); }
+    else if (k === "l" || k === "L") { toggleLegend(); }
     else { return; }
     ev.preventDefault();
   });
