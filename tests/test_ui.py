@@ -164,7 +164,8 @@ def test_graph_view_patches_add_replace_and_remove() -> None:
     seq = g.patch["seq"]
     g.update_items()  # nothing to send
     assert g.patch["seq"] == seq
-    assert "vis-network" in g._vis_js[:300]  # loaded from the pyvis package, not a CDN
+    assert "vis-network" in g.library.js[:300]  # loaded from the pyvis package, not a CDN
+    assert GraphView().library is g.library  # one copy of the library for every graph on the page
     assert "http" not in g._esm.replace("https://visjs", "")
 
 

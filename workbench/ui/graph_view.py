@@ -30,10 +30,11 @@ from typing import Any, cast
 
 import anywidget
 import traitlets
+from ipywidgets import widget_serialization
 
 from workbench.render.assets import vis_network_css, vis_network_js
 
-__all__ = ["DIFF_STYLES", "GraphView", "mark_diff"]
+__all__ = ["DIFF_STYLES", "GraphView", "VisLibrary", "mark_diff", "vis_library"]
 
 _STATIC = Path(__file__).parent / "static"
 
@@ -46,6 +47,29 @@ DIFF_STYLES: dict[str, dict[str, str]] = {
 }
 
 
+class VisLibrary(anywidget.AnyWidget):
+    """The vis-network script and stylesheet (from pyvis), sent to the page once per kernel.
+
+    Every :class:`GraphView` refers to the one shared instance (:func:`vis_library`),
+    so a page with several graphs receives the library once.
+    """
+
+    _esm = "export default {};"  # no view of its own: it only carries the library
+    js = traitlets.Unicode("", help="vis-network JavaScript (UMD build).").tag(sync=True)
+    css = traitlets.Unicode("", help="vis-network stylesheet.").tag(sync=True)
+
+
+_LIBRARY: VisLibrary | None = None
+
+
+def vis_library() -> VisLibrary:
+    """Return the shared :class:`VisLibrary`, creating it on first use (or after it was closed)."""
+    global _LIBRARY
+    if _LIBRARY is None or _LIBRARY.comm is None:
+        _LIBRARY = VisLibrary(js=vis_network_js(), css=vis_network_css())
+    return _LIBRARY
+
+
 class GraphView(anywidget.AnyWidget):
     """The formulation graph in the page: zoom, pan, drag, hover tooltips, click to select.
 
@@ -54,13 +78,16 @@ class GraphView(anywidget.AnyWidget):
     >>> g.update_items(nodes=[{"id": "b", "label": "B"}])
     >>> [n["id"] for n in g.nodes], g.patch["nodes"]["update"][0]["id"]
     (['a', 'b'], 'b')
+    >>> GraphView().library is g.library    # vis-network travels to the page once
+    True
     """
 
     _esm = _STATIC / "graph_view.js"
     _css = _STATIC / "graph_view.css"
 
-    _vis_js = traitlets.Unicode("").tag(sync=True)
-    _vis_css = traitlets.Unicode("").tag(sync=True)
+    library = traitlets.Instance(VisLibrary, allow_none=True, help="The shared vis-network library.").tag(
+        sync=True, **widget_serialization
+    )
     snapshot = traitlets.Dict(
         {"seq": 0, "nodes": [], "edges": []}, help="Full data: {seq, nodes, edges}."
     ).tag(sync=True)
@@ -74,7 +101,8 @@ class GraphView(anywidget.AnyWidget):
     height = traitlets.Unicode("560px", help="CSS height of the graph.").tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(_vis_js=vis_network_js(), _vis_css=vis_network_css(), **kwargs)
+        kwargs.setdefault("library", vis_library())
+        super().__init__(**kwargs)
         self._seq = int(cast(dict[str, Any], self.snapshot).get("seq", 0))
         self._node_pos = {n["id"]: i for i, n in enumerate(self.nodes)}
         self._edge_pos = {e["id"]: i for i, e in enumerate(self.edges)}

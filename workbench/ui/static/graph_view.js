@@ -6,15 +6,29 @@
 //   items named. A view applies a patch when its base is the sequence number it has; otherwise it
 //   asks Python for a fresh snapshot ({type: "resync"}), so it never shows stale data.
 // - `selected` is two-way: a click sets it; setting it from Python selects and focuses the item.
-// vis-network comes from the installed pyvis package through the `_vis_js` trait and is put into the
-// page once (no CDN). Every label and tooltip is inserted as text (textContent), never as HTML.
+// vis-network comes from the installed pyvis package through one shared VisLibrary widget (`library`)
+// and is put into the page once (no CDN). Every label and tooltip is inserted as text (textContent), never as HTML.
 
 const VIS_SCRIPT_ID = "wb-vis-network-js";
 const VIS_STYLE_ID = "wb-vis-network-css";
 
-function ensureVis(model) {
+// The library travels once per kernel in a shared VisLibrary widget (see graph_view.py).
+async function librarySource(model) {
+  const ref = model.get("library");
+  if (ref && typeof ref.get === "function") return ref;
+  if (typeof ref === "string" && ref.startsWith("IPY_MODEL_") && model.widget_manager) {
+    return await model.widget_manager.get_model(ref.slice("IPY_MODEL_".length));
+  }
+  throw new Error("The vis-network library was not sent to the page.");
+}
+
+async function ensureVis(model) {
+  const loaded = globalThis.vis && globalThis.vis.Network && globalThis.vis.DataSet;
+  const styled = document.getElementById(VIS_STYLE_ID);
+  if (loaded && styled) return globalThis.vis;
+  const library = await librarySource(model);
   if (!(globalThis.vis && globalThis.vis.Network && globalThis.vis.DataSet)) {
-    const source = model.get("_vis_js");
+    const source = library.get("js");
     if (!source) throw new Error("The vis-network library was not sent to the page.");
     const script = document.createElement("script");
     script.id = VIS_SCRIPT_ID;
@@ -25,7 +39,7 @@ function ensureVis(model) {
   if (!document.getElementById(VIS_STYLE_ID)) {
     const style = document.createElement("style");
     style.id = VIS_STYLE_ID;
-    style.textContent = model.get("_vis_css") || "";
+    style.textContent = library.get("css") || "";
     document.head.appendChild(style);
   }
   return globalThis.vis;
@@ -49,8 +63,8 @@ function isHierarchical(options) {
   return !!(options.layout && options.layout.hierarchical && options.layout.hierarchical.enabled);
 }
 
-function render({ model, el }) {
-  const vis = ensureVis(model);
+async function render({ model, el }) {
+  const vis = await ensureVis(model);
   el.classList.add("wb-graph-root");
 
   const frame = document.createElement("div");
