@@ -55,6 +55,20 @@ def _set(target: dict[str, Any], key: str, value: Any) -> None:
     target[key] = value
 
 
+def _third(lines: Lines) -> dict[str, Any]:
+    """Turn version 2 into a snapshot and add a version 3 that wrongly builds on version 1."""
+    third = json.loads(json.dumps(lines[2]))
+    third["revision"].update(version=3, parent=2)
+    third["delta"] = {}
+    snapshot = json.loads(json.dumps(lines[1]["snapshot"]))
+    snapshot["elements"] += lines[2]["delta"]["elements"]["added"]
+    snapshot["links"] += lines[2]["delta"]["links"]["added"]
+    lines[2]["snapshot"] = snapshot
+    lines[2]["revision"]["stored"] = {"base": 2, "delta_bytes": 0, "snapshot_bytes": 100}
+    del lines[2]["delta"]
+    return third
+
+
 # name -> (how to break the good file, error class, expected message after "<path>")
 JSON_CASES: dict[str, tuple[Callable[[Lines], None], type[FormulationFileError], str]] = {
     "wrong type of a field": (
@@ -165,6 +179,12 @@ JSON_CASES: dict[str, tuple[Callable[[Lines], None], type[FormulationFileError],
         lambda ls: ls.pop(1),
         FileContentError,
         ", line 2: it holds version 2 where version 1 belongs.",
+    ),
+    "delta that names the wrong snapshot": (
+        lambda ls: ls[2]["revision"]["stored"].update({"base": 1}) or ls.append(_third(ls)),
+        FileContentError,
+        ", line 4 (version 3), revision: the delta names version 1 as its snapshot, but the last "
+        "snapshot is version 2.",
     ),
     "case of another template": (
         lambda ls: _set(ls[1]["snapshot"]["meta"], "template", "ccrt"),

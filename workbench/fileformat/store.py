@@ -172,17 +172,23 @@ def validate(path: PathLike) -> None:
         opened = _Opened.read(fh, str(path))
         opened.warn_if_torn(stacklevel=4)
         state: v1.State | None = None
+        base = 0
         for version, raw in enumerate(reader.lines_forward(fh, opened.header_end, opened.end), start=1):
             line = opened.parse_revision(raw, version)
             place = Place(opened.path, version + 1, version)
             try:
                 if "snapshot" in line:
-                    snapshot = v1.state_from_snapshot(line["snapshot"])
-                    validator.check_state(snapshot, opened.template)
-                    state = snapshot
+                    state, base = v1.state_from_snapshot(line["snapshot"]), version
+                    validator.check_state(state, opened.template)
                 else:
                     if state is None:
                         raise Problem("the first version must be a full snapshot.")
+                    if line["revision"]["stored"]["base"] != base:
+                        raise Problem(
+                            f"the delta names version {line['revision']['stored']['base']} as "
+                            f"its snapshot, but the last snapshot is version {base}.",
+                            "revision",
+                        )
                     validator.check_records(state, opened.template, v1.apply_delta(state, line["delta"]))
                 _check_counts(line["revision"], state)
             except Problem as problem:
@@ -456,24 +462,22 @@ class _Opened:
                 where=f"line {number}",
             )
         lines = [self.parse_revision(raw, base + i) for i, raw in enumerate(raws[:-1])] + [line]
+        snapshots = [base + i for i, item in enumerate(lines) if "snapshot" in item]
+        if "delta" in line and snapshots != [base]:
+            last = (
+                f"the last snapshot is version {snapshots[-1]}" if snapshots else "that version holds a delta"
+            )
+            raise Place(self.path, version + 1, version).error(
+                Problem(f"the delta names version {base} as its snapshot, but {last}.", "revision")
+            )
         state: v1.State | None = None
         for number, item in enumerate(lines, start=base):
             try:
                 if number == base:
-                    if "snapshot" not in item:
-                        raise Problem(
-                            f"version {version} names version {base} as its snapshot, "
-                            "but that version holds a delta."
-                        )
                     state = v1.state_from_snapshot(item["snapshot"])
                     validator.check_state(state, self.template)
                 else:
                     assert state is not None
-                    if "delta" not in item:
-                        raise Problem(
-                            f"version {version} is built on a full copy at version {base}, "
-                            "but this version holds another full copy."
-                        )
                     validator.check_records(state, self.template, v1.apply_delta(state, item["delta"]))
                 _check_counts(item["revision"], state)
             except Problem as problem:
