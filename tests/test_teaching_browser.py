@@ -1,0 +1,141 @@
+"""In a real browser: the teaching notebook's presenter steps with buttons and keys, and trace highlights.
+
+JupyterLab (``lab_server``, a temporary copy of ``notebooks/``) opens
+``03_teaching_linkages.ipynb`` and runs it. The first presenter reveals the
+psychodynamic teaching case layer by layer: the *Next* button and the arrow keys
+step through (the page's vis-network shows exactly the elements of the layers
+revealed so far), *Back* and ← step back. The trace panel's map has the paths
+into the chosen symptom highlighted. No request leaves 127.0.0.1. Screenshots go
+to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import RecordedPage, open_recorded_page, save_screenshot_to_artifacts
+from e2e_pages import NETWORK_HOOK
+from e2e_servers import Server
+
+import workbench
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "03_teaching_linkages.ipynb"
+CASE = "cases/teaching/psychodynamic_self_sufficient_carer.formulation.json"
+CASE_PATH = Path(__file__).resolve().parents[1] / "notebooks" / CASE
+OPEN_TIMEOUT = 90_000
+RUN_TIMEOUT = 120_000
+STEP_TIMEOUT = 30_000
+
+# The ids of the nodes shown (not placeholders) in the vis-network inside the n-th presenter.
+_SHOWN = """(n) => {
+  const nets = (window.__wbNetworks || []).filter(
+    (x) => x.body.container.isConnected && x.body.container.closest(".wb-presenter"));
+  const net = nets[n];
+  if (!net) return null;
+  return net.body.data.nodes.get().filter((node) => node.shown).map((node) => String(node.id)).sort();
+}"""
+
+# The ids of the highlighted nodes in the trace panel's own map.
+_HIGHLIGHTED = """() => {
+  const nets = (window.__wbNetworks || []).filter(
+    (x) => x.body.container.isConnected && x.body.container.closest(".wb-trace-panel"));
+  const net = nets[0];
+  if (!net) return null;
+  return net.body.data.nodes.get().filter((node) => node.highlighted).map((node) => String(node.id)).sort();
+}"""
+
+
+@pytest.fixture(scope="module")
+def lab(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
+    recorded = open_recorded_page(browser)
+    recorded.context.add_init_script(NETWORK_HOOK)
+    page = recorded.page
+    page.set_default_timeout(STEP_TIMEOUT)
+    try:
+        workspace = f"teach-{uuid.uuid4().hex[:10]}"
+        page.goto(lab_server.url(f"/lab/workspaces/{workspace}/tree/{NOTEBOOK}"), timeout=OPEN_TIMEOUT)
+        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=OPEN_TIMEOUT)
+        _accept_kernel_dialog(page)
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=OPEN_TIMEOUT)
+        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        page.locator(".wb-presenter").first.wait_for(timeout=RUN_TIMEOUT)
+        page.wait_for_function(f"() => ({_SHOWN})(0) !== null", timeout=RUN_TIMEOUT)
+        yield recorded
+    finally:
+        save_screenshot_to_artifacts(page, "teach-99-last")
+        recorded.context.close()
+
+
+def _accept_kernel_dialog(page: Any) -> None:
+    """JupyterLab may ask which kernel to start (a busy machine, kernel list late): choose Python."""
+    select = page.locator(".jp-Dialog .jp-mod-accept", has_text="Select")
+    try:
+        select.wait_for(timeout=5_000)
+    except Exception:  # no dialog: the kernel started by itself
+        return
+    select.click()
+
+
+def _layer_ids(upto: int) -> list[str]:
+    f = workbench.load(CASE_PATH)
+    return sorted(el.id for el in f.element_records() if f.template.element_kinds[el.kind].layer <= upto)
+
+
+def _wait_shown(page: Any, expected: list[str]) -> None:
+    page.wait_for_function(f"(want) => JSON.stringify(({_SHOWN})(0)) === JSON.stringify(want)", arg=expected)
+
+
+def test_presenter_steps_with_buttons_and_keys(lab: RecordedPage) -> None:
+    page = lab.page
+    presenter = page.locator(".wb-presenter").first
+    presenter.scroll_into_view_if_needed()
+    _wait_shown(page, _layer_ids(0))
+    assert "Early experiences" in presenter.inner_text()
+    save_screenshot_to_artifacts(page, "teach-01-layer-1")
+
+    presenter.get_by_role("button", name="Next").click()
+    _wait_shown(page, _layer_ids(1))
+    assert "Step 2 of 5" in presenter.inner_text()
+
+    presenter.locator(".wb-presenter-hint").click()  # focus inside the presenter, as a teacher would
+    page.keyboard.press("ArrowRight")
+    _wait_shown(page, _layer_ids(2))
+    page.keyboard.press("Space")
+    _wait_shown(page, _layer_ids(3))
+    save_screenshot_to_artifacts(page, "teach-02-layer-4-by-keys")
+    page.keyboard.press("ArrowLeft")
+    _wait_shown(page, _layer_ids(2))
+    page.keyboard.press("End")
+    _wait_shown(page, _layer_ids(4))
+    assert "Step 5 of 5" in presenter.inner_text()
+    presenter.get_by_role("button", name="Back").click()
+    _wait_shown(page, _layer_ids(3))
+
+
+def test_trace_panel_highlights_the_roots_of_the_symptom(lab: RecordedPage) -> None:
+    page = lab.page
+    panel = page.locator(".wb-trace-panel").first
+    panel.scroll_into_view_if_needed()
+    page.wait_for_function(f"() => ({_HIGHLIGHTED})() && ({_HIGHLIGHTED})().length > 0")
+    shown = set(page.evaluate(_HIGHLIGHTED))
+    f = workbench.load(CASE_PATH)
+    ids = {el.label: el.id for el in f.element_records()}
+    assert ids["Conflict with partner over closeness"] in shown
+    assert ids["Father often absent for work"] in shown
+    assert ids["Long friendship with a former colleague"] not in shown
+    assert "gives rise to" in panel.inner_text()
+    save_screenshot_to_artifacts(page, "teach-03-trace")
+
+
+def test_no_request_left_the_machine(lab: RecordedPage) -> None:
+    assert len(lab.log.requests) > 10
+    assert lab.log.outside_requests() == []
+    assert lab.log.page_errors == []
