@@ -63,6 +63,7 @@ def test_session_steps_follow_first_evidence() -> None:
     assert "Father often absent" in labels[1] and "Self-sufficiency" not in labels[1]
     # the link past -> fear has evidence from session 3 only: not shown in session 2
     assert [len(s.edges) for s in steps] == [0, 0, 2, 3]
+    assert steps[2].notes == ["1 new element · 2 new links"]
 
 
 def test_version_steps_carry_revision_details_and_changes() -> None:

@@ -153,7 +153,7 @@ def session_steps(f: Formulation) -> list[Step]:
     rounds: list[tuple[str, int | None]] = [(f"Session {s}", s) for s in sessions]
     if any(first[el.id] is None for el in f.element_records()):
         rounds.append(("Not tied to a session", None))
-    steps = []
+    steps: list[Step] = []
     for number, (name, session) in enumerate(rounds, start=1):
         def due(item_id: str, session: int | None = session) -> bool:
             s = first[item_id]
@@ -164,12 +164,15 @@ def session_steps(f: Formulation) -> list[Step]:
             e for e in data["edges"]
             if e["from"] in shown and e["to"] in shown and (due(e["id"]) or first[e["id"]] is None)
         ]
+        before = (len(steps[-1].nodes), len(steps[-1].edges)) if steps else (0, 0)
+        new = [_count(len(shown) - before[0], "new element"), _count(len(edges) - before[1], "new link")]
         steps.append(
             Step(
                 title=name,
                 detail=f"Step {number} of {len(rounds)}",
                 nodes=[n for n in data["nodes"] if n["id"] in shown],
                 edges=edges,
+                notes=[" · ".join(new)],
             )
         )
     return steps
@@ -282,6 +285,10 @@ def _plain(value: Any) -> Any:
     except (TypeError, ValueError):
         return None
     return value
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
 
 
 def _when(time: str) -> str:
