@@ -343,6 +343,13 @@ def test_history_view_compare_and_restore(case_path: Path) -> None:
     assert not app.graph.read_only and app.graph.caption == ""
     assert {n["id"] for n in app.graph.nodes} == {a, b}
 
+    app.history.view_button.click()  # an edit while a version is shown brings the case back
+    assert app.graph.read_only
+    c = add_element(app, "present_symptom", "Low mood")
+    assert not app.graph.read_only and {n["id"] for n in app.graph.nodes} == {a, b, c}
+    assert app.status.message == "Added 'Low mood'."
+    app.header.undo_button.click()
+
     app.history.version.value = 1
     app.history.restore_button.click()
     app.history.confirm.yes.click()

@@ -219,6 +219,8 @@ class App(w.VBox):  # type: ignore[misc]
             self.saving.refresh()
             self.history.refresh()
         elif event.changes:
+            if not self.binding.live:  # an edit while an earlier version is shown: show the case again
+                self.history.back()
             self.elements.refresh()
             self.links.refresh()
             if event.kind in ("undo", "redo"):  # show the record as it is now in the open form
