@@ -14,16 +14,17 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
 
 from workbench.errors import LinkNotAllowed, UnknownKind, short
 from workbench.fileformat import v1
 from workbench.fileformat._places import Problem
 from workbench.templates import Template
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 __all__ = ["check_header", "check_line", "check_records", "check_revision", "check_state"]
 
@@ -148,7 +149,7 @@ class _Schema:
     """One definition of the schema: a compiled fast check, and jsonschema to explain failures."""
 
     fast: Callable[[Any], Any]
-    full: Draft202012Validator
+    definition: dict[str, Any]
 
 
 @cache
@@ -159,7 +160,7 @@ def _validator(name: str) -> _Schema:
     fast = fastjsonschema.compile(
         {"$schema": "http://json-schema.org/draft-07/schema#", "$defs": defs, "$ref": f"#/$defs/{name}"}
     )
-    return _Schema(fast, Draft202012Validator({"$defs": defs, "$ref": f"#/$defs/{name}"}))
+    return _Schema(fast, {"$defs": defs, "$ref": f"#/$defs/{name}"})
 
 
 def _check(schema: _Schema, instance: Any, whole: Any, prefix: list[Any] | None = None) -> None:
@@ -168,7 +169,12 @@ def _check(schema: _Schema, instance: Any, whole: Any, prefix: list[Any] | None 
         return
     except fastjsonschema.JsonSchemaException:
         pass
-    error = best_match(schema.full.iter_errors(instance))
+    # Imported only to explain a failure: with rfc3987-syntax installed (as JupyterLab brings it),
+    # importing jsonschema builds a grammar and takes seconds, too slow for every start-up.
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    error = best_match(Draft202012Validator(schema.definition).iter_errors(instance))
     if error is None:  # the two validators disagree: the reference implementation decides
         return
     path = [*(prefix or []), *error.absolute_path]
