@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from conftest import RecordedPage, open_recorded_page, save_screenshot_to_artifacts
-from e2e_pages import NETWORK_HOOK
+from e2e_pages import NETWORK_HOOK, click_node
 from e2e_servers import Server
 
 import workbench
@@ -139,3 +139,64 @@ def test_no_request_left_the_machine(lab: RecordedPage) -> None:
     assert len(lab.log.requests) > 10
     assert lab.log.outside_requests() == []
     assert lab.log.page_errors == []
+
+
+# --- the supervision seminar notebook -------------------------------------------------------------
+
+SEMINAR = "02_supervision_seminar.ipynb"
+
+
+@pytest.fixture(scope="module")
+def seminar(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
+    recorded = open_recorded_page(browser)
+    recorded.context.add_init_script(NETWORK_HOOK)
+    page = recorded.page
+    page.set_default_timeout(STEP_TIMEOUT)
+    try:
+        workspace = f"seminar-{uuid.uuid4().hex[:10]}"
+        page.goto(lab_server.url(f"/lab/workspaces/{workspace}/tree/{SEMINAR}"), timeout=OPEN_TIMEOUT)
+        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=OPEN_TIMEOUT)
+        _accept_kernel_dialog(page)
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=OPEN_TIMEOUT)
+        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        page.locator(".wb-app .wb-graph canvas").wait_for(timeout=RUN_TIMEOUT)
+        yield recorded
+    finally:
+        save_screenshot_to_artifacts(page, "seminar-99-last")
+        recorded.context.close()
+
+
+def test_seminar_workspace_compares_the_trainee(seminar: RecordedPage) -> None:
+    page = seminar.page
+    workspace = page.locator(".wb-supervision-workspace").first
+    workspace.scroll_into_view_if_needed()
+    text = " ".join(workspace.inner_text().split())
+    assert "5 elements shared, 10 only in A, 5 only in B" in text
+    assert "Jaccard overlap of elements: 0.250" in text
+    save_screenshot_to_artifacts(page, "seminar-01-compare")
+
+
+def test_supervise_tab_in_the_app_traces_a_clicked_node(seminar: RecordedPage) -> None:
+    page = seminar.page
+    app = page.locator(".wb-app").first
+    app.scroll_into_view_if_needed()
+    page.locator(".wb-tabs").get_by_role("tab", name="Supervise", exact=True).click()
+    app.locator(".wb-supervision").get_by_role("button", name="Trace", exact=True).click()
+    click_node(page, "Does not ask for help with her own work")
+    page.wait_for_function(
+        "() => document.querySelector('.wb-app .wb-trace-panel')?.textContent.includes('Roots: paths')"
+    )
+    trace = " ".join(app.locator(".wb-trace-panel").inner_text().split())
+    assert "shapes acts of self “Does not ask for help with her own work”" in trace
+    assert page.locator(".wb-tabs").get_by_role("tab", name="Supervise", exact=True).get_attribute(
+        "aria-selected"
+    ) == "true"
+    page.locator(".wb-header").evaluate("e => e.scrollIntoView({block: 'start'})")
+    save_screenshot_to_artifacts(page, "seminar-02-app-supervise-trace")
+
+
+def test_seminar_made_no_outside_request(seminar: RecordedPage) -> None:
+    assert seminar.log.outside_requests() == []
+    assert seminar.log.page_errors == []

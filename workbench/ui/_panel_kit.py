@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 import ipywidgets as w
 import pandas as pd
 
-from workbench.errors import short
 from workbench.model import Formulation
 from workbench.render.visdata import edge_for, node_for
 from workbench.ui._common import StatusLine, esc
@@ -24,6 +23,7 @@ from workbench.ui._common import guarded as guarded_by
 __all__ = [
     "NONE",
     "StatusLine",
+    "clip",
     "element_choices",
     "esc",
     "guarded",
@@ -55,17 +55,26 @@ def guarded(method: _F) -> _F:
     return run  # type: ignore[return-value]
 
 
+def clip(text: str, limit: int) -> str:
+    """Cut ``text`` to ``limit`` characters, ending with "…" when cut (no quotes added).
+
+    >>> clip("Fear of being left", 10)
+    'Fear of b…'
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def element_choices(f: Formulation, *, kinds: Collection[str] | None = None) -> list[tuple[str, str]]:
     """Return ``(text, id)`` choices for the elements, by layer and then in the order added."""
     els = [el for el in f.element_records() if kinds is None or el.kind in kinds]
     order = {el.id: i for i, el in enumerate(els)}
     els.sort(key=lambda el: (f.template.element_kinds[el.kind].layer, order[el.id]))
-    return [(f"{short(el.label, 70)} ({f.template.element_kinds[el.kind].name})", el.id) for el in els]
+    return [(f"{clip(el.label, 70)} ({f.template.element_kinds[el.kind].name})", el.id) for el in els]
 
 
 def link_choices(f: Formulation) -> list[tuple[str, str]]:
     """Return ``(sentence, id)`` choices for the links, in the order added."""
-    return [(short(f.sentence(ln.id), 110), ln.id) for ln in f.link_records()]
+    return [(clip(f.sentence(ln.id), 110), ln.id) for ln in f.link_records()]
 
 
 def target_name(f: Formulation, target: str | None) -> str:
@@ -154,6 +163,7 @@ PANEL_CSS = """
 .wb-comment { border-left: 3px solid #0072B2; padding: 2px 8px; font-size: 13px; }
 .wb-comment-resolved { border-left-color: #aaa; color: #555; }
 .wb-comment-meta { color: #555; font-size: 12px; }
+.wb-sticky { position: sticky; top: 0; align-self: start; z-index: 1; }
 """
 
 

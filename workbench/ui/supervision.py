@@ -27,7 +27,7 @@ import ipywidgets as w
 
 from workbench.errors import SessionError
 from workbench.session import EditSession
-from workbench.ui._panel_kit import StatusLine, esc, guarded, show_highlight
+from workbench.ui._panel_kit import StatusLine, esc, guarded, panel_style, show_highlight
 from workbench.ui.checks_panel import ChecksPanel
 from workbench.ui.comments_panel import CommentsPanel
 from workbench.ui.compare_panel import ComparePanel
@@ -86,7 +86,7 @@ class SupervisionPanels:
             self.present_box,
         ])
         self.choice = w.ToggleButtons(options=[(name, i) for i, name in enumerate(PANELS)], value=0)
-        self.choice.style.button_width = "78px"
+        self.choice.style.button_width = "auto"
         self.stack = w.Stack(
             [self.trace.widget, self.checks.widget, self.comments.widget, self.compare.widget, present],
             selected_index=0,
@@ -188,7 +188,9 @@ class Supervision(w.VBox):  # type: ignore[misc]
         heading = w.HTML()
         heading.value = (f"<b>Supervision</b>: {esc(f.meta.title or f.meta.case_id)} "
                          f"({esc(f.template.name)})")
-        body = w.GridBox([self.graph, self.panels.widget],
+        left = w.VBox([panel_style(), self.graph], layout=w.Layout(width="100%"))
+        left.add_class("wb-sticky")  # the map stays in view while the panels scroll
+        body = w.GridBox([left, self.panels.widget],
                          layout=w.Layout(grid_template_columns="minmax(0, 1fr) minmax(0, 1fr)",
                                          grid_gap="12px", width="100%"))
         save = w.Accordion([self.saving], titles=("Save comments and changes as a new version",))

@@ -98,7 +98,8 @@ class TracePanel:
             w.HTML("<b>Trace linkages</b>: choose an element (here or by clicking it in the graph) to see "
                    "every path into it (its roots) or out of it (what it feeds)."),
             self.element,
-            w.HBox([self.direction, self.clear_button]),
+            self.direction,
+            self.clear_button,
             self.paths_html,
             w.HTML("<b>Cycles</b>: maintaining and repeating patterns; "
                    "<span class='wb-badge wb-badge-transference'>transference</span> marks those that pass "
