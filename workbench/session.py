@@ -277,8 +277,9 @@ class EditSession:
         _check_text(message, "message")
         author = _check_text(author, "author")
         try:
-            version = file_save(self._formulation, self._path, message=message, author=author,
-                                session=session_number)
+            with _writing(self._path):
+                version = file_save(self._formulation, self._path, message=message, author=author,
+                                    session=session_number)
         except SaveConflict as err:
             self.conflict = err
             self._emit(SessionEvent("conflict"))
@@ -299,7 +300,8 @@ class EditSession:
         kept = (f.base_version, f.file_id)
         f.base_version, f.file_id = None, None
         try:
-            version = file_save(f, target, message=message, author=author, session=session_number)
+            with _writing(target):
+                version = file_save(f, target, message=message, author=author, session=session_number)
         except BaseException:
             f.base_version, f.file_id = kept
             raise
@@ -371,10 +373,8 @@ class EditSession:
         path = self._need_path("restore")
         self._check_can_replace(discard)
         author = _check_text(author, "author")
-        try:
+        with _writing(path):
             new_version = file_restore(path, version, author=author, message=message)
-        except OSError as err:
-            raise SessionError(f"Version {version} cannot be restored: {err.strerror}.") from None
         self._replace(_load(path, new_version), path)
         return new_version
 
@@ -489,6 +489,15 @@ def _load(path: str | Path, version: int | None) -> Formulation:
         raise
     except OSError as err:
         raise SessionError(f"{path} cannot be opened: {err.strerror or err}.") from None
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Turn an operating-system error while writing into a sentence."""
+    try:
+        yield
+    except OSError as err:
+        raise SessionError(f"{path} cannot be written: {err.strerror or err}.") from None
 
 
 def _check_text(value: Any, name: str) -> str:
