@@ -119,6 +119,16 @@ def test_presenter_steps_with_buttons_and_keys(lab: RecordedPage) -> None:
     presenter.get_by_role("button", name="Back").click()
     _wait_shown(page, _layer_ids(3))
 
+    presenter.locator(".wb-presenter-hint").click()
+    page.keyboard.press("f")  # the presenter fills the screen
+    page.wait_for_function("() => document.fullscreenElement?.classList.contains('wb-presenter') === true")
+    page.keyboard.press("ArrowRight")
+    _wait_shown(page, _layer_ids(4))
+    page.wait_for_timeout(1500)  # the map is fitted to the larger frame
+    save_screenshot_to_artifacts(page, "teach-03-full-screen")
+    page.keyboard.press("f")
+    page.wait_for_function("() => document.fullscreenElement === null")
+
 
 def test_trace_panel_highlights_the_roots_of_the_symptom(lab: RecordedPage) -> None:
     page = lab.page
@@ -132,7 +142,7 @@ def test_trace_panel_highlights_the_roots_of_the_symptom(lab: RecordedPage) -> N
     assert ids["Father often absent for work"] in shown
     assert ids["Long friendship with a former colleague"] not in shown
     assert "gives rise to" in panel.inner_text()
-    save_screenshot_to_artifacts(page, "teach-03-trace")
+    save_screenshot_to_artifacts(page, "teach-04-trace")
 
 
 def test_no_request_left_the_machine(lab: RecordedPage) -> None:

@@ -93,6 +93,9 @@ class PresenterKeys(anywidget.AnyWidget):
 
     step = traitlets.Int(0, help="The step shown (0-based).").tag(sync=True)
     n_steps = traitlets.Int(0, help="How many steps there are.").tag(sync=True)
+    fit_request = traitlets.Int(0, help="Counts the page's requests to fit the map (after full screen).").tag(
+        sync=True
+    )
 
 
 def frames_for(source: Formulation | str | Path, mode: str = "layers") -> list[Frame]:
@@ -203,6 +206,7 @@ class Presenter:
         self.mode.observe(lambda c: self.set_mode(c["new"]), "value")
         self.timeline.observe(self._on_timeline, "value")
         self.keys.observe(self._on_key_step, "step")
+        self.keys.observe(lambda _c: self.view.fit(), "fit_request")
 
         self.widget = w.VBox(
             [

@@ -80,11 +80,21 @@ function render({ model, el }) {
     root.addEventListener("keydown", onKey);
   }
 
+  // Entering or leaving full screen resizes the map: ask Python to fit it once the page has settled.
+  function onFullscreen() {
+    setTimeout(() => {
+      model.set("fit_request", (model.get("fit_request") || 0) + 1);
+      model.save_changes();
+    }, 300);
+  }
+
   full.addEventListener("click", toggleFull);
+  document.addEventListener("fullscreenchange", onFullscreen);
   attach();
 
   return () => {
     full.removeEventListener("click", toggleFull);
+    document.removeEventListener("fullscreenchange", onFullscreen);
     if (root) root.removeEventListener("keydown", onKey);
   };
 }
