@@ -390,3 +390,16 @@ def test_supervise_and_teach_one_liners(carer: Path) -> None:
     assert sv.panels.compare.figure("elements") == pytest.approx(0.25)
     presenter = workbench.teach(carer, mode="versions")
     assert isinstance(presenter, Presenter) and len(presenter.frames) == 6
+
+
+def test_hidden_panels_catch_up_only_when_shown(carer: Path) -> None:
+    app = App(carer)
+    panels = app.supervision
+    assert panels.checks.findings.empty  # never shown yet: the checks have not run
+    new = app.session.add_element("present_symptom", "Sleeps badly")
+    assert panels.checks.findings.empty and new not in {v for _, v in panels.trace.element.options}
+
+    app.tabs.selected_index = len(app.tabs.children) - 1  # Supervise, on its Trace panel
+    assert new in {v for _, v in panels.trace.element.options}
+    panels.show("Checks")
+    assert new in set(panels.checks.findings["id"])

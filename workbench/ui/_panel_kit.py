@@ -22,6 +22,7 @@ from workbench.ui._common import guarded as guarded_by
 
 __all__ = [
     "NONE",
+    "FollowsSession",
     "StatusLine",
     "clip",
     "element_choices",
@@ -39,6 +40,37 @@ __all__ = [
 NONE = ""
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class FollowsSession:
+    """A panel that follows the session's edits, but redraws only while it is shown.
+
+    A host (the app's Supervise tab) sets :attr:`visible`; while it returns False,
+    edits only mark the panel stale, and :meth:`shown` brings it up to date when it
+    appears. So a hidden panel costs nothing per edit (cycles and checks are not
+    recomputed for every keystroke in the element editor).
+    """
+
+    #: Whether the panel is on screen now (a host replaces this; standalone panels are always shown).
+    visible: Callable[[], bool] = staticmethod(lambda: True)
+    _stale = False
+
+    def refresh(self) -> None:
+        """Redraw from the formulation (each panel defines it)."""
+        raise NotImplementedError
+
+    def shown(self) -> None:
+        """The host shows the panel: redraw it if edits happened while it was hidden."""
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
+    def _follow(self) -> bool:
+        """Whether to redraw after an edit now (else the panel is marked stale)."""
+        if self.visible():
+            return True
+        self._stale = True
+        return False
 
 
 def guarded(method: _F) -> _F:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from workbench.analysis.checks import run_checks
 from workbench.session import EditSession, SessionEvent
-from workbench.ui._panel_kit import StatusLine, esc, guarded, panel_style, show_highlight
+from workbench.ui._panel_kit import FollowsSession, StatusLine, esc, guarded, panel_style, show_highlight
 
 __all__ = ["CHECK_NAMES", "ChecksPanel"]
 
@@ -49,13 +49,14 @@ _SEVERITY_STYLE = {
 }
 
 
-class ChecksPanel:
+class ChecksPanel(FollowsSession):
     """A checklist of findings; each row's button selects (and highlights) what it is about.
 
     ``view`` is the app's graph view (optional): the chosen row's element or link
     is selected there, and every id of the finding is highlighted. ``on_select``
     (optional) is called with the id as well, e.g. to show it in the editor. ``status`` is
-    the line for messages (the app's own); without one the panel has its own.
+    the line for messages (the app's own); without one the panel has its own. ``visible``
+    tells whether a host shows the panel now (see :class:`FollowsSession`).
     """
 
     def __init__(
@@ -65,7 +66,10 @@ class ChecksPanel:
         view: Any = None,
         on_select: Callable[[str], None] | None = None,
         status: StatusLine | None = None,
+        visible: Callable[[], bool] | None = None,
     ) -> None:
+        if visible is not None:
+            self.visible = visible
         self.session = session
         self.view = view
         self.on_select = on_select
@@ -95,7 +99,8 @@ class ChecksPanel:
             layout=w.Layout(width="100%"),
         )
         self.widget.add_class("wb-checks-panel")
-        self.refresh()
+        if self._follow():  # a hidden panel runs the checks when it is first shown
+            self.refresh()
 
     # --- actions -------------------------------------------------------------------------
 
@@ -162,4 +167,5 @@ class ChecksPanel:
         return lambda _button: self.show(index)
 
     def _on_session(self, _event: SessionEvent) -> None:
-        self.refresh()
+        if self._follow():
+            self.refresh()

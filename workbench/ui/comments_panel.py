@@ -29,6 +29,7 @@ from workbench.model import Comment
 from workbench.session import EditSession, SessionEvent
 from workbench.ui._panel_kit import (
     NONE,
+    FollowsSession,
     StatusLine,
     element_choices,
     esc,
@@ -42,7 +43,7 @@ from workbench.ui._panel_kit import (
 __all__ = ["CommentsPanel"]
 
 
-class CommentsPanel:
+class CommentsPanel(FollowsSession):
     """Add, resolve and reopen comments; list the open ones (and, on request, the resolved ones).
 
     ``view`` (optional) is the app's graph: selecting an element or link there makes it
@@ -181,7 +182,8 @@ class CommentsPanel:
         return toggle
 
     def _on_session(self, _event: SessionEvent) -> None:
-        self.refresh()
+        if self._follow():
+            self.refresh()
 
     def _on_view_selected(self, change: dict[str, Any]) -> None:
         picked = change["new"]

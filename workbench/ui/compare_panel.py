@@ -40,7 +40,7 @@ from workbench.fileformat import load as file_load
 from workbench.model import Formulation
 from workbench.render.visdata import edge_for, network_options, node_for
 from workbench.session import EditSession, SessionEvent
-from workbench.ui._panel_kit import NONE, StatusLine, esc, guarded, html_table, panel_style
+from workbench.ui._panel_kit import NONE, FollowsSession, StatusLine, esc, guarded, html_table, panel_style
 from workbench.ui.graph_view import GraphView
 
 __all__ = ["SIDE_STYLES", "ComparePanel", "merged_vis_data"]
@@ -55,7 +55,7 @@ SIDE_STYLES: dict[str, dict[str, str]] = {
 _METHOD_NAMES = {"manual": "by hand", "id": "same id", "label": "by label", "": ""}
 
 
-class ComparePanel:
+class ComparePanel(FollowsSession):
     """Compare the session's formulation (A) with another file or a version of its own file (B).
 
     ``other`` is a file to compare with at once; ``status`` the line for messages (the
@@ -315,12 +315,17 @@ class ComparePanel:
         self.version.options = options
         self.version.value = NONE
 
+    def refresh(self) -> None:
+        """Redraw the comparison (after edits to A)."""
+        self._redraw()
+
     def _on_session(self, event: SessionEvent) -> None:
         if event.kind in ("reset", "saved"):
             self._fill_versions()
         if event.kind == "reset":
             self.other = None
-        self._redraw()
+        if self._follow():
+            self._redraw()
 
 
 _AGREEMENT_COLUMNS = [

@@ -66,8 +66,12 @@ class SupervisionPanels:
         self.status = status if status is not None else StatusLine()
         self.on_present = on_present
         self.presenter: Presenter | None = None
+        #: Whether the host shows these panels now (the app turns it off while another tab is open).
+        self.visible: Callable[[], bool] = lambda: True
+        self.choice = w.ToggleButtons(options=[(name, i) for i, name in enumerate(PANELS)], value=0)
         self.trace = TracePanel(session, view=view, status=status)
-        self.checks = ChecksPanel(session, view=view, on_select=on_select, status=status)
+        self.checks = ChecksPanel(session, view=view, on_select=on_select, status=status,
+                                  visible=self._is_showing(1))
         self.comments = CommentsPanel(session, view=view, status=status)
         self.compare = ComparePanel(session, other=other, status=status)
         self.present_mode = w.ToggleButtons(
@@ -85,16 +89,15 @@ class SupervisionPanels:
             self.present_button,
             self.present_box,
         ])
-        self.choice = w.ToggleButtons(options=[(name, i) for i, name in enumerate(PANELS)], value=0)
         self.choice.style.button_width = "auto"
         self.stack = w.Stack(
             [self.trace.widget, self.checks.widget, self.comments.widget, self.compare.widget, present],
             selected_index=0,
         )
         w.jslink((self.choice, "index"), (self.stack, "selected_index"))
-        #: Whether the host shows these panels now (the app turns it off while another tab is open).
-        self.visible: Callable[[], bool] = lambda: True
-        self.trace.follow_selection = lambda: self.visible() and self.choice.value == 0
+        self.panels = (self.trace, self.checks, self.comments, self.compare)
+        for index, panel in enumerate(self.panels):
+            panel.visible = self._is_showing(index)
         self.choice.observe(self._on_choice, "value")
         parts: list[w.Widget] = [self.choice, self.stack]
         if status is None:
@@ -136,8 +139,17 @@ class SupervisionPanels:
         for panel in (self.trace, self.checks, self.comments, self.compare):
             panel.close()
 
+    def _is_showing(self, index: int) -> Callable[[], bool]:
+        return lambda: self.visible() and self.choice.value == index
+
+    def shown(self) -> None:
+        """The host shows the panels: bring the one on screen up to date."""
+        if self.choice.value < len(self.panels):
+            self.panels[self.choice.value].shown()
+
     def _on_choice(self, change: dict[str, Any]) -> None:
         self.stack.selected_index = change["new"]
+        self.shown()
         if PANELS[change["new"]] not in ("Trace", "Checks") and self.trace.highlighted:
             self.clear_highlight()
 
@@ -163,7 +175,9 @@ def attach_to_app(app: Any) -> SupervisionPanels:
     index = len(app.tabs.children) - 1
 
     def left(change: dict[str, Any]) -> None:
-        if change["new"] != index and panels.trace.highlighted:
+        if change["new"] == index:
+            panels.shown()
+        elif panels.trace.highlighted:
             panels.clear_highlight()
 
     app.tabs.observe(left, "selected_index")

@@ -20,7 +20,6 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -31,6 +30,7 @@ from workbench.render.visdata import network_options, vis_data
 from workbench.session import EditSession, SessionEvent
 from workbench.ui._panel_kit import (
     NONE,
+    FollowsSession,
     StatusLine,
     element_choices,
     esc,
@@ -51,7 +51,7 @@ DIRECTIONS = [
 ]
 
 
-class TracePanel:
+class TracePanel(FollowsSession):
     """Trace linkages of one element; list paths and cycles; highlight them in a graph view.
 
     ``view`` is the graph to highlight in (the app's own graph); without one the
@@ -72,8 +72,6 @@ class TracePanel:
         #: The cycles table shown now.
         self.cycle_table = pd.DataFrame()
         self._quiet = False
-        #: Whether a click in the graph traces the element clicked (a host turns it off while hidden).
-        self.follow_selection: Callable[[], bool] = lambda: True
 
         self.element = w.Dropdown(description="Element", options=[], layout=w.Layout(width="100%"))
         self.direction = w.ToggleButtons(options=DIRECTIONS, value="into", description="Trace")
@@ -121,6 +119,9 @@ class TracePanel:
     def refresh(self) -> None:
         """Re-read the formulation: element choices, cycles, and the current trace."""
         f = self.session.formulation
+        if self.own_view:
+            data = vis_data(f)
+            self.view.set_data(data["nodes"], data["edges"])
         keep = self.element.value
         choices = [("(choose an element)", NONE), *element_choices(f)]
         self._quiet = True
@@ -160,19 +161,18 @@ class TracePanel:
 
     def _on_view_selected(self, change: dict[str, Any]) -> None:
         picked = change["new"]
-        if not self.follow_selection():
+        if not self.visible():
             return
         if picked and self.session.formulation.has_element(picked) and picked != self.element.value:
             self.element.value = picked
 
     def _on_session(self, event: SessionEvent) -> None:
-        if self.own_view:
-            f = self.session.formulation
-            if event.kind == "reset":
-                self.view.options = network_options(f.template)
-            data = vis_data(f)
-            self.view.set_data(data["nodes"], data["edges"])
-        self.refresh()
+        if event.kind == "reset" and self.own_view:
+            self.view.options = network_options(self.session.formulation.template)
+        if event.kind == "reset":
+            self.highlighted = set()
+        if self._follow():
+            self.refresh()
 
     @guarded
     def _trace(self) -> None:
@@ -256,7 +256,4 @@ class TracePanel:
 
 def _own_view(session: EditSession) -> GraphView:
     f = session.formulation
-    view = GraphView(options=network_options(f.template), read_only=True, height="460px")
-    data = vis_data(f)
-    view.set_data(data["nodes"], data["edges"])
-    return view
+    return GraphView(options=network_options(f.template), read_only=True, height="460px")
