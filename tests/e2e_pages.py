@@ -1,0 +1,111 @@
+"""Helpers for driving the workbench app in a browser page (Playwright, sync API).
+
+The live graph is a vis-network ``Network`` inside an anywidget. :data:`NETWORK_HOOK`
+is an init script that keeps every ``vis.Network`` the page creates in
+``window.__wbNetworks``, so a test can read the nodes the graph really shows and
+compute where a node is drawn (``canvasToDOM(getPositions())``) to click it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Init script: record each vis.Network in window.__wbNetworks (vis-network's UMD build assigns
+#: ``vis.Network = ...`` on the global ``vis`` object, which this intercepts).
+NETWORK_HOOK = """
+(() => {
+  const networks = (window.__wbNetworks = []);
+  let vis;
+  Object.defineProperty(window, "vis", {
+    configurable: true,
+    get: () => vis,
+    set(value) {
+      vis = value;
+      if (!value || typeof value !== "object") return;
+      let Network = value.Network;
+      Object.defineProperty(value, "Network", {
+        configurable: true,
+        enumerable: true,
+        get: () => Network,
+        set(Original) {
+          if (typeof Original !== "function") { Network = Original; return; }
+          Network = function (...args) {
+            const network = Reflect.construct(Original, args);
+            networks.push(network);
+            return network;
+          };
+          Network.prototype = Original.prototype;
+        },
+      });
+    },
+  });
+})();
+"""
+
+# The network drawn inside the app's graph widget (the newest one still in the page).
+_NETWORK = """
+(window.__wbNetworks || []).filter(
+  (n) => n.body.container.isConnected && n.body.container.closest(".wb-graph")
+).at(-1)
+"""
+
+_NODES = f"""() => {{
+  const network = {_NETWORK};
+  if (!network) return null;
+  return network.body.data.nodes.get().map((n) => ({{id: String(n.id), label: String(n.label ?? "")}}));
+}}"""
+
+_NODE_POSITION = f"""(id) => {{
+  const network = {_NETWORK};
+  const position = network.getPositions([id])[id];
+  if (!position) return null;
+  const dom = network.canvasToDOM(position);
+  const box = network.body.container.getBoundingClientRect();
+  return {{x: box.left + dom.x, y: box.top + dom.y, scale: network.getScale()}};
+}}"""
+
+
+def graph_nodes(page: Any) -> list[dict[str, str]]:
+    """The nodes the graph shows: ``[{"id", "label"}]`` with labels unwrapped to one line."""
+    nodes = page.evaluate(_NODES) or []
+    return [{"id": n["id"], "label": " ".join(n["label"].split())} for n in nodes]
+
+
+def graph_labels(page: Any) -> set[str]:
+    """The labels of the nodes the graph shows (unwrapped to one line)."""
+    return {n["label"] for n in graph_nodes(page)}
+
+
+def wait_for_graph_label(page: Any, label: str, timeout: float = 30_000) -> None:
+    """Wait until the graph shows a node labelled ``label``."""
+    page.wait_for_function(
+        f"""(label) => {{
+          const network = {_NETWORK};
+          return !!network && network.body.data.nodes.get().some(
+            (n) => String(n.label ?? "").split(/\\s+/).join(" ") === label);
+        }}""",
+        arg=label,
+        timeout=timeout,
+    )
+
+
+def node_id(page: Any, label: str) -> str:
+    """The id of the node labelled ``label`` (raises ``LookupError`` if none)."""
+    for node in graph_nodes(page):
+        if node["label"] == label:
+            return node["id"]
+    raise LookupError(f"no node labelled {label!r} in the graph")
+
+
+def click_node(page: Any, label: str) -> dict[str, float]:
+    """Click the node labelled ``label`` where the graph draws it; return the point clicked."""
+    page.locator(".wb-graph").scroll_into_view_if_needed()
+    point = page.evaluate(_NODE_POSITION, node_id(page, label))
+    assert point is not None, f"the graph has no position for {label!r}"
+    page.mouse.click(point["x"], point["y"])
+    return dict(point)
+
+
+def text_of(page: Any, css: str) -> str:
+    """The visible text of the first element matching ``css``, whitespace collapsed."""
+    return " ".join(page.locator(css).first.inner_text().split())

@@ -1,0 +1,211 @@
+"""End to end in JupyterLab: a clinician opens the demo notebook, runs it and works in the app.
+
+One JupyterLab server (``lab_server``, a temporary copy of ``notebooks/``) and one
+page serve all tests here, in order: the app opens on the demo case; two
+elements and a link are added through the forms and saved as a new version (the
+file on disk and the graph both show it); a click on a node opens it in the
+editor; and no request ever left 127.0.0.1. Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import RecordedPage, open_recorded_page, save_screenshot_to_artifacts
+from e2e_pages import NETWORK_HOOK, click_node, graph_labels, text_of, wait_for_graph_label
+from e2e_servers import DEMO_CASE, Server
+
+import workbench
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "01_build_a_formulation.ipynb"
+OPEN_TIMEOUT = 90_000  # ms: JupyterLab's page and the notebook
+APP_TIMEOUT = 120_000  # ms: kernel start, import and first drawing of the app
+STEP_TIMEOUT = 30_000  # ms: one round trip to the kernel
+
+NEW_PAST = "Mother in hospital for a year (test)"
+NEW_FEAR = "Fear of being a burden (test)"
+EXISTING = "Fear of humiliation"
+SAVE_MESSAGE = "Session 8: mother's illness (browser test)"
+SAVE_AUTHOR = "Browser test (fictional)"
+
+
+@pytest.fixture(scope="module")
+def lab(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
+    """The demo notebook open in JupyterLab, run with Run All, the app drawn."""
+    recorded = open_recorded_page(browser)
+    recorded.context.add_init_script(NETWORK_HOOK)
+    page = recorded.page
+    page.set_default_timeout(STEP_TIMEOUT)
+    try:
+        workspace = f"e2e-{uuid.uuid4().hex[:10]}"
+        page.goto(lab_server.url(f"/lab/workspaces/{workspace}/tree/{NOTEBOOK}"), timeout=OPEN_TIMEOUT)
+        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=OPEN_TIMEOUT)
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=OPEN_TIMEOUT)
+        # Give the app the width a clinician would: fold the file browser away (click its open tab).
+        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()
+        _run_all(page)
+        page.locator(".wb-app .wb-graph canvas").wait_for(timeout=APP_TIMEOUT)
+        wait_for_graph_label(page, EXISTING, timeout=APP_TIMEOUT)
+        yield recorded
+    finally:
+        save_screenshot_to_artifacts(page, "lab-99-last")
+        recorded.context.close()
+
+
+def _run_all(page: Any, attempts: int = 3) -> None:
+    """Run -> Run All Cells, as a clinician would; accept JupyterLab's "Select Kernel" dialog if it
+    asks, and try again if the code cell did not start (the kernel was not connected yet)."""
+    prompt = page.locator(".jp-CodeCell .jp-InputPrompt").first
+    accept = page.locator(".jp-Dialog .jp-mod-accept")
+    for _ in range(attempts):
+        if accept.count():
+            accept.first.click()
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        for _ in range(40):
+            if accept.count():
+                accept.first.click()
+            if re.search(r"\[(\*|\d+)\]", prompt.inner_text()):
+                return
+            page.wait_for_timeout(500)
+    raise AssertionError("Run All Cells did not start the code cell")
+
+
+def _settle(page: Any, quiet_ms: int = 400, timeout_ms: int = 20_000) -> None:
+    """Wait until the kernel has been idle for ``quiet_ms``: the app's answers to the last edit are in."""
+    page.wait_for_function(
+        """([quiet, since]) => {
+          const idle = document.querySelector(".jp-Notebook-ExecutionIndicator")?.dataset.status === "idle";
+          const w = window.__wbIdleSince = idle ? (window.__wbIdleSince ?? performance.now()) : null;
+          return idle && performance.now() - w >= quiet;
+        }""",
+        arg=[quiet_ms, 0],
+        timeout=timeout_ms,
+        polling=100,
+    )
+
+
+def _fill(page: Any, css: str, text: str) -> None:
+    """Type ``text`` into the input ``css`` and wait until the kernel has taken it."""
+    field = page.locator(css)
+    field.fill(text)
+    _settle(page)
+    if field.input_value() != text:  # an answer from the kernel overwrote it: once more
+        field.fill(text)
+        _settle(page)
+    assert field.input_value() == text, f"{css} shows {field.input_value()!r}, not {text!r}"
+
+
+def _case_file(server: Server) -> Path:
+    return server.root / DEMO_CASE
+
+
+def _show_app(page: Any) -> None:
+    page.locator(".wb-header").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+
+
+def _tab(page: Any, name: str) -> None:
+    page.locator(".wb-tabs").get_by_role("tab", name=name, exact=True).click()
+
+
+def test_app_opens_on_the_demo_case(lab: RecordedPage, lab_server: Server) -> None:
+    page = lab.page
+    _show_app(page)
+    save_screenshot_to_artifacts(page, "lab-01-app-open")
+    header = text_of(page, ".wb-header")
+    assert "DEMO-01" in header and "FICTIONAL" in header
+    expected = {e.label for e in workbench.load(_case_file(lab_server))}
+    assert graph_labels(page) == expected
+    assert not page.locator(".wb-status-error").count()
+
+
+def test_add_two_elements_and_a_link_then_save(lab: RecordedPage, lab_server: Server) -> None:
+    page = lab.page
+    before = workbench.history(_case_file(lab_server))
+    _show_app(page)
+    _tab(page, "Element")
+    for kind, label in [("Early experience", NEW_PAST), ("Unconscious fear", NEW_FEAR)]:
+        page.locator(".wb-element-kind select").select_option(label=kind)
+        _settle(page)
+        _fill(page, ".wb-element-label input", label)
+        page.locator(".wb-add-element").click()
+        wait_for_graph_label(page, label)
+        # The app then opens the new element in the form; wait for that before the next edit.
+        page.wait_for_function(
+            "(label) => document.querySelector('.wb-element-editing')?.textContent.includes(label)", arg=label
+        )
+        _settle(page)
+    assert page.locator(".wb-header.wb-dirty").count() == 1
+
+    _tab(page, "Link")
+    _fill(page, ".wb-link-source input", f"{NEW_PAST} (Early experience)")
+    _fill(page, ".wb-link-target input", f"{NEW_FEAR} (Unconscious fear)")
+    # The kernel offers only the link kinds allowed between these two kinds; pick "gives rise to".
+    page.wait_for_function(
+        "(labels) => { const t = document.querySelector('.wb-link-sentence')?.textContent || '';"
+        " return labels.every((l) => t.includes(l)); }",
+        arg=[NEW_PAST, NEW_FEAR],
+    )
+    kind = page.locator(".wb-link-kind select")
+    kind.select_option(label=kind.locator("option", has_text="gives rise to").first.inner_text())
+    page.wait_for_function(
+        "(text) => document.querySelector('.wb-link-sentence')?.textContent.includes(text)",
+        arg=f"{NEW_PAST} gives rise to {NEW_FEAR}",
+    )
+    page.locator(".wb-add-link").click()
+    page.wait_for_function("() => document.querySelector('.wb-status')?.textContent.includes('the link')")
+    save_screenshot_to_artifacts(page, "lab-02-added")
+
+    _tab(page, "Save")
+    _fill(page, ".wb-save-message input", SAVE_MESSAGE)
+    _fill(page, ".wb-save-author input", SAVE_AUTHOR)
+    _fill(page, ".wb-save-session input", "8")
+    page.locator(".wb-save-button").click()
+    version = len(before) + 1
+    page.wait_for_function(
+        "(text) => document.querySelector('.wb-status')?.textContent.includes(text)", arg=f"version {version}"
+    )
+    save_screenshot_to_artifacts(page, "lab-03-saved")
+
+    history = workbench.history(_case_file(lab_server))
+    assert len(history) == version
+    last = history.iloc[-1]
+    assert (last["message"], last["author"], last["session"]) == (SAVE_MESSAGE, SAVE_AUTHOR, 8)
+    saved = workbench.load(_case_file(lab_server))
+    labels = {e.label: e for e in saved}
+    assert labels[NEW_PAST].kind == "early_experience" and labels[NEW_FEAR].kind == "unconscious_fear"
+    sentences = {saved.sentence(ln.id) for ln in saved.link_records()}
+    assert f"{NEW_PAST} gives rise to {NEW_FEAR}" in sentences
+    assert len(saved) == len(workbench.load(_case_file(lab_server), version=version - 1)) + 2
+    assert {NEW_PAST, NEW_FEAR} <= graph_labels(page)
+    assert page.locator(".wb-header.wb-dirty").count() == 0
+
+
+def test_clicking_a_node_opens_it_in_the_editor(lab: RecordedPage) -> None:
+    page = lab.page
+    _tab(page, "Save")  # start away from the element editor
+    click_node(page, EXISTING)
+    page.wait_for_function(
+        "(label) => document.querySelector('.wb-element-label input')?.value === label", arg=EXISTING
+    )
+    page.wait_for_function(  # the app switches to the element editor
+        "() => document.querySelector('.wb-tabs .lm-TabBar-tab.lm-mod-current')?.textContent.trim()"
+        " === 'Element'"
+    )
+    assert EXISTING in text_of(page, ".wb-status")
+    _show_app(page)
+    save_screenshot_to_artifacts(page, "lab-04-node-clicked")
+
+
+def test_no_request_left_the_machine(lab: RecordedPage) -> None:
+    assert len(lab.log.requests) > 10, "the page's requests were not recorded"
+    assert lab.log.outside_requests() == []
+    assert lab.log.page_errors == []
