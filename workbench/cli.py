@@ -40,6 +40,7 @@ from workbench.cli_analysis import ANALYSIS_COMMANDS
 from workbench.cli_export import EXPORT_COMMANDS
 from workbench.model import Formulation, confidence_name
 from workbench.templates import DEFAULT_TEMPLATE, Template, get_template, templates
+from workbench.voila_app import APP_COMMANDS
 
 __all__ = ["COMMANDS", "Command", "build_parser", "main"]
 
@@ -256,6 +257,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("templates", "list the framework templates, or show one", _configure_templates, _cmd_templates),
     *(Command(*row) for row in ANALYSIS_COMMANDS),  # check, trace, compare: see workbench/cli_analysis.py
     *(Command(*row) for row in EXPORT_COMMANDS),  # export, stepthrough: see workbench/cli_export.py
+    *(Command(*row) for row in APP_COMMANDS),  # app: see workbench/voila_app.py
 )
 
 

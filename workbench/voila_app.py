@@ -14,6 +14,7 @@ workbench.app('/cases/demo.formulation.json')
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import secrets
@@ -30,11 +31,14 @@ from typing import Any
 from workbench.errors import WorkbenchError
 
 __all__ = [
+    "APP_COMMANDS",
     "TEMPLATE_NAME",
     "VOILA_DATA_DIR",
     "app_notebook",
+    "configure_command",
     "free_port",
     "launch",
+    "run_command",
     "voila_command",
     "voila_env",
     "wait_until_up",
@@ -76,6 +80,25 @@ def launch(path: str | os.PathLike[str], port: int | None = None, open_browser: 
             return 0
         finally:
             _stop(process)
+
+
+def configure_command(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of ``workbench app`` to its subcommand ``parser``."""
+    parser.add_argument("path", metavar="PATH", help="the case file to open")
+    parser.add_argument("--port", type=int, default=None, help="the port to serve on (default: a free one)")
+    parser.add_argument("--no-browser", action="store_true", help="only print the address; open no browser")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run ``workbench app`` with the parsed ``args``; return the exit code."""
+    return launch(args.path, port=args.port, open_browser=not args.no_browser)
+
+
+#: ``workbench app``, as a ``(name, help, configure, run)`` row for :mod:`workbench.cli` to register.
+APP_COMMANDS = (
+    ("app", "open the workbench app in the browser, without code (Voilà, offline)", configure_command,
+     run_command),
+)
 
 
 def app_notebook(case_path: str | os.PathLike[str]) -> dict[str, Any]:
