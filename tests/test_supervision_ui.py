@@ -278,6 +278,7 @@ def test_compare_with_the_trainee_gives_hand_checked_figures(carer: Path) -> Non
 def test_compare_two_ccrt_raters_gives_kappa_per_component() -> None:
     s = EditSession.open_file(CCRT)
     panel = ComparePanel(s)
+    assert str(CCRT_2) in panel.path.options  # the cases next to this one are offered
     panel.path.value = str(CCRT_2)
     panel.open_button.click()
     assert panel.figure("elements") == 1.0

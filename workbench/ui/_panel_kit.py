@@ -31,6 +31,7 @@ __all__ = [
     "html_table",
     "link_choices",
     "panel_style",
+    "replace_children",
     "set_choices",
     "show_highlight",
     "target_name",
@@ -118,6 +119,26 @@ def target_name(f: Formulation, target: str | None) -> str:
     if f.has_link(target):
         return f"link “{f.sentence(target)}”"
     return "an element or link that has been removed"
+
+
+def replace_children(box: Any, children: Sequence[Any]) -> None:
+    """Put ``children`` into ``box`` and close the widgets it held before (they are not shown again).
+
+    Panels that redraw rows of widgets use this, so a long session does not pile up
+    widgets that the page and the kernel still keep.
+    """
+    old = list(box.children)
+    box.children = list(children)
+    keep = {id(c) for c in children}
+    for child in old:
+        if id(child) not in keep:
+            _close_tree(child)
+
+
+def _close_tree(widget: Any) -> None:
+    for child in getattr(widget, "children", ()):
+        _close_tree(child)
+    widget.close()
 
 
 def set_choices(widget: Any, options: Sequence[tuple[str, Any]], keep: Any) -> None:

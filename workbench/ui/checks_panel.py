@@ -27,7 +27,15 @@ import pandas as pd
 
 from workbench.analysis.checks import run_checks
 from workbench.session import EditSession, SessionEvent
-from workbench.ui._panel_kit import FollowsSession, StatusLine, esc, guarded, panel_style, show_highlight
+from workbench.ui._panel_kit import (
+    FollowsSession,
+    StatusLine,
+    esc,
+    guarded,
+    panel_style,
+    replace_children,
+    show_highlight,
+)
 
 __all__ = ["CHECK_NAMES", "ChecksPanel"]
 
@@ -111,7 +119,7 @@ class ChecksPanel(FollowsSession):
         table = self.findings
         if table.empty:
             self.summary.value = "<b>Nothing flagged.</b>"
-            self.rows.children = []
+            replace_children(self.rows, [])
             self.row_buttons = []
             return
         counts = table["severity"].value_counts()
@@ -133,7 +141,7 @@ class ChecksPanel(FollowsSession):
                 w.HTML(f"<span style='font-size:13px'>{esc(row['message'])}</span>"),
                 button,
             ]
-        self.rows.children = cells
+        replace_children(self.rows, cells)
 
     @guarded
     def show(self, index: int) -> None:

@@ -36,6 +36,7 @@ from workbench.ui._panel_kit import (
     guarded,
     link_choices,
     panel_style,
+    replace_children,
     set_choices,
     target_name,
 )
@@ -160,7 +161,7 @@ class CommentsPanel(FollowsSession):
                                        layout=w.Layout(flex="1 1 auto")), button]))
         if not rows:
             rows.append(w.HTML("<p class='wb-panel-empty'>No open comments.</p>"))
-        self.items.children = rows
+        replace_children(self.items, rows)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

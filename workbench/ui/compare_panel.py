@@ -40,7 +40,16 @@ from workbench.fileformat import load as file_load
 from workbench.model import Formulation
 from workbench.render.visdata import edge_for, network_options, node_for
 from workbench.session import EditSession, SessionEvent
-from workbench.ui._panel_kit import NONE, FollowsSession, StatusLine, esc, guarded, html_table, panel_style
+from workbench.ui._panel_kit import (
+    NONE,
+    FollowsSession,
+    StatusLine,
+    esc,
+    guarded,
+    html_table,
+    panel_style,
+    replace_children,
+)
 from workbench.ui.graph_view import GraphView
 
 __all__ = ["SIDE_STYLES", "ComparePanel", "merged_vis_data"]
@@ -79,8 +88,8 @@ class ComparePanel(FollowsSession):
         self.match_choices: dict[str, w.Dropdown] = {}
         self._quiet = False
 
-        self.path = w.Text(description="Other file", placeholder="e.g. cases/teaching/....formulation.json",
-                           layout=w.Layout(width="60%"))
+        self.path = w.Combobox(description="Other file", placeholder="type a path, or pick a case nearby",
+                               ensure_option=False, layout=w.Layout(width="60%"))
         self.open_button = w.Button(description="Compare with file", icon="folder-open")
         self.version = w.Dropdown(description="Version", options=[], layout=w.Layout(width="60%"))
         self.version_button = w.Button(description="Compare with version", icon="history")
@@ -207,7 +216,7 @@ class ComparePanel(FollowsSession):
         a, b = self.session.formulation, self.other
         if b is None:
             self.heading.value = "<p class='wb-panel-empty'>Nothing to compare with yet.</p>"
-            self.match_rows.children = []
+            replace_children(self.match_rows, [])
             self.only_b.value = ""
             self.agreement_html.value = ""
             self.view.set_data([], [])
@@ -267,7 +276,7 @@ class ComparePanel(FollowsSession):
                 choice,
                 w.Label(_METHOD_NAMES.get(method, method)),
             ]
-        self.match_rows.children = cells
+        replace_children(self.match_rows, cells)
         only_b = self.table[self.table["side"] == "only_b"]
         if only_b.empty:
             self.only_b.value = "<p class='wb-panel-empty'>Every element of B has a match in A.</p>"
@@ -300,7 +309,18 @@ class ComparePanel(FollowsSession):
         t["kind"] = [names.get(k, k) for k in t["kind"]]
         return t
 
+    def _fill_nearby(self) -> None:
+        """Offer the other case files in the same folder as this one."""
+        path = self.session.path
+        if path is None:
+            self.path.options = []
+            return
+        here = path.resolve()
+        nearby = sorted(p for p in path.parent.glob("*.formulation.json") if p.resolve() != here)
+        self.path.options = [str(p) for p in nearby]
+
     def _fill_versions(self) -> None:
+        self._fill_nearby()
         path = self.session.path
         options: list[tuple[str, Any]] = [("(choose a version)", NONE)]
         if path is not None and path.is_file():
