@@ -428,7 +428,7 @@ def ccrt_case(clock: SessionClock, out: Path) -> CaseWriter:
     w.el("w_assert", "wish", "To stand up for his own ideas", code="W1", confidence="moderate")
     w.el("ro_takes_seriously", "response_of_other", "Takes his point seriously", code="RO8",
          confidence="moderate")
-    w.el("rs_calm", "response_of_self", "Feels respected and stays calm", code="RS5",
+    w.el("rs_calm", "response_of_self", "Stays calm and sure of his point", code="RS5",
          evidence=[w.ev(5, "I felt, actually, quite steady.")], confidence="moderate")
     w.ln("speaks_w", "re_speaks_up", "w_assert", "expresses")
     w.ln("speaks_ro", "re_speaks_up", "ro_takes_seriously", "contains")
@@ -624,8 +624,9 @@ def malan_case(clock: SessionClock, out: Path) -> CaseWriter:
     w.save("Session 3: transference emerging", author=THERAPIST, session=3)
 
     w.session(3, hour=19)
-    w.comment("c_sequence", "Malan would link T with O first and only then with P, once each link has its "
-              "own evidence. The T-P link has none yet.", author=SUPERVISOR, on="father_therapist")
+    w.comment("c_sequence", "Malan tied the therapist-parent (T-P) link to a good outcome, but it needs its "
+              "own evidence, and this one has none yet. Build on the T-O link first.",
+              author=SUPERVISOR, on="father_therapist")
     w.comment("c_anxiety", "Is the anxiety guilt, or fear of his brother's retaliation? They call for "
               "different interventions. Listen for which.", author=SUPERVISOR, on="guilt")
     w.save("Supervision: the order of the links, and the anxiety", author=SUPERVISOR, session=3)
@@ -695,8 +696,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder to write the cases into")
     args = parser.parse_args(argv)
     for path in make_all(args.out):
+        count = len(workbench.history(path))
         print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: "
-              f"{len(workbench.history(path))} versions")
+              f"{count} version{'s' if count != 1 else ''}")
     return 0
 
 
