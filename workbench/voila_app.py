@@ -53,6 +53,9 @@ TEMPLATE_NAME = "workbench"
 
 _NOTEBOOK_NAME = "Formulation Workbench.ipynb"
 
+#: Seconds to wait for Voilà to listen.
+START_TIMEOUT = 60.0
+
 
 def launch(path: str | os.PathLike[str], port: int | None = None, open_browser: bool = True) -> int:
     """Serve the app for the case file ``path`` with Voilà until stopped; return an exit code.
@@ -66,20 +69,29 @@ def launch(path: str | os.PathLike[str], port: int | None = None, open_browser: 
         raise WorkbenchError(f"There is no case file at {case}.")
     port = port or free_port()
     token = secrets.token_hex(16)
-    with tempfile.TemporaryDirectory(prefix="workbench-app-") as folder:
-        notebook = write_app_notebook(case, Path(folder))
-        process = subprocess.Popen(voila_command(notebook, port=port, token=token), env=voila_env())
-        url = f"http://127.0.0.1:{port}/?token={token}"
-        try:
-            if wait_until_up(port, timeout=60, process=process):
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop Voilà too when we are told to stop
+    try:
+        with tempfile.TemporaryDirectory(prefix="workbench-app-") as folder:
+            notebook = write_app_notebook(case, Path(folder))
+            # Its own session: Ctrl+C reaches only this launcher, which then stops Voilà cleanly.
+            process = subprocess.Popen(voila_command(notebook, port=port, token=token), env=voila_env(),
+                                       start_new_session=True)
+            url = f"http://127.0.0.1:{port}/?token={token}"
+            try:
+                if not wait_until_up(port, timeout=START_TIMEOUT, process=process):
+                    if process.poll() is not None:
+                        return process.returncode  # Voilà said why
+                    raise WorkbenchError(f"The app did not start within {START_TIMEOUT:.0f} seconds.")
                 print(f"The Formulation Workbench is open at {url}  (stop it with Ctrl+C)", flush=True)
                 if open_browser:
                     webbrowser.open(url)
-            return process.wait()
-        except KeyboardInterrupt:
-            return 0
-        finally:
-            _stop(process)
+                return process.wait()
+            except KeyboardInterrupt:
+                return 0
+            finally:
+                _stop(process)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def configure_command(parser: argparse.ArgumentParser) -> None:
@@ -179,6 +191,10 @@ def wait_until_up(port: int, *, timeout: float, process: subprocess.Popen[Any] |
         except OSError:
             time.sleep(0.2)
     return False
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _stop(process: subprocess.Popen[Any], grace: float = 10) -> None:
