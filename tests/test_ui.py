@@ -415,6 +415,9 @@ def test_widgets_carry_the_stable_css_classes(case_path: Path) -> None:
     }
     for widget, css in wanted.items():
         assert css in widget._dom_classes, css
+    # the file field is hidden for a case with a file; the message and author fields stay visible
+    assert app.saving.path.layout.display == "none"
+    assert app.saving.message.layout.display != "none" and app.saving.author.layout.display != "none"
     doc = (Path(workbench.__file__).parent / "ui" / "app.py").read_text(encoding="utf-8")
     for css in wanted.values():
         assert f"``{css}``" in doc

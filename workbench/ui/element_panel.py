@@ -24,7 +24,9 @@ from workbench.ui._common import (
 __all__ = ["ElementPanel"]
 
 _ALL = "__all__"
-_WIDE = w.Layout(width="100%")
+def _wide() -> w.Layout:
+    """A full-width layout (each widget needs its own: a shared Layout would hide them all at once)."""
+    return w.Layout(width="100%")
 _LABELLED = {"description_width": "90px"}
 
 
@@ -45,25 +47,26 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         # list
         self.search = w.Text(placeholder="Search elements", layout=w.Layout(width="60%"))
         self.kind_filter = w.Dropdown(layout=w.Layout(width="40%"))
-        self.listing = w.Select(rows=5, layout=_WIDE)
+        self.listing = w.Select(rows=5, layout=_wide())
         self.search.add_class("wb-element-search")
         self.kind_filter.add_class("wb-element-filter")
         self.listing.add_class("wb-element-list")
 
         # form
-        self.kind = w.Dropdown(description="Kind", style=_LABELLED, layout=_WIDE)
-        self.kind_help = w.HTML(layout=_WIDE)
+        self.kind = w.Dropdown(description="Kind", style=_LABELLED, layout=_wide())
+        self.kind_help = w.HTML(layout=_wide())
         self.kind_help.add_class("wb-hint")
         self.label = w.Text(description="Label", placeholder="e.g. Father often absent (Enter adds)",
-                            style=_LABELLED, layout=_WIDE)
-        self.description = w.Textarea(description="Description", rows=2, style=_LABELLED, layout=_WIDE)
+                            style=_LABELLED, layout=_wide())
+        self.description = w.Textarea(description="Description", rows=2, style=_LABELLED, layout=_wide())
         self.evidence = EvidenceEditor("wb-element")
         self.confidence = ConfidenceInput("wb-element")
         self.status_field = w.Dropdown(description="Status", options=status_options(), style=_LABELLED,
                                        layout=w.Layout(width="50%"))
         self.time_frame = w.Dropdown(description="Time frame", options=time_frame_options(), style=_LABELLED,
                                      layout=w.Layout(width="50%"))
-        self.tags = w.Text(description="Tags", placeholder="comma, separated", style=_LABELLED, layout=_WIDE)
+        self.tags = w.Text(description="Tags", placeholder="comma, separated", style=_LABELLED,
+                           layout=_wide())
         self.code = w.Dropdown(description="Code", style=_LABELLED,
                                layout=w.Layout(width="100%", display="none"))
         self.add_button = w.Button(description="Add", button_style="primary", icon="plus",

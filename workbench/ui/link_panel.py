@@ -22,7 +22,9 @@ from workbench.ui._common import (
 
 __all__ = ["LinkPanel"]
 
-_WIDE = w.Layout(width="100%")
+def _wide() -> w.Layout:
+    """A full-width layout (each widget needs its own: a shared Layout would hide them all at once)."""
+    return w.Layout(width="100%")
 _LABELLED = {"description_width": "90px"}
 
 
@@ -39,16 +41,16 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         self._filling = False
         guard = guarded(status)
 
-        self.search = w.Text(placeholder="Search links", layout=_WIDE)
-        self.listing = w.Select(rows=5, layout=_WIDE)
+        self.search = w.Text(placeholder="Search links", layout=_wide())
+        self.listing = w.Select(rows=5, layout=_wide())
         self.source = w.Combobox(description="From", placeholder="type to search elements",
-                                 ensure_option=True, style=_LABELLED, layout=_WIDE)
+                                 ensure_option=True, style=_LABELLED, layout=_wide())
         self.target = w.Combobox(description="To", placeholder="type to search elements",
-                                 ensure_option=True, style=_LABELLED, layout=_WIDE)
-        self.kind = w.Dropdown(description="Link kind", style=_LABELLED, layout=_WIDE)
-        self.kind_help = w.HTML(layout=_WIDE)
-        self.sentence = w.HTML(layout=_WIDE)
-        self.description = w.Textarea(description="Description", rows=2, style=_LABELLED, layout=_WIDE)
+                                 ensure_option=True, style=_LABELLED, layout=_wide())
+        self.kind = w.Dropdown(description="Link kind", style=_LABELLED, layout=_wide())
+        self.kind_help = w.HTML(layout=_wide())
+        self.sentence = w.HTML(layout=_wide())
+        self.description = w.Textarea(description="Description", rows=2, style=_LABELLED, layout=_wide())
         self.evidence = EvidenceEditor("wb-link")
         self.confidence = ConfidenceInput("wb-link")
         self.status_field = w.Dropdown(description="Status", options=status_options(), style=_LABELLED,

@@ -14,7 +14,9 @@ from workbench.ui._common import StatusLine, esc, guarded
 __all__ = ["StartPanel"]
 
 _LABELLED = {"description_width": "90px"}
-_WIDE = w.Layout(width="100%")
+def _wide() -> w.Layout:
+    """A full-width layout (each widget needs its own: a shared Layout would hide them all at once)."""
+    return w.Layout(width="100%")
 
 NewCase = Callable[[str, str, str, str], None]
 
@@ -31,18 +33,18 @@ class StartPanel(w.VBox):  # type: ignore[misc]
         found = templates()
         chosen = template if template in found else DEFAULT_TEMPLATE
         self.template = w.Dropdown(description="Template", options=[(t.name, t.id) for t in found.values()],
-                                   value=chosen if chosen in found else None, style=_LABELLED, layout=_WIDE)
-        self.template_help = w.HTML(layout=_WIDE)
+                                   value=chosen if chosen in found else None, style=_LABELLED, layout=_wide())
+        self.template_help = w.HTML(layout=_wide())
         self.case_id = w.Text(description="Case id", placeholder="a pseudonym or number, never a name",
-                              style=_LABELLED, layout=_WIDE)
-        self.title = w.Text(description="Title", placeholder="optional", style=_LABELLED, layout=_WIDE)
+                              style=_LABELLED, layout=_wide())
+        self.title = w.Text(description="Title", placeholder="optional", style=_LABELLED, layout=_wide())
         self.new_path = w.Text(description="File", placeholder="e.g. cases/c-017.formulation.json",
-                               style=_LABELLED, layout=_WIDE)
+                               style=_LABELLED, layout=_wide())
         self.create_button = w.Button(description="Start new case", icon="plus", button_style="primary")
         self.open_path = w.Text(description="File", placeholder="path of a .formulation.json file",
-                                style=_LABELLED, layout=_WIDE)
+                                style=_LABELLED, layout=_wide())
         self.open_button = w.Button(description="Open", icon="folder-open")
-        self.recent = w.Select(rows=5, layout=_WIDE)
+        self.recent = w.Select(rows=5, layout=_wide())
         self.recent_button = w.Button(description="Open recent", icon="clock-o")
         for widget, name in [
             (self.template, "wb-start-template"), (self.case_id, "wb-start-case-id"),

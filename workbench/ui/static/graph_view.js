@@ -190,6 +190,30 @@ async function render({ model, el }) {
     if (!placed && nodes.length) network.once("afterDrawing", freezeLayout);
   }
 
+  // Pan just enough to bring a node into the visible part of the canvas; zoom and the rest stay.
+  function bringIntoView(id) {
+    const pos = network.getPositions([id])[id];
+    if (!pos) return;
+    const dom = network.canvasToDOM(pos);
+    const margin = 60;
+    const width = canvas.clientWidth;
+    const height = canvas.clientHeight;
+    let dx = 0;
+    let dy = 0;
+    if (dom.x < margin) dx = dom.x - margin;
+    else if (dom.x > width - margin) dx = dom.x - (width - margin);
+    if (dom.y < margin) dy = dom.y - margin;
+    else if (dom.y > height - margin) dy = dom.y - (height - margin);
+    if (!dx && !dy) return;
+    const scale = network.getScale();
+    const centre = network.getViewPosition();
+    network.moveTo({
+      position: { x: centre.x + dx / scale, y: centre.y + dy / scale },
+      scale,
+      animation: { duration: 300 },
+    });
+  }
+
   let fromClick = false;
   function showSelected(focus) {
     const id = model.get("selected") || "";
@@ -199,7 +223,7 @@ async function render({ model, el }) {
     }
     if (nodes.get(id)) {
       network.selectNodes([id], false);
-      if (focus) network.focus(id, { scale: network.getScale(), animation: { duration: 300 } });
+      if (focus) bringIntoView(id);
     } else if (edges.get(id)) {
       network.setSelection({ nodes: [], edges: [id] }, { unselectAll: true, highlightEdges: false });
     } else {
