@@ -234,3 +234,15 @@ def test_recent_cases_are_remembered_newest_first(case_file: Path, tmp_path: Pat
     assert recent_cases() == [str(case_file.resolve())]
     recent_file().write_text("{broken", encoding="utf-8")
     assert recent_cases() == []
+
+
+def test_case_details_and_comments_undo_too(case_file: Path) -> None:
+    s = EditSession.open_file(case_file)
+    before = s.formulation.copy()
+    s.update_meta(title="Renamed case", clinician="Dr A")
+    comment = s.formulation.add_comment("Looks right", author="Dr B")
+    s.formulation.resolve_comment(comment)
+    assert s.formulation.meta.title == "Renamed case"
+    assert s.undo() and s.undo() and s.undo()
+    assert s.formulation == before
+    assert s.redo() and s.formulation.meta.title == "Renamed case"

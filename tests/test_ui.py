@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 
 import workbench
+from workbench.render.visdata import node_for
 from workbench.session import EditSession
 from workbench.ui._common import StatusLine, guarded
 from workbench.ui.app import App
-from workbench.ui.graph_view import GraphView
+from workbench.ui.graph_sync import patch_for
+from workbench.ui.graph_view import GraphView, mark_diff
 
 HOSTILE = '<img src=x onerror="alert(1)">Mother & <b>me</b>'
 
@@ -459,3 +461,23 @@ def test_undo_reloads_the_form_and_the_case_tab_opens_another_case(case_path: Pa
     assert app.graph.snapshot["seq"] > seq and [n["label"] for n in app.graph.nodes] == ["To be close"]
     assert app.elements.kind.options[0][1] == "wish"
     assert "C-2" in app.header.info.value and not app.discard.value
+
+
+def test_patch_for_follows_cascades_and_diff_marks_removed_items() -> None:
+    s = EditSession.new_case(case_id="C-3")
+    a = s.add_element("early_experience", "Father often absent")
+    b = s.add_element("unconscious_fear", "Fear of abandonment")
+    link = s.add_link(a, b, "gives_rise_to")
+    changes: list[Any] = []
+    s.observe(lambda event: changes.extend(event.changes))
+    s.remove_element(a, cascade=True)
+    patch = patch_for(s.formulation, changes)
+    assert patch == {"nodes": [], "remove_nodes": [a], "edges": [], "remove_edges": [link]}
+
+    old = EditSession.new_case(case_id="C-3").formulation
+    kept = old.add_element("defense", "Denial")
+    gone = old.add_element("defense", "Projection")
+    marked = mark_diff([node_for(old, kept), node_for(old, gone)], {gone: "removed"})
+    assert marked[0]["opacity"] <= 0.45 and "diff" not in marked[0]
+    assert marked[1]["diff"] == "removed" and marked[1]["label"].startswith("− ")
+    assert marked[1]["title"].startswith("Removed\n") and marked[1]["shapeProperties"]["borderDashes"]
