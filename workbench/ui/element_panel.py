@@ -215,7 +215,8 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         keep = self.listing.value
         self._filling = True
         try:
-            self.listing.options = options
+            if [tuple(o) for o in self.listing.options] != options:  # unchanged: nothing to send
+                self.listing.options = options
             self.listing.value = keep if keep in [v for _, v in options] else None
         finally:
             self._filling = False

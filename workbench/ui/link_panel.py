@@ -192,8 +192,10 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
                 name = f"{name} [{el.id}]"
             choices[name] = el.id
         self._choices = choices
-        self.source.options = list(choices)
-        self.target.options = list(choices)
+        names = list(choices)
+        if list(self.source.options) != names:  # unchanged (e.g. a confidence edit): nothing to send
+            self.source.options = names
+            self.target.options = names
 
     def refresh_list(self) -> None:
         """Fill the list with the links whose sentence matches the search text."""
@@ -204,7 +206,8 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
             options = [(text, i) for text, i in options if needle in text.lower()]
         self._filling = True
         try:
-            self.listing.options = options
+            if [tuple(o) for o in self.listing.options] != options:
+                self.listing.options = options
             self.listing.value = self.editing if self.editing in [i for _, i in options] else None
         finally:
             self._filling = False
