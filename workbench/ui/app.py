@@ -3,28 +3,33 @@
 Stable CSS classes for browser tests (``widget.add_class``):
 
 - app and layout: ``wb-app``, ``wb-main``, ``wb-header``, ``wb-header-info``, ``wb-unsaved``
-  (``wb-dirty`` is added to ``wb-header`` while there are unsaved changes), ``wb-undo``, ``wb-redo``,
+  (``wb-dirty`` is added to ``wb-header`` while there are unsaved changes; the mark inside is a
+  ``span.wb-unsaved-mark``, else ``span.wb-saved-mark``), ``wb-undo``, ``wb-redo``,
   ``wb-graph`` (the GraphView), ``wb-legend``, ``wb-fit``, ``wb-relayout``, ``wb-tabs``, ``wb-status``
   (``wb-status-error`` while it shows an error)
 - element editor: ``wb-element-panel``, ``wb-element-search``, ``wb-element-filter``, ``wb-element-list``,
   ``wb-element-kind``, ``wb-element-label``, ``wb-element-description``, ``wb-element-status``,
-  ``wb-element-time-frame``, ``wb-element-tags``, ``wb-element-code``, ``wb-element-confidence``,
+  ``wb-element-time-frame``, ``wb-element-tags``, ``wb-element-code``, ``wb-element-confidence`` (slider),
+  ``wb-element-confidence-rated`` (checkbox),
   ``wb-element-add-evidence``, ``wb-element-evidence-session`` / ``-date`` / ``-quote`` / ``-remove``,
   ``wb-add-element``, ``wb-update-element``, ``wb-delete-element``, ``wb-clear-element``,
   ``wb-element-confirm-yes``, ``wb-element-confirm-no``, ``wb-element-editing``
 - link editor: ``wb-link-panel``, ``wb-link-search``, ``wb-link-list``, ``wb-link-source``,
   ``wb-link-target``, ``wb-link-kind``, ``wb-link-sentence``, ``wb-link-description``, ``wb-link-status``,
-  ``wb-link-weight``, ``wb-link-confidence``, ``wb-link-add-evidence``, ``wb-add-link``,
+  ``wb-link-weight``, ``wb-link-confidence``, ``wb-link-confidence-rated``, ``wb-link-add-evidence``,
+  ``wb-link-evidence-session`` / ``-date`` / ``-quote`` / ``-remove``, ``wb-add-link``,
   ``wb-update-link``, ``wb-delete-link``, ``wb-clear-link``, ``wb-link-editing``
 - saving: ``wb-save-panel``, ``wb-save-path``, ``wb-save-message``, ``wb-save-author``,
   ``wb-save-session``, ``wb-save-button``, ``wb-conflict-box``, ``wb-save-conflict``, ``wb-copy-path``,
   ``wb-save-copy``
 - history: ``wb-history-panel``, ``wb-history-table``, ``wb-history-version``, ``wb-history-view``,
-  ``wb-history-restore``, ``wb-history-confirm-yes``, ``wb-diff-a``, ``wb-diff-b``,
+  ``wb-history-restore``, ``wb-history-confirm-yes``, ``wb-history-confirm-no``, ``wb-diff-a``, ``wb-diff-b``,
   ``wb-history-compare``, ``wb-history-back``, ``wb-diff-list``, ``wb-history-refresh``
 - start panel: ``wb-start``, ``wb-start-template``, ``wb-start-case-id``, ``wb-start-title``,
   ``wb-start-path``, ``wb-start-create``, ``wb-open-path``, ``wb-open-button``, ``wb-recent-list``,
-  ``wb-open-recent``
+  ``wb-open-recent``; in the Case tab also ``wb-discard`` (discard unsaved changes when opening another)
+- inside the graph (``wb-graph``): ``.wb-graph-canvas`` (focusable), ``.wb-graph-caption`` (e.g.
+  "Version 2 (read-only)"), ``.wb-graph-readonly`` on the root while read-only, ``.wb-graph-tip`` (tooltips)
 """
 
 from __future__ import annotations
