@@ -201,6 +201,12 @@ def _plain(value: Any) -> str:
 
 #: Styles for the panels' tables and lists, put into the page once by :func:`panel_style`.
 PANEL_CSS = """
+/* Inside a box of fixed height (the app's side bar), rows must not shrink to nothing: they scroll. */
+.wb-trace-panel, .wb-comments-panel, .wb-checks-panel, .wb-compare-panel, .wb-supervision,
+.wb-trace-panel > *, .wb-comments-panel > *, .wb-checks-panel > *, .wb-compare-panel > *,
+.wb-supervision > * { flex-shrink: 0; }
+.wb-trace-panel .widget-html-content, .wb-comments-panel .widget-html-content,
+.wb-checks-panel .widget-html-content, .wb-compare-panel .widget-html-content { line-height: 1.4; }
 .wb-panel-table { border-collapse: collapse; font-size: 13px; margin: 4px 0; }
 .wb-panel-table th, .wb-panel-table td { border-bottom: 1px solid #ddd; padding: 3px 8px;
   text-align: left; vertical-align: top; }
@@ -216,7 +222,6 @@ PANEL_CSS = """
 .wb-comment { border-left: 3px solid #0072B2; padding: 2px 8px; font-size: 13px; }
 .wb-comment-resolved { border-left-color: #aaa; color: #555; }
 .wb-comment-meta { color: #555; font-size: 12px; }
-.wb-sticky { position: sticky; top: 0; align-self: start; z-index: 1; }
 """
 
 

@@ -61,6 +61,9 @@ SIDE_STYLES: dict[str, dict[str, str]] = {
     "only_b": {"color": "#0072B2", "prefix": "[B] ", "note": "Only in B", "name": "only in B"},
 }
 
+#: Columns of the matching table: kind, A's label, B's match (a drop-down), how matched. Text wraps.
+_MATCH_COLUMNS = "minmax(70px, 0.8fr) minmax(110px, 1.2fr) minmax(140px, 1.4fr) minmax(50px, auto)"
+
 _METHOD_NAMES = {"manual": "by hand", "id": "same id", "label": "by label", "": ""}
 
 
@@ -94,7 +97,7 @@ class ComparePanel(FollowsSession):
         self.version = w.Dropdown(description="Version", options=[], layout=w.Layout(width="60%"))
         self.version_button = w.Button(description="Compare with version", icon="history")
         self.heading = w.HTML()
-        self.match_rows = w.GridBox(layout=w.Layout(grid_template_columns="auto 1fr 1fr auto",
+        self.match_rows = w.GridBox(layout=w.Layout(grid_template_columns=_MATCH_COLUMNS,
                                                     grid_gap="2px 8px", width="100%", align_items="center"))
         self.only_b = w.HTML()
         self.view = GraphView(read_only=True, height="480px")
@@ -271,10 +274,10 @@ class ComparePanel(FollowsSession):
             self.match_choices[el.id] = choice
             method = self.matching.methods.get(el.id, "")
             cells += [
-                w.Label(a.template.element_kinds[el.kind].name),
-                w.Label(el.label),
+                _cell(a.template.element_kinds[el.kind].name),
+                _cell(el.label),
                 choice,
-                w.Label(_METHOD_NAMES.get(method, method)),
+                _cell(_METHOD_NAMES.get(method, method)),
             ]
         replace_children(self.match_rows, cells)
         only_b = self.table[self.table["side"] == "only_b"]
@@ -400,6 +403,11 @@ def merged_vis_data(a: Formulation, b: Formulation, matching: Matching) -> dict[
             edge["width"] = 3
         edges.append(edge)
     return {"nodes": nodes, "edges": edges}
+
+
+def _cell(text: str) -> w.HTML:
+    """A table cell of plain text that wraps (escaped)."""
+    return w.HTML(f"<span style='font-size:13px;line-height:1.3'>{esc(text)}</span>")
 
 
 def _headline(table: pd.DataFrame, agreement: pd.DataFrame) -> str:

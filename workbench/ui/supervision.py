@@ -27,7 +27,7 @@ import ipywidgets as w
 
 from workbench.errors import SessionError
 from workbench.session import EditSession
-from workbench.ui._panel_kit import StatusLine, esc, guarded, panel_style, show_highlight
+from workbench.ui._panel_kit import StatusLine, esc, guarded, show_highlight
 from workbench.ui.checks_panel import ChecksPanel
 from workbench.ui.comments_panel import CommentsPanel
 from workbench.ui.compare_panel import ComparePanel
@@ -191,7 +191,7 @@ class Supervision(w.VBox):  # type: ignore[misc]
     def __init__(self, path: str | Path, *, other: str | Path | None = None) -> None:
         self.session = EditSession.open_file(path)
         self.status = StatusLine()
-        self.graph = GraphView(height="560px")
+        self.graph = GraphView(height="700px")
         self.binding = GraphBinding(self.session, self.graph)
         self.saving = SavePanel(self.session, self.status)
         self.panels = SupervisionPanels(self.session, view=self.graph, status=self.status, other=other,
@@ -202,9 +202,9 @@ class Supervision(w.VBox):  # type: ignore[misc]
         heading = w.HTML()
         heading.value = (f"<b>Supervision</b>: {esc(f.meta.title or f.meta.case_id)} "
                          f"({esc(f.template.name)})")
-        left = w.VBox([panel_style(), self.graph], layout=w.Layout(width="100%"))
-        left.add_class("wb-sticky")  # the map stays in view while the panels scroll
-        body = w.GridBox([left, self.panels.widget],
+        # The panels scroll on their own, so the map beside them stays in view.
+        right = w.VBox([self.panels.widget], layout=w.Layout(width="100%", height="720px", overflow="auto"))
+        body = w.GridBox([self.graph, right],
                          layout=w.Layout(grid_template_columns="minmax(0, 1fr) minmax(0, 1fr)",
                                          grid_gap="12px", width="100%"))
         save = w.Accordion([self.saving], titles=("Save comments and changes as a new version",))
