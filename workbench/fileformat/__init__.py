@@ -1,6 +1,6 @@
 """The versioned formulation file: read -> migrate -> validate; write; history.
 
-A formulation lives in one JSON Lines file (``*.formulation.jsonl``): a header
+A formulation lives in one JSON Lines file (by convention ``*.formulation.json``): a header
 line, then one line per saved version, appended and never rewritten. See
 ``docs/file-format.md`` for the layout and the guarantees.
 
