@@ -88,8 +88,9 @@ class ChecksPanel(FollowsSession):
         #: The "Show" button of each row, in the order of the findings.
         self.row_buttons: list[w.Button] = []
         self.summary = w.HTML()
-        self.rows = w.GridBox(layout=w.Layout(grid_template_columns="auto auto 1fr auto", grid_gap="2px 8px",
-                                              width="100%", align_items="center"))
+        columns = "minmax(60px, 0.6fr) auto minmax(0, 2fr) auto"  # the message gets the room
+        self.rows = w.GridBox(layout=w.Layout(grid_template_columns=columns, grid_gap="2px 8px", width="100%",
+                                              align_items="center"))
         self.rerun_button = w.Button(description="Check again", icon="refresh")
         self.rerun_button.on_click(lambda _b: self.refresh())
         self.own_status = status is None
