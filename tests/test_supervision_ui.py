@@ -404,3 +404,43 @@ def test_hidden_panels_catch_up_only_when_shown(carer: Path) -> None:
     assert new in {v for _, v in panels.trace.element.options}
     panels.show("Checks")
     assert new in set(panels.checks.findings["id"])
+
+
+# --- hostile text ---------------------------------------------------------------------------------
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _html_values(widget: object) -> list[str]:
+    import ipywidgets as w
+
+    found = [widget.value] if isinstance(widget, w.HTML) else []
+    for child in getattr(widget, "children", ()):
+        found += _html_values(child)
+    return found
+
+
+def test_user_text_is_escaped_in_every_panel(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.formulation.json"
+    f = workbench.new(case_id="H-1", title=HOSTILE, clinician=HOSTILE)
+    past = f.add_element("early_experience", HOSTILE)
+    fear = f.add_element("unconscious_fear", "Fear " + HOSTILE)
+    link = f.add_link(past, fear, "gives_rise_to")
+    f.add_comment(HOSTILE, author=HOSTILE, target=link)
+    workbench.save(f, path, message=HOSTILE, author=HOSTILE, session=1)
+    other = tmp_path / "other.formulation.json"
+    g = workbench.new(case_id="H-1", title=HOSTILE)
+    g.add_element("unconscious_fear", HOSTILE + " too")
+    workbench.save(g, other, message="x", author="y")
+
+    s = EditSession.open_file(path)
+    trace = TracePanel(s)
+    trace.element.value = fear
+    checks = ChecksPanel(s)
+    comments = CommentsPanel(s)
+    compare = ComparePanel(s, other=other)
+    presenter = Presenter(path, mode="versions")
+    shown = [v for panel in (trace, checks, comments, compare, presenter) for v in _html_values(panel.widget)]
+    assert any("&lt;script&gt;" in v for v in shown)
+    for value in shown:
+        assert "<script" not in value and "<img" not in value, value[:200]
