@@ -69,11 +69,11 @@ class SupervisionPanels:
         #: Whether the host shows these panels now (the app turns it off while another tab is open).
         self.visible: Callable[[], bool] = lambda: True
         self.choice = w.ToggleButtons(options=[(name, i) for i, name in enumerate(PANELS)], value=0)
-        self.trace = TracePanel(session, view=view, status=status)
-        self.checks = ChecksPanel(session, view=view, on_select=on_select, status=status,
+        self.trace = TracePanel(session, view=view, status=self.status)
+        self.checks = ChecksPanel(session, view=view, on_select=on_select, status=self.status,
                                   visible=self._is_showing(1))
-        self.comments = CommentsPanel(session, view=view, status=status)
-        self.compare = ComparePanel(session, other=other, status=status)
+        self.comments = CommentsPanel(session, view=view, status=self.status)
+        self.compare = ComparePanel(session, other=other, status=self.status)
         self.present_mode = w.ToggleButtons(
             options=[("Layer by layer", "layers"), ("By first evidence", "sessions"),
                      ("Version by version", "versions")], value="layers")
