@@ -42,6 +42,7 @@ def lab(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
     recorded = open_recorded_page(browser)
     recorded.context.add_init_script(NETWORK_HOOK)
     page = recorded.page
+    recorded.page.on("websocket", lambda ws: recorded.log.requests.append(ws.url))  # kernel channels too
     page.set_default_timeout(STEP_TIMEOUT)
     try:
         workspace = f"e2e-{uuid.uuid4().hex[:10]}"
@@ -207,5 +208,6 @@ def test_clicking_a_node_opens_it_in_the_editor(lab: RecordedPage) -> None:
 
 def test_no_request_left_the_machine(lab: RecordedPage) -> None:
     assert len(lab.log.requests) > 10, "the page's requests were not recorded"
+    assert any(u.startswith("ws://127.0.0.1") for u in lab.log.requests), "no kernel websocket seen"
     assert lab.log.outside_requests() == []
     assert lab.log.page_errors == []

@@ -26,6 +26,7 @@ def test_voila_app_shows_the_case_offline_and_without_code(
 ) -> None:
     page: Any = recorded_page.page
     recorded_page.context.add_init_script(NETWORK_HOOK)
+    page.on("websocket", lambda ws: recorded_page.log.requests.append(ws.url))  # kernel channels too
     page.goto(voila_server.url("/"), timeout=LOAD_TIMEOUT)
     page.locator(".wb-app .wb-graph canvas").wait_for(timeout=LOAD_TIMEOUT)
     case = workbench.load(voila_server.root / DEMO_CASE)
@@ -45,5 +46,6 @@ def test_voila_app_shows_the_case_offline_and_without_code(
     assert "Font Awesome" in family
 
     assert len(recorded_page.log.requests) > 10, "the page's requests were not recorded"
+    assert any(u.startswith("ws://127.0.0.1") for u in recorded_page.log.requests), "no kernel websocket seen"
     assert recorded_page.log.outside_requests() == []
     assert recorded_page.log.page_errors == []
