@@ -3,7 +3,7 @@
 Each server listens on 127.0.0.1 on a free port, with a token, serving a
 temporary copy of ``notebooks/`` (so tests never touch the committed case).
 The fixtures in ``conftest.py`` start one of each per test session; a server
-is stopped by its PID (SIGTERM, then SIGKILL for it and the kernels it started).
+is stopped by its PID (SIGTERM, which also shuts its kernels down; SIGKILL if it hangs).
 """
 
 from __future__ import annotations
@@ -162,7 +162,11 @@ def _wait_for(server: Server, url: str) -> None:
 
 
 def stop(process: subprocess.Popen[bytes], grace: float = 15) -> None:
-    """Stop a server started in its own session: SIGTERM to its PID, then SIGKILL its group."""
+    """Stop a server started in its own session: SIGTERM to its PID (it shuts its kernels down),
+    then SIGKILL if it hangs, and SIGKILL to whatever is left in its process group.
+
+    Kernels run in sessions of their own; should the server be killed, they notice their
+    parent is gone (ipykernel's parent poller) and end themselves."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -170,6 +174,6 @@ def stop(process: subprocess.Popen[bytes], grace: float = 15) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    # Kernels the server started share its process group (whose id is the server's PID).
+    # Helpers the server started in its group (whose id is the server's PID).
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
