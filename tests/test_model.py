@@ -30,9 +30,8 @@ def test_case_id_is_required() -> None:
 
 
 def test_unknown_template_names_installed_ones() -> None:
-    with pytest.raises(
-        errors.TemplateNotFound, match=r"There is no template 'nope'; installed templates are: .*psychodynamic"
-    ):
+    message = r"There is no template 'nope'; installed templates are: .*psychodynamic"
+    with pytest.raises(errors.TemplateNotFound, match=message):
         workbench.new("nope", case_id="X")
 
 

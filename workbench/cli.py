@@ -36,6 +36,7 @@ from typing import Any
 
 import workbench
 from workbench import errors
+from workbench._cli_args import add_version, version_number
 from workbench.cli_analysis import ANALYSIS_COMMANDS
 from workbench.cli_export import EXPORT_COMMANDS
 from workbench.model import Formulation, confidence_name
@@ -168,7 +169,7 @@ def _cmd_log(args: argparse.Namespace) -> int:
 
 def _configure_show(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="the formulation file")
-    _add_version(p, "the version to show (default: the latest)")
+    add_version(p, "the version to show (default: the latest)")
     _add_json(p)
 
 
@@ -183,8 +184,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 def _configure_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="the formulation file")
-    p.add_argument("a", metavar="A", type=_version_number, help="the earlier version number")
-    p.add_argument("b", metavar="B", type=_version_number, help="the later version number")
+    p.add_argument("a", metavar="A", type=version_number, help="the earlier version number")
+    p.add_argument("b", metavar="B", type=version_number, help="the later version number")
     _add_json(p)
 
 
@@ -210,7 +211,7 @@ def _configure_render(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="the formulation file")
     p.add_argument("-o", "--output", required=True, metavar="OUT.html", help="the HTML file to write")
     p.add_argument("--title", help="heading of the page (default: the case title)")
-    _add_version(p, "the version to draw (default: the latest)")
+    add_version(p, "the version to draw (default: the latest)")
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
@@ -596,18 +597,6 @@ def _add_json(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of text (see docs/cli.md)")
 
 
-def _add_version(p: argparse.ArgumentParser, help: str) -> None:
-    p.add_argument("--version", "-v", type=_version_number, metavar="N", help=help)
-
-
-def _version_number(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a version is a whole number, not {text!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"versions start at 1, not {number}")
-    return number
 
 
 def _login_name() -> str:

@@ -25,6 +25,7 @@ import pandas as pd
 
 import workbench
 from workbench import errors
+from workbench._cli_args import add_version, positive_number, version_number
 from workbench.analysis.checks import LOW_CONFIDENCE, run_checks
 from workbench.analysis.compare import THRESHOLD, agreement_table, match, matches_table
 from workbench.analysis.trace import MAX_LENGTH, MAX_PATHS, consequences_of, roots_of
@@ -50,7 +51,7 @@ def configure_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="the formulation file to check")
     p.add_argument("--low-confidence", type=_fraction, default=LOW_CONFIDENCE, metavar="X",
                    help="flag confidence below X, from 0 to 1 (default: %(default)s)")
-    _add_version(p)
+    add_version(p)
     _add_json(p)
 
 
@@ -90,11 +91,11 @@ def configure_trace(p: argparse.ArgumentParser) -> None:
     way.add_argument("--out-of", dest="direction", action="store_const", const="out_of",
                      help="the paths that lead out of the element: what it feeds")
     p.set_defaults(direction="into")
-    p.add_argument("--max-length", type=_positive, default=MAX_LENGTH, metavar="N",
+    p.add_argument("--max-length", type=positive_number, default=MAX_LENGTH, metavar="N",
                    help="cut paths after N links (default: %(default)s)")
-    p.add_argument("--max-paths", type=_positive, default=MAX_PATHS, metavar="N",
+    p.add_argument("--max-paths", type=positive_number, default=MAX_PATHS, metavar="N",
                    help="list at most N paths (default: %(default)s)")
-    _add_version(p)
+    add_version(p)
     _add_json(p)
 
 
@@ -167,8 +168,8 @@ def configure_compare(p: argparse.ArgumentParser) -> None:
     p.add_argument("path_a", metavar="PATH_A", help="formulation A (e.g. the supervisor's)")
     p.add_argument("path_b", metavar="PATH_B",
                    help="formulation B (e.g. the trainee's); may be the same file")
-    p.add_argument("--version-a", type=_positive, metavar="N", help="version of A (default: the latest)")
-    p.add_argument("--version-b", type=_positive, metavar="N", help="version of B (default: the latest)")
+    p.add_argument("--version-a", type=version_number, metavar="N", help="version of A (default: the latest)")
+    p.add_argument("--version-b", type=version_number, metavar="N", help="version of B (default: the latest)")
     p.add_argument("--threshold", type=_fraction, default=THRESHOLD, metavar="X",
                    help="pair labels whose word overlap is at least X, from 0 to 1 (default: %(default)s)")
     p.add_argument("--match", action="append", default=[], metavar="A_ID=B_ID", type=_pair,
@@ -279,19 +280,6 @@ def _add_json(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of text (see docs/cli.md)")
 
 
-def _add_version(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--version", "-v", type=_positive, metavar="N",
-                   help="the version to read (default: the latest)")
-
-
-def _positive(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, not {number}")
-    return number
 
 
 def _fraction(text: str) -> float:

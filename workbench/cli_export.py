@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from workbench import errors
+from workbench._cli_args import add_version
 from workbench.export import FORMATS, TABLES, export, format_for, share_safe
 from workbench.export.share_safe import scan_text
 from workbench.export.stepthrough import MODES, stepthrough_html, stepthrough_versions_html
@@ -50,7 +51,7 @@ def configure_export(p: argparse.ArgumentParser) -> None:
                    help="the format, if OUT's suffix does not say it: " + ", ".join(sorted(FORMATS)))
     p.add_argument("--table", choices=TABLES, default="elements",
                    help="the table for a .csv file (default: %(default)s); a folder OUT gets every table")
-    _add_version(p)
+    add_version(p, "the version to export (default: the latest)")
     _add_share_safe(p)
 
 
@@ -80,7 +81,7 @@ def configure_stepthrough(p: argparse.ArgumentParser) -> None:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--versions", action="store_true",
                        help="replay the saved versions one by one (default: the latest, layer by layer)")
-    _add_version(which)
+    add_version(which, "the version to export (default: the latest)")
     p.add_argument("--mode", choices=MODES, default="layers",
                    help="without --versions: reveal by template layer or by session (default: %(default)s)")
     p.add_argument("--title", help="heading of the page (default: the case title)")
@@ -132,11 +133,6 @@ EXPORT_COMMANDS: tuple[
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _add_version(p: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup) -> None:
-    p.add_argument("--version", type=_positive, metavar="N",
-                   help="the version to export (default: the latest)")
-
-
 def _add_share_safe(p: argparse.ArgumentParser) -> None:
     p.add_argument("--share-safe", action="store_true",
                    help="export a copy without quotes, notes, comments or clinician, and warn about "
@@ -145,14 +141,6 @@ def _add_share_safe(p: argparse.ArgumentParser) -> None:
                    help="with --share-safe: the neutral case code (default: a random one such as 'Case 7QK')")
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("versions are numbered from 1")
-    return value
 
 
 def _output(args: argparse.Namespace) -> Path:
