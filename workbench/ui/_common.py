@@ -26,6 +26,7 @@ __all__ = [
     "guarded",
     "on_enter",
     "parse_optional_float",
+    "set_optional",
     "status_options",
     "time_frame_options",
 ]
@@ -110,6 +111,20 @@ def status_options() -> list[tuple[str, str]]:
 def time_frame_options() -> list[tuple[str, str | None]]:
     """Options for a time-frame dropdown ('—' for none)."""
     return [("—", None)] + [(t.replace("_", "-").capitalize(), t) for t in TIME_FRAMES]
+
+
+def set_optional(dropdown: w.Dropdown, value: object) -> None:
+    """Set a dropdown whose options include ``None`` (shown as '—').
+
+    ``None`` selects that option by its index, so the box shows '—' and is never blank
+    (ipywidgets leaves no option selected when the value ``None`` is set directly).
+    """
+    if value is None:
+        values = [v for _, v in dropdown.options]
+        if None in values:
+            dropdown.index = values.index(None)
+            return
+    dropdown.value = value
 
 
 def parse_optional_float(text: str, name: str) -> float | None:

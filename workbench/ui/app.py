@@ -75,24 +75,37 @@ _SYMBOLS = {
 }
 
 
+#: Height of the map: the viewport less the header, legend and (in JupyterLab) the notebook's own
+#: bars, so header, map, legend and status fit on a 1280x800 screen; never tiny, never huge.
+GRAPH_HEIGHT = "clamp(360px, calc(100vh - 250px), 760px)"
+#: The side panel is as tall as the map and its legend row; its content scrolls inside.
+SIDE_HEIGHT = "clamp(404px, calc(100vh - 206px), 804px)"
+
 _STYLE = """<style>
 .wb-app { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1f1f1f; }
-.wb-header { border-bottom: 1px solid #d0d0d0; min-height: 40px; }
+.wb-header { border-bottom: 1px solid #d0d0d0; min-height: 44px; }
+.wb-header-left .widget-html { margin-top: 0; margin-bottom: 0; }
+.wb-header-line { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; line-height: 22px; }
 .wb-case-id { font-weight: 600; font-size: 15px; }
 .wb-meta, .wb-hint { color: #5a5a5a; font-size: 12px; }
 .wb-tag { font-size: 11px; border: 1px solid #999; border-radius: 3px; padding: 0 4px; color: #555; }
-.wb-unsaved-mark { color: #B3470A; font-weight: 600; margin-right: 8px; }
+.wb-unsaved-mark { color: #B3470A; font-weight: 600; margin-right: 8px; white-space: nowrap; }
 .wb-saved-mark { color: #5a5a5a; margin-right: 8px; font-size: 12px; }
-.wb-status { min-height: 24px; border-top: 1px solid #d0d0d0; padding: 2px 6px; font-size: 13px; }
+.wb-status { min-height: 18px; font-size: 13px; color: #3a3a3a; }
+.wb-status .widget-html-content { line-height: 18px; }
 .wb-status-error { color: #a1001b; font-weight: 600; }
+.wb-start + .wb-status, .wb-app > .wb-status { border-top: 1px solid #d0d0d0; padding: 2px 6px; }
 .wb-table { border-collapse: collapse; font-size: 12px; width: 100%; }
 .wb-table th, .wb-table td { border-bottom: 1px solid #e3e3e3; padding: 2px 4px; text-align: left;
   vertical-align: top; line-height: 1.35; }
 .wb-table td:nth-child(2) { white-space: nowrap; }
 .wb-sentence { padding: 4px 6px; background: #f4f7fb; border-left: 3px solid #0072B2; }
-.wb-legend { font-size: 12px; line-height: 1.5; }
-.wb-legend span.wb-legend-item { margin-right: 12px; white-space: nowrap; display: inline-block; }
+.wb-legend { font-size: 12px; margin: 0; }
+.wb-legend .widget-html-content { display: flex; flex-wrap: wrap; gap: 0 12px; line-height: 18px; }
+.wb-legend span.wb-legend-item { white-space: nowrap; }
 .wb-legend svg { vertical-align: -2px; }
+.wb-map-tools .jupyter-button { height: 26px; line-height: 26px; font-size: 12px; padding: 0 6px;
+  margin: 0 0 0 4px; }
 .wb-diff { margin: 4px 0; padding-left: 18px; font-size: 12px; }
 .wb-diff-added b { color: #00795A; }
 .wb-diff-removed b { color: #B3470A; }
@@ -100,7 +113,11 @@ _STYLE = """<style>
 .wb-rule { border: 0; border-top: 1px solid #e3e3e3; margin: 6px 0; }
 .wb-side { overflow-y: auto; }
 .wb-app .widget-html-content { line-height: 1.35; }
-.wb-tabs .lm-TabBar-tab { min-width: 0; flex: 1 1 auto; }
+.wb-app textarea { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+  font-size: 13px; line-height: 1.35; }
+.wb-app .wb-tabs.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab {
+  flex: 1 1 auto; min-width: 0; padding: 0 6px; }
+.wb-app .wb-tabs.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tabLabel { overflow: visible; }
 </style>"""
 
 
@@ -163,10 +180,10 @@ class App(w.VBox):  # type: ignore[misc]
     def _begin(self, session: EditSession) -> None:
         self.session = session
         guard = guarded(self.status)
-        self.graph = GraphView(height="580px")
+        self.graph = GraphView(height=GRAPH_HEIGHT)
         self.graph.add_class("wb-graph")
         self.binding = GraphBinding(session, self.graph)
-        self.header = CaseHeader(session, self.status)
+        self.header = CaseHeader(session, self.status, show_status=True)
         self.elements = ElementPanel(session, self.status, on_select=self._select_in_graph)
         self.links = LinkPanel(session, self.status, on_select=self._select_in_graph)
         self.saving = SavePanel(session, self.status)
@@ -184,22 +201,27 @@ class App(w.VBox):  # type: ignore[misc]
         self.legend = w.HTML()
         self.legend.add_class("wb-legend")
         fit = w.Button(description="Fit", icon="arrows-alt", tooltip="Zoom to show the whole map",
-                       layout=w.Layout(width="70px", flex="0 0 auto"))
+                       layout=w.Layout(width="58px", flex="0 0 auto"))
         relayout = w.Button(description="Re-arrange", icon="sitemap",
-                            layout=w.Layout(width="120px", flex="0 0 auto"),
+                            layout=w.Layout(width="106px", flex="0 0 auto"),
                             tooltip="Lay the map out in layers again (moves dragged elements back)")
         fit.add_class("wb-fit")
         relayout.add_class("wb-relayout")
         fit.on_click(guard(lambda _b: self.graph.fit()))
         relayout.on_click(guard(lambda _b: self.graph.relayout()))
-        self.legend.layout = w.Layout(flex="1 1 auto", width="auto")
-        tools = w.HBox([fit, relayout, self.legend], layout=w.Layout(align_items="flex-start", width="100%"))
-        centre = w.VBox([self.graph, tools], layout=w.Layout(width="100%", padding="0 8px 0 0"))
-        side = w.VBox([self.tabs], layout=w.Layout(width="100%", height="680px"))
+        self.legend.layout = w.Layout(flex="1 1 auto", width="auto", min_width="0")
+        # Legend first (it wraps within its box), the two map buttons at the right end.
+        tools = w.HBox([self.legend, fit, relayout],
+                       layout=w.Layout(align_items="flex-start", width="100%", margin="4px 0 0 0"))
+        tools.add_class("wb-map-tools")
+        centre = w.VBox([self.graph, tools],
+                        layout=w.Layout(flex="1 1 0", min_width="0", padding="0 8px 0 0"))
+        side = w.VBox([self.tabs], layout=w.Layout(flex="0 0 440px", width="440px", height=SIDE_HEIGHT))
         side.add_class("wb-side")
-        main = w.AppLayout(header=self.header, center=centre, right_sidebar=side, footer=self.status,
-                           pane_widths=["0px", "1fr", "440px"], pane_heights=["48px", "690px", "30px"],
-                           grid_gap="4px", layout=w.Layout(width="100%"))
+        # The status line is in the header (under the case line), where it is always seen.
+        body = w.HBox([centre, side], layout=w.Layout(width="100%", margin="4px 0 0 0",
+                                                      align_items="flex-start"))
+        main = w.VBox([self.header, body], layout=w.Layout(width="100%"))
         main.add_class("wb-main")
         self.children = [self._style, main]
         self.graph.observe(guard(self._on_graph_select), "selected")

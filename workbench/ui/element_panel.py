@@ -17,6 +17,7 @@ from workbench.ui._common import (
     esc,
     guarded,
     on_enter,
+    set_optional,
     status_options,
     time_frame_options,
 )
@@ -63,8 +64,8 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         self.confidence = ConfidenceInput("wb-element")
         self.status_field = w.Dropdown(description="Status", options=status_options(), style=_LABELLED,
                                        layout=w.Layout(width="50%"))
-        self.time_frame = w.Dropdown(description="Time frame", options=time_frame_options(), style=_LABELLED,
-                                     layout=w.Layout(width="50%"))
+        self.time_frame = w.Dropdown(description="Time frame", options=time_frame_options(), index=0,
+                                     style=_LABELLED, layout=w.Layout(width="50%"))
         self.tags = w.Text(description="Tags", placeholder="comma, separated", style=_LABELLED,
                            layout=_wide())
         self.code = w.Dropdown(description="Code", style=_LABELLED,
@@ -162,9 +163,9 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         self.evidence.value = []
         self.confidence.value = None
         self.status_field.value = "hypothesis"
-        self.time_frame.value = None
+        set_optional(self.time_frame, None)
         self.tags.value = ""
-        self.code.value = None
+        set_optional(self.code, None)
         self.listing.value = None
         self._sync_buttons()
         if self._on_select is not None:
@@ -265,12 +266,12 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         self.evidence.value = list(el.evidence)
         self.confidence.value = el.confidence
         self.status_field.value = el.status
-        self.time_frame.value = el.time_frame
+        set_optional(self.time_frame, el.time_frame)
         self.tags.value = ", ".join(el.tags)
         self._show_kind()
         if el.code is not None and el.code not in [v for _, v in self.code.options]:
             self.code.options = [*self.code.options, (el.code, el.code)]
-        self.code.value = el.code
+        set_optional(self.code, el.code)
 
     def _show_kind(self) -> None:
         t = self.session.formulation.template
@@ -283,7 +284,7 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         if code_set is None:
             self.code.layout.display = "none"
             self.code.options = [("—", None)]
-            self.code.value = None
+            set_optional(self.code, None)
             return
         keep = self.code.value
         options: list[tuple[str, str | None]] = [("—", None)]
@@ -292,7 +293,7 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         for code in code_set.codes.values():
             options.append((f"{code.name} ({code.id})", code.id))
         self.code.options = options
-        self.code.value = keep if keep in [v for _, v in options] else None
+        set_optional(self.code, keep if keep in [v for _, v in options] else None)
         self.code.description = "Code"
         self.code.layout.display = "flex"
 

@@ -15,9 +15,28 @@ from workbench.diffing import FormulationDiff
 from workbench.model import Change, Formulation
 from workbench.render.visdata import edge_for, network_options, node_for, vis_data
 from workbench.session import EditSession, SessionEvent
+from workbench.templates import Template
 from workbench.ui.graph_view import GraphView, mark_diff
 
-__all__ = ["GraphBinding", "diff_marks", "patch_for"]
+__all__ = ["MAP_LABEL_WIDTH", "GraphBinding", "diff_marks", "map_options", "patch_for"]
+
+#: Characters per line of a node label on the live map: narrower nodes than the standalone
+#: page (whose labels are wider), so a fitted map in a side-by-side app is drawn larger.
+MAP_LABEL_WIDTH = 16
+
+
+def map_options(template: Template) -> dict[str, Any]:
+    """Return the vis-network options of the live map: the shared ones, rows packed for narrow labels.
+
+    >>> from workbench.templates import get_template
+    >>> map_options(get_template("psychodynamic"))["layout"]["hierarchical"]["nodeSpacing"]
+    150
+    """
+    options = network_options(template)
+    hier = options["layout"]["hierarchical"]
+    if hier.get("direction") == "UD":
+        hier.update(nodeSpacing=150, treeSpacing=150, levelSeparation=130)
+    return options
 
 
 class GraphBinding:
@@ -31,7 +50,8 @@ class GraphBinding:
         self.session = session
         self.view = view
         self.live = True
-        view.options = network_options(session.formulation.template)
+        view.label_width = MAP_LABEL_WIDTH
+        view.options = map_options(session.formulation.template)
         self._stop = session.observe(self._on_event)
         self.show_current()
 
@@ -41,7 +61,7 @@ class GraphBinding:
         self.live = True
         data = vis_data(f)
         with self.view.hold_sync():
-            self.view.options = network_options(f.template)
+            self.view.options = map_options(f.template)
             self.view.read_only = False
             self.view.caption = ""
             self.view.set_data(data["nodes"], data["edges"])
@@ -51,7 +71,7 @@ class GraphBinding:
         self.live = False
         data = vis_data(formulation)
         with self.view.hold_sync():
-            self.view.options = network_options(formulation.template)
+            self.view.options = map_options(formulation.template)
             self.view.read_only = True
             self.view.caption = caption
             self.view.selected = ""
@@ -66,7 +86,7 @@ class GraphBinding:
         edges = [edge_for(new, ln.id) for ln in new.link_records()]
         edges += [edge_for(old, ln.id) for ln in d.links_removed]
         with self.view.hold_sync():
-            self.view.options = network_options(new.template)
+            self.view.options = map_options(new.template)
             self.view.read_only = True
             self.view.caption = caption
             self.view.selected = ""

@@ -19,6 +19,9 @@ Synced state
     The selected element or link id, two-way.
 ``read_only`` / ``caption``
     A read-only view (e.g. an earlier version) and the text shown over the graph.
+``label_width``
+    When set, the page re-wraps node labels to this many characters a line (narrower nodes,
+    so a fitted map is drawn larger); the labels in ``snapshot`` stay as they are.
 """
 
 from __future__ import annotations
@@ -99,6 +102,9 @@ class GraphView(anywidget.AnyWidget):
     )
     caption = traitlets.Unicode("", help="Plain text shown over the graph.").tag(sync=True)
     height = traitlets.Unicode("560px", help="CSS height of the graph.").tag(sync=True)
+    label_width = traitlets.Int(
+        0, help="Characters per line of node labels as drawn (0: as given); the data is unchanged."
+    ).tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("library", vis_library())

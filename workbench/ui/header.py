@@ -1,4 +1,8 @@
-"""The case header: case id, title, template, the version loaded, an unsaved-changes mark, undo/redo."""
+"""The case header: case id, title, template, the version loaded, an unsaved-changes mark, undo/redo.
+
+With ``show_status=True`` the app's status line sits in the header, under the case line, so
+what just happened (or went wrong) is always in view, also on a small screen.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,10 @@ __all__ = ["CaseHeader"]
 class CaseHeader(w.HBox):  # type: ignore[misc]
     """One calm line on top of the app; the undo and redo buttons live here too."""
 
-    def __init__(self, session: EditSession, status: StatusLine) -> None:
+    def __init__(self, session: EditSession, status: StatusLine, *, show_status: bool = False) -> None:
         self.session = session
         self.status = status
-        self.info = w.HTML(layout=w.Layout(flex="1 1 auto"))
+        self.info = w.HTML(layout=w.Layout(width="100%"))
         self.unsaved = w.HTML(layout=w.Layout(width="auto"))
         self.undo_button = w.Button(description="Undo", icon="undo", tooltip="Undo the last unsaved edit",
                                     layout=w.Layout(width="90px"))
@@ -26,7 +30,10 @@ class CaseHeader(w.HBox):  # type: ignore[misc]
         self.unsaved.add_class("wb-unsaved")
         self.undo_button.add_class("wb-undo")
         self.redo_button.add_class("wb-redo")
-        super().__init__([self.info, self.unsaved, self.undo_button, self.redo_button],
+        lines = [self.info, status] if show_status else [self.info]
+        left = w.VBox(lines, layout=w.Layout(flex="1 1 auto", width="auto", min_width="0"))
+        left.add_class("wb-header-left")
+        super().__init__([left, self.unsaved, self.undo_button, self.redo_button],
                          layout=w.Layout(width="100%", align_items="center", padding="2px 4px"))
         self.add_class("wb-header")
         guard = guarded(status)
@@ -59,9 +66,14 @@ class CaseHeader(w.HBox):  # type: ignore[misc]
         where = esc(s.path.name) if s.path is not None else "no file yet"
         title = f" — {esc(meta.title)}" if meta.title else ""
         fictional = " <span class='wb-tag'>fictional</span>" if meta.fictional else ""
-        self.info.value = (
+        case = meta.case_id + (f" — {meta.title}" if meta.title else "")
+        case += " (fictional)" if meta.fictional else ""
+        file_name = s.path.name if s.path is not None else "no file yet"
+        whole = " · ".join([case, f.template.name, version, file_name])
+        self.info.value = (  # one line; the whole text is in the tooltip if the line is cut short
+            f"<div class='wb-header-line' title='{esc(whole)}'>"
             f"<span class='wb-case-id'>{esc(meta.case_id)}</span>{title}{fictional}"
-            f"<span class='wb-meta'> · {esc(f.template.name)} · {esc(version)} · {where}</span>"
+            f"<span class='wb-meta'> · {esc(f.template.name)} · {esc(version)} · {where}</span></div>"
         )
         self.unsaved.value = (
             "<span class='wb-unsaved-mark' title='Changes not saved yet'>● unsaved changes</span>"

@@ -52,10 +52,43 @@ function tooltip(text) {
   return tip;
 }
 
-function prepare(item) {
+// Lines of a node label drawn on the map at most (the tooltip has the label whole).
+const LABEL_LINES = 5;
+// After the automatic fit, labels are never drawn smaller than this zoom (14 px fonts stay >= 10 px);
+// the Fit button still shows the whole map however small.
+const MIN_FIT_SCALE = 0.72;
+
+// Wrap a label into lines of at most `width` characters (words kept whole when they fit).
+function wrapLabel(text, width) {
+  const words = String(text).split(/\s+/).filter((w) => w);
+  const lines = [];
+  let line = "";
+  for (let word of words) {
+    while (word.length > width) {
+      if (line) { lines.push(line); line = ""; }
+      lines.push(word.slice(0, width));
+      word = word.slice(width);
+    }
+    if (!line) line = word;
+    else if (line.length + 1 + word.length <= width) line += " " + word;
+    else { lines.push(line); line = word; }
+  }
+  if (line) lines.push(line);
+  if (lines.length > LABEL_LINES) {
+    lines.length = LABEL_LINES;
+    lines[LABEL_LINES - 1] = lines[LABEL_LINES - 1].replace(/.?$/, "…");
+  }
+  return lines.join("\n");
+}
+
+function prepare(item, labelWidth) {
   const copy = Object.assign({}, item);
   if (typeof copy.title === "string" && copy.title) copy.title = tooltip(copy.title);
   if (copy.label != null) copy.label = String(copy.label);
+  // Narrower labels make a narrower map, drawn larger when fitted (nodes only, not link verbs).
+  if (labelWidth > 0 && copy.label && copy.from == null && copy.full_label != null) {
+    copy.label = wrapLabel(copy.label, labelWidth);
+  }
   return copy;
 }
 
@@ -90,6 +123,23 @@ async function render({ model, el }) {
   const network = new vis.Network(canvas, { nodes, edges }, options);
   let hierarchical = isHierarchical(options);
 
+  const labelWidth = () => Number(model.get("label_width")) || 0;
+  const prep = (item) => prepare(item, labelWidth());
+
+  // Fit the whole map, but keep labels readable: zoom back in (around the centre) if it came out tiny.
+  function fitReadable() {
+    network.fit({ animation: false });
+    if (nodes.length === 0 || network.getScale() >= MIN_FIT_SCALE) return;
+    network.moveTo({ position: network.getViewPosition(), scale: MIN_FIT_SCALE, animation: false });
+  }
+
+  // The part of the map in view, in canvas coordinates, less a margin for labels.
+  function visibleArea(margin) {
+    const a = network.DOMtoCanvas({ x: margin, y: margin });
+    const b = network.DOMtoCanvas({ x: canvas.clientWidth - margin, y: canvas.clientHeight - margin });
+    return { left: a.x, top: a.y, right: b.x, bottom: b.y };
+  }
+
   function setHeight() {
     frame.style.height = model.get("height") || "560px";
   }
@@ -115,19 +165,29 @@ async function render({ model, el }) {
     nodes.update(Object.keys(positions).map((id) => ({ id, x: positions[id].x, y: positions[id].y })));
   }
 
-  // A new node goes to the right end of its layer (same height as the others of its level).
+  // A new node goes into its layer's row (same height as the others of its level), at a free place
+  // the user can see: the right end of the row, else a gap in it, else its left end. Only when none
+  // is in view does it go to the free place nearest the view (and the view then pans a little).
   function placeNew(item) {
     if (!placed || item.x != null) return item;
+    const hier = (options.layout && options.layout.hierarchical) || {};
+    const spacing = hier.nodeSpacing || 190;
+    const levelGap = hier.levelSeparation || 150;
     const sameLevel = nodes.get({ filter: (n) => n.level === item.level && n.x != null });
-    const spacing = (options.layout && options.layout.hierarchical && options.layout.hierarchical.nodeSpacing) || 190;
-    const levelGap = (options.layout && options.layout.hierarchical && options.layout.hierarchical.levelSeparation) || 150;
-    if (sameLevel.length) {
-      const pos = network.getPositions(sameLevel.map((n) => n.id));
-      const xs = Object.values(pos).map((p) => p.x);
-      const ys = Object.values(pos).map((p) => p.y);
-      return Object.assign({}, item, { x: Math.max(...xs) + spacing, y: ys[0] });
+    const pos = Object.values(network.getPositions(sameLevel.map((n) => n.id)));
+    const view = visibleArea(70);
+    const centre = (view.left + view.right) / 2;
+    if (!pos.length) return Object.assign({}, item, { x: centre, y: (item.level || 0) * levelGap });
+    const xs = pos.map((p) => p.x).sort((a, b) => a - b);
+    const free = [xs[xs.length - 1] + spacing];
+    for (let i = 0; i + 1 < xs.length; i++) {
+      for (let x = xs[i] + spacing; x <= xs[i + 1] - spacing + 1; x += spacing) free.push(x);
     }
-    return Object.assign({}, item, { x: 0, y: (item.level || 0) * levelGap });
+    free.push(xs[0] - spacing);
+    const inView = free.find((x) => x >= view.left && x <= view.right);
+    const x = inView != null ? inView : free.reduce((best, x) =>
+      Math.abs(x - centre) < Math.abs(best - centre) ? x : best);
+    return Object.assign({}, item, { x, y: pos[0].y });
   }
 
   function loadSnapshot() {
@@ -143,13 +203,13 @@ async function render({ model, el }) {
       network.setOptions({ layout: options.layout });
     }
     const snap = model.get("snapshot") || {};
-    nodes.add((snap.nodes || []).map(prepare));
-    edges.add((snap.edges || []).map(prepare));
+    nodes.add((snap.nodes || []).map(prep));
+    edges.add((snap.edges || []).map(prep));
     appliedSeq = snap.seq == null ? 0 : snap.seq;
     updateEmpty();
     network.once("afterDrawing", () => {
       freezeLayout();
-      network.fit({ animation: false });
+      fitReadable();
     });
     network.redraw();
     showSelected(false);
@@ -158,7 +218,7 @@ async function render({ model, el }) {
   // vis merges updates into the old item: fields that disappeared are set to null (their default).
   function replaceItems(dataset, items, isNode) {
     const out = items.map((raw) => {
-      let item = prepare(raw);
+      let item = prep(raw);
       const old = dataset.get(item.id);
       if (old) {
         for (const key of Object.keys(old)) {
@@ -260,7 +320,7 @@ async function render({ model, el }) {
       edges.add(keptEdges);
       network.once("afterDrawing", () => {
         freezeLayout();
-        network.fit({ animation: false });
+        fitReadable();
       });
       network.redraw();
     }
