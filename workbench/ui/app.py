@@ -75,14 +75,17 @@ _SYMBOLS = {
 }
 
 
-#: Height of the map: the viewport less the header, legend and (in JupyterLab) the notebook's own
-#: bars, so header, map, legend and status fit on a 1280x800 screen; never tiny, never huge.
-GRAPH_HEIGHT = "clamp(360px, calc(100vh - 250px), 760px)"
+#: Height of the map: the viewport less the header, the legend and the page's own bars
+#: (``--wb-chrome``: JupyterLab's menus, toolbar and status bar take more than Voilà's margins),
+#: so header, status, map and legend fit on a 1280x800 screen; never tiny, never huge.
+GRAPH_HEIGHT = "clamp(360px, calc(100vh - var(--wb-chrome, 250px)), 760px)"
 #: The side panel is as tall as the map and its legend row; its content scrolls inside.
-SIDE_HEIGHT = "clamp(404px, calc(100vh - 206px), 804px)"
+SIDE_HEIGHT = "clamp(404px, calc(100vh - var(--wb-chrome, 250px) + 44px), 804px)"
 
 _STYLE = """<style>
-.wb-app { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1f1f1f; }
+.wb-app { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1f1f1f;
+  --wb-chrome: 170px; }
+.jp-NotebookPanel .wb-app { --wb-chrome: 250px; }
 .wb-header { border-bottom: 1px solid #d0d0d0; min-height: 44px; }
 .wb-header-left .widget-html { margin-top: 0; margin-bottom: 0; }
 .wb-header-line { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; line-height: 22px; }
@@ -100,8 +103,8 @@ _STYLE = """<style>
   vertical-align: top; line-height: 1.35; }
 .wb-table td:nth-child(2) { white-space: nowrap; }
 .wb-sentence { padding: 4px 6px; background: #f4f7fb; border-left: 3px solid #0072B2; }
-.wb-legend { font-size: 12px; margin: 0; }
-.wb-legend .widget-html-content { display: flex; flex-wrap: wrap; gap: 0 12px; line-height: 18px; }
+.wb-legend { font-size: 11px; margin: 0; }
+.wb-legend .widget-html-content { display: flex; flex-wrap: wrap; gap: 0 9px; line-height: 17px; }
 .wb-legend span.wb-legend-item { white-space: nowrap; }
 .wb-legend svg { vertical-align: -2px; }
 .wb-map-tools .jupyter-button { height: 26px; line-height: 26px; font-size: 12px; padding: 0 6px;
@@ -201,10 +204,11 @@ class App(w.VBox):  # type: ignore[misc]
         self.legend = w.HTML()
         self.legend.add_class("wb-legend")
         fit = w.Button(description="Fit", icon="arrows-alt", tooltip="Zoom to show the whole map",
-                       layout=w.Layout(width="58px", flex="0 0 auto"))
-        relayout = w.Button(description="Re-arrange", icon="sitemap",
-                            layout=w.Layout(width="106px", flex="0 0 auto"),
-                            tooltip="Lay the map out in layers again (moves dragged elements back)")
+                       layout=w.Layout(width="52px", flex="0 0 auto"))
+        relayout = w.Button(description="", icon="sitemap",  # an icon only: the legend gets the room
+                            layout=w.Layout(width="32px", flex="0 0 auto"),
+                            tooltip="Re-arrange: lay the map out in layers again "
+                                    "(moves dragged elements back)")
         fit.add_class("wb-fit")
         relayout.add_class("wb-relayout")
         fit.on_click(guard(lambda _b: self.graph.fit()))
