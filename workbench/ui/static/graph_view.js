@@ -87,7 +87,11 @@ function prepare(item, labelWidth) {
   if (copy.label != null) copy.label = String(copy.label);
   // Narrower labels make a narrower map, drawn larger when fitted (nodes only, not link verbs).
   if (labelWidth > 0 && copy.label && copy.from == null && copy.full_label != null) {
-    copy.label = wrapLabel(copy.label, labelWidth);
+    // Re-wrap from the whole label (the given one may be cut short), keeping any prefix such as "+ ".
+    const flat = copy.label.split(/\s+/).join(" ");
+    const full = String(copy.full_label).split(/\s+/).join(" ").trim();
+    const start = full ? flat.indexOf(full.slice(0, 12)) : -1;
+    copy.label = wrapLabel(start >= 0 ? flat.slice(0, start) + full : flat, labelWidth);
   }
   return copy;
 }
