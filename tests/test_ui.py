@@ -481,3 +481,54 @@ def test_patch_for_follows_cascades_and_diff_marks_removed_items() -> None:
     assert marked[0]["opacity"] <= 0.45 and "diff" not in marked[0]
     assert marked[1]["diff"] == "removed" and marked[1]["label"].startswith("− ")
     assert marked[1]["title"].startswith("Removed\n") and marked[1]["shapeProperties"]["borderDashes"]
+
+
+def _descendants(widget: Any) -> list[Any]:
+    found = [widget]
+    for child in getattr(widget, "children", ()):
+        found += _descendants(child)
+    return found
+
+
+def test_status_line_is_in_the_header_under_the_case_line(case_path: Path) -> None:
+    app = App(case_path)
+    assert app.status in _descendants(app.header)  # seen at the top, not below a tall map
+    add_element(app, "early_experience", "Father often absent")
+    assert app.status.message == "Added 'Father often absent'."
+
+
+def test_empty_time_frame_and_code_show_a_dash_not_a_blank_box(case_path: Path) -> None:
+    app = App(case_path)
+    panel = app.elements
+    assert panel.time_frame.index == 0 and panel.time_frame.label == "—" and panel.time_frame.value is None
+    first = next(v for _, v in panel.time_frame.options if v is not None)
+    panel.kind.value = "early_experience"
+    panel.label.value = "Father often absent"
+    panel.time_frame.value = first
+    panel.add_button.click()
+    assert app.session is not None
+    element = panel.editing
+    assert element is not None and app.session.formulation.element(element).time_frame == first
+    panel.clear_button.click()
+    assert panel.time_frame.label == "—" and panel.time_frame.value is None
+    other = add_element(app, "early_experience", "Praised only for marks")
+    panel.show(other)
+    assert panel.time_frame.label == "—" and panel.code.label == "—"
+    panel.show(element)
+    assert panel.time_frame.value == first
+
+
+def test_the_live_map_packs_rows_for_narrower_labels(case_path: Path) -> None:
+    from workbench.render.visdata import network_options
+    from workbench.ui.graph_sync import MAP_LABEL_WIDTH, map_options
+
+    app = App(case_path)
+    assert app.session is not None
+    template = app.session.formulation.template
+    shared = network_options(template)["layout"]["hierarchical"]
+    packed = map_options(template)["layout"]["hierarchical"]
+    assert app.graph.label_width == MAP_LABEL_WIDTH < 22
+    assert app.graph.options == map_options(template)
+    assert packed["nodeSpacing"] < shared["nodeSpacing"] and packed["direction"] == "UD"
+    a = add_element(app, "early_experience", "Father criticised every mistake he ever made")
+    assert app.graph.node(a)["full_label"] == "Father criticised every mistake he ever made"  # data unchanged

@@ -117,12 +117,14 @@ def set_optional(dropdown: w.Dropdown, value: object) -> None:
     """Set a dropdown whose options include ``None`` (shown as '—').
 
     ``None`` selects that option by its index, so the box shows '—' and is never blank
-    (ipywidgets leaves no option selected when the value ``None`` is set directly).
+    (ipywidgets leaves no option selected when the value ``None`` is set directly, and
+    clears the index again when choosing it moves the value from something else to ``None``).
     """
     if value is None:
         values = [v for _, v in dropdown.options]
         if None in values:
-            dropdown.index = values.index(None)
+            dropdown.value = None  # first the value (this clears the index) ...
+            dropdown.index = values.index(None)  # ... then the option, which now stays chosen
             return
     dropdown.value = value
 
