@@ -58,16 +58,19 @@ const LABEL_LINES = 5;
 // the Fit button still shows the whole map however small.
 const MIN_FIT_SCALE = 0.72;
 
-// Wrap a label into lines of at most `width` characters (words kept whole when they fit).
+// Wrap a label into lines of about `width` characters. A long word keeps a line of its own and is
+// cut only beyond LONG_WORD characters ("Intellectualisation" stays whole).
+const LONG_WORD = 22;
 function wrapLabel(text, width) {
   const words = String(text).split(/\s+/).filter((w) => w);
+  const longest = Math.max(width, LONG_WORD);
   const lines = [];
   let line = "";
   for (let word of words) {
-    while (word.length > width) {
+    while (word.length > longest) {
       if (line) { lines.push(line); line = ""; }
-      lines.push(word.slice(0, width));
-      word = word.slice(width);
+      lines.push(word.slice(0, longest));
+      word = word.slice(longest);
     }
     if (!line) line = word;
     else if (line.length + 1 + word.length <= width) line += " " + word;
