@@ -22,7 +22,7 @@ __all__ = ["MAP_LABEL_WIDTH", "GraphBinding", "diff_marks", "map_options", "patc
 
 #: Characters per line of a node label on the live map: narrower nodes than the standalone
 #: page (whose labels are wider), so a fitted map in a side-by-side app is drawn larger.
-MAP_LABEL_WIDTH = 16
+MAP_LABEL_WIDTH = 15
 
 
 def map_options(template: Template) -> dict[str, Any]:
@@ -35,7 +35,10 @@ def map_options(template: Template) -> dict[str, Any]:
     options = network_options(template)
     hier = options["layout"]["hierarchical"]
     if hier.get("direction") == "UD":
-        hier.update(nodeSpacing=150, treeSpacing=150, levelSeparation=130)
+        hier.update(nodeSpacing=150, treeSpacing=150, levelSeparation=135)
+    # Slightly larger text: a fitted map is drawn at about 0.7, and labels should stay near 11 px.
+    options["nodes"]["font"]["size"] = 16
+    options["edges"]["font"]["size"] = 13
     return options
 
 
