@@ -88,6 +88,7 @@ _STYLE = """<style>
 .jp-NotebookPanel .wb-app { --wb-chrome: 250px; }
 .wb-header { border-bottom: 1px solid #d0d0d0; min-height: 44px; }
 .wb-header-left .widget-html { margin-top: 0; margin-bottom: 0; }
+.wb-header-info, .wb-header-info .widget-html-content { min-width: 0; width: 100%; overflow: hidden; }
 .wb-header-line { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; line-height: 22px; }
 .wb-case-id { font-weight: 600; font-size: 15px; }
 .wb-meta, .wb-hint { color: #5a5a5a; font-size: 12px; }
