@@ -24,19 +24,18 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import math
 import os
 import re
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import workbench
 from workbench import errors
-from workbench._cli_args import add_version, version_number
+from workbench._cli_common import add_json, add_version, jsonable, print_json, version_number
 from workbench.cli_analysis import ANALYSIS_COMMANDS
 from workbench.cli_export import EXPORT_COMMANDS
 from workbench.model import Formulation, confidence_name
@@ -131,7 +130,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 def _configure_validate(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="the formulation file to check")
-    _add_json(p)
+    add_json(p)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -140,10 +139,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         count = len(workbench.history(args.path))
     except errors.WorkbenchError as exc:
         if args.json:
-            _print_json({"path": str(args.path), "valid": False, "versions": None, "error": _clean(str(exc))})
+            print_json({"path": str(args.path), "valid": False, "versions": None, "error": _clean(str(exc))})
         raise
     if args.json:
-        _print_json({"path": str(args.path), "valid": True, "versions": count, "error": None})
+        print_json({"path": str(args.path), "valid": True, "versions": count, "error": None})
     else:
         plural = "version" if count == 1 else "versions"
         print(f"{_clean(str(args.path))}: a valid formulation file with {count} {plural}.")
@@ -152,15 +151,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _configure_log(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="the formulation file")
-    _add_json(p)
+    add_json(p)
 
 
 def _cmd_log(args: argparse.Namespace) -> int:
     columns = ("version", "time", "author", "session", "message")
     records = workbench.history(args.path).to_dict("records")
-    rows = [{key: _jsonable(row.get(key)) for key in columns} for row in records]
+    rows = [{key: jsonable(row.get(key)) for key in columns} for row in records]
     if args.json:
-        _print_json(rows)
+        print_json(rows)
         return 0
     print(_table(["version", "time", "author", "session", "message"],
                  [[r["version"], r["time"], r["author"], r["session"], r["message"]] for r in rows]))
@@ -170,13 +169,13 @@ def _cmd_log(args: argparse.Namespace) -> int:
 def _configure_show(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="the formulation file")
     add_version(p, "the version to show (default: the latest)")
-    _add_json(p)
+    add_json(p)
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
     f = workbench.load(args.path, version=args.version)
     if args.json:
-        _print_json(_formulation_json(f, args.path))
+        print_json(_formulation_json(f, args.path))
     else:
         print(_formulation_text(f))
     return 0
@@ -186,7 +185,7 @@ def _configure_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="the formulation file")
     p.add_argument("a", metavar="A", type=version_number, help="the earlier version number")
     p.add_argument("b", metavar="B", type=version_number, help="the later version number")
-    _add_json(p)
+    add_json(p)
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
@@ -195,7 +194,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     d = workbench.diff(a, b)
     rows = _diff_rows(d)
     if args.json:
-        _print_json({"path": str(args.path), "from": args.a, "to": args.b, "is_empty": bool(d.is_empty),
+        print_json({"path": str(args.path), "from": args.a, "to": args.b, "is_empty": bool(d.is_empty),
                      "summary": d.summary(), "changes": rows})
         return 0
     print(f"Version {args.a} -> {args.b}: {_clean(d.summary())}.")
@@ -228,20 +227,20 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 def _configure_templates(p: argparse.ArgumentParser) -> None:
     p.add_argument("template", metavar="ID", nargs="?", help="show the kinds and link kinds of this template")
-    _add_json(p)
+    add_json(p)
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:
     if args.template is not None:
         t = get_template(args.template)
         if args.json:
-            _print_json(_template_json(t, detail=True))
+            print_json(_template_json(t, detail=True))
         else:
             print(_template_text(t))
         return 0
     found = [templates()[key] for key in sorted(templates())]
     if args.json:
-        _print_json([_template_json(t, detail=False) for t in found])
+        print_json([_template_json(t, detail=False) for t in found])
     else:
         print(_table(["id", "name", "method"], [[t.id, t.name, t.method] for t in found]))
     return 0
@@ -490,31 +489,6 @@ def _indent(text: str) -> str:
 # --- JSON output -------------------------------------------------------------------------
 
 
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False))
-
-
-def _jsonable(value: Any) -> Any:
-    """Turn records, tuples, numpy/pandas scalars and NaN into plain JSON values."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return _jsonable(asdict(value))
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = sorted(value) if isinstance(value, set | frozenset) else value
-        return [_jsonable(v) for v in items]
-    if value is None or isinstance(value, bool | str):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    item = getattr(value, "item", None)  # numpy scalars
-    if callable(item):
-        return _jsonable(item())
-    if value.__class__.__name__ in ("NAType", "NaTType"):
-        return None
-    return str(value)
 
 
 def _diff_rows(d: workbench.FormulationDiff) -> list[dict[str, Any]]:
@@ -526,15 +500,15 @@ def _diff_rows(d: workbench.FormulationDiff) -> list[dict[str, Any]]:
             "id": _text_or_none(row["id"]),
             "change": str(row["change"]),
             "field": _text_or_none(row["field"]),
-            "old": _jsonable(row["old"]),
-            "new": _jsonable(row["new"]),
+            "old": jsonable(row["old"]),
+            "new": jsonable(row["new"]),
             "label": _text_or_none(row["label"]) or "",
         })
     return rows
 
 
 def _text_or_none(value: Any) -> str | None:
-    value = _jsonable(value)
+    value = jsonable(value)
     return None if value is None or value == "" else str(value)
 
 
@@ -543,22 +517,22 @@ def _formulation_json(f: Formulation, path: str) -> dict[str, Any]:
     elements = []
     for el in f.element_records():
         kind = t.element_kinds[el.kind]
-        record = _jsonable(el)
+        record = jsonable(el)
         record.update(kind_name=kind.name, layer=kind.layer)
         elements.append(record)
     links = []
     for ln in f.link_records():
-        record = _jsonable(ln)
+        record = jsonable(ln)
         record.update(verb=t.link_kinds[ln.kind].verb, sentence=f.sentence(ln.id))
         links.append(record)
     return {
         "path": str(path),
         "version": f.base_version,
-        "case": _jsonable(f.meta),
+        "case": jsonable(f.meta),
         "template": {"id": t.id, "name": t.name, "method": t.method},
         "elements": elements,
         "links": links,
-        "comments": [_jsonable(c) for c in f.comment_records()],
+        "comments": [jsonable(c) for c in f.comment_records()],
     }
 
 
@@ -591,10 +565,6 @@ def _template_json(t: Template, *, detail: bool) -> dict[str, Any]:
 
 
 # --- small argument helpers -----------------------------------------------------------------
-
-
-def _add_json(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="print JSON instead of text (see docs/cli.md)")
 
 
 

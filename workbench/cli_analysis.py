@@ -15,8 +15,6 @@ one-line messages by :mod:`workbench.cli`.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -25,7 +23,7 @@ import pandas as pd
 
 import workbench
 from workbench import errors
-from workbench._cli_args import add_version, positive_number, version_number
+from workbench._cli_common import add_json, add_version, jsonable, positive_number, print_json, version_number
 from workbench.analysis.checks import LOW_CONFIDENCE, run_checks
 from workbench.analysis.compare import THRESHOLD, agreement_table, match, matches_table
 from workbench.analysis.trace import MAX_LENGTH, MAX_PATHS, consequences_of, roots_of
@@ -52,7 +50,7 @@ def configure_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("--low-confidence", type=_fraction, default=LOW_CONFIDENCE, metavar="X",
                    help="flag confidence below X, from 0 to 1 (default: %(default)s)")
     add_version(p)
-    _add_json(p)
+    add_json(p)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -60,7 +58,7 @@ def run_check(args: argparse.Namespace) -> int:
     f = workbench.load(args.path, args.version)
     findings = run_checks(f, low_confidence=args.low_confidence)
     if args.json:
-        _print_json({
+        print_json({
             "path": str(args.path),
             "version": f.base_version,
             "case_id": f.meta.case_id,
@@ -96,7 +94,7 @@ def configure_trace(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-paths", type=positive_number, default=MAX_PATHS, metavar="N",
                    help="list at most N paths (default: %(default)s)")
     add_version(p)
-    _add_json(p)
+    add_json(p)
 
 
 def run_trace(args: argparse.Namespace) -> int:
@@ -109,7 +107,7 @@ def run_trace(args: argparse.Namespace) -> int:
     paths = paths[: args.max_paths]
     el = f.element(element_id)
     if args.json:
-        _print_json({
+        print_json({
             "path": str(args.path),
             "version": f.base_version,
             "element": element_id,
@@ -174,7 +172,7 @@ def configure_compare(p: argparse.ArgumentParser) -> None:
                    help="pair labels whose word overlap is at least X, from 0 to 1 (default: %(default)s)")
     p.add_argument("--match", action="append", default=[], metavar="A_ID=B_ID", type=_pair,
                    help="pair two elements by hand (repeatable)")
-    _add_json(p)
+    add_json(p)
 
 
 def run_compare(args: argparse.Namespace) -> int:
@@ -185,7 +183,7 @@ def run_compare(args: argparse.Namespace) -> int:
     matches = matches_table(a, b, matching)
     agreement = agreement_table(a, b, matching)
     if args.json:
-        _print_json({
+        print_json({
             "a": {"path": str(args.path_a), "version": a.base_version, "case_id": a.meta.case_id,
                   "template": a.template.id},
             "b": {"path": str(args.path_b), "version": b.base_version, "case_id": b.meta.case_id,
@@ -254,30 +252,9 @@ def _number(value: Any) -> str:
 
 
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): _jsonable(v) for k, v in row.items()} for row in table.to_dict("records")]
+    return [{str(k): jsonable(v) for k, v in row.items()} for row in table.to_dict("records")]
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, (bool, str, int)):
-        return value
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    item = getattr(value, "item", None)  # numpy scalars
-    if callable(item):
-        return _jsonable(item())
-    if pd.isna(value):
-        return None
-    return str(value)
-
-
-def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False))
-
-
-def _add_json(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="print JSON instead of text (see docs/cli.md)")
 
 
 

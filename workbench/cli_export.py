@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 
 from workbench import errors
-from workbench._cli_args import add_version
+from workbench._cli_common import add_version
 from workbench.export import FORMATS, TABLES, export, format_for, share_safe
 from workbench.export.share_safe import scan_text
 from workbench.export.stepthrough import MODES, stepthrough_html, stepthrough_versions_html
