@@ -444,3 +444,32 @@ def test_user_text_is_escaped_in_every_panel(tmp_path: Path) -> None:
     assert any("&lt;script&gt;" in v for v in shown)
     for value in shown:
         assert "<script" not in value and "<img" not in value, value[:200]
+
+
+# --- the one-line entry points of the notebooks ----------------------------------------------
+
+
+def test_one_line_entry_points_open_their_views() -> None:
+    malan = TEACHING / "malan_cheerful_younger_brother.formulation.json"
+    panel = workbench.trace(malan, "Anger at being overlooked", direction="out_of")
+    assert isinstance(panel, TracePanel)
+    assert highlighted(panel.view)
+    assert isinstance(workbench.teach(CCRT, mode="sessions"), Presenter)
+    assert isinstance(workbench.supervise(CARER, other=TRAINEE), Supervision)
+
+
+@pytest.mark.parametrize(
+    ("open_view", "sentence"),
+    [
+        (lambda p: workbench.supervise(p / "missing.formulation.json"), "there is no such file."),
+        (lambda p: workbench.teach(p / "missing.formulation.json"), "there is no such file."),
+        (lambda p: workbench.trace(CARER, "No such <b>label</b>"), "There is no element called"),
+    ],
+)
+def test_one_line_entry_points_show_a_sentence_instead_of_a_traceback(
+    tmp_path: Path, open_view: object, sentence: str
+) -> None:
+    shown = open_view(tmp_path)  # type: ignore[operator]
+    assert shown.is_error
+    assert sentence in shown.message
+    assert "<b>" not in shown.value and "Traceback" not in shown.value

@@ -29,9 +29,11 @@ from workbench.render.html import render_html
 from workbench.templates import DEFAULT_TEMPLATE, Template, get_template, templates
 
 if TYPE_CHECKING:
+    from workbench.ui._common import StatusLine
     from workbench.ui.app import App
     from workbench.ui.presenter import Presenter
     from workbench.ui.supervision import Supervision
+    from workbench.ui.trace_panel import TracePanel
 
 __version__ = "0.1.0"
 
@@ -63,6 +65,7 @@ __all__ = [
     "supervise",
     "teach",
     "templates",
+    "trace",
     "validate",
 ]
 
@@ -100,7 +103,7 @@ def app(path: str | Path | None = None, *, template: str | None = None) -> App:
     return _app(path, template=template)
 
 
-def supervise(path: str | Path, other: str | Path | None = None) -> Supervision:
+def supervise(path: str | Path, other: str | Path | None = None) -> Supervision | StatusLine:
     """Open a case for supervision: its live graph with trace, checks, comments and compare panels.
 
     ``other`` is a second formulation of the case (a trainee's, say) to compare with at once.
@@ -112,7 +115,7 @@ def supervise(path: str | Path, other: str | Path | None = None) -> Supervision:
     return _supervise(path, other=other)
 
 
-def teach(path: str | Path, *, mode: str = "layers") -> Presenter:
+def teach(path: str | Path, *, mode: str = "layers") -> Presenter | StatusLine:
     """Open the step-through presenter on a case file: ``mode`` is layers, sessions or versions.
 
     >>> workbench.teach("cases/teaching/cmp_obliging_student.formulation.json")  # doctest: +SKIP
@@ -120,3 +123,17 @@ def teach(path: str | Path, *, mode: str = "layers") -> Presenter:
     from workbench.ui.supervision import teach as _teach  # imported here, as for app()
 
     return _teach(path, mode=mode)
+
+
+def trace(path: str | Path, label: str, *, direction: str = "into") -> TracePanel | StatusLine:
+    """Open the trace panel on a case file and trace the element called ``label``.
+
+    ``direction`` is ``"into"`` (its roots), ``"out_of"`` (what it feeds) or ``"both"``.
+    A file or label that cannot be found is shown as a sentence, not raised.
+
+    >>> workbench.trace("cases/teaching/malan_cheerful_younger_brother.formulation.json",
+    ...                 "Anger at being overlooked", direction="out_of")  # doctest: +SKIP
+    """
+    from workbench.ui.supervision import trace_case  # imported here, as for app()
+
+    return trace_case(path, label, direction=direction)

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import ipywidgets as w
 
-from workbench.errors import SessionError
+from workbench.errors import SessionError, WorkbenchError
 from workbench.session import EditSession
 from workbench.ui._panel_kit import StatusLine, esc, guarded, show_highlight
 from workbench.ui.checks_panel import ChecksPanel
@@ -36,6 +36,8 @@ from workbench.ui.graph_view import GraphView
 from workbench.ui.presenter import Presenter
 from workbench.ui.save_panel import SavePanel
 from workbench.ui.trace_panel import TracePanel
+
+_View = TypeVar("_View")
 
 __all__ = ["PANELS", "Supervision", "SupervisionPanels", "attach_to_app", "supervise", "teach", "trace_case"]
 
@@ -218,20 +220,22 @@ class Supervision(w.VBox):  # type: ignore[misc]
         self._presenter_box.children = [presenter.widget]
 
 
-def supervise(path: str | Path, other: str | Path | None = None) -> Supervision:
+def supervise(path: str | Path, other: str | Path | None = None) -> Supervision | StatusLine:
     """Open a case for supervision: trace, checks, comments, compare (with ``other``, if given).
 
     >>> workbench.supervise("cases/teaching/ccrt_unheard_colleague.formulation.json")  # doctest: +SKIP
     """
-    return Supervision(path, other=other)
+    return _or_message(lambda: Supervision(path, other=other))
 
 
-def teach(path: str | Path, *, mode: str = "layers") -> Presenter:
+def teach(path: str | Path, *, mode: str = "layers") -> Presenter | StatusLine:
     """Open the step-through presenter on a case file (``mode``: layers, sessions or versions)."""
-    return Presenter(path, mode=mode)
+    return _or_message(lambda: Presenter(path, mode=mode))
 
 
-def trace_case(path: str | Path, label: str | None = None, *, direction: str = "into") -> TracePanel:
+def trace_case(
+    path: str | Path, label: str | None = None, *, direction: str = "into"
+) -> TracePanel | StatusLine:
     """Open the trace panel, with its own graph, on a case file; trace the element called ``label``.
 
     For teaching: the notebook starts with the symptom (or early experience) to follow.
@@ -240,10 +244,23 @@ def trace_case(path: str | Path, label: str | None = None, *, direction: str = "
     >>> trace_case("cases/teaching/malan_cheerful_younger_brother.formulation.json",
     ...            "Anger at being overlooked", direction="out_of")  # doctest: +SKIP
     """
-    panel = TracePanel(EditSession.open_file(path))
-    if label is not None:
-        found = [el.id for el in panel.session.formulation.element_records() if el.label == label]
-        if not found:
-            raise SessionError(f"There is no element called {label!r} in this case.")
-        panel.trace(found[0], direction)
-    return panel
+    def open_and_trace() -> TracePanel:
+        panel = TracePanel(EditSession.open_file(path))
+        if label is not None:
+            found = [el.id for el in panel.session.formulation.element_records() if el.label == label]
+            if not found:
+                raise SessionError(f"There is no element called {label!r} in this case.")
+            panel.trace(found[0], direction)
+        return panel
+
+    return _or_message(open_and_trace)
+
+
+def _or_message(open_view: Callable[[], _View]) -> _View | StatusLine:
+    """Open a view; if that fails, return the reason as a sentence in a status line, not a traceback."""
+    try:
+        return open_view()
+    except WorkbenchError as err:
+        line = StatusLine()
+        line.error(str(err))
+        return line
