@@ -110,8 +110,8 @@ def voila_server(workdir: Path, case: Path = DEMO_CASE) -> Iterator[Server]:
     root = copy_notebooks(workdir / "notebooks")
     notebook = voila_app.write_app_notebook(root / case, root)
     port, token = voila_app.free_port(), secrets.token_hex(16)
-    command = voila_app.voila_command(notebook, port=port, token=token)
-    env = voila_app.voila_env(_isolated_env(workdir))
+    command = voila_app.voila_command(notebook, port=port)
+    env = voila_app.voila_env(_isolated_env(workdir), token=token)  # the token is off the command line
     with _running("voila", command, env, workdir, port, token, root) as server:
         _wait_for(server, server.url("/voila/static/require.min.js"))
         yield server

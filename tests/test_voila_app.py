@@ -7,6 +7,7 @@ HTTP, which must name nothing outside the machine and show no code.
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from e2e_servers import Server
 
 from workbench import voila_app
 from workbench.cli import main
@@ -54,6 +56,77 @@ def test_voila_env_puts_the_template_first(tmp_path: Path) -> None:
     assert env["JUPYTER_PATH"].split(":") == [str(voila_app.VOILA_DATA_DIR), str(tmp_path)]
 
 
+def test_the_token_goes_through_the_environment_not_the_command_line(tmp_path: Path) -> None:
+    command = voila_app.voila_command(tmp_path / "app.ipynb", port=8999)
+    assert not any("token=" in part.lower() and "auto_token" not in part.lower() for part in command)
+    assert "--Voila.auto_token=True" in command  # no token in the environment: a random one, never none
+    env = voila_app.voila_env({"JUPYTER_TOKEN_FILE": "/elsewhere"}, token="f" * 32)
+    assert env["JUPYTER_TOKEN"] == "f" * 32 and "JUPYTER_TOKEN_FILE" not in env
+    assert "JUPYTER_TOKEN" not in voila_app.voila_env({})
+    with pytest.raises(ValueError):
+        voila_app.voila_env({}, token="")
+
+
+def test_the_redirect_page_is_private_and_leads_to_the_address(tmp_path: Path) -> None:
+    url = "http://127.0.0.1:8999/?token=" + "e" * 32 + "&x=<b>"
+    page = voila_app.write_redirect_page(url, tmp_path)
+    assert page.stat().st_mode & 0o777 == 0o600
+    text = page.read_text(encoding="utf-8")
+    escaped = "http://127.0.0.1:8999/?token=" + "e" * 32 + "&amp;x=&lt;b&gt;"
+    assert f'content="0;url={escaped}"' in text and f'href="{escaped}"' in text and "<b>" not in text
+
+
+def _get(server: Server, path: str, headers: dict[str, str] | None = None) -> tuple[int, str, bytes]:
+    """GET ``path`` from ``server`` without following redirects: status, Location, body."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=180)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        answer = connection.getresponse()
+        return answer.status, answer.getheader("Location") or "", answer.read()
+    finally:
+        connection.close()
+
+
+def _with_token(server: Server, path: str) -> str:
+    """``path`` with the server's token in its query (as the browser is sent to it)."""
+    return server.url(path).removeprefix(server.base_url)
+
+
+def _refused(status: int, location: str) -> bool:
+    return status in (401, 403) or (status == 302 and location.startswith("/login"))
+
+
+_WEBSOCKET = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+              "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+
+
+@pytest.mark.slow
+def test_voila_refuses_the_page_and_the_kernel_without_the_token(voila_server: Server) -> None:
+    """The server ``workbench app`` starts: no token or a wrong one gets neither the page nor a kernel."""
+    served = voila_server.root / "Formulation Workbench.ipynb"  # the notebook the app runs
+    assert served.is_file()
+    notebook = "/voila/render/" + urllib.request.quote(served.name)
+    for path in ("/", notebook, "/?token=wrong", f"{notebook}?token=wrong", "/api/kernels"):
+        status, location, body = _get(voila_server, path)
+        assert _refused(status, location), (path, status, location)
+        assert b"widget-view+json" not in body
+    status, _, body = _get(voila_server, _with_token(voila_server, "/"))
+    assert status == 200 and b"application/vnd.jupyter.widget-view+json" in body
+    found = re.search(rb'"kernelId": "([0-9a-f-]{36})"', body)
+    assert found, "the page names no kernel"
+    kernel = "/api/kernels/" + found.group(1).decode()
+    # The kernel the page runs in: its API and its websocket want the token too.
+    for path, headers in ((kernel, {}), (f"{kernel}?token=wrong", {}), (f"{kernel}/channels", _WEBSOCKET),
+                          (f"{kernel}/channels?token=wrong", _WEBSOCKET)):
+        status, location, _ = _get(voila_server, path, headers)
+        assert _refused(status, location), (path, status, location)
+    assert _get(voila_server, _with_token(voila_server, kernel))[0] == 200
+    assert _get(voila_server, kernel, {"Authorization": f"token {voila_server.token}"})[0] == 200
+    assert _get(voila_server, _with_token(voila_server, f"{kernel}/channels"), _WEBSOCKET)[0] == 101
+    # ... and nobody can read the token off Voilà's command line.
+    assert voila_server.token not in Path(f"/proc/{voila_server.process.pid}/cmdline").read_text()
+
+
 def test_missing_case_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["app", str(tmp_path / "nope.formulation.json"), "--no-browser"]) == 1
     err = capsys.readouterr().err
@@ -76,6 +149,8 @@ def test_workbench_app_serves_the_case_offline_without_code(tmp_path: Path) -> N
     try:
         url = _announced_url(process, timeout=90)
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32}", url)
+        token = url.rsplit("=", 1)[1]
+        assert not _command_lines_with(token), "the access token is on a command line (ps shows it to all)"
         with urllib.request.urlopen(url, timeout=120) as answer:  # Voilà runs the cell, then answers
             page = answer.read().decode("utf-8")
         assert "application/vnd.jupyter.widget-view+json" in page
@@ -93,6 +168,19 @@ def test_workbench_app_serves_the_case_offline_without_code(tmp_path: Path) -> N
             process.stdout.close()
     assert code == 0
     assert case.read_bytes() == before
+
+
+def _command_lines_with(text: str) -> list[str]:
+    """The command lines of this machine's processes that contain ``text``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            line = cmdline.read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue  # ended meanwhile
+        if text in line:
+            found.append(line)
+    return found
 
 
 def _announced_url(process: subprocess.Popen[str], timeout: float) -> str:

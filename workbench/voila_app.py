@@ -4,6 +4,13 @@
 opens the case, and serves it with Voilà on 127.0.0.1 with the workbench's own
 Voilà template (``workbench/_voila``), which loads nothing from the internet.
 
+Access: Voilà 0.5 asks for the access token on the page, the kernel API and the
+kernel websocket (a request without it is redirected to ``/login`` or refused with
+403). The token is therefore kept off every command line, where any user of a
+shared machine could read it (``ps``): Voilà gets it in its environment
+(``JUPYTER_TOKEN``, readable only by the same user), and the browser is opened on a
+private redirect page (mode 0600) rather than on the address with the token.
+
 The pieces are public so that tests start the very same server:
 
 >>> nb = app_notebook("/cases/demo.formulation.json")
@@ -15,6 +22,7 @@ workbench.app('/cases/demo.formulation.json')
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import secrets
@@ -43,6 +51,7 @@ __all__ = [
     "voila_env",
     "wait_until_up",
     "write_app_notebook",
+    "write_redirect_page",
 ]
 
 #: The folder holding the workbench's Voilà template (``voila/templates/workbench``).
@@ -52,6 +61,7 @@ VOILA_DATA_DIR = Path(__file__).resolve().parent / "_voila"
 TEMPLATE_NAME = "workbench"
 
 _NOTEBOOK_NAME = "Formulation Workbench.ipynb"
+_REDIRECT_NAME = "open-workbench.html"
 
 #: Seconds to wait for Voilà to listen.
 START_TIMEOUT = 60.0
@@ -74,7 +84,7 @@ def launch(path: str | os.PathLike[str], port: int | None = None, open_browser: 
         with tempfile.TemporaryDirectory(prefix="workbench-app-") as folder:
             notebook = write_app_notebook(case, Path(folder))
             # Its own session: Ctrl+C reaches only this launcher, which then stops Voilà cleanly.
-            process = subprocess.Popen(voila_command(notebook, port=port, token=token), env=voila_env(),
+            process = subprocess.Popen(voila_command(notebook, port=port), env=voila_env(token=token),
                                        start_new_session=True)
             url = f"http://127.0.0.1:{port}/?token={token}"
             try:
@@ -84,7 +94,8 @@ def launch(path: str | os.PathLike[str], port: int | None = None, open_browser: 
                     raise WorkbenchError(f"The app did not start within {START_TIMEOUT:.0f} seconds.")
                 print(f"The Formulation Workbench is open at {url}  (stop it with Ctrl+C)", flush=True)
                 if open_browser:
-                    webbrowser.open(url)
+                    # Not the address itself: a browser's command line can be read by anyone on the machine.
+                    webbrowser.open(write_redirect_page(url, Path(folder)).as_uri())
                 return process.wait()
             except KeyboardInterrupt:
                 return 0
@@ -139,11 +150,35 @@ def write_app_notebook(case_path: str | os.PathLike[str], folder: str | os.PathL
     return notebook
 
 
-def voila_command(notebook: str | os.PathLike[str], *, port: int, token: str) -> list[str]:
+def write_redirect_page(url: str, folder: str | os.PathLike[str]) -> Path:
+    """Write a page that sends the browser on to ``url``, readable only by this user; return its path.
+
+    ``url`` carries the access token, so the browser is opened on this file
+    rather than on ``url`` (as Jupyter itself does): a command line is readable
+    by every user of the machine, a mode-0600 file in a private folder is not.
+    """
+    page = Path(folder) / _REDIRECT_NAME
+    target = html.escape(url, quote=True)
+    content = (
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        f"<meta http-equiv=\"refresh\" content=\"0;url={target}\">"
+        "<title>Formulation Workbench</title></head>\n"
+        f"<body><p><a href=\"{target}\">Open the Formulation Workbench</a></p></body></html>\n"
+    )
+    descriptor = os.open(page, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(content)
+    os.chmod(page, 0o600)  # also if the file was there before
+    return page
+
+
+def voila_command(notebook: str | os.PathLike[str], *, port: int) -> list[str]:
     """Return the command line that serves ``notebook`` with Voilà on 127.0.0.1:``port``.
 
-    Run it with the environment from :func:`voila_env`, so that Voilà finds the
-    offline template.
+    Run it with the environment from :func:`voila_env`, which finds the offline
+    template and holds the access token: the token is never on the command line
+    (any user of the machine can list command lines). Without a token in the
+    environment Voilà makes up a random one, so the page is never open to all.
     """
     return [
         sys.executable, "-m", "voila", str(notebook),
@@ -151,7 +186,7 @@ def voila_command(notebook: str | os.PathLike[str], *, port: int, token: str) ->
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
         "--Voila.port_retries=0",
-        f"--token={token}",
+        "--Voila.auto_token=True",  # the token from JUPYTER_TOKEN (else a random one), never none
         f"--template={TEMPLATE_NAME}",
         "--theme=light",
         "--strip_sources=True",
@@ -159,9 +194,18 @@ def voila_command(notebook: str | os.PathLike[str], *, port: int, token: str) ->
     ]
 
 
-def voila_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """Return ``base`` (default: this process's environment) with the workbench template on JUPYTER_PATH."""
+def voila_env(base: dict[str, str] | None = None, *, token: str | None = None) -> dict[str, str]:
+    """Return ``base`` (default: this process's environment) with the workbench template on JUPYTER_PATH.
+
+    ``token`` becomes Voilà's access token (``JUPYTER_TOKEN``); without it, any
+    ``JUPYTER_TOKEN`` of ``base`` stays.
+    """
     env = dict(os.environ if base is None else base)
+    if token is not None:
+        if not token:
+            raise ValueError("The access token must not be empty.")
+        env["JUPYTER_TOKEN"] = token
+        env.pop("JUPYTER_TOKEN_FILE", None)
     paths = [str(VOILA_DATA_DIR), *[p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]]
     env["JUPYTER_PATH"] = os.pathsep.join(paths)
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
