@@ -16,7 +16,7 @@ from pathlib import Path
 
 from workbench.errors import RenderError
 
-__all__ = ["VIS_NETWORK_VERSION", "vis_network_css", "vis_network_dir", "vis_network_js"]
+__all__ = ["VIS_NETWORK_VERSION", "edge_labels_js", "vis_network_css", "vis_network_dir", "vis_network_js"]
 
 #: The vis-network version taken from pyvis.
 VIS_NETWORK_VERSION = "9.1.2"
@@ -33,6 +33,15 @@ def vis_network_js() -> str:
 def vis_network_css() -> str:
     """Return the vis-network stylesheet (tooltips, manipulation toolbar)."""
     return _read(_CSS)
+
+
+@lru_cache(maxsize=1)
+def edge_labels_js() -> str:
+    """Return our script that keeps link labels off elements and each other (``wbEdgeLabels``).
+
+    Shared by the standalone page and the live map; a plain script defining one function.
+    """
+    return (Path(__file__).parent / "edge_labels.js").read_text(encoding="utf-8")
 
 
 def vis_network_dir() -> Path:

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from workbench.model import Formulation
-from workbench.render.assets import VIS_NETWORK_VERSION, vis_network_css, vis_network_js
+from workbench.render.assets import VIS_NETWORK_VERSION, edge_labels_js, vis_network_css, vis_network_js
 from workbench.render.visdata import legend_items, link_legend_items, network_options, vis_data
 from workbench.templates import Template
 
@@ -116,7 +116,7 @@ def render_html(
         f"<script>/* vis-network {VIS_NETWORK_VERSION}, from the pyvis package */\n",
         vis_network_js(),
         "\n</script>\n",
-        f"<script>\n{_PAGE_JS}</script>\n",
+        f"<script>\n{edge_labels_js()}\n{_PAGE_JS}</script>\n",
         f'<script id="wb-extra" type="application/json">{json_for_script(extra_data)}</script>\n'
         if extra_data is not None else "",
         f"<script>\n{_trusted(extra_script, 'script')}</script>\n" if extra_script else "",
@@ -394,6 +394,10 @@ _PAGE_JS = """\
       });
       if (bends.length) { edges.update(bends); }
     }
+    // Keep link labels off the elements and each other; a label with no free place shows on hover.
+    window.workbench.edgeLabels = wbEdgeLabels(network, edges);
+    window.workbench.edgeLabels.place();
+    network.redraw();
     document.body.setAttribute("data-ready", "true");
   });
 })();

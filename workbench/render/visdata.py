@@ -278,6 +278,9 @@ def network_options(template: Template, *, direction: str = "UD") -> dict[str, A
                 "background": "rgba(255,255,255,0.9)",
                 "align": "horizontal",
             },
+            # Link labels fade out below 7 px on screen and are not drawn below 6 px (zoomed out);
+            # the verb stays in the tooltip. See edge_labels.js for labels kept off elements.
+            "scaling": {"label": {"drawThreshold": 7}},
             "arrowStrikethrough": False,
             "selectionWidth": 1.5,
             "hoverWidth": 0.5,
