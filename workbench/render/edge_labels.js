@@ -120,6 +120,8 @@ function wbEdgeLabels(network, edges) {
     if (changes.length) edges.update(changes);
   }
 
+  // After the user moves an element, find the labels new places around it.
+  network.on("dragEnd", function (p) { if (p.nodes && p.nodes.length) place(); });
   network.on("hoverEdge", function (p) { hovered = p.edge; refresh(); });
   network.on("blurEdge", function () { hovered = null; refresh(); });
   ["select", "deselectNode", "deselectEdge"].forEach(function (name) {

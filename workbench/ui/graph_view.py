@@ -35,7 +35,7 @@ import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
-from workbench.render.assets import vis_network_css, vis_network_js
+from workbench.render.assets import edge_labels_js, vis_network_css, vis_network_js
 
 __all__ = ["DIFF_STYLES", "GraphView", "VisLibrary", "mark_diff", "vis_library"]
 
@@ -85,7 +85,8 @@ class GraphView(anywidget.AnyWidget):
     True
     """
 
-    _esm = _STATIC / "graph_view.js"
+    # The shared link-label placement (wbEdgeLabels, also on the standalone page) comes first.
+    _esm = edge_labels_js() + "\n" + (_STATIC / "graph_view.js").read_text(encoding="utf-8")
     _css = _STATIC / "graph_view.css"
 
     library = traitlets.Instance(VisLibrary, allow_none=True, help="The shared vis-network library.").tag(

@@ -129,6 +129,10 @@ async function render({ model, el }) {
   let options = Object.assign({}, model.get("options") || {});
   const network = new vis.Network(canvas, { nodes, edges }, options);
   let hierarchical = isHierarchical(options);
+  // Link labels kept off elements and each other (wbEdgeLabels from workbench/render/edge_labels.js,
+  // put before this module by graph_view.py); a label with no free place shows on hover or selection.
+  const edgeLabels = typeof wbEdgeLabels === "function" ? wbEdgeLabels(network, edges) : null;
+  const placeLabels = () => { if (edgeLabels) edgeLabels.place(); };
 
   const labelWidth = () => Number(model.get("label_width")) || 0;
   const prep = (item) => prepare(item, labelWidth());
@@ -217,6 +221,7 @@ async function render({ model, el }) {
     network.once("afterDrawing", () => {
       freezeLayout();
       fitReadable();
+      placeLabels();
     });
     network.redraw();
     showSelected(false);
@@ -229,7 +234,8 @@ async function render({ model, el }) {
       const old = dataset.get(item.id);
       if (old) {
         for (const key of Object.keys(old)) {
-          if (!(key in item) && key !== "x" && key !== "y") item[key] = null;
+          // keep positions, and the label placement's per-link scaling (placed anew below)
+          if (!(key in item) && key !== "x" && key !== "y" && key !== "scaling") item[key] = null;
         }
       } else if (isNode) {
         item = placeNew(item);
@@ -255,6 +261,7 @@ async function render({ model, el }) {
     appliedSeq = patch.seq;
     updateEmpty();
     if (!placed && nodes.length) network.once("afterDrawing", freezeLayout);
+    if (pe.update && pe.update.length) network.once("afterDrawing", placeLabels);
   }
 
   // Pan just enough to bring a node into the visible part of the canvas; zoom and the rest stay.
@@ -296,6 +303,7 @@ async function render({ model, el }) {
     } else {
       network.unselectAll();
     }
+    if (edgeLabels) edgeLabels.refresh(); // a quiet label shows while its link is selected
   }
 
   network.on("click", (params) => {
@@ -328,6 +336,7 @@ async function render({ model, el }) {
       network.once("afterDrawing", () => {
         freezeLayout();
         fitReadable();
+        placeLabels();
       });
       network.redraw();
     }
