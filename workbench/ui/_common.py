@@ -5,6 +5,7 @@ Everything user-written that goes into an ``HTML`` widget passes through :func:`
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 import warnings
@@ -95,12 +96,42 @@ def guarded(status: StatusLine) -> Callable[[F], F]:
     return decorate
 
 
+#: Seconds between Enter and acting on it in a running kernel. The page sends Enter at once but may
+#: hold the last keystrokes back until the kernel has answered the ones before (ipywidgets' message
+#: throttle), so a quick Enter could otherwise act on a cut-short text (seen: a label typed at full
+#: speed was added without its last 7 characters). The held-back text follows within a round trip.
+ENTER_SETTLE = 0.3
+
+
 def on_enter(text: w.Text, callback: Callable[[], None]) -> None:
-    """Call ``callback()`` when Enter is pressed in ``text`` (the browser sends a 'submit' event)."""
+    """Call ``callback()`` when Enter is pressed in ``text`` (the browser sends a 'submit' event).
+
+    In a kernel, the call comes :data:`ENTER_SETTLE` seconds after the Enter, once the text
+    typed before it has arrived; further Enters meanwhile are the same one. Without a running
+    event loop (widgets driven from Python) the call is immediate.
+    """
+    pending = False
+
+    def act() -> None:
+        nonlocal pending
+        pending = False
+        callback()
+
+    def submitted(_widget: w.Text) -> None:
+        nonlocal pending
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop: the value was set from Python, nothing is in flight
+            callback()
+            return
+        if not pending:
+            pending = True
+            loop.call_later(ENTER_SETTLE, act)
+
     with warnings.catch_warnings():
         # ipywidgets 8 marks on_submit deprecated but still sends the event; it is the only Enter hook.
         warnings.simplefilter("ignore", DeprecationWarning)
-        text.on_submit(lambda _widget: callback())
+        text.on_submit(submitted)
 
 
 def status_options() -> list[tuple[str, str]]:
