@@ -89,6 +89,20 @@ def wait_for_graph_label(page: Any, label: str, timeout: float = 30_000) -> None
     )
 
 
+def graph_node(page: Any, label: str) -> dict[str, Any]:
+    """The graph's data for the node labelled ``label`` (id, kind, shape, ...); ``LookupError`` if none."""
+    found = page.evaluate(
+        f"""(id) => {{
+          const network = {_NETWORK};
+          return network ? network.body.data.nodes.get(id) : null;
+        }}""",
+        node_id(page, label),
+    )
+    if not found:
+        raise LookupError(f"no node labelled {label!r} in the graph")
+    return dict(found)
+
+
 def node_id(page: Any, label: str) -> str:
     """The id of the node labelled ``label`` (raises ``LookupError`` if none)."""
     for node in graph_nodes(page):
