@@ -2,8 +2,8 @@
 //
 // vis-network draws a link's verb at the middle of the link. After the layout, for every labelled
 // link, in order from the shortest: try its own curve, then gentle bends either way, and keep the
-// first curve whose label box touches no element (symbol and label) and no label already placed
-// (ties: the least overlap, then the least bend). A label that finds no free place is not drawn
+// first curve whose label box touches no element (symbol and label) and no label already placed, and
+// stays within the area the elements span (else the curve with the least overlap). A label that finds no free place is not drawn
 // ("quiet"); it shows while its link is hovered or selected, or an element it joins is selected.
 // The verb always stays in the link's tooltip. Nothing here changes the data's `label` field.
 //
@@ -13,7 +13,7 @@
 function wbEdgeLabels(network, edges) {
   "use strict";
   var PAD = 3; // clearance around boxes, canvas px
-  var BENDS = [0.15, 0.3, 0.45];
+  var BENDS = [0.15, 0.3, 0.45, 0.6];
   var HIDDEN = 1e9; // a label is drawn only when size * scale >= drawThreshold - 1
   var quiet = new Set();
   var shown = new Set();
@@ -50,6 +50,12 @@ function wbEdgeLabels(network, edges) {
       var b = network.getBoundingBox(id);
       return { left: b.left - PAD, right: b.right + PAD, top: b.top - PAD, bottom: b.bottom + PAD };
     });
+    // Labels stay within the area the elements span (what "fit" frames).
+    var extent = nodeBoxes.reduce(function (a, b) {
+      return { left: Math.min(a.left, b.left), right: Math.max(a.right, b.right),
+               top: Math.min(a.top, b.top), bottom: Math.max(a.bottom, b.bottom) };
+    }, { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity });
+    extent = { left: extent.left - 20, right: extent.right + 20, top: extent.top - 20, bottom: extent.bottom + 20 };
     var pos = network.getPositions();
     var items = edges.get().filter(function (e) {
       return e.label && body.edges[e.id] && pos[e.from] && pos[e.to] && e.from !== e.to;
@@ -81,7 +87,7 @@ function wbEdgeLabels(network, edges) {
         if (smooth) { edges.update({ id: item.id, smooth: smooth }); moved = true; }
         var p = body.edges[item.id].edgeType.getPoint(0.5);
         var b = box(p.x, p.y, size.w, size.h);
-        var cost = 0;
+        var cost = (b.right - b.left) * (b.bottom - b.top) - overlap(b, extent);
         nodeBoxes.forEach(function (n) { cost += overlap(b, n); });
         placed.forEach(function (o) { cost += overlap(b, o); });
         if (!best || cost < best.cost) best = { cost: cost, smooth: smooth, box: b };

@@ -239,7 +239,7 @@ def network_options(template: Template, *, direction: str = "UD") -> dict[str, A
                 "enabled": True,
                 "direction": direction,
                 "sortMethod": "directed",
-                "levelSeparation": 145 if vertical else 260,
+                "levelSeparation": 175 if vertical else 260,
                 "nodeSpacing": 230 if vertical else 120,
                 "treeSpacing": 220,
                 "blockShifting": True,
@@ -272,7 +272,7 @@ def network_options(template: Template, *, direction: str = "UD") -> dict[str, A
             },
             "font": {
                 "face": FONT_FACE,
-                "size": 11,
+                "size": 12,
                 "color": "#4A4A4A",
                 "strokeWidth": 0,
                 "background": "rgba(255,255,255,0.9)",
