@@ -107,7 +107,7 @@ def test_an_element_can_be_added_with_the_keyboard_alone(
     keyboard.type(KEYBOARD_LABEL)
     keyboard.press("Enter")
 
-    page.wait_for_function("() => (document.querySelector('.wb-status')?.textContent ?? '').includes('Added ')")
+    page.wait_for_function("() => /Added/.test(document.querySelector('.wb-status')?.textContent ?? '')")
     assert text_of(page, ".wb-status") == f"Added {KEYBOARD_LABEL!r}."  # the whole label, not cut short
     wait_for_graph_label(page, KEYBOARD_LABEL)
     node = graph_node(page, KEYBOARD_LABEL)

@@ -3,46 +3,55 @@
 In a browser, ipywidgets sends Enter (a 'submit' message) at once but may hold the
 last keystrokes back until the kernel has answered the previous ones; the browser
 test ``test_e2e_voila.py::test_an_element_can_be_added_with_the_keyboard_alone``
-shows it with real typing. Here the same order of messages is replayed in a running
-event loop, as in a kernel.
+shows it with real typing. Here the same order of messages (Enter, then the rest of
+the text) is replayed inside a real IPython kernel, and outside one.
 """
 
 from __future__ import annotations
 
-import asyncio
+import json
+from pathlib import Path
 
 import ipywidgets as w
+import nbformat
+import pytest
+from nbclient import NotebookClient
 
-from workbench.ui._common import ENTER_SETTLE, on_enter
+from workbench.ui._common import on_enter
 
-
-def _submit(text: w.Text) -> None:
-    text._handle_custom_msg({"event": "submit"}, [])  # what the page sends on Enter
-
-
-def test_enter_waits_for_text_that_arrives_after_it() -> None:
-    text = w.Text(value="Wish to be chosen first (keyboar")
-    seen: list[str] = []
-    on_enter(text, lambda: seen.append(text.value))
-
-    async def page() -> None:
-        _submit(text)
-        _submit(text)  # a second Enter meanwhile is the same one
-        await asyncio.sleep(0.02)
-        text.value = "Wish to be chosen first (keyboard test)"  # the held-back keystrokes
-        assert seen == []
-        await asyncio.sleep(ENTER_SETTLE + 0.2)
-        assert seen == ["Wish to be chosen first (keyboard test)"]
-        _submit(text)  # a later Enter acts again
-        await asyncio.sleep(ENTER_SETTLE + 0.2)
-
-    asyncio.run(page())
-    assert seen == ["Wish to be chosen first (keyboard test)"] * 2
+_IN_KERNEL = [
+    # Enter arrives while the page still holds the end of the label back ...
+    """import ipywidgets as w
+from workbench.ui._common import on_enter
+text = w.Text(value="Wish to be chosen first (keyboar")
+seen = []
+on_enter(text, lambda: seen.append(text.value))
+text._handle_custom_msg({"event": "submit"}, [])
+text._handle_custom_msg({"event": "submit"}, [])  # a second Enter meanwhile is the same one
+text.value = "Wish to be chosen first (keyboard test)"  # ... which comes right after
+at_once = list(seen)""",
+    """import asyncio, json
+await asyncio.sleep(1.0)
+print(json.dumps({"at_once": at_once, "seen": seen}))""",
+]
 
 
-def test_without_an_event_loop_enter_acts_at_once() -> None:
+@pytest.mark.slow
+def test_in_a_kernel_enter_acts_on_text_that_arrives_after_it(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # the kernel writes nothing into the real home
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in _IN_KERNEL])
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    (output,) = nb.cells[1].outputs
+    result = json.loads(output["text"])
+    assert result["at_once"] == []  # nothing happened at the Enter itself ...
+    assert result["seen"] == ["Wish to be chosen first (keyboard test)"]  # ... then once, on the whole label
+
+
+def test_outside_a_kernel_enter_acts_at_once() -> None:
     text = w.Text(value="Set from Python")
     seen: list[str] = []
     on_enter(text, lambda: seen.append(text.value))
-    _submit(text)
+    text._handle_custom_msg({"event": "submit"}, [])  # what the page sends on Enter
     assert seen == ["Set from Python"]

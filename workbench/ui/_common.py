@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -103,12 +104,23 @@ def guarded(status: StatusLine) -> Callable[[F], F]:
 ENTER_SETTLE = 0.3
 
 
+def _kernel_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the IPython kernel this code runs in, or ``None`` outside a kernel."""
+    kernel_app = sys.modules.get("ipykernel.kernelapp")
+    if kernel_app is None or not kernel_app.IPKernelApp.initialized():
+        return None  # e.g. a test process, whose event loop (if any) is not a kernel's
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def on_enter(text: w.Text, callback: Callable[[], None]) -> None:
     """Call ``callback()`` when Enter is pressed in ``text`` (the browser sends a 'submit' event).
 
     In a kernel, the call comes :data:`ENTER_SETTLE` seconds after the Enter, once the text
-    typed before it has arrived; further Enters meanwhile are the same one. Without a running
-    event loop (widgets driven from Python) the call is immediate.
+    typed before it has arrived; further Enters meanwhile are the same one. Outside a kernel
+    (widgets driven from Python) the call is immediate.
     """
     pending = False
 
@@ -119,9 +131,8 @@ def on_enter(text: w.Text, callback: Callable[[], None]) -> None:
 
     def submitted(_widget: w.Text) -> None:
         nonlocal pending
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop: the value was set from Python, nothing is in flight
+        loop = _kernel_loop()
+        if loop is None:  # not in a kernel: the value was set from Python, nothing is in flight
             callback()
             return
         if not pending:
