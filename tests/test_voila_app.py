@@ -141,9 +141,15 @@ def test_workbench_app_serves_the_case_offline_without_code(tmp_path: Path) -> N
     before = case.read_bytes()
     script = Path(sys.executable).with_name("workbench")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "workbench.cli"]
-    env = {**os.environ, "HOME": str(tmp_path)}  # the app's recent-cases list stays out of the real home
+    # The "browser" records what it was asked to open (webbrowser runs $BROWSER with the address).
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{opened}.part" && mv "{opened}.part" "{opened}"\n')
+    browser.chmod(0o700)
+    env = {**os.environ, "HOME": str(tmp_path),  # the app's recent-cases list stays out of the real home
+           "BROWSER": f"{browser} %s"}
     process = subprocess.Popen(
-        [*command, "app", str(case), "--no-browser"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [*command, "app", str(case)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True, env=env, start_new_session=True,
     )
     try:
@@ -151,6 +157,15 @@ def test_workbench_app_serves_the_case_offline_without_code(tmp_path: Path) -> N
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32}", url)
         token = url.rsplit("=", 1)[1]
         assert not _command_lines_with(token), "the access token is on a command line (ps shows it to all)"
+        # The browser was sent to a private page that leads on to the address with the token.
+        deadline = time.monotonic() + 30
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        (argument,) = opened.read_text(encoding="utf-8").splitlines()
+        assert argument.startswith("file:///") and token not in argument
+        redirect = Path(urllib.request.url2pathname(argument.removeprefix("file://")))
+        assert redirect.stat().st_mode & 0o777 == 0o600 and redirect.parent.stat().st_mode & 0o077 == 0
+        assert f'content="0;url={url}"' in redirect.read_text(encoding="utf-8")
         with urllib.request.urlopen(url, timeout=120) as answer:  # Voilà runs the cell, then answers
             page = answer.read().decode("utf-8")
         assert "application/vnd.jupyter.widget-view+json" in page
