@@ -338,3 +338,46 @@ def test_link_labels_keep_off_elements_and_each_other(
     if case.startswith("demo"):
         save_screenshot(page, "render-demo-case-1280x800")
     assert_nothing_ran(page, recorded_page, url)
+
+
+#: Screen points on the quiet (hidden-label) links where the pointer is on the link and on no element.
+QUIET_LINK_POINTS = """() => {
+  const wb = window.workbench, net = wb.network, out = [];
+  const frame = document.getElementById("wb-graph").getBoundingClientRect();
+  for (const id of wb.edgeLabels.quiet) {
+    const edge = net.body.edges[id];
+    for (const t of [0.3, 0.4, 0.6, 0.7]) {
+      const dom = net.canvasToDOM(edge.edgeType.getPoint(t));
+      if (net.getNodeAt(dom) === undefined && net.getEdgeAt(dom) === id) {
+        out.push({ id, x: frame.left + dom.x, y: frame.top + dom.y });
+        break;
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def test_a_hidden_link_label_shows_while_the_pointer_is_on_its_link(
+    recorded_page: Any, tmp_path: Path, save_screenshot: Any
+) -> None:
+    import workbench
+
+    f = workbench.load(CASES / "teaching" / "malan_cheerful_younger_brother.formulation.json")
+    page, url = open_page(recorded_page, f, tmp_path, "hover")
+    before = label_overlaps(page)
+    points = page.evaluate(QUIET_LINK_POINTS)
+    assert before["quiet"] and points, before  # this dense case has labels with no free place
+    for point in points:
+        ln = f.link(point["id"])
+        page.mouse.move(5, 5)
+        page.mouse.move(point["x"], point["y"], steps=3)
+        tip = page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+        verb = f.template.link_kind(ln.kind).verb
+        # the tooltip has the sentence with the verb, and the verb is now drawn on the link
+        assert tip.text_content().startswith(f"{f.element(ln.source).label} {verb} ")
+        assert label_overlaps(page)["drawn"] == before["drawn"] + 1
+    save_screenshot(page, "render-hover-hidden-label")
+    page.mouse.move(5, 5)  # leaving the map hides it again
+    assert label_overlaps(page)["drawn"] == before["drawn"]
+    assert_nothing_ran(page, recorded_page, url)

@@ -130,6 +130,10 @@ function wbEdgeLabels(network, edges) {
   network.on("dragEnd", function (p) { if (p.nodes && p.nodes.length) place(); });
   network.on("hoverEdge", function (p) { hovered = p.edge; refresh(); });
   network.on("blurEdge", function () { hovered = null; refresh(); });
+  // vis-network sends no blurEdge when the pointer leaves the map straight from a link.
+  network.body.container.addEventListener("mouseleave", function () {
+    if (hovered) { hovered = null; refresh(); }
+  });
   ["select", "deselectNode", "deselectEdge"].forEach(function (name) {
     network.on(name, function () { refresh(); });
   });
