@@ -256,8 +256,14 @@ CASES = Path(__file__).resolve().parents[1] / "notebooks" / "cases"
 #: an element's box (symbol and label, ``getBoundingBox``) or another drawn link label's box by more
 #: than 2 px each way. A label counts as drawn by vis-network's own rule (font size x zoom against
 #: the link's ``scaling.label.drawThreshold``).
+def label_overlaps_js(network: str = "window.workbench.network",
+                      quiet: str = "Array.from(window.workbench.edgeLabels.quiet)") -> str:
+    """The overlap count as a page function, for the network (and hidden-label ids) these expressions give."""
+    return LABEL_OVERLAPS.replace("NETWORK", network).replace("QUIET", quiet)
+
+
 LABEL_OVERLAPS = """() => {
-  const net = window.workbench.network, body = net.body, scale = net.getScale();
+  const net = NETWORK, body = net.body, scale = net.getScale();
   const cut = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 2
     && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 2;
   const nodes = body.nodeIndices.map((id) => ({ id, box: net.getBoundingBox(id) }));
@@ -279,8 +285,7 @@ LABEL_OVERLAPS = """() => {
   for (let i = 0; i < drawn.length; i++) for (let j = i + 1; j < drawn.length; j++) {
     if (cut(drawn[i].box, drawn[j].box)) onLabels.push([drawn[i].text, drawn[j].text]);
   }
-  return { labelled, drawn: drawn.length, onElements, onLabels,
-           quiet: Array.from(window.workbench.edgeLabels.quiet) };
+  return { labelled, drawn: drawn.length, onElements, onLabels, quiet: QUIET };
 }"""
 
 #: Overlaps allowed per map. Measured at 1280x800 in Debian Chromium: before edge_labels.js the
@@ -301,7 +306,7 @@ SELECT_LINK = """(id) => {
 
 def label_overlaps(page: Any) -> dict[str, Any]:
     page.evaluate("() => window.workbench.network.redraw()")  # label boxes are measured when drawn
-    return page.evaluate(LABEL_OVERLAPS)  # type: ignore[no-any-return]
+    return page.evaluate(label_overlaps_js())  # type: ignore[no-any-return]
 
 
 TEACHING = sorted(f"teaching/{p.name}" for p in (CASES / "teaching").glob("*.formulation.json"))
