@@ -23,6 +23,11 @@ Styling rules
   (``smooth``) so they do not hide each other; ``same_level`` marks the first
   kind, so the browser can bend them upwards once it knows the positions
   (clockwise when the source is left of the target, else counter-clockwise).
+- Link labels: once positions are known, ``edge_labels.js`` (both pages) bends a link
+  whose verb would cover an element or another verb, or else draws that verb only
+  while the link is hovered or selected; verbs fade out when zoomed out (the
+  ``scaling.label.drawThreshold`` in :func:`network_options`). The verb is always
+  in the link's ``label`` and tooltip.
 
 Example
 -------
