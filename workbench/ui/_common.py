@@ -20,15 +20,19 @@ from workbench.errors import InvalidValue, WorkbenchError
 from workbench.model import CONFIDENCE_SCALE, STATUSES, TIME_FRAMES, Evidence, confidence_name
 
 __all__ = [
+    "LABELLED",
+    "AssessmentFields",
     "ConfidenceInput",
     "ConfirmBar",
     "EvidenceEditor",
     "StatusLine",
     "esc",
+    "full_width",
     "guarded",
     "on_enter",
     "parse_optional_float",
     "set_optional",
+    "show_editing",
     "status_options",
     "time_frame_options",
 ]
@@ -332,3 +336,61 @@ class EvidenceEditor(w.VBox):  # type: ignore[misc]
 def confidence_levels() -> list[str]:
     """The named confidence levels, lowest first."""
     return list(CONFIDENCE_SCALE)
+
+
+#: The style of a labelled form field: labels in one 90 px column.
+LABELLED = {"description_width": "90px"}
+
+
+def full_width() -> w.Layout:
+    """A full-width layout (each widget needs its own: a shared Layout would hide them all at once)."""
+    return w.Layout(width="100%")
+
+
+class AssessmentFields:
+    """The fields an element and a link share: description, evidence, confidence and status.
+
+    ``prefix`` (``"wb-element"``, ``"wb-link"``) names their CSS classes.
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self.description = w.Textarea(description="Description", rows=2, style=LABELLED, layout=full_width())
+        self.evidence = EvidenceEditor(prefix)
+        self.confidence = ConfidenceInput(prefix)
+        self.status_field = w.Dropdown(description="Status", options=status_options(), style=LABELLED,
+                                       layout=w.Layout(width="50%"))
+        self.description.add_class(f"{prefix}-description")
+        self.status_field.add_class(f"{prefix}-status")
+
+    def values(self) -> dict[str, Any]:
+        """The fields as the model takes them."""
+        return {
+            "description": self.description.value,
+            "evidence": self.evidence.value,
+            "confidence": self.confidence.value,
+            "status": self.status_field.value,
+        }
+
+    def fill(self, record: Any) -> None:
+        """Show the shared fields of an element or a link."""
+        self.description.value = record.description
+        self.evidence.value = list(record.evidence)
+        self.confidence.value = record.confidence
+        self.status_field.value = record.status
+
+    def clear(self) -> None:
+        """Empty the fields for a new record."""
+        self.description.value = ""
+        self.evidence.value = []
+        self.confidence.value = None
+        self.status_field.value = "hypothesis"
+
+
+def show_editing(
+    note: w.HTML, buttons: Sequence[w.Button], editing: str | None, *, new: str
+) -> None:
+    """Enable Update/Delete ``buttons`` and say what is being edited (``editing``), or ``new``."""
+    for button in buttons:
+        button.disabled = editing is None
+    text = new if editing is None else f"Editing: <b>{esc(editing)}</b>"
+    note.value = f"<span class='wb-hint'>{text}</span>"

@@ -10,25 +10,22 @@ import ipywidgets as w
 from workbench.model import Element
 from workbench.session import EditSession
 from workbench.ui._common import (
-    ConfidenceInput,
+    LABELLED,
+    AssessmentFields,
     ConfirmBar,
-    EvidenceEditor,
     StatusLine,
     esc,
+    full_width,
     guarded,
     on_enter,
     set_optional,
-    status_options,
+    show_editing,
     time_frame_options,
 )
 
 __all__ = ["ElementPanel"]
 
 _ALL = "__all__"
-def _wide() -> w.Layout:
-    """A full-width layout (each widget needs its own: a shared Layout would hide them all at once)."""
-    return w.Layout(width="100%")
-_LABELLED = {"description_width": "90px"}
 
 
 class ElementPanel(w.VBox):  # type: ignore[misc]
@@ -48,27 +45,25 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         # list
         self.search = w.Text(placeholder="Search elements", layout=w.Layout(width="60%"))
         self.kind_filter = w.Dropdown(layout=w.Layout(width="40%"))
-        self.listing = w.Select(rows=5, layout=_wide())
+        self.listing = w.Select(rows=5, layout=full_width())
         self.search.add_class("wb-element-search")
         self.kind_filter.add_class("wb-element-filter")
         self.listing.add_class("wb-element-list")
 
         # form
-        self.kind = w.Dropdown(description="Kind", style=_LABELLED, layout=_wide())
-        self.kind_help = w.HTML(layout=_wide())
+        self.kind = w.Dropdown(description="Kind", style=LABELLED, layout=full_width())
+        self.kind_help = w.HTML(layout=full_width())
         self.kind_help.add_class("wb-hint")
         self.label = w.Text(description="Label", placeholder="e.g. Father often absent (Enter adds)",
-                            style=_LABELLED, layout=_wide())
-        self.description = w.Textarea(description="Description", rows=2, style=_LABELLED, layout=_wide())
-        self.evidence = EvidenceEditor("wb-element")
-        self.confidence = ConfidenceInput("wb-element")
-        self.status_field = w.Dropdown(description="Status", options=status_options(), style=_LABELLED,
-                                       layout=w.Layout(width="50%"))
+                            style=LABELLED, layout=full_width())
+        self.assessment = AssessmentFields("wb-element")
+        self.description, self.evidence = self.assessment.description, self.assessment.evidence
+        self.confidence, self.status_field = self.assessment.confidence, self.assessment.status_field
         self.time_frame = w.Dropdown(description="Time frame", options=time_frame_options(), index=0,
-                                     style=_LABELLED, layout=w.Layout(width="50%"))
-        self.tags = w.Text(description="Tags", placeholder="comma, separated", style=_LABELLED,
-                           layout=_wide())
-        self.code = w.Dropdown(description="Code", style=_LABELLED,
+                                     style=LABELLED, layout=w.Layout(width="50%"))
+        self.tags = w.Text(description="Tags", placeholder="comma, separated", style=LABELLED,
+                           layout=full_width())
+        self.code = w.Dropdown(description="Code", style=LABELLED,
                                layout=w.Layout(width="100%", display="none"))
         self.add_button = w.Button(description="Add", button_style="primary", icon="plus",
                                    tooltip="Add a new element with these fields")
@@ -82,7 +77,6 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         self.editing_note = w.HTML()
         for widget, name in [
             (self.kind, "wb-element-kind"), (self.label, "wb-element-label"),
-            (self.description, "wb-element-description"), (self.status_field, "wb-element-status"),
             (self.time_frame, "wb-element-time-frame"), (self.tags, "wb-element-tags"),
             (self.code, "wb-element-code"), (self.add_button, "wb-add-element"),
             (self.update_button, "wb-update-element"), (self.delete_button, "wb-delete-element"),
@@ -159,10 +153,7 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         self.editing = None
         self.confirm.cancel()
         self.label.value = ""
-        self.description.value = ""
-        self.evidence.value = []
-        self.confidence.value = None
-        self.status_field.value = "hypothesis"
+        self.assessment.clear()
         set_optional(self.time_frame, None)
         self.tags.value = ""
         set_optional(self.code, None)
@@ -248,10 +239,7 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
 
     def _fields(self) -> dict[str, Any]:
         fields: dict[str, Any] = {
-            "description": self.description.value,
-            "evidence": self.evidence.value,
-            "confidence": self.confidence.value,
-            "status": self.status_field.value,
+            **self.assessment.values(),
             "time_frame": self.time_frame.value,
             "tags": self.tags.value,
         }
@@ -262,10 +250,7 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
     def _fill(self, el: Element) -> None:
         self.kind.value = el.kind
         self.label.value = el.label
-        self.description.value = el.description
-        self.evidence.value = list(el.evidence)
-        self.confidence.value = el.confidence
-        self.status_field.value = el.status
+        self.assessment.fill(el)
         set_optional(self.time_frame, el.time_frame)
         self.tags.value = ", ".join(el.tags)
         self._show_kind()
@@ -298,12 +283,5 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         self.code.layout.display = "flex"
 
     def _sync_buttons(self) -> None:
-        editing = self.editing is not None
-        self.update_button.disabled = not editing
-        self.delete_button.disabled = not editing
-        if editing:
-            assert self.editing is not None
-            label = self.session.formulation.element(self.editing).label
-            self.editing_note.value = f"<span class='wb-hint'>Editing: <b>{esc(label)}</b></span>"
-        else:
-            self.editing_note.value = "<span class='wb-hint'>New element</span>"
+        label = None if self.editing is None else self.session.formulation.element(self.editing).label
+        show_editing(self.editing_note, [self.update_button, self.delete_button], label, new="New element")

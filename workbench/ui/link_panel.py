@@ -11,21 +11,18 @@ from workbench.errors import InvalidValue
 from workbench.model import Link
 from workbench.session import EditSession
 from workbench.ui._common import (
-    ConfidenceInput,
-    EvidenceEditor,
+    LABELLED,
+    AssessmentFields,
     StatusLine,
     esc,
+    full_width,
     guarded,
     parse_optional_float,
-    status_options,
+    show_editing,
 )
 
 __all__ = ["LinkPanel"]
 
-def _wide() -> w.Layout:
-    """A full-width layout (each widget needs its own: a shared Layout would hide them all at once)."""
-    return w.Layout(width="100%")
-_LABELLED = {"description_width": "90px"}
 
 
 class LinkPanel(w.VBox):  # type: ignore[misc]
@@ -41,21 +38,19 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         self._filling = False
         guard = guarded(status)
 
-        self.search = w.Text(placeholder="Search links", layout=_wide())
-        self.listing = w.Select(rows=5, layout=_wide())
+        self.search = w.Text(placeholder="Search links", layout=full_width())
+        self.listing = w.Select(rows=5, layout=full_width())
         self.source = w.Combobox(description="From", placeholder="type to search elements",
-                                 ensure_option=True, style=_LABELLED, layout=_wide())
+                                 ensure_option=True, style=LABELLED, layout=full_width())
         self.target = w.Combobox(description="To", placeholder="type to search elements",
-                                 ensure_option=True, style=_LABELLED, layout=_wide())
-        self.kind = w.Dropdown(description="Link kind", style=_LABELLED, layout=_wide())
-        self.kind_help = w.HTML(layout=_wide())
-        self.sentence = w.HTML(layout=_wide())
-        self.description = w.Textarea(description="Description", rows=2, style=_LABELLED, layout=_wide())
-        self.evidence = EvidenceEditor("wb-link")
-        self.confidence = ConfidenceInput("wb-link")
-        self.status_field = w.Dropdown(description="Status", options=status_options(), style=_LABELLED,
-                                       layout=w.Layout(width="50%"))
-        self.weight = w.Text(description="Weight", placeholder="optional, e.g. -1", style=_LABELLED,
+                                 ensure_option=True, style=LABELLED, layout=full_width())
+        self.kind = w.Dropdown(description="Link kind", style=LABELLED, layout=full_width())
+        self.kind_help = w.HTML(layout=full_width())
+        self.sentence = w.HTML(layout=full_width())
+        self.assessment = AssessmentFields("wb-link")
+        self.description, self.evidence = self.assessment.description, self.assessment.evidence
+        self.confidence, self.status_field = self.assessment.confidence, self.assessment.status_field
+        self.weight = w.Text(description="Weight", placeholder="optional, e.g. -1", style=LABELLED,
                              layout=w.Layout(width="50%"))
         self.add_button = w.Button(description="Add link", button_style="primary", icon="plus",
                                    tooltip="Add a link with these fields")
@@ -68,7 +63,6 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         for widget, name in [
             (self.search, "wb-link-search"), (self.listing, "wb-link-list"), (self.source, "wb-link-source"),
             (self.target, "wb-link-target"), (self.kind, "wb-link-kind"), (self.sentence, "wb-link-sentence"),
-            (self.description, "wb-link-description"), (self.status_field, "wb-link-status"),
             (self.weight, "wb-link-weight"), (self.add_button, "wb-add-link"),
             (self.update_button, "wb-update-link"), (self.delete_button, "wb-delete-link"),
             (self.clear_button, "wb-clear-link"), (self.editing_note, "wb-link-editing"),
@@ -136,10 +130,7 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         self.editing = None
         self.source.value = ""
         self.target.value = ""
-        self.description.value = ""
-        self.evidence.value = []
-        self.confidence.value = None
-        self.status_field.value = "hypothesis"
+        self.assessment.clear()
         self.weight.value = ""
         self._filling = True
         try:
@@ -237,10 +228,7 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
 
     def _fields(self) -> dict[str, Any]:
         return {
-            "description": self.description.value,
-            "evidence": self.evidence.value,
-            "confidence": self.confidence.value,
-            "status": self.status_field.value,
+            **self.assessment.values(),
             "weight": parse_optional_float(self.weight.value, "weight"),
         }
 
@@ -249,10 +237,7 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         self.target.value = self._name_of(ln.target)
         self._update_kinds()
         self.kind.value = ln.kind
-        self.description.value = ln.description
-        self.evidence.value = list(ln.evidence)
-        self.confidence.value = ln.confidence
-        self.status_field.value = ln.status
+        self.assessment.fill(ln)
         self.weight.value = "" if ln.weight is None else f"{ln.weight:g}"
 
     def _update_kinds(self) -> None:
@@ -296,12 +281,5 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
             self._on_select(change["new"])
 
     def _sync_buttons(self) -> None:
-        editing = self.editing is not None
-        self.update_button.disabled = not editing
-        self.delete_button.disabled = not editing
-        if editing:
-            assert self.editing is not None
-            sentence = self.session.formulation.sentence(self.editing)
-            self.editing_note.value = f"<span class='wb-hint'>Editing: <b>{esc(sentence)}</b></span>"
-        else:
-            self.editing_note.value = "<span class='wb-hint'>New link</span>"
+        sentence = None if self.editing is None else self.session.formulation.sentence(self.editing)
+        show_editing(self.editing_note, [self.update_button, self.delete_button], sentence, new="New link")

@@ -6,14 +6,10 @@ import ipywidgets as w
 
 from workbench.errors import InvalidValue, SaveConflict
 from workbench.session import EditSession
-from workbench.ui._common import StatusLine, esc, guarded
+from workbench.ui._common import LABELLED, StatusLine, esc, full_width, guarded
 
 __all__ = ["SavePanel"]
 
-def _wide() -> w.Layout:
-    """A full-width layout (each widget needs its own: a shared Layout would hide them all at once)."""
-    return w.Layout(width="100%")
-_LABELLED = {"description_width": "90px"}
 
 
 class SavePanel(w.VBox):  # type: ignore[misc]
@@ -24,17 +20,17 @@ class SavePanel(w.VBox):  # type: ignore[misc]
         self.status = status
         guard = guarded(status)
         self.message = w.Text(description="Message", placeholder="what changed, e.g. after session 5",
-                              style=_LABELLED, layout=_wide())
-        self.author = w.Text(description="Author", placeholder="your name or initials", style=_LABELLED,
-                             layout=_wide())
-        self.session_number = w.Text(description="Session no.", placeholder="optional", style=_LABELLED,
+                              style=LABELLED, layout=full_width())
+        self.author = w.Text(description="Author", placeholder="your name or initials", style=LABELLED,
+                             layout=full_width())
+        self.session_number = w.Text(description="Session no.", placeholder="optional", style=LABELLED,
                                      layout=w.Layout(width="200px"))
         self.path = w.Text(description="File", placeholder="e.g. cases/c-017.formulation.json",
-                           style=_LABELLED, layout=_wide())
+                           style=LABELLED, layout=full_width())
         self.save_button = w.Button(description="Save version", button_style="primary", icon="save",
                                     tooltip="Save the case as a new version")
-        self.conflict_note = w.HTML(layout=_wide())
-        self.copy_path = w.Text(description="Copy as", style=_LABELLED, layout=_wide())
+        self.conflict_note = w.HTML(layout=full_width())
+        self.copy_path = w.Text(description="Copy as", style=LABELLED, layout=full_width())
         self.copy_button = w.Button(description="Save as copy…", icon="copy", button_style="warning",
                                     tooltip="Save these changes into a new file; nothing is lost")
         self.conflict_box = w.VBox([self.conflict_note, self.copy_path, self.copy_button],

@@ -9,14 +9,10 @@ import ipywidgets as w
 
 from workbench.session import recent_cases
 from workbench.templates import DEFAULT_TEMPLATE, templates
-from workbench.ui._common import StatusLine, esc, guarded
+from workbench.ui._common import LABELLED, StatusLine, esc, full_width, guarded
 
 __all__ = ["StartPanel"]
 
-_LABELLED = {"description_width": "90px"}
-def _wide() -> w.Layout:
-    """A full-width layout (each widget needs its own: a shared Layout would hide them all at once)."""
-    return w.Layout(width="100%")
 
 NewCase = Callable[[str, str, str, str], None]
 
@@ -33,18 +29,19 @@ class StartPanel(w.VBox):  # type: ignore[misc]
         found = templates()
         chosen = template if template in found else DEFAULT_TEMPLATE
         self.template = w.Dropdown(description="Template", options=[(t.name, t.id) for t in found.values()],
-                                   value=chosen if chosen in found else None, style=_LABELLED, layout=_wide())
-        self.template_help = w.HTML(layout=_wide())
+                                   value=chosen if chosen in found else None, style=LABELLED,
+                                   layout=full_width())
+        self.template_help = w.HTML(layout=full_width())
         self.case_id = w.Text(description="Case id", placeholder="a pseudonym or number, never a name",
-                              style=_LABELLED, layout=_wide())
-        self.title = w.Text(description="Title", placeholder="optional", style=_LABELLED, layout=_wide())
+                              style=LABELLED, layout=full_width())
+        self.title = w.Text(description="Title", placeholder="optional", style=LABELLED, layout=full_width())
         self.new_path = w.Text(description="File", placeholder="e.g. cases/c-017.formulation.json",
-                               style=_LABELLED, layout=_wide())
+                               style=LABELLED, layout=full_width())
         self.create_button = w.Button(description="Start new case", icon="plus", button_style="primary")
         self.open_path = w.Text(description="File", placeholder="path of a .formulation.json file",
-                                style=_LABELLED, layout=_wide())
+                                style=LABELLED, layout=full_width())
         self.open_button = w.Button(description="Open", icon="folder-open")
-        self.recent = w.Select(rows=5, layout=_wide())
+        self.recent = w.Select(rows=5, layout=full_width())
         self.recent_button = w.Button(description="Open recent", icon="clock-o")
         for widget, name in [
             (self.template, "wb-start-template"), (self.case_id, "wb-start-case-id"),
