@@ -8,6 +8,8 @@ compute where a node is drawn (``canvasToDOM(getPositions())``) to click it.
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 
 #: Init script: record each vis.Network in window.__wbNetworks (vis-network's UMD build assigns
@@ -123,3 +125,45 @@ def click_node(page: Any, label: str) -> dict[str, float]:
 def text_of(page: Any, css: str) -> str:
     """The visible text of the first element matching ``css``, whitespace collapsed."""
     return " ".join(page.locator(css).first.inner_text().split())
+
+
+def open_and_run_all(page: Any, lab: Any, notebook: str, *, open_timeout: float) -> None:
+    """Open ``notebook`` in the test JupyterLab ``lab`` in a fresh workspace, fold the file browser
+    away (the width a clinician would give the app) and choose Run -> Run All Cells.
+
+    JupyterLab's "Select Kernel" dialog, which a busy machine sometimes shows, is accepted
+    whenever it appears.
+    """
+    workspace = f"test-{uuid.uuid4().hex[:10]}"
+    page.goto(lab.url(f"/lab/workspaces/{workspace}/tree/{notebook}"), timeout=open_timeout)
+    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=open_timeout)
+    idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    for _ in range(int(open_timeout / 500)):
+        _accept_kernel_dialog(page)
+        if idle.count():
+            break
+        page.wait_for_timeout(500)
+    idle.wait_for(timeout=open_timeout)
+    page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()
+    _run_all(page)
+
+
+def _run_all(page: Any, attempts: int = 3) -> None:
+    """Run -> Run All Cells; try again if the first code cell did not start (kernel not connected yet)."""
+    prompt = page.locator(".jp-CodeCell .jp-InputPrompt").first
+    for _ in range(attempts):
+        _accept_kernel_dialog(page)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        for _ in range(40):
+            _accept_kernel_dialog(page)
+            if re.search(r"\[(\*|\d+)\]", prompt.inner_text()):
+                return
+            page.wait_for_timeout(500)
+    raise AssertionError("Run All Cells did not start the code cell")
+
+
+def _accept_kernel_dialog(page: Any) -> None:
+    accept = page.locator(".jp-Dialog .jp-mod-accept")
+    if accept.count():
+        accept.first.click()

@@ -9,15 +9,13 @@ editor; and no request ever left 127.0.0.1. Screenshots go to ``test-artifacts/`
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import RecordedPage, open_recorded_page, save_screenshot_to_artifacts
-from e2e_pages import NETWORK_HOOK, click_node, graph_labels, text_of, wait_for_graph_label
+from e2e_pages import NETWORK_HOOK, click_node, graph_labels, open_and_run_all, text_of, wait_for_graph_label
 from e2e_servers import DEMO_CASE, Server
 
 import workbench
@@ -45,13 +43,7 @@ def lab(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
     recorded.page.on("websocket", lambda ws: recorded.log.requests.append(ws.url))  # kernel channels too
     page.set_default_timeout(STEP_TIMEOUT)
     try:
-        workspace = f"e2e-{uuid.uuid4().hex[:10]}"
-        page.goto(lab_server.url(f"/lab/workspaces/{workspace}/tree/{NOTEBOOK}"), timeout=OPEN_TIMEOUT)
-        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=OPEN_TIMEOUT)
-        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=OPEN_TIMEOUT)
-        # Give the app the width a clinician would: fold the file browser away (click its open tab).
-        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()
-        _run_all(page)
+        open_and_run_all(page, lab_server, NOTEBOOK, open_timeout=OPEN_TIMEOUT)
         page.locator(".wb-app .wb-graph canvas").wait_for(timeout=APP_TIMEOUT)
         wait_for_graph_label(page, EXISTING, timeout=APP_TIMEOUT)
         yield recorded
@@ -60,23 +52,6 @@ def lab(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
         recorded.context.close()
 
 
-def _run_all(page: Any, attempts: int = 3) -> None:
-    """Run -> Run All Cells, as a clinician would; accept JupyterLab's "Select Kernel" dialog if it
-    asks, and try again if the code cell did not start (the kernel was not connected yet)."""
-    prompt = page.locator(".jp-CodeCell .jp-InputPrompt").first
-    accept = page.locator(".jp-Dialog .jp-mod-accept")
-    for _ in range(attempts):
-        if accept.count():
-            accept.first.click()
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
-        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
-        for _ in range(40):
-            if accept.count():
-                accept.first.click()
-            if re.search(r"\[(\*|\d+)\]", prompt.inner_text()):
-                return
-            page.wait_for_timeout(500)
-    raise AssertionError("Run All Cells did not start the code cell")
 
 
 def _settle(page: Any, quiet_ms: int = 400, timeout_ms: int = 20_000) -> None:

@@ -11,14 +11,13 @@ to ``test-artifacts/``.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import RecordedPage, open_recorded_page, save_screenshot_to_artifacts
-from e2e_pages import NETWORK_HOOK, click_node
+from e2e_pages import NETWORK_HOOK, click_node, open_and_run_all
 from e2e_servers import Server
 
 import workbench
@@ -58,30 +57,13 @@ def lab(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
     page = recorded.page
     page.set_default_timeout(STEP_TIMEOUT)
     try:
-        workspace = f"teach-{uuid.uuid4().hex[:10]}"
-        page.goto(lab_server.url(f"/lab/workspaces/{workspace}/tree/{NOTEBOOK}"), timeout=OPEN_TIMEOUT)
-        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=OPEN_TIMEOUT)
-        _accept_kernel_dialog(page)
-        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=OPEN_TIMEOUT)
-        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
-        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        open_and_run_all(page, lab_server, NOTEBOOK, open_timeout=OPEN_TIMEOUT)
         page.locator(".wb-presenter").first.wait_for(timeout=RUN_TIMEOUT)
         page.wait_for_function(f"() => ({_SHOWN})(0) !== null", timeout=RUN_TIMEOUT)
         yield recorded
     finally:
         save_screenshot_to_artifacts(page, "teach-99-last")
         recorded.context.close()
-
-
-def _accept_kernel_dialog(page: Any) -> None:
-    """JupyterLab may ask which kernel to start (a busy machine, kernel list late): choose Python."""
-    select = page.locator(".jp-Dialog .jp-mod-accept", has_text="Select")
-    try:
-        select.wait_for(timeout=5_000)
-    except Exception:  # no dialog: the kernel started by itself
-        return
-    select.click()
 
 
 def _layer_ids(upto: int) -> list[str]:
@@ -163,14 +145,7 @@ def seminar(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
     page = recorded.page
     page.set_default_timeout(STEP_TIMEOUT)
     try:
-        workspace = f"seminar-{uuid.uuid4().hex[:10]}"
-        page.goto(lab_server.url(f"/lab/workspaces/{workspace}/tree/{SEMINAR}"), timeout=OPEN_TIMEOUT)
-        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=OPEN_TIMEOUT)
-        _accept_kernel_dialog(page)
-        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=OPEN_TIMEOUT)
-        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
-        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        open_and_run_all(page, lab_server, SEMINAR, open_timeout=OPEN_TIMEOUT)
         page.locator(".wb-app .wb-graph canvas").wait_for(timeout=RUN_TIMEOUT)
         yield recorded
     finally:
