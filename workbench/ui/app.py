@@ -209,7 +209,7 @@ class App(w.VBox):  # type: ignore[misc]
         relayout = w.Button(description="", icon="sitemap",  # an icon only: the legend gets the room
                             layout=w.Layout(width="32px", flex="0 0 auto"),
                             tooltip="Re-arrange: lay the map out in layers again "
-                                    "(moves dragged elements back)")
+                                    "(elements you dragged stay where you put them)")
         fit.add_class("wb-fit")
         relayout.add_class("wb-relayout")
         fit.on_click(guard(lambda _b: self.graph.fit()))

@@ -19,6 +19,10 @@ Synced state
     The selected element or link id, two-way.
 ``read_only`` / ``caption``
     A read-only view (e.g. an earlier version) and the text shown over the graph.
+``positions`` / ``pinned``
+    Where the page draws each element (``{id: [x, y]}``, reported after each layout, placement
+    or drag) and which ones the user dragged (placement and re-arranging leave those where they
+    are). A node sent with ``x`` and ``y`` is drawn there, with no new layout.
 ``label_width``
     When set, the page re-wraps node labels to this many characters a line (narrower nodes,
     so a fitted map is drawn larger); the labels in ``snapshot`` stay as they are.
@@ -40,6 +44,8 @@ from workbench.render.assets import edge_labels_js, vis_network_css, vis_network
 __all__ = ["DIFF_STYLES", "GraphView", "VisLibrary", "mark_diff", "vis_library"]
 
 _STATIC = Path(__file__).parent / "static"
+#: The page scripts of the graph, in order: helpers first, the view (which uses them) last.
+_SCRIPTS = ("map_placement.js", "graph_view.js")
 
 #: How a diff mark looks on top of the kind's own style: a border colour (Okabe-Ito),
 #: a label prefix (so it reads without colour too) and a tooltip line.
@@ -86,7 +92,9 @@ class GraphView(anywidget.AnyWidget):
     """
 
     # The shared link-label placement (wbEdgeLabels, also on the standalone page) comes first.
-    _esm = edge_labels_js() + "\n" + (_STATIC / "graph_view.js").read_text(encoding="utf-8")
+    _esm = "\n".join(
+        [edge_labels_js()] + [(_STATIC / name).read_text(encoding="utf-8") for name in _SCRIPTS]
+    )
     _css = _STATIC / "graph_view.css"
 
     library = traitlets.Instance(VisLibrary, allow_none=True, help="The shared vis-network library.").tag(
@@ -103,6 +111,13 @@ class GraphView(anywidget.AnyWidget):
     )
     caption = traitlets.Unicode("", help="Plain text shown over the graph.").tag(sync=True)
     height = traitlets.Unicode("560px", help="CSS height of the graph.").tag(sync=True)
+    positions = traitlets.Dict(
+        help="Where each element is drawn, {id: [x, y]} in map units; set by the page after a layout, "
+        "a placement or a drag. Nodes sent with x and y are drawn there without a new layout."
+    ).tag(sync=True)
+    pinned = traitlets.List(
+        traitlets.Unicode(), help="Ids of the elements the user dragged: placement and re-arranging keep them."
+    ).tag(sync=True)
     label_width = traitlets.Int(
         0, help="Characters per line of node labels as drawn (0: as given); the data is unchanged."
     ).tag(sync=True)
@@ -183,7 +198,7 @@ class GraphView(anywidget.AnyWidget):
         self.send({"type": "fit"})
 
     def relayout(self) -> None:
-        """Lay everything out in layers again (drops the positions the user dragged)."""
+        """Lay everything out in layers again; the elements the user dragged stay where they are."""
         self.send({"type": "relayout"})
 
     # --- helpers ---------------------------------------------------------------------------

@@ -134,6 +134,9 @@ async function render({ model, el }) {
   const edgeLabels = typeof wbEdgeLabels === "function" ? wbEdgeLabels(network, edges) : null;
   const placeLabels = () => { if (edgeLabels) edgeLabels.place(); };
 
+  // New elements land in their layer's row without covering anything (map_placement.js).
+  const placement = wbPlacement(network, nodes, () => (options.layout && options.layout.hierarchical) || {});
+
   const labelWidth = () => Number(model.get("label_width")) || 0;
   const prep = (item) => prepare(item, labelWidth());
 
@@ -142,13 +145,6 @@ async function render({ model, el }) {
     network.fit({ animation: false });
     if (nodes.length === 0 || network.getScale() >= MIN_FIT_SCALE) return;
     network.moveTo({ position: network.getViewPosition(), scale: MIN_FIT_SCALE, animation: false });
-  }
-
-  // The part of the map in view, in canvas coordinates, less a margin for labels.
-  function visibleArea(margin) {
-    const a = network.DOMtoCanvas({ x: margin, y: margin });
-    const b = network.DOMtoCanvas({ x: canvas.clientWidth - margin, y: canvas.clientHeight - margin });
-    return { left: a.x, top: a.y, right: b.x, bottom: b.y };
   }
 
   function setHeight() {
@@ -176,29 +172,29 @@ async function render({ model, el }) {
     nodes.update(Object.keys(positions).map((id) => ({ id, x: positions[id].x, y: positions[id].y })));
   }
 
-  // A new node goes into its layer's row (same height as the others of its level), at a free place
-  // the user can see: the right end of the row, else a gap in it, else its left end. Only when none
-  // is in view does it go to the free place nearest the view (and the view then pans a little).
+  // A new node goes into its layer's row at a free place (see map_placement.js); before the first
+  // layered layout there is nothing to place it against.
   function placeNew(item) {
-    if (!placed || item.x != null) return item;
-    const hier = (options.layout && options.layout.hierarchical) || {};
-    const spacing = hier.nodeSpacing || 190;
-    const levelGap = hier.levelSeparation || 150;
-    const sameLevel = nodes.get({ filter: (n) => n.level === item.level && n.x != null });
-    const pos = Object.values(network.getPositions(sameLevel.map((n) => n.id)));
-    const view = visibleArea(70);
-    const centre = (view.left + view.right) / 2;
-    if (!pos.length) return Object.assign({}, item, { x: centre, y: (item.level || 0) * levelGap });
-    const xs = pos.map((p) => p.x).sort((a, b) => a - b);
-    const free = [xs[xs.length - 1] + spacing];
-    for (let i = 0; i + 1 < xs.length; i++) {
-      for (let x = xs[i] + spacing; x <= xs[i + 1] - spacing + 1; x += spacing) free.push(x);
-    }
-    free.push(xs[0] - spacing);
-    const inView = free.find((x) => x >= view.left && x <= view.right);
-    const x = inView != null ? inView : free.reduce((best, x) =>
-      Math.abs(x - centre) < Math.abs(best - centre) ? x : best);
-    return Object.assign({}, item, { x, y: pos[0].y });
+    return placed ? placement.place(item) : item;
+  }
+
+  // Tell Python where every element is (kept with the case's view state) and which ones were dragged.
+  function reportPositions() {
+    if (!placed) return;
+    model.set("positions", placement.positions());
+    model.set("pinned", [...placement.pinned]);
+    model.save_changes();
+  }
+
+  // Once drawn with real sizes: move changed elements off any element they cover, keep the map in view.
+  function afterNodesChanged(touched, added) {
+    const wasPlaced = placed;
+    freezeLayout();
+    if (!placed) return;
+    const moved = wasPlaced ? placement.settle(touched) : placement.settle(nodes.getIds());
+    if (added.length) placement.keepInView(added[added.length - 1]);
+    if (moved.length) placeLabels();
+    if (moved.length || added.length || !wasPlaced) reportPositions();
   }
 
   function loadSnapshot() {
@@ -214,21 +210,41 @@ async function render({ model, el }) {
       network.setOptions({ layout: options.layout });
     }
     const snap = model.get("snapshot") || {};
-    nodes.add((snap.nodes || []).map(prep));
+    placement.pinned.clear();
+    for (const id of model.get("pinned") || []) placement.pin(id);
+    const all = (snap.nodes || []).map(prep);
+    const kept = all.filter((n) => n.x != null && n.y != null);
+    const unplaced = [];
+    if (kept.length) {
+      // Positions kept with the case: no layered layout, the others are placed around them.
+      placed = true;
+      if (hierarchical) network.setOptions({ layout: { hierarchical: { enabled: false } }, physics: { enabled: false } });
+      nodes.add(kept);
+      for (const n of all) {
+        if (n.x != null && n.y != null) continue;
+        nodes.add(placeNew(n));
+        unplaced.push(n.id);
+      }
+    } else {
+      nodes.add(all);
+    }
     edges.add((snap.edges || []).map(prep));
     appliedSeq = snap.seq == null ? 0 : snap.seq;
     updateEmpty();
     network.once("afterDrawing", () => {
+      const wasPlaced = placed;
       freezeLayout();
+      placement.settle(wasPlaced ? unplaced : nodes.getIds());
       fitReadable();
       placeLabels();
+      reportPositions();
     });
     network.redraw();
     showSelected(false);
   }
 
   // vis merges updates into the old item: fields that disappeared are set to null (their default).
-  function replaceItems(dataset, items, isNode) {
+  function replaceItems(dataset, items, isNode, added) {
     const out = items.map((raw) => {
       let item = prep(raw);
       const old = dataset.get(item.id);
@@ -239,6 +255,7 @@ async function render({ model, el }) {
         }
       } else if (isNode) {
         item = placeNew(item);
+        if (added) added.push(item.id);
       }
       return item;
     });
@@ -256,11 +273,13 @@ async function render({ model, el }) {
     const pe = patch.edges || {};
     if (pe.remove && pe.remove.length) edges.remove(pe.remove);
     if (pn.remove && pn.remove.length) nodes.remove(pn.remove);
-    if (pn.update && pn.update.length) replaceItems(nodes, pn.update, true);
+    const added = [];
+    const touched = (pn.update || []).map((n) => n.id);
+    if (pn.update && pn.update.length) replaceItems(nodes, pn.update, true, added);
     if (pe.update && pe.update.length) replaceItems(edges, pe.update, false);
     appliedSeq = patch.seq;
     updateEmpty();
-    if (!placed && nodes.length) network.once("afterDrawing", freezeLayout);
+    if (nodes.length && (touched.length || !placed)) network.once("afterDrawing", () => afterNodesChanged(touched, added));
     if (pe.update && pe.update.length) network.once("afterDrawing", placeLabels);
   }
 
@@ -315,31 +334,50 @@ async function render({ model, el }) {
     fromClick = false;
   });
 
+  // An element the user dragged keeps its place from now on (re-arranging and placement leave it).
+  network.on("dragEnd", (params) => {
+    if (!params.nodes || !params.nodes.length || model.get("read_only")) return;
+    for (const id of params.nodes) placement.pin(id);
+    reportPositions();
+  });
+
   function onMessage(msg) {
     if (!msg || typeof msg !== "object") return;
     if (msg.type === "fit") network.fit({ animation: { duration: 300 } });
-    if (msg.type === "relayout") {
-      // Lay out anew from the items as they are now (without the positions), as for a new snapshot.
-      const keptNodes = nodes.get().map((n) => {
-        const copy = Object.assign({}, n);
-        delete copy.x;
-        delete copy.y;
-        return copy;
-      });
-      const keptEdges = edges.get();
-      nodes.clear();
-      edges.clear();
-      placed = false;
-      if (hierarchical) network.setOptions({ layout: options.layout });
-      nodes.add(keptNodes);
-      edges.add(keptEdges);
+    if (msg.type === "relayout") relayout();
+  }
+
+  // Lay out anew from the items as they are now, in layers; the elements the user dragged stay where
+  // they are and the others move off them.
+  function relayout() {
+    const keep = network.getPositions([...placement.pinned]);
+    const keptNodes = nodes.get().map((n) => {
+      const copy = Object.assign({}, n);
+      delete copy.x;
+      delete copy.y;
+      return copy;
+    });
+    const keptEdges = edges.get();
+    nodes.clear();
+    edges.clear();
+    placed = false;
+    if (hierarchical) network.setOptions({ layout: options.layout });
+    nodes.add(keptNodes);
+    edges.add(keptEdges);
+    network.once("afterDrawing", () => {
+      freezeLayout();
+      const back = Object.keys(keep).map((id) => ({ id, x: keep[id].x, y: keep[id].y }));
+      for (const p of back) network.moveNode(p.id, p.x, p.y);
+      if (back.length) nodes.update(back);
       network.once("afterDrawing", () => {
-        freezeLayout();
+        placement.settle(nodes.getIds());
         fitReadable();
         placeLabels();
+        reportPositions();
       });
       network.redraw();
-    }
+    });
+    network.redraw();
   }
 
   const onSnapshot = () => loadSnapshot();

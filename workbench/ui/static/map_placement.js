@@ -1,0 +1,209 @@
+// Placement on the live map (put before graph_view.js by graph_view.py): while a map is built, a
+// new element lands in its layer's row at the free place nearest the middle of the map, measured
+// with the real boxes of every element and its label, and the view keeps the whole map in sight.
+// Elements the user dragged are "pinned": placement never moves them.
+//
+// wbPlacement(network, nodes, layout) -> {place, settle, keepInView, pin, pinned, positions}
+//   layout() returns the hierarchical layout options (levelSeparation: the distance of two rows).
+
+// Canvas units kept free around every element box.
+const PLACE_GAP = 26;
+// While a map is built it is zoomed out to show it whole, but never below this scale (then it pans).
+const BUILD_MIN_SCALE = 0.3;
+// Pixels of the frame kept free around the map when it is brought into view.
+const VIEW_MARGIN = 24;
+
+function wbPlacement(network, nodes, layout) {
+  const pinned = new Set();
+
+  const rowGap = () => (layout() || {}).levelSeparation || 150;
+  const layerOf = (n) => (n.layer != null ? n.layer : n.level != null ? n.level : 0);
+
+  // The box of a node with its label (canvas units), as last drawn.
+  function measured(id) {
+    const b = network.getBoundingBox(id);
+    return b ? { left: b.left, right: b.right, top: b.top, bottom: b.bottom } : null;
+  }
+
+  function allBoxes() {
+    const boxes = new Map();
+    for (const id of nodes.getIds()) {
+      const b = measured(id);
+      if (b) boxes.set(id, b);
+    }
+    return boxes;
+  }
+
+  function covers(a, b, gap) {
+    return a.left < b.right + gap && b.left < a.right + gap && a.top < b.bottom + gap && b.top < a.bottom + gap;
+  }
+
+  function move(id, x, y, boxes) {
+    const at = network.getPositions([id])[id];
+    const b = boxes.get(id);
+    if (at && b) {
+      const dx = x - at.x;
+      const dy = y - at.y;
+      boxes.set(id, { left: b.left + dx, right: b.right + dx, top: b.top + dy, bottom: b.bottom + dy });
+    }
+    network.moveNode(id, x, y);
+    nodes.update({ id, x, y });
+  }
+
+  // The x nearest `cx` where a box `ext` (offsets from its centre) at height `y` covers no other box.
+  function freeX(id, y, ext, cx, boxes) {
+    const blocked = [];
+    for (const [other, b] of boxes) {
+      if (other === id) continue;
+      if (b.bottom + PLACE_GAP <= y + ext.top || b.top - PLACE_GAP >= y + ext.bottom) continue;
+      blocked.push([b.left - PLACE_GAP - ext.right, b.right + PLACE_GAP - ext.left]);
+    }
+    blocked.sort((p, q) => p[0] - q[0]);
+    const merged = [];
+    for (const span of blocked) {
+      const last = merged[merged.length - 1];
+      if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+      else merged.push(span.slice());
+    }
+    const inside = merged.find((s) => cx > s[0] && cx < s[1]);
+    if (!inside) return cx;
+    return cx - inside[0] <= inside[1] - cx ? inside[0] : inside[1];
+  }
+
+  // The middle of the map across (where rows grow from), or of the view when the map is empty.
+  function middleX(boxes, except) {
+    let left = Infinity;
+    let right = -Infinity;
+    for (const [id, b] of boxes) {
+      if (id === except) continue;
+      left = Math.min(left, b.left);
+      right = Math.max(right, b.right);
+    }
+    return left <= right ? (left + right) / 2 : network.getViewPosition().x;
+  }
+
+  // Move every element whose row is at or below `y` down by `dy` (the ones the user dragged stay).
+  function shiftRows(y, dy, except) {
+    const pos = network.getPositions();
+    const moved = Object.keys(pos)
+      .filter((id) => id !== except && !pinned.has(id) && pos[id].y >= y - 1)
+      .map((id) => ({ id, x: pos[id].x, y: pos[id].y + dy }));
+    for (const m of moved) network.moveNode(m.id, m.x, m.y);
+    if (moved.length) nodes.update(moved);
+  }
+
+  // The height of the row of `item`'s layer: the emptiest row of its layer, else between the rows of
+  // the layers above and below (making room when they are too close), else above or below them.
+  function rowY(item) {
+    const layer = layerOf(item);
+    const others = nodes.get({ filter: (n) => n.id !== item.id && !pinned.has(n.id) });
+    const pos = network.getPositions(others.map((n) => n.id));
+    const rows = new Map();
+    let above = null;
+    let below = null;
+    for (const n of others) {
+      const p = pos[n.id];
+      if (!p) continue;
+      const l = layerOf(n);
+      if (l === layer) {
+        const key = Math.round(p.y);
+        rows.set(key, (rows.get(key) || 0) + 1);
+      } else if (l < layer) above = above == null ? p.y : Math.max(above, p.y);
+      else below = below == null ? p.y : Math.min(below, p.y);
+    }
+    if (rows.size) return [...rows].sort((a, b) => a[1] - b[1] || a[0] - b[0])[0][0];
+    const gap = rowGap();
+    if (above == null && below == null) return (item.level || 0) * gap;
+    if (below == null) return above + gap;
+    if (above == null) return below - gap;
+    if (below - above < 2 * gap - 1) shiftRows(below, above + 2 * gap - below, item.id);
+    return above + gap;
+  }
+
+  // A position for a node about to be added: its layer's row, near the middle (settled once drawn).
+  function place(item) {
+    if (item.x != null && item.y != null) return item;
+    const y = rowY(item);
+    const boxes = allBoxes();
+    const half = 80;
+    const ext = { left: -half, right: half, top: -30, bottom: 30 };
+    const x = freeX(item.id, y, ext, middleX(boxes, item.id), boxes);
+    return Object.assign({}, item, { x, y });
+  }
+
+  // Move each of `ids` that covers another element (or is covered by one) to the nearest free place
+  // in its row; a pinned element stays and the elements it covers move instead. Returns the moved ids.
+  function settle(ids) {
+    const boxes = allBoxes();
+    const moved = [];
+    const clear = (id) => {
+      const b = boxes.get(id);
+      const at = network.getPositions([id])[id];
+      if (!b || !at) return;
+      const hit = [...boxes].some(([other, ob]) => other !== id && covers(b, ob, PLACE_GAP / 2));
+      if (!hit) return;
+      const ext = { left: b.left - at.x, right: b.right - at.x, top: b.top - at.y, bottom: b.bottom - at.y };
+      const x = freeX(id, at.y, ext, middleX(boxes, id), boxes);
+      move(id, x, at.y, boxes);
+      moved.push(id);
+    };
+    for (const id of ids) {
+      if (!boxes.has(id)) continue;
+      if (!pinned.has(id)) {
+        clear(id);
+        continue;
+      }
+      const b = boxes.get(id);
+      for (const [other, ob] of [...boxes]) {
+        if (other !== id && !pinned.has(other) && covers(b, ob, PLACE_GAP / 2)) clear(other);
+      }
+    }
+    return moved;
+  }
+
+  // Keep the whole map in view: pan if it fits at this zoom, else zoom out (not below BUILD_MIN_SCALE);
+  // when even that is too small, pan so that `focus` (the element just added) is in view.
+  function keepInView(focus) {
+    const boxes = allBoxes();
+    if (!boxes.size) return;
+    let left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
+    for (const b of boxes.values()) {
+      left = Math.min(left, b.left);
+      right = Math.max(right, b.right);
+      top = Math.min(top, b.top);
+      bottom = Math.max(bottom, b.bottom);
+    }
+    const canvas = network.body.container;
+    const width = canvas.clientWidth - 2 * VIEW_MARGIN;
+    const height = canvas.clientHeight - 2 * VIEW_MARGIN;
+    if (width <= 0 || height <= 0) return;
+    const a = network.DOMtoCanvas({ x: VIEW_MARGIN, y: VIEW_MARGIN });
+    const z = network.DOMtoCanvas({ x: canvas.clientWidth - VIEW_MARGIN, y: canvas.clientHeight - VIEW_MARGIN });
+    if (left >= a.x && right <= z.x && top >= a.y && bottom <= z.y) return;
+    const scale = network.getScale();
+    const fits = Math.min(width / (right - left), height / (bottom - top));
+    if (fits >= BUILD_MIN_SCALE || focus == null || !boxes.has(focus)) {
+      const next = Math.min(scale, Math.max(fits, BUILD_MIN_SCALE));
+      network.moveTo({ position: { x: (left + right) / 2, y: (top + bottom) / 2 }, scale: next, animation: false });
+      return;
+    }
+    const f = boxes.get(focus);
+    network.moveTo({ position: { x: (f.left + f.right) / 2, y: (f.top + f.bottom) / 2 }, scale, animation: false });
+  }
+
+  function positions() {
+    const pos = network.getPositions();
+    const out = {};
+    for (const id of Object.keys(pos)) out[id] = [Math.round(pos[id].x), Math.round(pos[id].y)];
+    return out;
+  }
+
+  return {
+    place,
+    settle,
+    keepInView,
+    positions,
+    pin: (id) => pinned.add(String(id)),
+    pinned,
+  };
+}
