@@ -12,7 +12,7 @@ never changed.
 
 from __future__ import annotations
 
-import json
+import contextlib
 import uuid
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
 from e2e_pages import NETWORK_HOOK, node_id, wait_for_graph_label
 from e2e_servers import Server
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import workbench
 
@@ -122,14 +123,12 @@ def _layout_settled(page: Any, count: int) -> dict[str, Any]:
 
     If that state never comes, the figures as they are (the assertion then says what is wrong).
     """
-    try:
+    with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_function(
             f"(count) => {{ const f = ({_LAYOUT_FIGURES})(); "
             "return f.count === count && !f.covering.length && !f.outside.length; }",
             arg=count, timeout=10_000,
         )
-    except Exception:  # noqa: BLE001 - report the figures below
-        pass
     return dict(page.evaluate(_LAYOUT_FIGURES))
 
 
@@ -156,5 +155,100 @@ def test_elements_added_in_clinical_order_never_cover_each_other_and_stay_in_vie
     past = [y for kind, y in rows if kind == "early_experience"]
     present = [y for kind, y in rows if kind == "present_symptom"]
     assert max(past) < min(present)
+    assert recorded_page.log.outside_requests() == []
+    assert recorded_page.log.page_errors == []
+
+
+# --- linking on the map ---------------------------------------------------------------------------
+
+_POINT = f"""(id) => {{
+  const network = {_NETWORK};
+  const at = network.getPositions([id])[id];
+  const dom = network.canvasToDOM(at);
+  const box = network.body.container.getBoundingClientRect();
+  return {{x: box.left + dom.x, y: box.top + dom.y, cx: at.x, cy: at.y}};
+}}"""
+
+_EDGES = f"""() => ({_NETWORK}).body.data.edges.get().map((e) => [e.from, e.to, e.kind])"""
+
+
+def _point(page: Any, label: str) -> dict[str, float]:
+    return dict(page.evaluate(_POINT, node_id(page, label)))
+
+
+def _save(page: Any, message: str) -> None:
+    _tab(page, "Save")
+    page.locator(".wb-save-message input").fill(message)
+    page.locator(".wb-save-author input").fill("Dr Test")
+    page.locator(".wb-save-button").click()
+    page.wait_for_function("() => /Saved version/.test(document.querySelector('.wb-status')?.textContent)")
+
+
+def test_a_link_is_made_on_the_map_in_three_mouse_actions_and_with_the_keyboard(
+    recorded_page: RecordedPage, voila_server: Server
+) -> None:
+    page = _open_app(recorded_page, voila_server)
+    path = _start_case(page, voila_server, "link-on-map")
+    elements = [("Early experience", "Father often absent"), ("Unconscious fear", "Fear of being left"),
+                ("Defense", "Avoids asking for help"), ("Defense", "Avoids asking for help")]
+    for kind, label in elements:
+        _add_element(page, kind, label)
+    _layout_settled(page, 4)
+    father, fear = node_id(page, "Father often absent"), node_id(page, "Fear of being left")
+
+    # Mouse: 1. the Link button, 2. a drag from one element to the other, 3. Enter in the chooser.
+    actions = 0
+    page.locator(".wb-graph .wb-map-link-toggle").click()
+    actions += 1
+    start, end = _point(page, "Father often absent"), _point(page, "Fear of being left")
+    page.mouse.move(start["x"], start["y"])
+    page.mouse.down()
+    page.mouse.move(end["x"], end["y"], steps=12)
+    page.mouse.up()
+    actions += 1
+    chooser = page.locator(".wb-graph .wb-link-chooser")
+    chooser.wait_for()
+    options = [" ".join(t.split()) for t in chooser.locator(".wb-link-option").all_inner_texts()]
+    assert options[0] == "Father often absent gives rise to fear of being left", options
+    page.keyboard.press("Enter")
+    actions += 1
+    page.wait_for_function(f"(ends) => ({_EDGES})().some((e) => e[0] === ends[0] && e[1] === ends[1])",
+                           arg=[father, fear])
+    assert actions <= 3
+    assert [father, fear, "gives_rise_to"] in page.evaluate(_EDGES)
+    page.wait_for_function("() => /Linked: Father often absent gives rise to Fear of being left/"
+                           ".test(document.querySelector('.wb-graph .wb-map-hint')?.textContent ?? '')")
+    page.keyboard.press("Escape")  # link mode off again
+    assert page.locator(".wb-graph .wb-map-link-toggle").get_attribute("aria-pressed") == "false"
+
+    # Keyboard: on the map, L; type part of a label; Enter; the same for the other end; Enter.
+    page.locator(".wb-graph .wb-graph-canvas").focus()
+    page.keyboard.press("l")
+    picker = page.locator(".wb-graph .wb-link-picker")
+    picker.wait_for()
+    page.keyboard.type("asking")
+    rows = [" ".join(t.split()) for t in picker.locator(".wb-link-option").all_inner_texts()]
+    assert len(rows) == 2 and rows[0] != rows[1], rows  # twins told apart without an id
+    assert all(r.startswith("Avoids asking for help · Defense · ") for r in rows), rows
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => /to which element/.test("
+                           "document.querySelector('.wb-graph .wb-link-picker')?.textContent ?? '')")
+    page.keyboard.type("left")
+    page.keyboard.press("Enter")
+    chooser.wait_for()
+    assert " ".join(chooser.locator(".wb-link-option").first.inner_text().split()) == (
+        "Avoids asking for help defends against fear of being left")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"(fear) => ({_EDGES})().some((e) => e[1] === fear && e[2] === 'defends_against')",
+                           arg=fear)
+
+    # The links are in the Python model: saved, they are in the file.
+    _save(page, "Two links made on the map")
+    saved = workbench.load(path)
+    assert sorted(saved.sentence(ln.id) for ln in saved.link_records()) == [
+        "Avoids asking for help defends against Fear of being left",
+        "Father often absent gives rise to Fear of being left",
+    ]
+    save_screenshot_to_artifacts(page, "map-link")
     assert recorded_page.log.outside_requests() == []
     assert recorded_page.log.page_errors == []

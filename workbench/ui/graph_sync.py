@@ -8,17 +8,25 @@ read-only, with a caption.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from workbench.diffing import FormulationDiff
+from workbench.errors import WorkbenchError
+from workbench.fileformat.view import ViewState, load_view, save_view
 from workbench.model import Change, Formulation
 from workbench.render.visdata import edge_for, network_options, node_for, vis_data
 from workbench.session import EditSession, SessionEvent
 from workbench.templates import Template
 from workbench.ui.graph_view import GraphView, mark_diff
 
-__all__ = ["MAP_LABEL_WIDTH", "GraphBinding", "diff_marks", "map_options", "patch_for"]
+__all__ = [
+    "MAP_LABEL_WIDTH", "GraphBinding", "diff_marks", "link_rules", "map_options", "patch_for",
+    "with_positions",
+]
+
+_log = logging.getLogger(__name__)
 
 #: Characters per line of a node label on the live map: narrower nodes than the standalone
 #: page (whose labels are wider), so a fitted map in a side-by-side app is drawn larger.
@@ -47,6 +55,11 @@ class GraphBinding:
 
     While an earlier version or a comparison is shown (:meth:`show_version`,
     :meth:`show_diff`), edits are not drawn; :meth:`show_current` comes back.
+
+    Where the map draws each element is kept as the case's view state: read from the view file
+    beside the case when it is opened (so the map is not laid out again) and written beside it
+    each time the case is saved (:mod:`workbench.fileformat.view`). A link made on the map is
+    added to the session here.
     """
 
     def __init__(self, session: EditSession, view: GraphView) -> None:
@@ -55,22 +68,27 @@ class GraphBinding:
         self.live = True
         view.label_width = MAP_LABEL_WIDTH
         view.options = map_options(session.formulation.template)
+        self.layout = self._read_view()
+        view.observe(self._on_layout, names=["positions", "pinned"])
+        view.on_link(self._on_link)
         self._stop = session.observe(self._on_event)
         self.show_current()
 
     def show_current(self) -> None:
-        """Draw the case being edited (editable)."""
+        """Draw the case being edited (editable), where its elements were last drawn."""
         f = self.session.formulation
         self.live = True
         data = vis_data(f)
         with self.view.hold_sync():
             self.view.options = map_options(f.template)
+            self.view.link_rules = link_rules(f.template)
             self.view.read_only = False
             self.view.caption = ""
-            self.view.set_data(data["nodes"], data["edges"])
+            self.view.pinned = sorted(self.layout.pinned)
+            self.view.set_data(with_positions(data["nodes"], self.layout.positions), data["edges"])
 
     def show_version(self, formulation: Formulation, caption: str) -> None:
-        """Draw another formulation (e.g. an earlier version) read-only."""
+        """Draw another formulation (e.g. an earlier version) read-only, where the case draws its elements."""
         self.live = False
         data = vis_data(formulation)
         with self.view.hold_sync():
@@ -78,7 +96,7 @@ class GraphBinding:
             self.view.read_only = True
             self.view.caption = caption
             self.view.selected = ""
-            self.view.set_data(data["nodes"], data["edges"])
+            self.view.set_data(with_positions(data["nodes"], self.layout.positions), data["edges"])
 
     def show_diff(self, old: Formulation, new: Formulation, d: FormulationDiff, caption: str) -> None:
         """Draw ``new`` with what was added, removed (taken from ``old``) and changed marked."""
@@ -93,15 +111,46 @@ class GraphBinding:
             self.view.read_only = True
             self.view.caption = caption
             self.view.selected = ""
-            self.view.set_data(mark_diff(nodes, marks), mark_diff(edges, marks))
+            self.view.set_data(with_positions(mark_diff(nodes, marks), self.layout.positions),
+                               mark_diff(edges, marks))
 
     def close(self) -> None:
         """Stop following the session."""
         self._stop()
 
+    def _read_view(self) -> ViewState:
+        path = self.session.path
+        return load_view(path) if path is not None else ViewState()
+
+    def _on_layout(self, _change: Any) -> None:
+        """The page drew the case's elements somewhere new (a layout, a placement or a drag)."""
+        if not self.live:
+            return
+        raw = self.view.positions
+        positions = {str(k): (float(v[0]), float(v[1])) for k, v in raw.items()
+                     if isinstance(v, (list, tuple)) and len(v) == 2}
+        self.layout = ViewState(positions, frozenset(str(i) for i in self.view.pinned))
+
+    def _on_link(self, source: str, target: str, kind: str) -> None:
+        if not self.live:
+            self.view.link_result(False, "This is an earlier version, shown read-only: "
+                                         "links cannot be added to it.")
+            return
+        try:
+            link_id = self.session.add_link(source, target, kind)
+        except WorkbenchError as err:
+            self.view.link_result(False, str(err))
+            return
+        self.view.selected = link_id
+        self.view.link_result(True, f"Linked: {self.session.formulation.sentence(link_id)}.")
+
     def _on_event(self, event: SessionEvent) -> None:
         if event.kind == "reset":
+            self.layout = self._read_view()
             self.show_current()
+            return
+        if event.kind == "saved":
+            self._write_view()
             return
         if not self.live or not event.changes:
             return
@@ -109,6 +158,51 @@ class GraphBinding:
         self.view.update_items(**patch)
         if self.view.selected and not self.view.has_item(self.view.selected):
             self.view.selected = ""
+
+    def _write_view(self) -> None:
+        """Keep where the elements are drawn beside the case just saved (only what still exists)."""
+        path = self.session.path
+        if path is None:
+            return
+        f = self.session.formulation
+        kept = {i: p for i, p in self.layout.positions.items() if f.has_element(i)}
+        try:
+            save_view(path, ViewState(kept, frozenset(i for i in self.layout.pinned if i in kept)))
+        except OSError:  # the case itself is saved; only the drawing positions could not be kept
+            _log.warning("Could not write the map's view file beside %s", path, exc_info=True)
+
+
+def link_rules(template: Template) -> dict[str, dict[str, list[dict[str, str]]]]:
+    """Return the link kinds the template allows between each two element kinds, for the map's chooser.
+
+    >>> from workbench.templates import get_template
+    >>> link_rules(get_template("psychodynamic"))["early_experience"]["unconscious_fear"][0]["verb"]
+    'gives rise to'
+    """
+    rules: dict[str, dict[str, list[dict[str, str]]]] = {}
+    for source in template.element_kinds:
+        for target in template.element_kinds:
+            allowed = template.allowed_link_kinds(source, target)
+            if allowed:
+                rules.setdefault(source, {})[target] = [
+                    {"kind": lk.id, "name": lk.name, "verb": lk.verb} for lk in allowed
+                ]
+    return rules
+
+
+def with_positions(
+    nodes: Iterable[dict[str, Any]], positions: Mapping[str, tuple[float, float]]
+) -> list[dict[str, Any]]:
+    """Return ``nodes`` with ``x`` and ``y`` set for those whose position is known (the others unchanged).
+
+    >>> with_positions([{"id": "a"}, {"id": "b"}], {"a": (1.0, 2.0)})
+    [{'id': 'a', 'x': 1.0, 'y': 2.0}, {'id': 'b'}]
+    """
+    out = []
+    for node in nodes:
+        at = positions.get(str(node.get("id")))
+        out.append({**node, "x": at[0], "y": at[1]} if at is not None else node)
+    return out
 
 
 def patch_for(f: Formulation, changes: Iterable[Change]) -> dict[str, Any]:

@@ -23,6 +23,9 @@ Synced state
     Where the page draws each element (``{id: [x, y]}``, reported after each layout, placement
     or drag) and which ones the user dragged (placement and re-arranging leave those where they
     are). A node sent with ``x`` and ``y`` is drawn there, with no new layout.
+``link_rules``
+    The link kinds allowed between two element kinds: the map's link chooser offers only these.
+    A link made on the map reaches Python as a message (see :meth:`GraphView.on_link`).
 ``label_width``
     When set, the page re-wraps node labels to this many characters a line (narrower nodes,
     so a fitted map is drawn larger); the labels in ``snapshot`` stay as they are.
@@ -31,7 +34,7 @@ Synced state
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -45,7 +48,7 @@ __all__ = ["DIFF_STYLES", "GraphView", "VisLibrary", "mark_diff", "vis_library"]
 
 _STATIC = Path(__file__).parent / "static"
 #: The page scripts of the graph, in order: helpers first, the view (which uses them) last.
-_SCRIPTS = ("map_placement.js", "graph_view.js")
+_SCRIPTS = ("map_placement.js", "map_linking.js", "graph_view.js")
 
 #: How a diff mark looks on top of the kind's own style: a border colour (Okabe-Ito),
 #: a label prefix (so it reads without colour too) and a tooltip line.
@@ -116,7 +119,11 @@ class GraphView(anywidget.AnyWidget):
         "a placement or a drag. Nodes sent with x and y are drawn there without a new layout."
     ).tag(sync=True)
     pinned = traitlets.List(
-        traitlets.Unicode(), help="Ids of the elements the user dragged: placement and re-arranging keep them."
+        traitlets.Unicode(), help="Ids of the elements the user dragged (never moved by placement)."
+    ).tag(sync=True)
+    link_rules = traitlets.Dict(
+        help="The link kinds the template allows, {source kind: {target kind: [{kind, name, verb}]}}; "
+        "empty: no linking on the map."
     ).tag(sync=True)
     label_width = traitlets.Int(
         0, help="Characters per line of node labels as drawn (0: as given); the data is unchanged."
@@ -128,6 +135,7 @@ class GraphView(anywidget.AnyWidget):
         self._seq = int(cast(dict[str, Any], self.snapshot).get("seq", 0))
         self._node_pos = {n["id"]: i for i, n in enumerate(self.nodes)}
         self._edge_pos = {e["id"]: i for i, e in enumerate(self.edges)}
+        self._link_handlers: list[Callable[[str, str, str], None]] = []
         self.on_msg(self._on_frontend_msg)
 
     @property
@@ -201,9 +209,25 @@ class GraphView(anywidget.AnyWidget):
         """Lay everything out in layers again; the elements the user dragged stay where they are."""
         self.send({"type": "relayout"})
 
+    # --- linking on the map ------------------------------------------------------------------
+
+    def on_link(self, handler: Callable[[str, str, str], None]) -> None:
+        """Call ``handler(source_id, target_id, kind)`` when the user links two elements on the map."""
+        self._link_handlers.append(handler)
+
+    def link_result(self, ok: bool, text: str) -> None:
+        """Tell the map how a link made on it went (``text`` is shown on the map, as text)."""
+        self.send({"type": "link_result", "ok": bool(ok), "text": str(text)})
+
     # --- helpers ---------------------------------------------------------------------------
 
     def _on_frontend_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "add_link":
+            source, target, kind = (content.get(key) for key in ("from", "to", "kind"))
+            if isinstance(source, str) and isinstance(target, str) and isinstance(kind, str) and kind:
+                for handler in list(self._link_handlers):
+                    handler(source, target, kind)
+            return
         if isinstance(content, dict) and content.get("type") == "resync":
             # The page missed a patch (e.g. drawn after the changes): send the current snapshot.
             self._seq += 1

@@ -113,7 +113,8 @@ async function render({ model, el }) {
   canvas.className = "wb-graph-canvas";
   canvas.tabIndex = 0;
   canvas.setAttribute("role", "application");
-  canvas.setAttribute("aria-label", "Formulation map: drag to move, scroll to zoom, click to select");
+  canvas.setAttribute("aria-label",
+    "Formulation map: drag to move, scroll to zoom, click to select; L links two elements by typing");
   const caption = document.createElement("div");
   caption.className = "wb-graph-caption";
   const empty = document.createElement("div");
@@ -136,6 +137,9 @@ async function render({ model, el }) {
 
   // New elements land in their layer's row without covering anything (map_placement.js).
   const placement = wbPlacement(network, nodes, () => (options.layout && options.layout.hierarchical) || {});
+
+  // Link two elements on the map, with the mouse or the keyboard (map_linking.js).
+  const linking = wbMapLinking({ network, nodes, model, frame, canvas });
 
   const labelWidth = () => Number(model.get("label_width")) || 0;
   const prep = (item) => prepare(item, labelWidth());
@@ -326,6 +330,7 @@ async function render({ model, el }) {
   }
 
   network.on("click", (params) => {
+    if (linking.handlesClick()) return;
     const id = (params.nodes && params.nodes[0]) || (params.edges && params.edges[0]) || "";
     if (id === (model.get("selected") || "")) return;
     fromClick = true;
@@ -345,6 +350,7 @@ async function render({ model, el }) {
     if (!msg || typeof msg !== "object") return;
     if (msg.type === "fit") network.fit({ animation: { duration: 300 } });
     if (msg.type === "relayout") relayout();
+    linking.onMessage(msg);
   }
 
   // Lay out anew from the items as they are now, in layers; the elements the user dragged stay where
@@ -404,6 +410,7 @@ async function render({ model, el }) {
     model.off("change:read_only", updateCaption);
     model.off("change:height", setHeight);
     model.off("msg:custom", onMessage);
+    linking.destroy();
     network.destroy();
   };
 }
