@@ -13,6 +13,7 @@ never changed.
 from __future__ import annotations
 
 import contextlib
+import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -250,5 +251,65 @@ def test_a_link_is_made_on_the_map_in_three_mouse_actions_and_with_the_keyboard(
         "Father often absent gives rise to Fear of being left",
     ]
     save_screenshot_to_artifacts(page, "map-link")
+    assert recorded_page.log.outside_requests() == []
+    assert recorded_page.log.page_errors == []
+
+
+# --- positions kept -------------------------------------------------------------------------------
+
+_COUNT_CLEARS = f"""() => {{
+  const network = {_NETWORK};
+  window.__wbCleared = 0;
+  network.body.data.nodes.on("remove", () => {{ window.__wbCleared += 1; }});
+}}"""
+
+_AT = f"""([id, x, y]) => {{
+  const at = ({_NETWORK}).getPositions([id])[id];
+  return !!at && Math.abs(at.x - x) < 1 && Math.abs(at.y - y) < 1;
+}}"""
+
+
+def test_a_dragged_element_keeps_its_place_through_rearranging_and_saving_and_reopening(
+    recorded_page: RecordedPage, voila_server: Server
+) -> None:
+    page = _open_app(recorded_page, voila_server)
+    path = _start_case(page, voila_server, "drag-keep")
+    for kind, label in CLINICIAN_ORDER[:6]:
+        _add_element(page, kind, label)
+    _layout_settled(page, 6)
+    moved = node_id(page, "Intellectualisation")
+    start = _point(page, "Intellectualisation")
+    page.mouse.move(start["x"], start["y"])
+    page.mouse.down()
+    page.mouse.move(start["x"] - 40, start["y"] - 150, steps=10)
+    page.mouse.up()
+    dropped = _point(page, "Intellectualisation")
+    assert abs(dropped["cy"] - start["cy"]) > 50, "the drag did not move the element"
+
+    # Re-arrange: the map is laid out anew (all items redrawn), the dragged element stays.
+    page.evaluate(_COUNT_CLEARS)
+    page.locator(".wb-relayout").click()
+    page.wait_for_function("() => window.__wbCleared > 0")
+    page.wait_for_function(_AT, arg=[moved, dropped["cx"], dropped["cy"]])
+    figures = _layout_settled(page, 6)
+    assert figures["covering"] == []
+
+    # Save, then open the case again in a new page (a new kernel): drawn where it was left, no layout.
+    others = {node_id(page, label): _point(page, label) for _kind, label in CLINICIAN_ORDER[:6]}
+    _save(page, "Arranged")
+    view_file = path.with_name(path.name.replace(".formulation.json", ".view.json"))
+    kept = json.loads(view_file.read_text(encoding="utf-8"))
+    assert kept["pinned"] == [moved]
+    assert kept["positions"][moved] == pytest.approx([dropped["cx"], dropped["cy"]], abs=1)
+
+    page.reload()
+    page.locator(".wb-app .wb-graph canvas").wait_for(timeout=LOAD_TIMEOUT)
+    _tab(page, "Case")
+    page.locator(".wb-open-path input").fill(str(path))
+    page.locator(".wb-open-button").click()
+    wait_for_graph_label(page, "Intellectualisation")
+    for element, at in others.items():
+        page.wait_for_function(_AT, arg=[element, at["cx"], at["cy"]])
+    assert workbench.load(path).element(moved).label == "Intellectualisation"
     assert recorded_page.log.outside_requests() == []
     assert recorded_page.log.page_errors == []

@@ -69,6 +69,7 @@ class GraphBinding:
         view.label_width = MAP_LABEL_WIDTH
         view.options = map_options(session.formulation.template)
         self.layout = self._read_view()
+        self._drawing = False  # True while Python itself sets the view's positions and pinned ids
         view.observe(self._on_layout, names=["positions", "pinned"])
         view.on_link(self._on_link)
         self._stop = session.observe(self._on_event)
@@ -84,7 +85,12 @@ class GraphBinding:
             self.view.link_rules = link_rules(f.template)
             self.view.read_only = False
             self.view.caption = ""
-            self.view.pinned = sorted(self.layout.pinned)
+            self._drawing = True
+            try:
+                self.view.positions = {k: [x, y] for k, (x, y) in self.layout.positions.items()}
+                self.view.pinned = sorted(self.layout.pinned)
+            finally:
+                self._drawing = False
             self.view.set_data(with_positions(data["nodes"], self.layout.positions), data["edges"])
 
     def show_version(self, formulation: Formulation, caption: str) -> None:
@@ -124,7 +130,7 @@ class GraphBinding:
 
     def _on_layout(self, _change: Any) -> None:
         """The page drew the case's elements somewhere new (a layout, a placement or a drag)."""
-        if not self.live:
+        if not self.live or self._drawing:
             return
         raw = self.view.positions
         positions = {str(k): (float(v[0]), float(v[1])) for k, v in raw.items()
