@@ -222,6 +222,25 @@ def test_a_link_is_made_on_the_map_in_three_mouse_actions_and_with_the_keyboard(
     page.keyboard.press("Escape")  # link mode off again
     assert page.locator(".wb-graph .wb-map-link-toggle").get_attribute("aria-pressed") == "false"
 
+    # Out of link mode, Shift+drag links (2 actions: the drag, Enter); the element itself does not move.
+    twins = [n for n in page.evaluate(f"() => ({_NETWORK}).body.data.nodes.get()") if n["kind"] == "defense"]
+    second = twins[1]["id"]
+    start, end = _point(page, "Father often absent"), dict(page.evaluate(_POINT, second))
+    page.keyboard.down("Shift")
+    page.mouse.move(start["x"], start["y"])
+    page.mouse.down()
+    page.mouse.move(end["x"], end["y"], steps=12)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    chooser.wait_for()
+    assert " ".join(chooser.locator(".wb-link-option").first.inner_text().split()) == (
+        "Father often absent gives rise to avoids asking for help")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"(ends) => ({_EDGES})().some((e) => e[0] === ends[0] && e[1] === ends[1])",
+                           arg=[father, second])
+    assert _point(page, "Father often absent")["cx"] == start["cx"]
+    assert _point(page, "Father often absent")["cy"] == start["cy"]
+
     # Keyboard: on the map, L; type part of a label; Enter; the same for the other end; Enter.
     page.locator(".wb-graph .wb-graph-canvas").focus()
     page.keyboard.press("l")
@@ -248,6 +267,7 @@ def test_a_link_is_made_on_the_map_in_three_mouse_actions_and_with_the_keyboard(
     saved = workbench.load(path)
     assert sorted(saved.sentence(ln.id) for ln in saved.link_records()) == [
         "Avoids asking for help defends against Fear of being left",
+        "Father often absent gives rise to Avoids asking for help",
         "Father often absent gives rise to Fear of being left",
     ]
     save_screenshot_to_artifacts(page, "map-link")

@@ -1,7 +1,7 @@
 // Linking on the live map (put before graph_view.js by graph_view.py).
 //
-// Mouse: the "Link" button (or Shift+L on the map) turns link mode on; then drag from one element to
-// another (or click one, then the other). A small chooser offers only the link kinds the template
+// Mouse: Shift+drag from one element to another; or the "Link" button (or Shift+L on the map) turns
+// link mode on, and then a plain drag (or a click on one element, then on the other) links them. A small chooser offers only the link kinds the template
 // allows between those two kinds, each as the sentence it makes; Enter (or a click) adds the link.
 // Link mode stays on for the next link; Escape or the button turns it off.
 // Keyboard: on the focused map, L opens a type-ahead picker: the element the link starts from (or,
@@ -17,7 +17,7 @@
 function wbMapLinking({ network, nodes, model, frame, canvas }) {
   let mode = false;     // link mode for the mouse
   let source = null;    // id of the element the link starts from (link mode, or the picker)
-  let drag = null;      // {from, at: canvas point} while dragging a new link
+  let drag = null;      // {from, start, at: canvas point, moved, shift} while dragging a new link
   let popup = null;     // the chooser or the picker, when open
   let hintTimer = null;
 
@@ -31,7 +31,7 @@ function wbMapLinking({ network, nodes, model, frame, canvas }) {
   const toggle = el("button", "wb-map-link-toggle", "Link");
   toggle.type = "button";
   toggle.title = "Link two elements: drag from one element to another, or click one and then the other " +
-    "(Shift+L). On the map, L picks the elements by typing part of their labels.";
+    "(Shift+L). Without this: Shift+drag. On the map, L picks the elements by typing part of their labels.";
   toggle.setAttribute("aria-pressed", "false");
   const hint = el("div", "wb-map-hint");
   hint.setAttribute("role", "status");
@@ -59,7 +59,7 @@ function wbMapLinking({ network, nodes, model, frame, canvas }) {
     toggle.setAttribute("aria-pressed", String(mode));
     toggle.classList.toggle("wb-active", mode);
     frame.classList.toggle("wb-linking", mode);
-    network.setOptions({ interaction: { dragNodes: !mode, dragView: !mode } });
+    holdDragging(mode);
     say(mode ? modeHint() : "", mode);
     network.redraw();
   }
@@ -71,12 +71,19 @@ function wbMapLinking({ network, nodes, model, frame, canvas }) {
     return { x: event.clientX - box.left, y: event.clientY - box.top };
   }
 
+  // Keep vis-network from moving elements or the view while a link is dragged out of link mode.
+  function holdDragging(on) {
+    network.setOptions({ interaction: { dragNodes: !on, dragView: !on } });
+  }
+
   function onDown(event) {
-    if (!mode || popup || event.button !== 0) return;
+    const shift = !mode && event.shiftKey && !readOnly();
+    if ((!mode && !shift) || popup || event.button !== 0) return;
     const at = domPoint(event);
     const id = network.getNodeAt(at);
     if (id == null) return;
-    drag = { from: id, start: at, at: network.DOMtoCanvas(at), moved: false };
+    if (shift) holdDragging(true); // before vis-network sees the drag start
+    drag = { from: id, start: at, at: network.DOMtoCanvas(at), moved: false, shift };
     window.addEventListener("pointermove", onMove, true);
     window.addEventListener("pointerup", onUp, true);
   }
@@ -93,14 +100,16 @@ function wbMapLinking({ network, nodes, model, frame, canvas }) {
     window.removeEventListener("pointermove", onMove, true);
     window.removeEventListener("pointerup", onUp, true);
     if (!drag) return;
-    const { from, moved } = drag;
+    const { from, moved, shift } = drag;
     drag = null;
+    if (shift) holdDragging(false);
     const target = network.getNodeAt(domPoint(event));
     network.redraw();
     if (moved) {
       if (target != null && target !== from) choose(from, target);
       return;
     }
+    if (shift) return; // a Shift+click outside link mode is an ordinary click
     // A click: the first one picks where the link starts, the second where it leads.
     if (source == null || source === from) {
       source = from;
@@ -326,7 +335,7 @@ function wbMapLinking({ network, nodes, model, frame, canvas }) {
 
   toggle.addEventListener("click", () => setMode(!mode));
   canvas.addEventListener("pointerdown", onDown, true);
-  canvas.addEventListener("keydown", onKey);
+  frame.addEventListener("keydown", onKey); // the map and the Link button
   network.on("afterDrawing", drawRubberBand);
   const onReadOnly = () => { if (readOnly()) { setMode(false); closePopup(); } toggle.disabled = readOnly(); };
   model.on("change:read_only", onReadOnly);
@@ -344,7 +353,7 @@ function wbMapLinking({ network, nodes, model, frame, canvas }) {
       clearTimeout(hintTimer);
       closePopup();
       canvas.removeEventListener("pointerdown", onDown, true);
-      canvas.removeEventListener("keydown", onKey);
+      frame.removeEventListener("keydown", onKey);
       model.off("change:read_only", onReadOnly);
     },
   };

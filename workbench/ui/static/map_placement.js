@@ -10,8 +10,11 @@
 const PLACE_GAP = 26;
 // While a map is built it is zoomed out to show it whole, but never below this scale (then it pans).
 const BUILD_MIN_SCALE = 0.3;
-// Pixels of the frame kept free around the map when it is brought into view.
+// Pixels of the frame kept free around the map when it is brought into view (more at the top, for
+// the Link button, and at the bottom, for the hint line).
 const VIEW_MARGIN = 24;
+const VIEW_MARGIN_TOP = 44;
+const VIEW_MARGIN_BOTTOM = 36;
 
 function wbPlacement(network, nodes, layout) {
   const pinned = new Set();
@@ -175,16 +178,19 @@ function wbPlacement(network, nodes, layout) {
     }
     const canvas = network.body.container;
     const width = canvas.clientWidth - 2 * VIEW_MARGIN;
-    const height = canvas.clientHeight - 2 * VIEW_MARGIN;
+    const height = canvas.clientHeight - VIEW_MARGIN_TOP - VIEW_MARGIN_BOTTOM;
     if (width <= 0 || height <= 0) return;
-    const a = network.DOMtoCanvas({ x: VIEW_MARGIN, y: VIEW_MARGIN });
-    const z = network.DOMtoCanvas({ x: canvas.clientWidth - VIEW_MARGIN, y: canvas.clientHeight - VIEW_MARGIN });
+    const a = network.DOMtoCanvas({ x: VIEW_MARGIN, y: VIEW_MARGIN_TOP });
+    const z = network.DOMtoCanvas({ x: canvas.clientWidth - VIEW_MARGIN, y: canvas.clientHeight - VIEW_MARGIN_BOTTOM });
     if (left >= a.x && right <= z.x && top >= a.y && bottom <= z.y) return;
     const scale = network.getScale();
     const fits = Math.min(width / (right - left), height / (bottom - top));
     if (fits >= BUILD_MIN_SCALE || focus == null || !boxes.has(focus)) {
       const next = Math.min(scale, Math.max(fits, BUILD_MIN_SCALE));
-      network.moveTo({ position: { x: (left + right) / 2, y: (top + bottom) / 2 }, scale: next, animation: false });
+      // Centre the map in the free part of the frame (its middle is lower by half the margins' difference).
+      const shift = (VIEW_MARGIN_TOP - VIEW_MARGIN_BOTTOM) / 2 / next;
+      const position = { x: (left + right) / 2, y: (top + bottom) / 2 - shift };
+      network.moveTo({ position, scale: next, animation: false });
       return;
     }
     const f = boxes.get(focus);
