@@ -177,6 +177,22 @@ def _point(page: Any, label: str) -> dict[str, float]:
     return dict(page.evaluate(_POINT, node_id(page, label)))
 
 
+def _drag(page: Any, start: dict[str, float], end: dict[str, float]) -> None:
+    """Press the mouse at ``start``, move it to ``end`` in steps and let go (one user action)."""
+    page.mouse.move(start["x"], start["y"])
+    page.mouse.down()
+    page.mouse.move(end["x"], end["y"], steps=12)
+    page.mouse.up()
+
+
+def _take_first_choice(page: Any, sentence: str) -> None:
+    """Check that the link chooser offers ``sentence`` first, and take it with Enter."""
+    chooser = page.locator(".wb-graph .wb-link-chooser")
+    chooser.wait_for()
+    assert " ".join(chooser.locator(".wb-link-option").first.inner_text().split()) == sentence
+    page.keyboard.press("Enter")
+
+
 def _save(page: Any, message: str) -> None:
     _tab(page, "Save")
     page.locator(".wb-save-message input").fill(message)
@@ -202,10 +218,7 @@ def test_a_link_is_made_on_the_map_in_three_mouse_actions_and_with_the_keyboard(
     page.locator(".wb-graph .wb-map-link-toggle").click()
     actions += 1
     start, end = _point(page, "Father often absent"), _point(page, "Fear of being left")
-    page.mouse.move(start["x"], start["y"])
-    page.mouse.down()
-    page.mouse.move(end["x"], end["y"], steps=12)
-    page.mouse.up()
+    _drag(page, start, end)
     actions += 1
     chooser = page.locator(".wb-graph .wb-link-chooser")
     chooser.wait_for()
@@ -227,15 +240,9 @@ def test_a_link_is_made_on_the_map_in_three_mouse_actions_and_with_the_keyboard(
     second = twins[1]["id"]
     start, end = _point(page, "Father often absent"), dict(page.evaluate(_POINT, second))
     page.keyboard.down("Shift")
-    page.mouse.move(start["x"], start["y"])
-    page.mouse.down()
-    page.mouse.move(end["x"], end["y"], steps=12)
-    page.mouse.up()
+    _drag(page, start, end)
     page.keyboard.up("Shift")
-    chooser.wait_for()
-    assert " ".join(chooser.locator(".wb-link-option").first.inner_text().split()) == (
-        "Father often absent gives rise to avoids asking for help")
-    page.keyboard.press("Enter")
+    _take_first_choice(page, "Father often absent gives rise to avoids asking for help")
     page.wait_for_function(f"(ends) => ({_EDGES})().some((e) => e[0] === ends[0] && e[1] === ends[1])",
                            arg=[father, second])
     assert _point(page, "Father often absent")["cx"] == start["cx"]
@@ -255,10 +262,7 @@ def test_a_link_is_made_on_the_map_in_three_mouse_actions_and_with_the_keyboard(
                            "document.querySelector('.wb-graph .wb-link-picker')?.textContent ?? '')")
     page.keyboard.type("left")
     page.keyboard.press("Enter")
-    chooser.wait_for()
-    assert " ".join(chooser.locator(".wb-link-option").first.inner_text().split()) == (
-        "Avoids asking for help defends against fear of being left")
-    page.keyboard.press("Enter")
+    _take_first_choice(page, "Avoids asking for help defends against fear of being left")
     page.wait_for_function(f"(fear) => ({_EDGES})().some((e) => e[1] === fear && e[2] === 'defends_against')",
                            arg=fear)
 
@@ -299,10 +303,7 @@ def test_a_dragged_element_keeps_its_place_through_rearranging_and_saving_and_re
     _layout_settled(page, 6)
     moved = node_id(page, "Intellectualisation")
     start = _point(page, "Intellectualisation")
-    page.mouse.move(start["x"], start["y"])
-    page.mouse.down()
-    page.mouse.move(start["x"] - 40, start["y"] - 150, steps=10)
-    page.mouse.up()
+    _drag(page, start, {"x": start["x"] - 40, "y": start["y"] - 150})
     dropped = _point(page, "Intellectualisation")
     assert abs(dropped["cy"] - start["cy"]) > 50, "the drag did not move the element"
 

@@ -36,6 +36,13 @@ def _from_page(view: GraphView, content: dict[str, Any]) -> None:
     view._handle_custom_msg(content, [])  # the ipywidgets entry point for messages from the page
 
 
+def _bind(path: Path) -> tuple[EditSession, RecordingView, GraphBinding]:
+    """The case at ``path`` open in a session, drawn in a (page-less) graph view."""
+    session = EditSession.open_file(path)
+    view = RecordingView()
+    return session, view, GraphBinding(session, view)
+
+
 @pytest.fixture
 def case(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     f = workbench.new(case_id="C-9")
@@ -88,9 +95,7 @@ def test_positions_from_the_page_are_kept_on_save_and_drawn_on_open(
     case: tuple[Path, dict[str, str]],
 ) -> None:
     path, ids = case
-    session = EditSession.open_file(path)
-    view = RecordingView()
-    binding = GraphBinding(session, view)
+    session, view, binding = _bind(path)
     assert all("x" not in n for n in view.nodes)  # nothing kept yet: the page lays the map out
     assert not view_path(path).exists()
 
@@ -115,9 +120,7 @@ def test_positions_from_the_page_are_kept_on_save_and_drawn_on_open(
 
 def test_positions_of_deleted_elements_are_not_kept(case: tuple[Path, dict[str, str]]) -> None:
     path, ids = case
-    session = EditSession.open_file(path)
-    view = RecordingView()
-    GraphBinding(session, view)
+    session, view, _binding = _bind(path)
     view.positions = {ids["past"]: [0, 0], ids["fear"]: [10, 135]}
     view.pinned = [ids["fear"]]
     session.remove_element(ids["fear"], cascade=True)
@@ -129,9 +132,7 @@ def test_positions_reported_while_an_earlier_version_is_shown_are_not_the_cases(
     case: tuple[Path, dict[str, str]],
 ) -> None:
     path, ids = case
-    session = EditSession.open_file(path)
-    view = RecordingView()
-    binding = GraphBinding(session, view)
+    session, view, binding = _bind(path)
     view.positions = {ids["past"]: [1, 1]}
     binding.show_version(session.view_version(1), "Version 1 (read-only)")
     view.positions = {ids["past"]: [999, 999]}
@@ -157,9 +158,7 @@ def test_link_rules_list_only_the_kinds_the_template_allows() -> None:
 
 def test_a_link_made_on_the_map_is_added_to_the_case_and_selected(case: tuple[Path, dict[str, str]]) -> None:
     path, ids = case
-    session = EditSession.open_file(path)
-    view = RecordingView()
-    GraphBinding(session, view)
+    session, view, _binding = _bind(path)
     assert view.link_rules["early_experience"]["unconscious_fear"][0]["verb"] == "gives rise to"
     _from_page(view, {"type": "add_link", "from": ids["past"], "to": ids["fear"], "kind": "gives_rise_to"})
     (link,) = session.formulation.link_records()
@@ -174,9 +173,7 @@ def test_a_link_made_on_the_map_is_added_to_the_case_and_selected(case: tuple[Pa
 
 def test_a_link_the_template_refuses_is_a_sentence_on_the_map(case: tuple[Path, dict[str, str]]) -> None:
     path, ids = case
-    session = EditSession.open_file(path)
-    view = RecordingView()
-    binding = GraphBinding(session, view)
+    session, view, binding = _bind(path)
     _from_page(view, {"type": "add_link", "from": ids["past"], "to": ids["fear"], "kind": "defends_against"})
     assert not session.formulation.link_records()
     result = view.sent[-1]

@@ -184,7 +184,7 @@ async function render({ model, el }) {
 
   // Tell Python where every element is (kept with the case's view state) and which ones were dragged.
   function reportPositions() {
-    if (!placed) return;
+    if (!placed || model.get("read_only")) return;
     model.set("positions", placement.positions());
     model.set("pinned", [...placement.pinned]);
     model.save_changes();

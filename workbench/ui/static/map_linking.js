@@ -38,8 +38,9 @@ function wbMapLinking({ network, nodes, model, frame, canvas }) {
   hint.style.display = "none";
   frame.append(toggle, hint);
 
-  const readOnly = () => !!model.get("read_only");
   const rules = () => model.get("link_rules") || {};
+  // No linking on a read-only map, nor on one that was given no link rules (e.g. a trace view).
+  const readOnly = () => !!model.get("read_only") || !Object.keys(rules()).length;
   const full = (n) => String(n.full_label != null ? n.full_label : n.label || "").split(/\s+/).join(" ").trim();
 
   function say(text, sticky) {
@@ -337,8 +338,15 @@ function wbMapLinking({ network, nodes, model, frame, canvas }) {
   canvas.addEventListener("pointerdown", onDown, true);
   frame.addEventListener("keydown", onKey); // the map and the Link button
   network.on("afterDrawing", drawRubberBand);
-  const onReadOnly = () => { if (readOnly()) { setMode(false); closePopup(); } toggle.disabled = readOnly(); };
+  const onReadOnly = () => {
+    if (readOnly()) {
+      if (mode) setMode(false);
+      closePopup();
+    }
+    toggle.disabled = readOnly();
+  };
   model.on("change:read_only", onReadOnly);
+  model.on("change:link_rules", onReadOnly);
   onReadOnly();
 
   return {
@@ -355,6 +363,7 @@ function wbMapLinking({ network, nodes, model, frame, canvas }) {
       canvas.removeEventListener("pointerdown", onDown, true);
       frame.removeEventListener("keydown", onKey);
       model.off("change:read_only", onReadOnly);
+      model.off("change:link_rules", onReadOnly);
     },
   };
 }
