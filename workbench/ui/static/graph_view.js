@@ -222,7 +222,9 @@ async function render({ model, el }) {
     if (kept.length) {
       // Positions kept with the case: no layered layout, the others are placed around them.
       placed = true;
-      if (hierarchical) network.setOptions({ layout: { hierarchical: { enabled: false } }, physics: { enabled: false } });
+      if (hierarchical) {
+        network.setOptions({ layout: { hierarchical: { enabled: false } }, physics: { enabled: false } });
+      }
       nodes.add(kept);
       for (const n of all) {
         if (n.x != null && n.y != null) continue;
@@ -283,7 +285,9 @@ async function render({ model, el }) {
     if (pe.update && pe.update.length) replaceItems(edges, pe.update, false);
     appliedSeq = patch.seq;
     updateEmpty();
-    if (nodes.length && (touched.length || !placed)) network.once("afterDrawing", () => afterNodesChanged(touched, added));
+    if (nodes.length && (touched.length || !placed)) {
+      network.once("afterDrawing", () => afterNodesChanged(touched, added));
+    }
     if (pe.update && pe.update.length) network.once("afterDrawing", placeLabels);
   }
 

@@ -1,8 +1,9 @@
 // Linking on the live map (put before graph_view.js by graph_view.py).
 //
 // Mouse: Shift+drag from one element to another; or the "Link" button (or Shift+L on the map) turns
-// link mode on, and then a plain drag (or a click on one element, then on the other) links them. A small chooser offers only the link kinds the template
-// allows between those two kinds, each as the sentence it makes; Enter (or a click) adds the link.
+// link mode on, and then a plain drag (or a click on one element, then on the other) links them.
+// A small chooser offers only the link kinds the template allows between those two kinds, each as
+// the sentence it makes; Enter (or a click) adds the link.
 // Link mode stays on for the next link; Escape or the button turns it off.
 // Keyboard: on the focused map, L opens a type-ahead picker: the element the link starts from (or,
 // when an element is selected, the one it leads to), matched on any part of its label; Enter picks.
@@ -41,7 +42,8 @@ function wbMapLinking({ network, nodes, model, frame, canvas }) {
   const rules = () => model.get("link_rules") || {};
   // No linking on a read-only map, nor on one that was given no link rules (e.g. a trace view).
   const readOnly = () => !!model.get("read_only") || !Object.keys(rules()).length;
-  const full = (n) => String(n.full_label != null ? n.full_label : n.label || "").split(/\s+/).join(" ").trim();
+  const full = (n) =>
+    String(n.full_label != null ? n.full_label : n.label || "").split(/\s+/).join(" ").trim();
 
   function say(text, sticky) {
     clearTimeout(hintTimer);
@@ -50,7 +52,8 @@ function wbMapLinking({ network, nodes, model, frame, canvas }) {
     if (text && !sticky) hintTimer = setTimeout(() => say(mode ? modeHint() : ""), 6000);
   }
   const modeHint = () => source
-    ? `Linking from “${full(nodes.get(source) || {})}”: click or drop on the element it leads to (Escape to stop).`
+    ? `Linking from “${full(nodes.get(source) || {})}”: click or drop on the element it leads to ` +
+      "(Escape to stop)."
     : "Link mode: drag from one element to another, or click one and then the other (Escape to stop).";
 
   function setMode(on) {
@@ -312,7 +315,9 @@ function wbMapLinking({ network, nodes, model, frame, canvas }) {
       if (lb) lb.list.replaceWith(next.list);
       else box.append(next.list);
       lb = next;
-      if (!found.length) next.list.append(el("div", "wb-link-empty", "No element has these words in its label."));
+      if (!found.length) {
+        next.list.append(el("div", "wb-link-empty", "No element has these words in its label."));
+      }
     };
     input.addEventListener("input", refresh);
     input.addEventListener("keydown", (e) => {

@@ -38,7 +38,8 @@ function wbPlacement(network, nodes, layout) {
   }
 
   function covers(a, b, gap) {
-    return a.left < b.right + gap && b.left < a.right + gap && a.top < b.bottom + gap && b.top < a.bottom + gap;
+    return a.left < b.right + gap && b.left < a.right + gap &&
+      a.top < b.bottom + gap && b.top < a.bottom + gap;
   }
 
   function move(id, x, y, boxes) {
@@ -181,7 +182,10 @@ function wbPlacement(network, nodes, layout) {
     const height = canvas.clientHeight - VIEW_MARGIN_TOP - VIEW_MARGIN_BOTTOM;
     if (width <= 0 || height <= 0) return;
     const a = network.DOMtoCanvas({ x: VIEW_MARGIN, y: VIEW_MARGIN_TOP });
-    const z = network.DOMtoCanvas({ x: canvas.clientWidth - VIEW_MARGIN, y: canvas.clientHeight - VIEW_MARGIN_BOTTOM });
+    const z = network.DOMtoCanvas({
+      x: canvas.clientWidth - VIEW_MARGIN,
+      y: canvas.clientHeight - VIEW_MARGIN_BOTTOM,
+    });
     if (left >= a.x && right <= z.x && top >= a.y && bottom <= z.y) return;
     const scale = network.getScale();
     const fits = Math.min(width / (right - left), height / (bottom - top));
@@ -194,7 +198,8 @@ function wbPlacement(network, nodes, layout) {
       return;
     }
     const f = boxes.get(focus);
-    network.moveTo({ position: { x: (f.left + f.right) / 2, y: (f.top + f.bottom) / 2 }, scale, animation: false });
+    const middle = { x: (f.left + f.right) / 2, y: (f.top + f.bottom) / 2 };
+    network.moveTo({ position: middle, scale, animation: false });
   }
 
   function positions() {
