@@ -243,25 +243,35 @@ function wbMapLinking({ network, nodes, model, frame, canvas }) {
 
   // --- the keyboard: a type-ahead picker for each end ------------------------------------------------
 
-  // Short words that tell apart elements with the same label: their kind, then a hint of their own.
+  const cut = (text, size) => (text.length > size ? text.slice(0, size - 1) + "…" : text);
+
+  // What tells an element apart from another with the same label and kind: its description, else
+  // the element it is linked with, else that it has no link yet.
+  function hintFor(n) {
+    const parts = (typeof n.title === "string" ? n.title : "").split("\n\n");
+    const about = parts.length > 1 && !/^Evidence \(/.test(parts[1]) ? parts[1].split("\n")[0].trim() : "";
+    if (about) return cut(about, 40);
+    const link = network.body.data.edges.get({ filter: (e) => e.from === n.id || e.to === n.id })[0];
+    if (!link) return "not linked yet";
+    const other = nodes.get(link.from === n.id ? link.to : link.from);
+    return cut(`${link.from === n.id ? "→" : "←"} ${other ? full(other) : ""}`, 40);
+  }
+
+  // Short words that tell apart elements with the same label: their kind, then a hint of their own
+  // (numbered when even the hints are the same).
   function describe(all) {
     const byLabel = new Map();
     for (const n of all) {
-      const key = full(n).toLowerCase();
+      const key = `${n.kind}\u0000${full(n).toLowerCase()}`;
       byLabel.set(key, (byLabel.get(key) || []).concat([n]));
     }
     const out = new Map();
-    for (const group of byLabel.values()) {
-      group.forEach((n, i) => {
-        const twins = group.filter((m) => m.kind === n.kind);
-        let extra = "";
-        if (twins.length > 1) {
-          const title = typeof n.title === "string" ? n.title : "";
-          const parts = title.split("\n\n");
-          const about = parts.length > 1 ? parts[1].split("\n")[0].trim() : "";
-          extra = about ? (about.length > 40 ? about.slice(0, 39) + "…" : about)
-            : `${twins.indexOf(n) + 1} of ${twins.length} with this label`;
-        }
+    for (const twins of byLabel.values()) {
+      const hints = twins.map((n) => (twins.length > 1 ? hintFor(n) : ""));
+      twins.forEach((n, i) => {
+        const same = hints.filter((h) => h === hints[i]).length;
+        const extra = same > 1 ? `${hints[i]} (${hints.slice(0, i + 1).filter((h) => h === hints[i]).length} ` +
+          `of ${same})` : hints[i];
         out.set(n.id, { kind: n.kind_name || n.kind, extra });
       });
     }
