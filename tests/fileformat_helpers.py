@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -173,3 +174,25 @@ def _link_fields(rng: random.Random) -> dict[str, Any]:
     if rng.random() < 0.2:
         values["status"] = rng.choice(["hypothesis", "supported", "discarded"])
     return values
+
+
+def reseal(data: bytes) -> bytes:
+    """Give every line of a file's bytes a fresh checksum, as a tool that edits lines on purpose could.
+
+    Tests that change a line's content to check how it is read use it, so that
+    the content check is reached rather than the checksum check before it.
+    """
+    from workbench.fileformat import checksum
+
+    lines = data.split(b"\n")
+    try:
+        file_id = json.loads(checksum.unseal(lines[0])[1])["file_id"]
+    except (ValueError, KeyError, TypeError):
+        return data
+    if not isinstance(file_id, str):
+        return data
+    out = []
+    for line in lines:
+        check, content = checksum.unseal(line)
+        out.append(checksum.seal(content, file_id) if check is not None else line)
+    return b"\n".join(out)

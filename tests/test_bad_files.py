@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fileformat_helpers import sample
+from fileformat_helpers import reseal, sample
 
 import workbench
 from workbench.errors import (
@@ -38,9 +38,13 @@ def good_file(p: Path) -> None:
 
 
 def rewrite(p: Path, change: Callable[[Lines], None]) -> None:
+    """Change the lines of ``p`` and write them back with fresh checksums, as a hostile tool could."""
     lines = [json.loads(raw) for raw in p.read_bytes().split(b"\n")[:-1]]
+    file_id = lines[0]["file_id"]
+    for line in lines:
+        line.pop("check", None)
     change(lines)
-    p.write_bytes(b"".join(writer.dumps(line) + b"\n" for line in lines))
+    p.write_bytes(b"".join(writer.seal(writer.dumps(line), file_id) + b"\n" for line in lines))
 
 
 def el(lines: Lines, index: int) -> dict[str, Any]:
@@ -90,7 +94,7 @@ JSON_CASES: dict[str, tuple[Callable[[Lines], None], type[FormulationFileError],
     "field of another format": (
         lambda ls: _set(el(ls, 1), "colour", "red"),
         FileContentError,
-        ", line 2 (version 1), element 'el-0002': the field 'colour' is not part of format 1.",
+        ", line 2 (version 1), element 'el-0002': the field 'colour' is not part of format 2.",
     ),
     "wrong type in the revision": (
         lambda ls: _set(ls[2]["revision"], "author", ["Dr", "Ng"]),
@@ -168,7 +172,7 @@ JSON_CASES: dict[str, tuple[Callable[[Lines], None], type[FormulationFileError],
         lambda ls: _set(ls[0], "format_version", 3),
         NewerFormatError,
         ": This file was written by a newer version of Formulation Workbench (format 3); this version "
-        "reads formats up to 1. Please update.",
+        "reads formats up to 2. Please update.",
     ),
     "header missing": (
         lambda ls: ls.pop(0),
@@ -262,7 +266,7 @@ def test_bad_json_content_is_named_with_its_place(bad: Path, case: str) -> None:
 @pytest.mark.parametrize("case", sorted(BYTE_CASES))
 def test_broken_bytes_are_named_with_their_place(bad: Path, case: str) -> None:
     change, kind, message = BYTE_CASES[case]
-    bad.write_bytes(change(bad.read_bytes()))
+    bad.write_bytes(reseal(change(bad.read_bytes())))
     expect(bad, kind, message)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
-from fileformat_helpers import fixed_clock, random_edit, same_fields, sample
+from fileformat_helpers import fixed_clock, random_edit, reseal, same_fields, sample
 from jsonschema import Draft202012Validator
 
 import workbench
@@ -18,10 +20,11 @@ from workbench.errors import (
     SaveConflict,
     VersionNotFound,
 )
-from workbench.fileformat import migrate, store, v1, writer
+from workbench.fileformat import migrate, store, v1, v2, writer
 from workbench.fileformat._places import Problem
 
 GOLDEN = Path(__file__).parent / "data" / "golden" / "format-1.formulation.jsonl"
+GOLDEN_2 = Path(__file__).parent / "data" / "golden" / "format-2.formulation.jsonl"
 
 
 @pytest.fixture
@@ -216,7 +219,7 @@ def test_load_of_the_newest_version_reads_only_the_tail(path: Path, monkeypatch:
         workbench.save(f, path, message=f"v{i + 1}", author="A")
     lines = lines_of(path)
     lines[2] = lines[2].replace(b'"author":"A"', b'"author":7')  # break version 2, before the last snapshot
-    path.write_bytes(b"\n".join(lines) + b"\n")
+    path.write_bytes(reseal(b"\n".join(lines) + b"\n"))
     store._CACHE.clear()
     assert workbench.load(path) == f  # versions 7 (snapshot) read from the end, version 2 never parsed
     with pytest.raises(
@@ -231,7 +234,7 @@ def test_history_does_not_decode_snapshot_bodies(path: Path) -> None:
     workbench.save(sample(), path, message="One", author="A")
     line = lines_of(path)[1]
     broken = line.replace(b'"elements":[', b'"elements":[nonsense', 1)  # inside the snapshot only
-    path.write_bytes(lines_of(path)[0] + b"\n" + broken + b"\n")
+    path.write_bytes(reseal(lines_of(path)[0] + b"\n" + broken + b"\n"))
     assert workbench.history(path)["message"].tolist() == ["One"]
     with pytest.raises(workbench.errors.NotJSONError, match=r"line 2 \(version 1\): the line is not JSON"):
         workbench.load(path)
@@ -248,7 +251,7 @@ def test_validate_checks_every_delta_even_those_load_skips(path: Path) -> None:
     lines = lines_of(path)
     assert b'"snapshot":' in lines[3]
     lines[2] = lines[2].replace(b'["Father often absent","Two"]', b'["Somebody else","Two"]')
-    path.write_bytes(b"\n".join(lines) + b"\n")
+    path.write_bytes(reseal(b"\n".join(lines) + b"\n"))
     store._CACHE.clear()
     assert workbench.load(path) == f  # the newest version is a snapshot: the bad delta is not needed
     with pytest.raises(
@@ -321,7 +324,7 @@ def test_a_torn_last_line_is_ignored_reported_and_cut_by_the_next_save(path: Pat
     assert workbench.load(path) == g
 
 
-# --- the golden file of format 1 ------------------------------------------------------------------
+# --- the golden files of formats 1 and 2 -----------------------------------------------------------
 
 
 def write_golden(p: Path, monkeypatch: pytest.MonkeyPatch) -> list[workbench.Formulation]:
@@ -395,24 +398,45 @@ def test_writing_the_golden_content_again_gives_the_same_bytes(
 ) -> None:
     fresh = tmp_path / "fresh.formulation.jsonl"
     write_golden(fresh, monkeypatch)
-    assert fresh.read_bytes() == GOLDEN.read_bytes()
+    assert fresh.read_bytes() == GOLDEN_2.read_bytes()
+
+
+def test_golden_format_2_is_format_1_with_a_documented_checksum_on_every_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    new, old = GOLDEN_2.read_bytes().split(b"\n"), GOLDEN.read_bytes().split(b"\n")
+    file_id = b"f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"
+    assert len(new) == len(old)
+    for line_2, line_1 in zip(new[:-1], old[:-1], strict=True):
+        match = re.fullmatch(rb'\{"check":"([0-9a-f]{32})",(.*)', line_2)
+        assert match, line_2[:60]
+        content = b"{" + match.group(2)
+        assert content.replace(b'"format_version":2', b'"format_version":1') == line_1
+        # the check as docs/file-format.md states it: SHA-256 of file id, newline, line without its check
+        assert match.group(1) == hashlib.sha256(file_id + b"\n" + content).hexdigest()[:32].encode()
+    expected = write_golden(tmp_path / "fresh.formulation.jsonl", monkeypatch)
+    workbench.validate(GOLDEN_2)
+    for version, want in enumerate(expected, start=1):
+        assert workbench.load(GOLDEN_2, version) == want
 
 
 # --- schema and migrations ---------------------------------------------------------------------------
 
 
 def test_the_schema_ships_in_the_package_and_is_valid() -> None:
-    schema = v1.schema()
-    Draft202012Validator.check_schema(schema)
-    assert {"header", "revision_line", "snapshot", "delta", "element", "link", "comment"} <= set(
-        schema["$defs"]
-    )
+    for schema in (v1.schema(), v2.schema()):
+        Draft202012Validator.check_schema(schema)
+        assert {"header", "revision_line", "snapshot", "delta", "element", "link", "comment"} <= set(
+            schema["$defs"]
+        )
+    assert v2.schema()["$defs"]["header"]["properties"]["format_version"] == {"const": 2}
+    assert "check" in v2.schema()["$defs"]["revision_line"]["properties"]
 
 
 def test_migrations_run_one_step_at_a_time_and_record_the_original_format(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Format 1 is the only format so far; two fake steps check the chaining machinery.
+    # Two fake steps (in place of the real one) check the chaining machinery.
     calls = []
 
     def upgrade_from_1(line: dict, kind: str) -> dict:
@@ -445,6 +469,11 @@ def test_migrations_run_one_step_at_a_time_and_record_the_original_format(
         migrate.upgrade({"format_version": 1}, "header", 1, 2)
 
 
-def test_format_1_needs_no_migration_today() -> None:
-    assert migrate.CURRENT_FORMAT == 1
-    assert migrate.MIGRATIONS == {}
+def test_format_1_moves_to_format_2_in_one_step() -> None:
+    assert migrate.CURRENT_FORMAT == 2
+    assert set(migrate.MIGRATIONS) == {1}
+    header = {"format": "formulation-workbench", "format_version": 1, "file_id": "f" * 32}
+    moved = migrate.upgrade(dict(header), "header", 1)
+    assert moved == {**header, "format_version": 2, "original_format_version": 1}
+    line = {"revision": {"version": 1}, "snapshot": {}}
+    assert migrate.upgrade(dict(line), "revision", 1) == line  # records are stored alike; no checksum

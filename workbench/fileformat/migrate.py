@@ -3,12 +3,15 @@
 Each migration ``upgrade_from_N`` moves one line of a format-``N`` file (the
 header or a revision line) to format ``N + 1``; :func:`upgrade` chains them
 one step at a time and records the format the file was written in as
-``original_format_version`` in the header. Format 1 is the first format of
-the workbench, so no migration exists yet: the registry is empty and
-:func:`upgrade` is a no-op for format-1 files.
+``original_format_version`` in the header.
 
-A future format 2 adds ``upgrade_from_1`` here (and a ``v2/`` folder with
-its schema), registered with ``register(1, upgrade_from_1)``.
+- format 1 -> 2 (:func:`upgrade_from_1`): format 2 adds a checksum to every
+  line; a format-1 line has none, so only the header's version moves. The
+  lines of a format-1 file stay unverified (the reader knows the file's
+  original format); ``workbench repair`` rewrites a file in format 2.
+
+A future format 3 adds ``upgrade_from_2`` here (and a ``v3/`` folder with
+its schema), registered with ``register(2, upgrade_from_2)``.
 """
 
 from __future__ import annotations
@@ -17,13 +20,13 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from workbench.errors import FileContentError
-from workbench.fileformat import v1
+from workbench.fileformat import v2
 from workbench.fileformat._places import Problem
 
-__all__ = ["CURRENT_FORMAT", "MIGRATIONS", "LineKind", "Migration", "register", "upgrade"]
+__all__ = ["CURRENT_FORMAT", "MIGRATIONS", "LineKind", "Migration", "register", "upgrade", "upgrade_from_1"]
 
 #: The format this version of the workbench writes.
-CURRENT_FORMAT = v1.FORMAT_VERSION
+CURRENT_FORMAT = v2.FORMAT_VERSION
 
 LineKind = Literal["header", "revision"]
 
@@ -47,8 +50,10 @@ def upgrade(
     A header that moved records ``original_format_version``; each step must
     set the header's ``format_version`` to the next number.
 
+    >>> upgrade({"format_version": 2}, "header", 2)
+    {'format_version': 2}
     >>> upgrade({"format_version": 1}, "header", 1)
-    {'format_version': 1}
+    {'format_version': 2, 'original_format_version': 1}
     """
     version = from_version
     while version < to_version:
@@ -65,3 +70,13 @@ def upgrade(
     if kind == "header" and from_version != to_version:
         line.setdefault("original_format_version", from_version)
     return line
+
+
+def upgrade_from_1(line: dict[str, Any], kind: LineKind) -> dict[str, Any]:
+    """Move a format-1 line to format 2: the header's version moves; records are stored alike."""
+    if kind == "header":
+        line["format_version"] = 2
+    return line
+
+
+register(1, upgrade_from_1)

@@ -15,7 +15,6 @@ between (:class:`~workbench.errors.SaveConflict`); reads hold a shared lock.
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import warnings
 from collections.abc import Iterator
@@ -41,8 +40,9 @@ from workbench.errors import (
     TemplateNotFound,
     TruncatedFileError,
     VersionNotFound,
+    short,
 )
-from workbench.fileformat import reader, v1, validator, writer
+from workbench.fileformat import checksum, reader, v1, validator, writer
 from workbench.fileformat._places import Place, Problem
 from workbench.fileformat.migrate import CURRENT_FORMAT, upgrade
 from workbench.model import Formulation
@@ -109,7 +109,7 @@ def history(path: PathLike) -> pd.DataFrame:
     with _locked(p, exclusive=False), _open(p, str(path)) as fh:
         opened = _Opened.read(fh, str(path))
         opened.warn_if_torn(stacklevel=4)
-        for version, raw in enumerate(reader.lines_forward(fh, opened.header_end, opened.end), start=1):
+        for version, raw in enumerate(opened.forward(), start=1):
             revision, stored = opened.revision_only(raw, version)
             rows.append(
                 {
@@ -171,30 +171,7 @@ def validate(path: PathLike) -> None:
     with _locked(p, exclusive=False), _open(p, str(path)) as fh:
         opened = _Opened.read(fh, str(path))
         opened.warn_if_torn(stacklevel=4)
-        state: v1.State | None = None
-        base = 0
-        for version, raw in enumerate(reader.lines_forward(fh, opened.header_end, opened.end), start=1):
-            line = opened.parse_revision(raw, version)
-            place = Place(opened.path, version + 1, version)
-            try:
-                if "snapshot" in line:
-                    state, base = v1.state_from_snapshot(line["snapshot"]), version
-                    validator.check_state(state, opened.template)
-                else:
-                    if state is None:
-                        raise Problem("the first version must be a full snapshot.")
-                    if line["revision"]["stored"]["base"] != base:
-                        raise Problem(
-                            f"the delta names version {line['revision']['stored']['base']} as "
-                            f"its snapshot, but the last snapshot is version {base}.",
-                            "revision",
-                        )
-                    validator.check_records(state, opened.template, v1.apply_delta(state, line["delta"]))
-                _check_counts(line["revision"], state)
-            except Problem as problem:
-                raise place.error(problem) from None
-        if state is not None:
-            opened.build(state, opened.latest)
+        opened.check_all()
 
 
 # --- saving ------------------------------------------------------------------------------
@@ -207,29 +184,15 @@ def _save_locked(
         return _create(f, p, shown, message=message, author=author, session=session)
     with _open(p, shown) as fh:
         opened = _Opened.read(fh, shown)
-        if opened.original_format != CURRENT_FORMAT:
-            raise FormulationFileError(
-                f"the file is in the older format {opened.original_format}; save your changes under another "
-                "file name to keep them in the current format.",
-                path=shown,
-            )
         last = opened.last_revision
         _check_conflict(f, opened, last, shown)
         before = _remembered(p, opened, fh) or opened.formulation(opened.latest)
         version = opened.latest + 1
-        delta = writer.dumps(v1.diff_to_json(diff(before, f)))
-        stored_before = last["stored"]
-        chain = stored_before["delta_bytes"] + len(delta)
         revision = _revision(f, version, message=message, author=author, session=session)
-        if chain > stored_before["snapshot_bytes"] or version - stored_before["base"] >= SNAPSHOT_EVERY:
-            snapshot = writer.dumps(v1.snapshot_to_json(f))
-            revision["stored"] = {"base": version, "delta_bytes": 0, "snapshot_bytes": len(snapshot)}
-            line = writer.snapshot_line(revision, snapshot)
-        else:
-            revision["stored"] = {**stored_before, "delta_bytes": chain}
-            line = writer.delta_line(revision, delta)
+        line = version_line(before, f, revision, last["stored"])
+        line = _ready(line, shown, opened.file_id, opened.file_format)
     try:
-        size = writer.append_line(p, line, keep=opened.end)
+        size = writer.append_line(p, line if opened.newline else b"\n" + line, keep=opened.end)
     except OSError as exc:
         raise FormulationFileError(
             f"the new version could not be written ({exc.strerror}); earlier versions are unchanged.",
@@ -240,13 +203,54 @@ def _save_locked(
     return version
 
 
+def version_line(
+    before: Formulation | None, f: Formulation, revision: dict[str, Any], stored_before: dict[str, Any] | None
+) -> bytes:
+    """Return the line of a new version (without checksum): a delta after ``before``, or a snapshot.
+
+    A snapshot is written for the first version, when the deltas since the
+    last snapshot would outgrow it, or every :data:`SNAPSHOT_EVERY` versions.
+    ``revision`` gets its ``stored`` field.
+    """
+    version = revision["version"]
+    if before is not None and stored_before is not None:
+        delta = writer.dumps(v1.diff_to_json(diff(before, f)))
+        chain = stored_before["delta_bytes"] + len(delta)
+        if chain <= stored_before["snapshot_bytes"] and version - stored_before["base"] < SNAPSHOT_EVERY:
+            revision["stored"] = {**stored_before, "delta_bytes": chain}
+            return writer.delta_line(revision, delta)
+    snapshot = writer.dumps(v1.snapshot_to_json(f))
+    revision["stored"] = {"base": version, "delta_bytes": 0, "snapshot_bytes": len(snapshot)}
+    return writer.snapshot_line(revision, snapshot)
+
+
+def _ready(line: bytes, shown: str, file_id: str, file_format: int) -> bytes:
+    """Seal a new line for a file of ``file_format`` and check that it reads back; raise if not."""
+    line = writer.seal_line(line, file_id, file_format)
+    if len(line) - 1 > reader.MAX_LINE_BYTES:
+        raise FormulationFileError(
+            f"this version is larger than {reader.MAX_LINE_BYTES / (1 << 20):g} MB, the most one saved "
+            "version may hold; nothing was saved. Shorten the longest texts and save again.",
+            path=shown,
+        )
+    try:
+        validator.check_line(reader.parse(line[:-1]))
+    except Problem as problem:
+        raise FormulationFileError(
+            f"this version cannot be saved, it would not read back ({problem.message.rstrip('.')}); "
+            "nothing was written.",
+            path=shown,
+        ) from None
+    return line
+
+
 def _create(f: Formulation, p: Path, shown: str, *, message: str, author: str, session: int | None) -> int:
     header = writer.new_header(f.template.id)
     revision = _revision(f, 1, message=message, author=author, session=session)
-    snapshot = writer.dumps(v1.snapshot_to_json(f))
-    revision["stored"] = {"base": 1, "delta_bytes": 0, "snapshot_bytes": len(snapshot)}
+    line = _ready(version_line(None, f, revision, None), shown, header["file_id"], CURRENT_FORMAT)
+    first = writer.seal_line(writer.dumps(header) + b"\n", header["file_id"])
     try:
-        writer.create_file(p, [writer.dumps(header) + b"\n", writer.snapshot_line(revision, snapshot)])
+        writer.create_file(p, [first, line])
     except OSError as exc:
         raise FormulationFileError(f"the file could not be written ({exc.strerror}).", path=shown) from None
     f.base_version, f.file_id, f.modified = 1, header["file_id"], False
@@ -275,8 +279,12 @@ def _check_revision_fields(message: Any, author: Any, session: Any) -> None:
         raise InvalidValue("Give an author (a name or initials) to save a version.")
     if not isinstance(message, str):
         raise InvalidValue("The message of a version must be text.")
-    if session is not None and (isinstance(session, bool) or not isinstance(session, int) or session < 0):
-        raise InvalidValue(f"The session must be a whole number, not {session!r}.")
+    if session is not None and (
+        isinstance(session, bool) or not isinstance(session, int) or not 0 <= session < 10**reader.MAX_DIGITS
+    ):
+        raise InvalidValue(
+            f"The session must be a whole number of at most {reader.MAX_DIGITS} digits, not {short(session)}."
+        )
 
 
 def _check_conflict(f: Formulation, opened: _Opened, last: dict[str, Any], shown: str) -> None:
@@ -310,15 +318,20 @@ def _when(stamp: str) -> str:
 
 @dataclass
 class _Opened:
-    """What the header and the end of a file say, read without touching the middle."""
+    """What the header and the end of a file say, read without touching the middle.
+
+    What the end says is checked before it is trusted: the number of lines
+    must match the newest version, and the lines read back for a version must
+    hold the versions they should. When something does not fit, the whole
+    file is checked as :func:`validate` does, and its first problem is raised.
+    """
 
     fh: BinaryIO
     path: str
     header: dict[str, Any]
     header_end: int
     template: Template
-    end: int
-    size: int
+    tail: reader.Tail
     last_raw: reader.RawLine
     last_revision: dict[str, Any]
     _last_line: dict[str, Any] | None = None
@@ -332,8 +345,26 @@ class _Opened:
         return int(self.header.get("original_format_version", self.header["format_version"]))
 
     @property
+    def file_format(self) -> int:
+        """The format the file is written in (its lines are written in it too)."""
+        return self.original_format
+
+    @property
+    def sealed(self) -> bool:
+        """Whether every line must carry a checksum (format 2 on)."""
+        return self.original_format >= 2
+
+    @property
     def latest(self) -> int:
         return int(self.last_revision["version"])
+
+    @property
+    def end(self) -> int:
+        return self.tail.end
+
+    @property
+    def newline(self) -> bool:
+        return self.tail.newline
 
     @property
     def last_line(self) -> dict[str, Any]:
@@ -343,41 +374,61 @@ class _Opened:
 
     @property
     def torn(self) -> bool:
-        return self.size > self.end
+        return self.tail.torn
 
     @classmethod
     def read(cls, fh: BinaryIO, path: str) -> _Opened:
-        header_place = Place(path, 1)
-        try:
-            raw = reader.read_header_line(fh)
-            header = reader.parse(raw.data)
-            fmt = reader.detect_format(header)
-        except Problem as problem:
-            whole_file = problem.kind in (NewerFormatError, NotAFormulationFile)
-            raise (Place(path) if whole_file else header_place).error(problem) from None
-        try:
-            header = upgrade(header, "header", fmt)
-            validator.check_header(header)
-        except Problem as problem:
-            raise header_place.error(problem) from None
-        try:
-            template = get_template(header["template"])
-        except TemplateNotFound as exc:
-            raise FileContentError(
-                f"the file uses a template that is not installed: {exc}", path=path, where="line 1"
-            ) from None
-        header_end = len(raw.data) + 1
+        raw, header, template = read_header(fh, path)
+        header_end = raw.offset + len(raw.data) + 1
         size = os.fstat(fh.fileno()).st_size
-        end = reader.complete_end(fh, size)
-        if end <= header_end:
-            what = (
-                "the first version is cut short" if size > header_end else "the file holds no saved version"
-            )
+        try:
+            tail = reader.find_tail(fh, size, header_end)
+        except reader.LongLine as problem:
+            raise Place(path, reader.line_number(fh, problem.offset)).error(problem) from None
+        if tail.last is None:
+            what = "the first version is cut short" if tail.torn else "the file holds no saved version"
             raise TruncatedFileError(f"{what}; there is nothing to load.", path=path, where="line 2")
-        (last,) = reader.lines_backwards(fh, end, 1, header_end)
-        opened = cls(fh, path, header, header_end, template, end, size, last, {})
-        opened.last_revision = opened.revision_only(last, None)[0]
+        opened = cls(fh, path, header, header_end, template, tail, tail.last, {})
+        try:
+            opened.last_revision = opened.revision_only(tail.last, None)[0]
+            lines = reader.count_lines(fh, header_end, tail.end)
+            if lines != opened.latest:
+                raise FileContentError(
+                    f"the file holds {lines} version lines, but its last line holds version {opened.latest}.",
+                    path=path,
+                )
+        except FormulationFileError:
+            opened.check_all()  # raises the first problem of the file, as validate() does
+            raise
         return opened
+
+    def check_all(self) -> None:
+        """Check every line and every version; raise a FormulationFileError naming the first problem."""
+        state: v1.State | None = None
+        base = 0
+        version = 0
+        for version, raw in enumerate(self.forward(), start=1):
+            line = self.parse_revision(raw, version)
+            place = Place(self.path, version + 1, version)
+            try:
+                if "snapshot" in line:
+                    state, base = v1.state_from_snapshot(line["snapshot"]), version
+                    validator.check_state(state, self.template)
+                else:
+                    if state is None:
+                        raise Problem("the first version must be a full snapshot.")
+                    if line["revision"]["stored"]["base"] != base:
+                        raise Problem(
+                            f"the delta names version {line['revision']['stored']['base']} as "
+                            f"its snapshot, but the last snapshot is version {base}.",
+                            "revision",
+                        )
+                    validator.check_records(state, self.template, v1.apply_delta(state, line["delta"]))
+                _check_counts(line["revision"], state)
+            except Problem as problem:
+                raise place.error(problem) from None
+        if state is not None:
+            self.build(state, version)
 
     def warn_if_torn(self, stacklevel: int) -> None:
         if self.torn:
@@ -403,7 +454,8 @@ class _Opened:
     def parse_revision(self, raw: reader.RawLine, version: int | None) -> dict[str, Any]:
         """Parse, migrate and check one revision line expected to hold ``version`` (None: unknown)."""
         try:
-            line = upgrade(reader.parse(raw.data), "revision", int(self.header["format_version"]))
+            checksum.verify(raw.data, self.file_id, required=self.sealed)
+            line = upgrade(reader.parse(raw.data), "revision", self.original_format)
             revision = line.get("revision")
             found = revision.get("version") if isinstance(revision, dict) else None
             if version is not None and isinstance(found, int) and found != version:
@@ -425,21 +477,42 @@ class _Opened:
         which explains the problem.
         """
         prefix = b'{"revision":'
-        if raw.data.startswith(prefix):
+        content = checksum.unseal(raw.data)[1]
+        if content.startswith(prefix):
             try:
-                revision, _end = _DECODER.raw_decode(raw.data.decode("utf-8"), len(prefix))
-                fmt = int(self.header["format_version"])
-                revision = upgrade({"revision": revision}, "revision", fmt)["revision"]
+                checksum.verify(raw.data, self.file_id, required=self.sealed)
+                revision, _end = reader.DECODER.raw_decode(content.decode("utf-8"), len(prefix))
+                revision = upgrade({"revision": revision}, "revision", self.original_format)["revision"]
                 validator.check_revision(revision)
                 if version is None or revision["version"] == version:
                     return revision, "snapshot"
-            except (ValueError, Problem):
+            except (ValueError, RecursionError, Problem):
                 pass
         line = self.parse_revision(raw, version)
         return line["revision"], "delta" if "delta" in line else "snapshot"
 
+    def forward(self) -> Iterator[reader.RawLine]:
+        """Yield every version line, first to last; an over-long line raises a FormulationFileError."""
+        try:
+            yield from reader.lines_forward(self.fh, self.header_end, self.end)
+        except reader.LongLine as problem:
+            raise Place(self.path, reader.line_number(self.fh, problem.offset)).error(problem) from None
+
     def formulation(self, version: int) -> Formulation:
-        """Rebuild ``version``: its snapshot plus the deltas after it, read and checked."""
+        """Rebuild ``version``: its snapshot plus the deltas after it, read and checked.
+
+        When what is read does not fit, the whole file is checked and its first problem raised.
+        """
+        try:
+            try:
+                return self._formulation(version)
+            except reader.LongLine as problem:
+                raise Place(self.path, reader.line_number(self.fh, problem.offset)).error(problem) from None
+        except FormulationFileError:
+            self.check_all()
+            raise
+
+    def _formulation(self, version: int) -> Formulation:
         if version == self.latest:
             line = self.last_line
             base = line["revision"]["stored"]["base"]
@@ -447,9 +520,7 @@ class _Opened:
         else:
             first = [
                 raw
-                for _, raw in zip(
-                    range(version), reader.lines_forward(self.fh, self.header_end, self.end), strict=False
-                )
+                for _, raw in zip(range(version), self.forward(), strict=False)
             ]
             line = self.parse_revision(first[-1], version)
             base = line["revision"]["stored"]["base"]
@@ -494,9 +565,6 @@ class _Opened:
             ) from None
         f.base_version, f.file_id, f.modified = version, self.file_id, False
         return f
-
-
-_DECODER = json.JSONDecoder()
 
 
 def _check_counts(revision: dict[str, Any], state: v1.State | None) -> None:
@@ -544,6 +612,31 @@ def _locked(p: Path, *, exclusive: bool) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def read_header(fh: BinaryIO, path: str) -> tuple[reader.RawLine, dict[str, Any], Template]:
+    """Read, migrate and check line 1; return it, the header and its template, or raise naming the place."""
+    header_place = Place(path, 1)
+    try:
+        raw = reader.read_header_line(fh)
+        header = reader.parse(raw.data)
+        fmt = reader.detect_format(header)
+    except Problem as problem:
+        whole_file = problem.kind in (NewerFormatError, NotAFormulationFile)
+        raise (Place(path) if whole_file else header_place).error(problem) from None
+    try:
+        header = upgrade(header, "header", fmt)
+        validator.check_header(header)
+        checksum.verify(raw.data, header["file_id"], required=fmt >= 2)
+    except Problem as problem:
+        raise header_place.error(problem) from None
+    try:
+        template = get_template(header["template"])
+    except TemplateNotFound as exc:
+        raise FileContentError(
+            f"the file uses a template that is not installed: {exc}", path=path, where="line 1"
+        ) from None
+    return raw, header, template
 
 
 # --- a small cache of the newest version of recently used files ----------------------------

@@ -4,7 +4,8 @@ The schema (``v1/schema.json``) checks structure and types. The semantic
 checks then look at what the records mean for the template: unknown element
 or link kinds, codes outside a code set, links whose ends are missing
 (dangling links), link kinds not allowed between their elements, ids used
-twice. Every problem is raised as :class:`~workbench.fileformat._places.Problem`
+twice, comments on a missing element or link, evidence dates that are not
+real days. Every problem is raised as :class:`~workbench.fileformat._places.Problem`
 naming the record and field, so the caller can add the line and version.
 """
 
@@ -13,13 +14,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
 from workbench.errors import LinkNotAllowed, UnknownKind, short
-from workbench.fileformat import v1
+from workbench.fileformat import v1, v2
 from workbench.fileformat._places import Problem
 from workbench.templates import Template
 
@@ -70,6 +72,7 @@ def check_state(state: v1.State, template: Template) -> None:
     _check_meta(state, template)
     _check_elements(state.elements.values(), template)
     _check_links(state, state.links.values(), template)
+    _check_comments(state, state.comments.values())
 
 
 def check_records(state: v1.State, template: Template, touched: v1.Touched) -> None:
@@ -88,6 +91,7 @@ def check_records(state: v1.State, template: Template, touched: v1.Touched) -> N
         ends = touched.elements_rekinded_or_removed
         links.update(i for i, ln in state.links.items() if ln["source"] in ends or ln["target"] in ends)
     _check_links(state, (state.links[i] for i in links), template)
+    _check_comments(state, state.comments.values())
 
 
 # --- semantic checks --------------------------------------------------------------------
@@ -109,6 +113,7 @@ def _check_elements(elements: Iterable[dict[str, Any]], template: Template) -> N
             template.element_kind(el["kind"])
         except UnknownKind as exc:
             raise Problem(_lower(str(exc)), subject) from None
+        _check_dates(el["evidence"], subject)
         code = el["code"]
         if code is not None:
             code_set = template.code_set_for(el["kind"])
@@ -123,6 +128,7 @@ def _check_elements(elements: Iterable[dict[str, Any]], template: Template) -> N
 def _check_links(state: v1.State, links: Iterable[dict[str, Any]], template: Template) -> None:
     for ln in links:
         subject = f"link {short(ln['id'])}"
+        _check_dates(ln["evidence"], subject)
         for end in ("source", "target"):
             if ln[end] not in state.elements:
                 raise Problem(
@@ -135,6 +141,27 @@ def _check_links(state: v1.State, links: Iterable[dict[str, Any]], template: Tem
             )
         except (UnknownKind, LinkNotAllowed) as exc:
             raise Problem(_lower(str(exc)), subject) from None
+
+
+def _check_comments(state: v1.State, comments: Iterable[dict[str, Any]]) -> None:
+    for cm in comments:
+        target = cm["target"]
+        if target is not None and target not in state.elements and target not in state.links:
+            raise Problem(
+                f"it comments on {short(target)}, which is not an element or link of this formulation.",
+                f"comment {short(cm['id'])}",
+            )
+
+
+def _check_dates(evidence: list[dict[str, Any]], subject: str) -> None:
+    for number, item in enumerate(evidence, start=1):
+        if item["date"] is not None:
+            try:
+                date.fromisoformat(item["date"])
+            except ValueError:
+                raise Problem(
+                    f"the date {short(item['date'])} of evidence item {number} is not a real day.", subject
+                ) from None
 
 
 def _lower(text: str) -> str:
@@ -154,7 +181,7 @@ class _Schema:
 
 @cache
 def _validator(name: str) -> _Schema:
-    defs = v1.schema()["$defs"]
+    defs = v2.schema()["$defs"]
     # fastjsonschema compiles the same definitions to Python (about 20 times faster); it knows
     # draft 7, which has every keyword the schema uses. jsonschema explains a failure.
     fast = fastjsonschema.compile(
@@ -224,7 +251,11 @@ def _describe(error: ValidationError) -> str:
         return f"the field {missing[0]!r} is missing." if missing else "a field is missing."
     if error.validator == "additionalProperties":
         extra = sorted(k for k in instance if k not in schema.get("properties", {}))
-        return f"the field {extra[0]!r} is not part of format 1." if extra else "it has an unknown field."
+        return (
+            f"the field {extra[0]!r} is not part of format {v2.FORMAT_VERSION}."
+            if extra
+            else "it has an unknown field."
+        )
     if error.validator in ("enum", "const"):
         options = expected if error.validator == "enum" else [expected]
         return f"{value} is not one of: {', '.join(_show(o) for o in options)}."
@@ -233,9 +264,23 @@ def _describe(error: ValidationError) -> str:
         return f"{value} should be {side} {expected}."
     if error.validator == "minLength":
         return "the text cannot be empty."
+    if error.validator == "pattern":
+        return _PATTERNS.get(str(expected), "{value} is not in the expected form.").format(value=value)
     return short(error.message, 120) + "."
 
 
+_DEFS = v2.schema()["$defs"]
+_PATTERNS = {
+    "\\S": "the text cannot be blank.",
+    _DEFS["stamp"]["pattern"]: "{value} is not a time stamp like 2026-11-25T19:10:46Z.",
+    _DEFS["evidence"]["properties"]["date"]["pattern"]: "{value} is not a date like 2026-03-18.",
+    _DEFS["check"]["pattern"]: "{value} is not a checksum (32 hex digits).",
+}
+
+
 def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        text = "the value"
     return text if len(text) <= 40 else text[:39] + "…"

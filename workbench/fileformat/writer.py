@@ -6,7 +6,8 @@ content always gives the same bytes. A new file is written to a temporary
 file, flushed to disk and moved into place (a crash leaves either no file or
 a whole one). A save appends one complete line with a single ``os.write``
 and flushes it to disk; a half-written line left by an earlier crash is cut
-off first. Earlier lines are never rewritten.
+off first. Earlier lines are never rewritten. From format 2 on, every line
+carries its checksum (:func:`seal_line`, see :mod:`.checksum`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench import _clock
+from workbench.errors import InvalidValue
+from workbench.fileformat.checksum import seal
 from workbench.fileformat.migrate import CURRENT_FORMAT
 from workbench.fileformat.reader import FORMAT_NAME
 
@@ -29,6 +32,8 @@ __all__ = [
     "dumps",
     "new_file_id",
     "new_header",
+    "seal",
+    "seal_line",
     "snapshot_line",
 ]
 
@@ -39,9 +44,15 @@ def dumps(value: Any) -> bytes:
     >>> dumps({"b": 1, "a": "é"})
     b'{"a":"\\xc3\\xa9","b":1}'
     """
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = f"\\u{ord(text[exc.start]):04x}"
+        raise InvalidValue(
+            f"The text holds {code}, half of a UTF-16 character pair, which is not valid text; "
+            "remove it and save again."
+        ) from None
 
 
 def new_file_id() -> str:
@@ -71,6 +82,17 @@ def snapshot_line(revision: dict[str, Any], snapshot: bytes) -> bytes:
 def delta_line(revision: dict[str, Any], delta: bytes) -> bytes:
     """Return a revision line holding a delta (``delta`` already dumped)."""
     return b'{"delta":' + delta + b',"revision":' + dumps(revision) + b"}\n"
+
+
+def seal_line(line: bytes, file_id: str, format_version: int = CURRENT_FORMAT) -> bytes:
+    """Return ``line`` (one JSON object and a newline) as a file of ``format_version`` holds it.
+
+    From format 2 on the line carries its checksum; format-1 files get
+    format-1 lines, so that older workbenches can still read them.
+    """
+    if format_version < 2:
+        return line
+    return seal(line.rstrip(b"\n"), file_id) + b"\n"
 
 
 def create_file(path: Path, lines: list[bytes]) -> None:
