@@ -38,6 +38,7 @@ from workbench import errors
 from workbench._cli_common import add_json, add_version, jsonable, print_json, version_number
 from workbench.cli_analysis import ANALYSIS_COMMANDS
 from workbench.cli_export import EXPORT_COMMANDS
+from workbench.fileformat.repair import repair
 from workbench.model import Formulation, confidence_name
 from workbench.templates import DEFAULT_TEMPLATE, Template, get_template, templates
 from workbench.voila_app import APP_COMMANDS
@@ -149,6 +150,45 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _configure_repair(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", metavar="PATH", help="the formulation file to repair")
+    add_json(p)
+
+
+def _cmd_repair(args: argparse.Namespace) -> int:
+    report = repair(args.path)
+    if args.json:
+        print_json(
+            {
+                "path": str(args.path),
+                "changed": report.changed,
+                "backup": str(report.backup) if report.backup else None,
+                "kept": [{"version": old, "now": new} for old, new in report.kept.items()],
+                "set_aside": [
+                    {"line": item.line, "version": item.version, "reason": _clean(item.reason)}
+                    for item in report.set_aside
+                ],
+            }
+        )
+        return 0
+    name = _clean(str(args.path))
+    if not report.changed:
+        print(f"{name}: every version is intact; nothing to repair.")
+        return 0
+    kept = len(report.kept)
+    print(
+        f"{name}: repaired; {kept} version{'s' if kept != 1 else ''} kept, "
+        f"{len(report.set_aside)} line{'s' if len(report.set_aside) != 1 else ''} set aside. "
+        f"The original is kept as {_clean(str(report.backup))}."
+    )
+    for item in report.set_aside:
+        print(f"  set aside {_clean(str(item))}")
+    if report.renumbered:
+        moves = ", ".join(f"{old} is now {new}" for old, new in report.renumbered.items())
+        print(f"  versions renumbered: {moves}.")
+    return 0
+
+
 def _configure_log(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="the formulation file")
     add_json(p)
@@ -250,6 +290,14 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 COMMANDS: tuple[Command, ...] = (
     Command("new", "create a new formulation file (version 1)", _configure_new, _cmd_new),
     Command("validate", "check that a formulation file is sound", _configure_validate, _cmd_validate),
+    Command(
+        "repair",
+        "keep every intact version of a damaged file, set the rest aside",
+        _configure_repair,
+        _cmd_repair,
+        "Rewrite a damaged formulation file keeping every intact version (the original is kept as "
+        "PATH.<time>.bak) and say which lines were set aside and why.",
+    ),
     Command("log", "list the saved versions of a file", _configure_log, _cmd_log),
     Command("show", "print a case: its elements and links", _configure_show, _cmd_show),
     Command("diff", "what changed between two versions", _configure_diff, _cmd_diff),

@@ -16,7 +16,10 @@ import hashlib
 from workbench.errors import FileContentError
 from workbench.fileformat._places import Problem
 
-__all__ = ["PREFIX", "seal", "unseal", "verify"]
+__all__ = ["PREFIX", "REPAIR_TIP", "seal", "unseal", "verify"]
+
+#: The end of a message about a damaged line: what can be done about it.
+REPAIR_TIP = "; 'workbench repair' can set it aside."
 
 #: How a line with a checksum starts (keys are sorted, and ``check`` sorts first).
 PREFIX = b'{"check":"'
@@ -47,14 +50,13 @@ def verify(data: bytes, file_id: str, *, required: bool) -> None:
     if check is None:
         if required or data.startswith(PREFIX):
             raise Problem(
-                "the line has no valid checksum, so it cannot be trusted; it was changed after it was saved.",
+                "the line has no valid checksum, so it was changed after it was saved" + REPAIR_TIP,
                 kind=FileContentError,
             )
         return
     if check != _digest(content, file_id):
         raise Problem(
-            "the line was changed or damaged after it was saved (its checksum does not match); "
-            "'workbench repair' can set it aside.",
+            "the line was changed or damaged after it was saved (its checksum does not match)" + REPAIR_TIP,
             kind=FileContentError,
         )
 
