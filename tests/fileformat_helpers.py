@@ -192,7 +192,8 @@ def reseal(data: bytes) -> bytes:
     if not isinstance(file_id, str):
         return data
     out = []
-    for line in lines:
+    for number, line in enumerate(lines):
         check, content = checksum.unseal(line)
-        out.append(checksum.seal(content, file_id) if check is not None else line)
+        whole = number < len(lines) - 1  # a last line without newline stays as it is (torn)
+        out.append(checksum.seal(content, file_id) if check is not None and whole else line)
     return b"\n".join(out)

@@ -507,3 +507,10 @@ def test_an_old_format_1_file_loads_validates_and_accepts_saves(tmp_path: Path) 
     assert [workbench.load(p, v) for v in range(1, 7)] == old
     assert workbench.load(p) == f
     assert json.loads(p.read_bytes().split(b"\n")[0])["format_version"] == 1  # readable by older versions
+
+
+def test_a_comment_time_that_would_not_read_back_is_refused_by_the_model() -> None:
+    f = sample()
+    with pytest.raises(workbench.errors.InvalidValue, match="time stamp like"):
+        f.add_comment("Fine", author="Supervisor", time="soon")
+    assert f.add_comment("Fine", author="Supervisor", time="2026-11-25T19:10:46Z")

@@ -16,7 +16,7 @@ import hashlib
 from workbench.errors import FileContentError
 from workbench.fileformat._places import Problem
 
-__all__ = ["PREFIX", "REPAIR_TIP", "seal", "unseal", "verify"]
+__all__ = ["PREFIX", "REPAIR_TIP", "intact", "seal", "unseal", "verify"]
 
 #: The end of a message about a damaged line: what can be done about it.
 REPAIR_TIP = "; 'workbench repair' can set it aside."
@@ -42,6 +42,12 @@ def unseal(data: bytes) -> tuple[bytes | None, bytes]:
     if not data.startswith(PREFIX) or data[_REST - 2 : _REST] != b'",':
         return None, data
     return data[len(PREFIX) : len(PREFIX) + _LENGTH], b"{" + data[_REST:]
+
+
+def intact(data: bytes, file_id: str) -> bool:
+    """Whether the line carries a checksum that matches it."""
+    check, content = unseal(data)
+    return check is not None and check == _digest(content, file_id)
 
 
 def verify(data: bytes, file_id: str, *, required: bool) -> None:

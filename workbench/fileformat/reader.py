@@ -27,7 +27,7 @@ from typing import Any, BinaryIO
 
 from workbench.errors import NewerFormatError, NotAFormulationFile, NotJSONError, TruncatedFileError
 from workbench.fileformat._places import Problem
-from workbench.fileformat.checksum import unseal
+from workbench.fileformat.checksum import intact, unseal
 from workbench.fileformat.migrate import CURRENT_FORMAT
 
 __all__ = [
@@ -138,15 +138,16 @@ def read_header_line(fh: BinaryIO) -> RawLine:
     raise Problem("the file holds only a header and no saved version.", kind=TruncatedFileError)
 
 
-def find_tail(fh: BinaryIO, size: int, start: int) -> Tail:
+def find_tail(fh: BinaryIO, size: int, start: int, file_id: str | None = None) -> Tail:
     """Find the last intact line between ``start`` (just after the header) and ``size``.
 
-    Blank space at the end is skipped; a last line without its newline is a
-    line when its JSON is whole, and a torn line (an interrupted save) when its
-    JSON is cut short; the line before it is then the last one.
+    Blank space at the end is skipped; the last line is a torn line (an
+    interrupted save) when its JSON is cut short, with or without a newline
+    after it; the line before it is then the last one. A line whose checksum
+    (for ``file_id``) matches is whole.
     """
     tail = _last_line(fh, size, start)
-    if tail.last is None or not cut_short(tail.last.data):
+    if tail.last is None or not cut_short(tail.last.data, file_id):
         return tail
     before = _last_line(fh, tail.last.offset, start)
     return Tail(before.end, before.last, True, before.newline)
@@ -326,10 +327,15 @@ def _last_line(fh: BinaryIO, size: int, start: int) -> Tail:
     return Tail(content_end + newline_at + 1, RawLine(line_start, data), False, True)
 
 
-def cut_short(data: bytes) -> bool:
-    """Whether a line is the start of a JSON object whose end is missing (a torn line)."""
+def cut_short(data: bytes, file_id: str | None = None) -> bool:
+    """Whether a line is the start of a JSON object whose end is missing (a torn line).
+
+    A line whose checksum matches (for ``file_id``) is whole without parsing it.
+    """
+    if file_id is not None and intact(data, file_id):
+        return False
     text_bytes = unseal(data)[1].rstrip(_SPACE)
-    if text_bytes.endswith(b"}") or not text_bytes.startswith(b"{"):
+    if not text_bytes.startswith(b"{"):
         return False
     try:
         text = text_bytes.decode("utf-8")

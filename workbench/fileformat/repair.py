@@ -155,7 +155,7 @@ def _rebuild(
             line = upgrade(reader.parse(data), "revision", fmt)
             validator.check_line(line)
         except Problem as problem:
-            if reader.cut_short(data):
+            if reader.cut_short(data, file_id):
                 torn = "an interrupted save (the line is cut short)."
                 report.set_aside.append(SetAside(number, None, torn))
             else:

@@ -234,7 +234,7 @@ def _ready(line: bytes, shown: str, file_id: str, file_format: int) -> bytes:
             path=shown,
         )
     try:
-        validator.check_line(reader.parse(line[:-1]))
+        reader.parse(line[:-1])  # the reader's limits; the model keeps the schema's rules
     except Problem as problem:
         raise FormulationFileError(
             f"this version cannot be saved, it would not read back ({problem.message.rstrip('.')}); "
@@ -382,7 +382,7 @@ class _Opened:
         header_end = raw.offset + len(raw.data) + 1
         size = os.fstat(fh.fileno()).st_size
         try:
-            tail = reader.find_tail(fh, size, header_end)
+            tail = reader.find_tail(fh, size, header_end, str(header["file_id"]))
         except reader.LongLine as problem:
             raise Place(path, reader.line_number(fh, problem.offset)).error(problem) from None
         if tail.last is None:

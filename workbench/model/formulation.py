@@ -45,6 +45,7 @@ from workbench.model.records import (
     Element,
     Link,
     clean_fields,
+    clean_stamp,
 )
 from workbench.templates import DEFAULT_TEMPLATE, Template, get_template
 
@@ -441,7 +442,7 @@ class Formulation:
             id=comment_id,
             text=text,
             author=str(author),
-            time=time or _clock.now(),
+            time=clean_stamp(time, "the time of a comment") if time else _clock.now(),
             target=target,
             resolved=bool(resolved),
         )

@@ -27,6 +27,7 @@ __all__ = [
     "Link",
     "clean_evidence",
     "clean_fields",
+    "clean_stamp",
     "confidence_name",
 ]
 
@@ -129,6 +130,25 @@ LINK_FIELDS = tuple(
 )
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+#: A time stamp as files hold them (UTC ISO 8601, e.g. 2026-11-25T19:10:46Z); the file schema uses the same.
+_STAMP = re.compile(
+    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?"
+    r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$"
+)
+
+
+def clean_stamp(value: Any, what: str) -> str:
+    """Return ``value`` if it is a time stamp like ``2026-11-25T19:10:46Z``; raise :class:`InvalidValue`.
+
+    >>> clean_stamp("2026-11-25T19:10:46Z", "the time")
+    '2026-11-25T19:10:46Z'
+    """
+    if not isinstance(value, str) or not _STAMP.match(value):
+        raise InvalidValue(
+            f"{what.capitalize()} must be a time stamp like 2026-11-25T19:10:46Z, not {short(value)}."
+        )
+    return value
 
 
 def confidence_name(value: float | None) -> str:
