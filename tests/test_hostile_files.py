@@ -514,3 +514,40 @@ def test_a_comment_time_that_would_not_read_back_is_refused_by_the_model() -> No
     with pytest.raises(workbench.errors.InvalidValue, match="time stamp like"):
         f.add_comment("Fine", author="Supervisor", time="soon")
     assert f.add_comment("Fine", author="Supervisor", time="2026-11-25T19:10:46Z")
+
+
+def test_a_blank_line_inside_the_file_is_named(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    saved_versions(path)
+    lines = path.read_bytes().split(b"\n")
+    path.write_bytes(b"\n".join([*lines[:2], b"", *lines[2:]]))
+    store._CACHE.clear()
+    refused(path, "line 3", "blank", capsys=capsys)
+
+
+def test_repair_json_lists_what_was_kept_and_set_aside(
+    path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _damaged(path, monkeypatch)
+    capsys.readouterr()
+    assert main(["repair", str(path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["changed"] and Path(report["backup"]).exists()
+    assert report["kept"] == [
+        {"version": 1, "now": 1},
+        {"version": 3, "now": 2},
+        {"version": 4, "now": 3},
+        {"version": 5, "now": 4},
+    ]
+    assert [(s["line"], s["version"]) for s in report["set_aside"]] == [(3, 2), (5, None), (8, None)]
+
+
+def test_repair_rewrites_an_old_format_1_file_with_checksums(tmp_path: Path) -> None:
+    p = tmp_path / "old.formulation.jsonl"
+    p.write_bytes(GOLDEN_1.read_bytes())
+    before = [workbench.load(p, v) for v in range(1, 7)]
+    report = workbench.fileformat.repair(p)
+    assert report.changed and not report.set_aside and not report.renumbered
+    assert report.backup is not None and report.backup.read_bytes() == GOLDEN_1.read_bytes()
+    assert all(line.startswith(b'{"check":"') for line in p.read_bytes().split(b"\n")[:-1])
+    workbench.validate(p)
+    assert [workbench.load(p, v) for v in range(1, 7)] == before
