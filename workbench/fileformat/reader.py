@@ -350,19 +350,22 @@ def cut_short(data: bytes, file_id: str | None = None) -> bool:
     return False
 
 
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+_INNERMOST = re.compile(rb"\[\]|\{\}")
 _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"')
 
 
 def _check_depth(data: bytes) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, on the bytes (linear, before the recursive parser)."""
     if data.count(b"[") + data.count(b"{") <= MAX_DEPTH:
         return
-    skeleton = _NOT_BRACKET.sub(b"", _STRING.sub(b"", data))
+    # keep only brackets and the quotes that bound strings, then drop the strings
+    skeleton = data.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_STRUCTURE)
+    skeleton = b"".join(skeleton.split(b'"')[::2])  # what lies between strings
     for _ in range(MAX_DEPTH):
         if not skeleton:
             return
-        shorter = skeleton.replace(b"[]", b"").replace(b"{}", b"")
+        shorter = _INNERMOST.sub(b"", skeleton)  # one level of nesting a pass
         if len(shorter) == len(skeleton):
             return  # not balanced: the JSON parser explains it
         skeleton = shorter
