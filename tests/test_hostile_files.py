@@ -151,22 +151,18 @@ def test_an_over_long_header_without_newline_is_refused_quickly(
     refused(path, "line 1", "longer than 1 MB", capsys=capsys)
 
 
-def test_an_over_long_line_inside_the_file_is_refused(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    saved_versions(path, 4)
+@pytest.mark.parametrize(
+    ("versions", "index", "line"), [(4, 2, "line 3"), (3, 3, "line 4")], ids=["inside", "last"]
+)
+def test_an_over_long_line_is_refused(
+    path: Path, monkeypatch: pytest.MonkeyPatch, versions: int, index: int, line: str
+) -> None:
+    saved_versions(path, versions)
     lines = read_lines(path)
-    lines[2]["delta"]["elements"]["changed"][0]["fields"]["label"][1] = "x" * (2 << 20)
+    lines[index]["delta"]["elements"]["changed"][0]["fields"]["label"][1] = "x" * (2 << 20)
     write_lines(path, lines)
     monkeypatch.setattr(reader, "MAX_LINE_BYTES", 1 << 20)
-    refused(path, "line 3", "longer than 1 MB")
-
-
-def test_an_over_long_last_line_is_refused(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    saved_versions(path, 3)
-    lines = read_lines(path)
-    lines[3]["delta"]["elements"]["changed"][0]["fields"]["label"][1] = "x" * (2 << 20)
-    write_lines(path, lines)
-    monkeypatch.setattr(reader, "MAX_LINE_BYTES", 1 << 20)
-    refused(path, "line 4", "longer than 1 MB")
+    refused(path, line, "longer than 1 MB")
 
 
 def test_a_version_too_large_to_read_back_is_not_saved(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -183,6 +179,16 @@ def test_a_version_too_large_to_read_back_is_not_saved(path: Path, monkeypatch: 
 # --- issue 14, defect 2: the tail is checked before it is trusted ----------------------------------
 
 
+def never_saved_on(p: Path, base_version: int) -> None:
+    """Assert that a save based on ``base_version`` of ``p`` is refused and writes nothing."""
+    f = sample()
+    f.base_version, f.file_id = base_version, read_lines(p)[0]["file_id"]
+    before = p.read_bytes()
+    with pytest.raises(FormulationFileError):
+        workbench.save(f, p, message="x", author="A")
+    assert p.read_bytes() == before
+
+
 def test_an_old_line_appended_at_the_end_is_not_taken_as_the_newest(
     path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -195,12 +201,7 @@ def test_an_old_line_appended_at_the_end_is_not_taken_as_the_newest(
     with pytest.raises(FormulationFileError) as caught:
         workbench.load(path)
     assert str(caught.value) == message  # load says what validate says
-    f = sample()
-    f.base_version, f.file_id = 1, read_lines(path)[0]["file_id"]
-    before = path.read_bytes()
-    with pytest.raises(FormulationFileError):
-        workbench.save(f, path, message="x", author="A")
-    assert path.read_bytes() == before
+    never_saved_on(path, 1)  # what load took as the newest before
 
 
 def test_a_file_concatenated_twice_is_refused_and_never_saved_on(path: Path) -> None:
@@ -209,12 +210,7 @@ def test_a_file_concatenated_twice_is_refused_and_never_saved_on(path: Path) -> 
     store._CACHE.clear()
     message = refused(path)
     assert "line 7" in message
-    f = workbench.new(case_id="C-1")
-    f.base_version, f.file_id = 5, read_lines(path)[0]["file_id"]
-    before = path.read_bytes()
-    with pytest.raises(FormulationFileError):
-        workbench.save(f, path, message="x", author="A")
-    assert path.read_bytes() == before
+    never_saved_on(path, 5)
 
 
 def test_a_version_line_dropped_from_the_middle_is_refused_by_load(path: Path) -> None:

@@ -155,16 +155,8 @@ def find_tail(fh: BinaryIO, size: int, start: int, file_id: str | None = None) -
 
 def count_lines(fh: BinaryIO, start: int, end: int) -> int:
     """Return the number of lines between ``start`` and ``end`` (a last one without newline counts)."""
-    fh.seek(start)
-    count, position, last = 0, start, b"\n"
-    while position < end:
-        chunk = fh.read(min(1 << 20, end - position))
-        if not chunk:
-            break
-        count += chunk.count(b"\n")
-        position += len(chunk)
-        last = chunk[-1:]
-    return count + (last != b"\n")
+    count, last = _newlines(fh, start, end)
+    return count + (last not in (b"", b"\n"))
 
 
 def lines_backwards(fh: BinaryIO, end: int, count: int, stop: int) -> list[RawLine]:
@@ -221,15 +213,7 @@ def lines_forward(fh: BinaryIO, start: int, end: int) -> Iterator[RawLine]:
 
 def line_number(fh: BinaryIO, offset: int) -> int:
     """Return the number (1-based) of the line holding the byte at ``offset`` (reads the file up to there)."""
-    fh.seek(0)
-    count, done = 0, 0
-    while done < offset:
-        chunk = fh.read(min(1 << 20, offset - done))
-        if not chunk:
-            break
-        count += chunk.count(b"\n")
-        done += len(chunk)
-    return count + 1
+    return _newlines(fh, 0, offset)[0] + 1
 
 
 def parse(data: bytes) -> dict[str, Any]:
@@ -284,6 +268,20 @@ def detect_format(header: dict[str, Any]) -> int:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _newlines(fh: BinaryIO, start: int, end: int) -> tuple[int, bytes]:
+    """The number of newlines between ``start`` and ``end``, and the last byte there (b"" if none)."""
+    fh.seek(start)
+    count, position, last = 0, start, b""
+    while position < end:
+        chunk = fh.read(min(1 << 20, end - position))
+        if not chunk:
+            break
+        count += chunk.count(b"\n")
+        position += len(chunk)
+        last = chunk[-1:]
+    return count, last
 
 
 def _megabytes(size: int) -> str:
