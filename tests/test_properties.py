@@ -1,12 +1,14 @@
 """Property-based tests (hypothesis): random formulations and random edit sequences.
 
 - every saved version reloads exactly (``==`` and field by field), whatever
-  mix of snapshots, deltas, cold saves and restores wrote it;
+  mix of snapshots, deltas, cold saves and restores wrote it, and every line
+  carries a checksum that verifies;
 - ``apply_diff(a, diff(a, b)) == b``, and the diff is empty exactly when ``a == b``.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import tempfile
 from pathlib import Path
@@ -17,7 +19,7 @@ from hypothesis import strategies as st
 
 import workbench
 from workbench.diffing import apply_diff, diff
-from workbench.fileformat import store
+from workbench.fileformat import checksum, store
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -77,6 +79,9 @@ def test_every_saved_version_reloads_exactly(
                 assert version == len(saved) + 1 and f.base_version == version and not f.modified
                 saved.append(f.copy())
             workbench.validate(path)
+            raw = path.read_bytes().split(b"\n")
+            file_id = json.loads(raw[0])["file_id"]
+            assert raw[-1] == b"" and all(checksum.intact(line, file_id) for line in raw[:-1])
             store._CACHE.clear()
             for version, expected in enumerate(saved, start=1):
                 got = workbench.load(path, version)
