@@ -256,9 +256,10 @@ def test_a_utf8_byte_order_mark_is_accepted(path: Path) -> None:
     _accepted_and_saved_on(path, versions)
 
 
-def test_windows_line_ends_are_accepted(path: Path) -> None:
+@pytest.mark.parametrize("end", [b"\r\n", b" \t\n"], ids=["windows line ends", "spaces at line ends"])
+def test_windows_line_ends_and_trailing_spaces_are_accepted(path: Path, end: bytes) -> None:
     versions = saved_versions(path)
-    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    path.write_bytes(path.read_bytes().replace(b"\n", end))
     _accepted_and_saved_on(path, versions)
 
 
