@@ -548,3 +548,19 @@ def test_repair_rewrites_an_old_format_1_file_with_checksums(tmp_path: Path) -> 
     assert all(line.startswith(b'{"check":"') for line in p.read_bytes().split(b"\n")[:-1])
     workbench.validate(p)
     assert [workbench.load(p, v) for v in range(1, 7)] == before
+
+
+def test_every_cut_of_a_line_is_torn_and_a_damaged_end_is_not(path: Path) -> None:
+    f = sample()  # true, false, null, escapes, non-ASCII text
+    workbench.save(f, path, message="One", author="A")
+    f.update_link("ln-0001", weight=-1.5e-7, description='a "quoted" \\ path\n ✓')
+    workbench.save(f, path, message="Two", author="A")
+    raw = path.read_bytes().split(b"\n")[:-1]
+    file_id = read_lines(path)[0]["file_id"]
+    unsealed = [reader.unseal(line)[1] for line in raw[1:]]  # as format 1 writes them
+    assert b"e-07" in raw[2] and b"\\u" not in raw[2]
+    for line in [*raw[1:], *unsealed]:
+        for cut in range(1, len(line)):
+            assert reader.cut_short(line[:cut], file_id), line[:cut][-30:]
+        assert not reader.cut_short(line, file_id)
+        assert not reader.cut_short(line[:-1] + b"x", file_id)  # a damaged last byte is not a torn line

@@ -342,12 +342,19 @@ def cut_short(data: bytes, file_id: str | None = None) -> bool:
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
-        return exc.pos >= len(text) - 1 or exc.msg.startswith("Unterminated string")
+        # the parser ran out of text: at its end, inside a string, or inside a word or number
+        return (
+            exc.pos >= len(text)
+            or exc.msg.startswith("Unterminated string")
+            or _CUT_TOKEN.match(text, exc.pos) is not None
+        )
     except (ValueError, RecursionError):
         return False
     return False
 
 
+#: What may be left where the parser stopped when a line was cut inside a word, a number or an escape.
+_CUT_TOKEN = re.compile(r"(?:t(?:ru?)?|f(?:a(?:ls?)?)?|n(?:ul?)?|-|\.|[eE][+-]?|\\(?:u[0-9a-fA-F]{0,3})?)\Z")
 _INNERMOST = re.compile(rb"\[\]|\{\}")
 _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"')
