@@ -184,7 +184,6 @@ def _rebuild(
                 candidate = _copy(state)
                 validator.check_records(candidate, template, v1.apply_delta(candidate, line["delta"]))
             _check_counts(revision, candidate)
-            v1.to_formulation(candidate, template)
         except (Problem, ModelError) as problem:
             report.set_aside.append(SetAside(number, version, _reason(problem)))
             continue
@@ -203,6 +202,14 @@ def _rebuild(
             moved["stored"] = {"base": base_new, "delta_bytes": chain, "snapshot_bytes": snapshot_bytes}
             built = writer.delta_line(moved, body)
         out.append(writer.seal_line(built, file_id))
+    if state is not None:
+        try:  # as validate does, the newest version kept is built once as a whole
+            v1.to_formulation(state, template)
+        except ModelError as exc:
+            raise FormulationFileError(
+                f"the newest intact version cannot be rebuilt ({_reason(exc)}); the file is unchanged.",
+                path=report.path,
+            ) from None
     return out
 
 
