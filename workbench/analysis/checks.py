@@ -61,11 +61,11 @@ def symptoms_without_roots(f: Formulation) -> pd.DataFrame:
     sources = roles.roots | roles.drives
     if not roles.symptoms or not sources:
         return _table([])
-    graph = _causal_graph(f)
+    reached = _reached_from(_causal_graph(f), f, sources)
     source_names = _kind_list(f, sources)
     rows = []
     for el in _active_elements(f):
-        if el.kind in roles.symptoms and not _reached_from(graph, el.id, f, sources):
+        if el.kind in roles.symptoms and el.id not in reached:
             rows.append(_row("symptom_without_roots", "warning", el.id, "element", el.label,
                              f"{element_phrase(f, el.id, capital=True)} is not linked from any "
                              f"{source_names}: where does it come from?"))
@@ -77,11 +77,11 @@ def drives_without_roots(f: Formulation) -> pd.DataFrame:
     roles = roles_for(f.template)
     if not roles.drives or not roles.roots:
         return _table([])
-    graph = _causal_graph(f)
+    reached = _reached_from(_causal_graph(f), f, roles.roots)
     root_names = _kind_list(f, roles.roots)
     rows = []
     for el in _active_elements(f):
-        if el.kind in roles.drives and not _reached_from(graph, el.id, f, roles.roots):
+        if el.kind in roles.drives and el.id not in reached:
             rows.append(_row("drive_without_roots", "warning", el.id, "element", el.label,
                              f"{element_phrase(f, el.id, capital=True)} has no roots: "
                              f"no {root_names} leads to it."))
@@ -270,9 +270,18 @@ def _causal_graph(f: Formulation) -> nx.DiGraph:
     return graph
 
 
-def _reached_from(graph: nx.DiGraph, element_id: str, f: Formulation, kinds: Iterable[str]) -> bool:
+def _reached_from(graph: nx.DiGraph, f: Formulation, kinds: Iterable[str]) -> set[str]:
+    """The elements some element of ``kinds`` leads to (through one link or more), in one graph pass."""
     wanted = set(kinds)
-    return any(f.element(a).kind in wanted for a in nx.ancestors(graph, element_id))
+    starts = [n for n in graph if f.element(n).kind in wanted]
+    reached: set[str] = set()
+    frontier = [s for n in starts for s in graph.successors(n)]
+    while frontier:
+        node = frontier.pop()
+        if node not in reached:
+            reached.add(node)
+            frontier.extend(graph.successors(node))
+    return reached
 
 
 def _kind_list(f: Formulation, kinds: Iterable[str], joiner: str = "or") -> str:

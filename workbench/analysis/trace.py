@@ -36,6 +36,7 @@ from typing import Literal
 import networkx as nx
 import pandas as pd
 
+from workbench.analysis._cycles import bounded_cycles
 from workbench.analysis._phrases import chain_sentence, short_chain
 from workbench.analysis.roles import roles_for
 from workbench.model import Formulation
@@ -171,7 +172,7 @@ def cycles(f: Formulation, *, max_length: int = MAX_LENGTH, max_cycles: int = MA
             simple.add_edge(ln.source, ln.target, link=ln.id)
     order = {el.id: (f.template.element_kinds[el.kind].layer, i) for i, el in enumerate(f.element_records())}
     found = []
-    for nodes in islice(nx.simple_cycles(simple, length_bound=max_length), max_cycles):
+    for nodes in islice(bounded_cycles(simple, order, max_length), max_cycles):
         start = min(range(len(nodes)), key=lambda i: order[nodes[i]])
         ring = nodes[start:] + nodes[:start]
         ring_links = [simple.edges[ring[i], ring[(i + 1) % len(ring)]]["link"] for i in range(len(ring))]
