@@ -8,8 +8,8 @@ into one-line messages.
 
 - ``export PATH -o OUT [--format F] [--version N] [--share-safe]``: GraphML, GEXF,
   CSV, Excel, Markdown or HTML, chosen by the suffix of OUT or by ``--format``.
-- ``stepthrough PATH -o OUT.html [--versions] [--mode layers|sessions]``: a
-  standalone page for the seminar room.
+- ``stepthrough PATH -o OUT.html [--versions [--every auto|version|session]] [--mode layers|sessions]``:
+  a standalone page for the seminar room; versions are read one at a time.
 
 With ``--share-safe`` the export is of a share-safe copy (no evidence quotes,
 notes, comments or clinician; a neutral case code) and every likely identifying
@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,15 @@ from workbench import errors
 from workbench._cli_common import add_version
 from workbench.export import FORMATS, TABLES, export, format_for, share_safe
 from workbench.export.share_safe import scan_text
-from workbench.export.stepthrough import MODES, stepthrough_html, stepthrough_versions_html
-from workbench.fileformat import history, load
+from workbench.export.stepthrough import (
+    AUTO_LIMIT,
+    EVERY,
+    MODES,
+    pick_versions,
+    stepthrough_html,
+    stepthrough_versions_html,
+)
+from workbench.fileformat import each_version, history, load
 from workbench.model import Formulation
 
 __all__ = ["EXPORT_COMMANDS", "configure_export", "configure_stepthrough", "run_export", "run_stepthrough"]
@@ -82,6 +89,9 @@ def configure_stepthrough(p: argparse.ArgumentParser) -> None:
     which.add_argument("--versions", action="store_true",
                        help="replay the saved versions one by one (default: the latest, layer by layer)")
     add_version(which, "the version to export (default: the latest)")
+    p.add_argument("--every", choices=EVERY, default="auto",
+                   help="with --versions: show every saved version, the last save of each session, or "
+                        f"'auto' (every version up to {AUTO_LIMIT}, else by session; default: %(default)s)")
     p.add_argument("--mode", choices=MODES, default="layers",
                    help="without --versions: reveal by template layer or by session (default: %(default)s)")
     p.add_argument("--title", help="heading of the page (default: the case title)")
@@ -93,20 +103,25 @@ def run_stepthrough(args: argparse.Namespace) -> int:
     out = _output(args)
     if args.versions:
         table = history(args.path)
-        pairs: list[tuple[Any, Formulation]] = []
-        code = args.case_code
-        for row in table.to_dict("records"):
-            revision = {str(k): v for k, v in row.items()}
-            f = load(args.path, version=int(revision["version"]))
-            if args.share_safe:
-                f, warnings = share_safe(f, case_code=code)
-                code = f.meta.case_id  # one neutral code for every version
-                revision["author"] = ""
-                _print_warnings(warnings, prefix=f"version {revision['version']}: ")
-                _print_message_warnings(revision)
-            pairs.append((revision, f))
-        page = stepthrough_versions_html(pairs, title=args.title)
-        what = f"{len(pairs)} versions"
+        wanted = pick_versions(table, args.every)
+        shown = [0]
+
+        def pairs() -> Iterator[tuple[Any, Formulation]]:
+            code = args.case_code
+            for revision, f in each_version(args.path, set(wanted)):
+                shown[0] += 1
+                if args.share_safe:
+                    f, warnings = share_safe(f, case_code=code)
+                    code = f.meta.case_id  # one neutral code for every version
+                    revision = {**revision, "author": ""}
+                    _print_warnings(warnings, prefix=f"version {revision['version']}: ")
+                    _print_message_warnings(revision)
+                yield revision, f
+
+        page = stepthrough_versions_html(pairs(), title=args.title)
+        what = f"{shown[0]} versions" if shown[0] == len(table) else (
+            f"{shown[0]} of {len(table)} versions; --every version shows them all"
+        )
     else:
         f = load(args.path, version=args.version)
         if args.share_safe:

@@ -17,7 +17,7 @@ where repeating the component split after every element (as
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import networkx as nx
@@ -25,7 +25,7 @@ import networkx as nx
 __all__ = ["bounded_cycles"]
 
 
-def bounded_cycles(graph: nx.DiGraph, rank: Mapping[Hashable, Any], max_length: int) -> Iterator[list[Any]]:
+def bounded_cycles(graph: nx.DiGraph, rank: Mapping[Any, Any], max_length: int) -> Iterator[list[Any]]:
     """Yield every simple cycle of at most ``max_length`` links, starting at its lowest-``rank`` node.
 
     Cycles come lowest starting node first; ``rank`` must give every node a

@@ -172,9 +172,7 @@ def cycles(f: Formulation, *, max_length: int = MAX_LENGTH, max_cycles: int = MA
             simple.add_edge(ln.source, ln.target, link=ln.id)
     order = {el.id: (f.template.element_kinds[el.kind].layer, i) for i, el in enumerate(f.element_records())}
     found = []
-    for nodes in islice(bounded_cycles(simple, order, max_length), max_cycles):
-        start = min(range(len(nodes)), key=lambda i: order[nodes[i]])
-        ring = nodes[start:] + nodes[:start]
+    for ring in islice(bounded_cycles(simple, order, max_length), max_cycles):  # each starts at its first
         ring_links = [simple.edges[ring[i], ring[(i + 1) % len(ring)]]["link"] for i in range(len(ring))]
         found.append((tuple(ring), tuple(ring_links)))
     found.sort(key=lambda c: (len(c[0]), [order[n] for n in c[0]]))

@@ -33,23 +33,28 @@ True
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from workbench.diffing import diff
 from workbench.errors import InvalidValue
-from workbench.fileformat import history, load
+from workbench.fileformat import each_version, history
 from workbench.model import Formulation
 from workbench.render.html import render_html
 from workbench.render.visdata import vis_data
 
 __all__ = [
+    "AUTO_LIMIT",
+    "EVERY",
     "MODES",
     "Step",
+    "iter_version_steps",
     "layer_steps",
+    "pick_versions",
     "session_steps",
     "stepthrough_html",
     "stepthrough_versions_html",
@@ -58,6 +63,15 @@ __all__ = [
 
 #: The ways :func:`stepthrough_html` can reveal one formulation.
 MODES = ("layers", "sessions")
+
+#: Which saved versions a step-through by versions shows: ``"auto"`` (every
+#: version of a short history, else the last save of each session), every
+#: ``"version"``, or the last save of each ``"session"``.
+EVERY = ("auto", "version", "session")
+
+#: A history longer than this is shown by session under ``every="auto"``, and at
+#: most this many steps (spread evenly, the newest version always last).
+AUTO_LIMIT = 100
 
 Revision = int | Mapping[str, Any]
 
@@ -92,46 +106,83 @@ def stepthrough_html(f: Formulation, *, mode: str = "layers", title: str | None 
 
 
 def stepthrough_versions_html(
-    source: str | Path | Iterable[tuple[Revision, Formulation]], *, title: str | None = None
+    source: str | Path | Iterable[tuple[Revision, Formulation]],
+    *,
+    title: str | None = None,
+    every: str = "auto",
 ) -> str:
     """Return a standalone offline page that replays saved versions one by one.
 
-    ``source`` is a formulation file (every version is replayed) or a list of
-    ``(revision, formulation)`` pairs, where a revision is a version number or a
-    mapping (or a row of :func:`workbench.history`) with ``version``, ``time``,
-    ``author``, ``session`` and ``message``.
+    ``source`` is a formulation file or an iterable of ``(revision,
+    formulation)`` pairs, where a revision is a version number or a mapping (or
+    a row of :func:`workbench.history`) with ``version``, ``time``, ``author``,
+    ``session`` and ``message``. For a file, ``every`` picks the versions (see
+    :data:`EVERY` and :func:`pick_versions`). Versions are read and drawn one at
+    a time: memory holds one version and the page, however long the history.
     """
     if isinstance(source, (str, Path)):
-        table = history(source)
-        pairs: list[tuple[Revision, Formulation]] = [
-            ({str(k): v for k, v in row.items()}, load(source, version=int(row["version"])))
-            for row in table.to_dict("records")
-        ]
+        pairs: Iterable[tuple[Revision, Formulation]] = each_version(
+            source, set(pick_versions(history(source), every))
+        )
     else:
-        pairs = list(source)
-    if not pairs:
-        raise InvalidValue("There are no versions to step through.")
-    return _page(pairs[-1][1], version_steps(pairs), "versions", title)
+        pairs = source
+    last: list[Formulation] = []
 
+    def remembered() -> Iterator[tuple[Revision, Formulation]]:
+        for revision, f in pairs:
+            last[:] = [f]
+            yield revision, f
+
+    packed = _pack(iter_version_steps(remembered()))
+    if not last:
+        raise InvalidValue("There are no versions to step through.")
+    return _page(last[0], packed, "versions", title)
+
+
+def pick_versions(table: pd.DataFrame, every: str = "auto", *, limit: int = AUTO_LIMIT) -> list[int]:
+    """Return the version numbers a step-through by versions shows, from a :func:`workbench.history` table.
+
+    ``every="version"``: all of them. ``"session"``: the last save of each run of
+    saves with the same session number. ``"auto"``: all of them up to ``limit``
+    versions; beyond that, by session, and if there are still more than
+    ``limit`` sessions, ``limit`` of them spread evenly, the newest always last.
+    """
+    if every not in EVERY:
+        raise InvalidValue(f"Versions are shown by {', '.join(EVERY)}, not {every!r}.")
+    versions = [int(v) for v in table["version"]]
+    if every == "version" or (every == "auto" and len(versions) <= limit):
+        return versions
+    sessions = [_plain(s) for s in table["session"]]
+    picked = [v for i, v in enumerate(versions) if i + 1 == len(versions) or sessions[i + 1] != sessions[i]]
+    if every == "session" or len(picked) <= limit:
+        return picked
+    count = len(picked)
+    return sorted({picked[count - 1 - (i * (count - 1)) // (limit - 1)] for i in range(limit)})
 
 def layer_steps(f: Formulation) -> list[Step]:
-    """Return one step per template layer that has elements, each adding that layer to the map."""
+    """Return one step per template layer that has elements, each adding that layer to the map.
+
+    A layer wrapped onto several rows of the map (see
+    :func:`workbench.render.visdata.levels`) is still one step.
+    """
     template = f.template
     data = vis_data(f)
-    layers = sorted({node["level"] for node in data["nodes"]})
-    steps = []
-    shown: set[str] = set()
+    kinds = template.element_kinds
+    layer_of = {el.id: kinds[el.kind].layer for el in f.element_records()}
+    layers = sorted(set(layer_of.values()))
     count = len(template.layers) or (max(layers) + 1 if layers else 0)
+    steps = []
     for layer in layers:
-        shown |= {n["id"] for n in data["nodes"] if n["level"] == layer}
-        kinds = [k.name for k in template.element_kinds.values() if k.layer == layer]
+        nodes = [n for n in data["nodes"] if layer_of[n["id"]] <= layer]
+        edges = [e for e in data["edges"] if layer_of[e["from"]] <= layer and layer_of[e["to"]] <= layer]
+        names = [k.name for k in kinds.values() if k.layer == layer]
         steps.append(
             Step(
                 title=template.layer_name(layer),
                 detail=f"Layer {layer + 1} of {max(count, layer + 1)}",
-                nodes=[n for n in data["nodes"] if n["id"] in shown],
-                edges=[e for e in data["edges"] if e["from"] in shown and e["to"] in shown],
-                notes=[" · ".join(kinds)] if kinds else [],
+                nodes=nodes,
+                edges=edges,
+                notes=[" · ".join(names)] if names else [],
             )
         )
     return steps
@@ -178,9 +229,13 @@ def session_steps(f: Formulation) -> list[Step]:
     return steps
 
 
-def version_steps(pairs: Sequence[tuple[Revision, Formulation]]) -> list[Step]:
+def version_steps(pairs: Iterable[tuple[Revision, Formulation]]) -> list[Step]:
     """Return one step per saved version, with its date, author, session, message and changes."""
-    steps = []
+    return list(iter_version_steps(pairs))
+
+
+def iter_version_steps(pairs: Iterable[tuple[Revision, Formulation]]) -> Iterator[Step]:
+    """Yield the steps of :func:`version_steps` one by one, holding only the version before."""
     previous: Formulation | None = None
     for number, (revision, f) in enumerate(pairs, start=1):
         info = _revision_info(revision, number)
@@ -195,41 +250,54 @@ def version_steps(pairs: Sequence[tuple[Revision, Formulation]]) -> list[Step]:
         changes = diff(previous, f).summary() if previous is not None else "The first version"
         notes = [f"“{info['message']}”"] if info["message"] else []
         notes.append(changes)
-        steps.append(
-            Step(
-                title=f"Version {info['version']}" if info["version"] else f"Step {number}",
-                detail=" · ".join(detail),
-                nodes=data["nodes"],
-                edges=data["edges"],
-                notes=notes,
-            )
+        yield Step(
+            title=f"Version {info['version']}" if info["version"] else f"Step {number}",
+            detail=" · ".join(detail),
+            nodes=data["nodes"],
+            edges=data["edges"],
+            notes=notes,
         )
         previous = f
-    return steps
 
 
 # --- the page ----------------------------------------------------------------------------
 
 
-def _page(f: Formulation, steps: list[Step], mode: str, title: str | None) -> str:
-    """Build the page: the union of all steps' nodes and edges is drawn once, steps show subsets."""
-    pool_nodes: list[dict[str, Any]] = []
-    pool_edges: list[dict[str, Any]] = []
+@dataclass
+class _Packed:
+    """Steps as the page holds them: each distinct node and edge once, steps as places in the pools."""
+
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    edges: list[dict[str, Any]] = field(default_factory=list)
+    latest_node: dict[str, int] = field(default_factory=dict)
+    latest_edge: dict[str, int] = field(default_factory=dict)
+
+
+def _pack(steps: Iterable[Step]) -> _Packed:
+    """Take the steps one at a time, keeping only what the page needs of each."""
+    packed = _Packed()
     node_index: dict[str, int] = {}
     edge_index: dict[str, int] = {}
-    latest_node: dict[str, int] = {}
-    latest_edge: dict[str, int] = {}
-    step_data = []
+    seen: dict[int, tuple[dict[str, Any], int]] = {}  # the same dict in several steps is keyed once
     for step in steps:
-        node_refs = [_intern(n, pool_nodes, node_index, latest_node) for n in step.nodes]
-        edge_refs = [_intern(e, pool_edges, edge_index, latest_edge) for e in step.edges]
-        step_data.append(
+        node_refs = [_intern(n, packed.nodes, node_index, packed.latest_node, seen) for n in step.nodes]
+        edge_refs = [_intern(e, packed.edges, edge_index, packed.latest_edge, seen) for e in step.edges]
+        packed.steps.append(
             {"title": step.title, "detail": step.detail, "notes": step.notes,
              "nodes": node_refs, "edges": edge_refs}
         )
+        items = zip([*step.nodes, *step.edges], [*node_refs, *edge_refs], strict=True)
+        seen = {id(item): (item, ref) for item, ref in items}
+    return packed
+
+
+def _page(f: Formulation, steps: list[Step] | _Packed, mode: str, title: str | None) -> str:
+    """Build the page: the union of all steps' nodes and edges is drawn once, steps show subsets."""
+    packed = steps if isinstance(steps, _Packed) else _pack(steps)
     union = {
-        "nodes": [pool_nodes[i] for i in latest_node.values()],
-        "edges": [pool_edges[i] for i in latest_edge.values()],
+        "nodes": [packed.nodes[i] for i in packed.latest_node.values()],
+        "edges": [packed.edges[i] for i in packed.latest_edge.values()],
     }
     meta = f.meta
     sub = [f"Case {meta.case_id}", f.template.name]
@@ -238,8 +306,8 @@ def _page(f: Formulation, steps: list[Step], mode: str, title: str | None) -> st
     extra = {
         "mode": mode,
         "sub": " · ".join(sub),
-        "steps": step_data,
-        "pool": {"nodes": pool_nodes, "edges": pool_edges},
+        "steps": packed.steps,
+        "pool": {"nodes": packed.nodes, "edges": packed.edges},
     }
     return render_html(
         f, title=title, vis=union, extra_data=extra, extra_css=_STEP_CSS, extra_script=_STEP_JS
@@ -247,14 +315,18 @@ def _page(f: Formulation, steps: list[Step], mode: str, title: str | None) -> st
 
 
 def _intern(item: dict[str, Any], pool: list[dict[str, Any]], index: dict[str, int],
-            latest: dict[str, int]) -> int:
+            latest: dict[str, int], seen: Mapping[int, tuple[dict[str, Any], int]]) -> int:
     """Store each distinct node or edge once; return its place in the pool."""
-    key = json.dumps(item, sort_keys=True, ensure_ascii=False)
-    if key not in index:
-        index[key] = len(pool)
-        pool.append(item)
-    latest[item["id"]] = index[key]
-    return index[key]
+    known = seen.get(id(item))
+    if known is not None and known[0] is item:
+        place = known[1]
+    else:
+        key = repr(item)  # vis_data builds every item with its keys in one order
+        place = index.setdefault(key, len(pool))
+        if place == len(pool):
+            pool.append(item)
+    latest[item["id"]] = place
+    return place
 
 
 def _revision_info(revision: Revision, number: int) -> dict[str, Any]:

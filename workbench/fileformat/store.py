@@ -17,7 +17,8 @@ from __future__ import annotations
 import fcntl
 import os
 import warnings
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,7 +49,7 @@ from workbench.fileformat.migrate import CURRENT_FORMAT, upgrade
 from workbench.model import Formulation
 from workbench.templates import Template, get_template
 
-__all__ = ["SNAPSHOT_EVERY", "history", "load", "restore", "save", "validate"]
+__all__ = ["SNAPSHOT_EVERY", "each_version", "history", "load", "restore", "save", "validate"]
 
 #: At most this many versions follow a snapshot before the next full snapshot.
 SNAPSHOT_EVERY = 200
@@ -141,6 +142,31 @@ def history(path: PathLike) -> pd.DataFrame:
     frame["session"] = frame["session"].astype("Int64")
     frame.attrs["lost_version"] = opened.latest + 1 if opened.torn else None
     return frame
+
+
+def each_version(
+    path: PathLike, wanted: Collection[int] | None = None
+) -> Iterator[tuple[dict[str, Any], Formulation]]:
+    """Yield ``(revision, formulation)`` for each saved version, oldest first (only ``wanted`` ones if given).
+
+    The file is read once, front to back, bringing one state forward line by
+    line (each line checked as :func:`load` checks it), so memory holds one
+    version at a time however long the history, and the time is linear in the
+    number of versions. The file stays under a shared lock until the iteration
+    ends or is closed.
+    """
+    p = Path(path)
+    with _locked(p, exclusive=False), _open(p, str(path)) as fh:
+        opened = _Opened.read(fh, str(path))
+        opened.warn_if_torn(stacklevel=4)
+        last = opened.latest if wanted is None else min(max(wanted, default=0), opened.latest)
+        if last < 1:
+            return
+        for version, line, state in opened.walk():
+            if wanted is None or version in wanted:
+                yield line["revision"], opened.build(state, version)
+            if version >= last:
+                return
 
 
 def restore(path: PathLike, version: int, *, author: str, message: str | None = None) -> int:
@@ -404,9 +430,18 @@ class _Opened:
 
     def check_all(self) -> None:
         """Check every line and every version; raise a FormulationFileError naming the first problem."""
+        newest = deque(self.walk(), maxlen=1)  # every line is checked on the way
+        if newest:
+            version, _line, state = newest[0]
+            self.build(state, version)
+
+    def walk(self) -> Iterator[tuple[int, dict[str, Any], v1.State]]:
+        """Bring one state forward line by line, checking each; yield ``(version, line, state)`` after each.
+
+        The state is the same object throughout, changed in place.
+        """
         state: v1.State | None = None
         base = 0
-        version = 0
         for version, raw in enumerate(self.forward(), start=1):
             line = self.parse_revision(raw, version)
             place = Place(self.path, version + 1, version)
@@ -427,8 +462,7 @@ class _Opened:
                 _check_counts(line["revision"], state)
             except Problem as problem:
                 raise place.error(problem) from None
-        if state is not None:
-            self.build(state, version)
+            yield version, line, state
 
     def warn_if_torn(self, stacklevel: int) -> None:
         if self.torn:
