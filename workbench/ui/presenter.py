@@ -46,6 +46,7 @@ from workbench.analysis._phrases import element_phrase
 from workbench.diffing import FormulationDiff, diff
 from workbench.errors import SessionError
 from workbench.export import stepthrough
+from workbench.fileformat import each_version
 from workbench.fileformat import history as file_history
 from workbench.fileformat import load as file_load
 from workbench.model import Formulation
@@ -98,21 +99,22 @@ class PresenterKeys(anywidget.AnyWidget):
     )
 
 
-def frames_for(source: Formulation | str | Path, mode: str = "layers") -> list[Frame]:
+def frames_for(source: Formulation | str | Path, mode: str = "layers", *, every: str = "auto") -> list[Frame]:
     """Return the presenter's frames for a formulation (or the latest version of a file).
 
     ``mode``: ``"layers"``, ``"sessions"`` (by first evidence) or ``"versions"``
     (needs a file). The steps come from :mod:`workbench.export.stepthrough`; the
     presenter adds fixed places and, for versions, marks and lists what changed.
+    ``every`` picks the versions shown (see :func:`workbench.export.stepthrough.pick_versions`:
+    a long history is shown by session); the file is read once, front to back.
     """
     if mode == "versions":
         if isinstance(source, Formulation):
             raise SessionError("Stepping version by version needs a saved case file.")
-        table = file_history(source)
-        rows: list[Mapping[str, Any]] = [{str(k): v for k, v in row.items()}
-                                         for row in table.to_dict("records")]
-        versions = [file_load(source, int(row["version"])) for row in rows]
-        steps = stepthrough.version_steps(list(zip(rows, versions, strict=True)))
+        wanted = set(stepthrough.pick_versions(file_history(source), every))
+        pairs = list(each_version(source, wanted))
+        versions = [f for _, f in pairs]
+        steps = stepthrough.version_steps(pairs)
         return _frames(steps, versions)
     f = source if isinstance(source, Formulation) else file_load(source)
     if mode == "layers":
