@@ -347,7 +347,7 @@ def _revision_info(revision: Revision, number: int) -> dict[str, Any]:
 
 def _plain(value: Any) -> Any:
     """None for missing values (None, NaN, pandas NA), else the value (whole floats as int)."""
-    if value is None or value != value:  # NaN
+    if value is None or value is pd.NA or value != value:  # NaN
         return None
     try:
         if isinstance(value, float) and value.is_integer():
