@@ -8,6 +8,7 @@ The figures (time and memory at 5,000 elements and 10,000 versions) come from
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import random
 import re
@@ -34,7 +35,7 @@ from workbench.export.stepthrough import (
     pick_versions,
     stepthrough_versions_html,
 )
-from workbench.fileformat import each_version, history, load, save, store
+from workbench.fileformat import each_version, load, save, store
 from workbench.model import Formulation
 from workbench.render.visdata import ROW_LIMIT
 
@@ -88,8 +89,9 @@ def test_each_version_reads_the_file_once_and_builds_only_the_wanted_versions(
     _saved_many(path, 30)
     built: list[int] = []
     real_build = store._Opened.build
-    monkeypatch.setattr(store._Opened, "build",
-                        lambda self, state, version: built.append(version) or real_build(self, state, version))
+    monkeypatch.setattr(
+        store._Opened, "build", lambda self, state, version: built.append(version) or real_build(self, state, version)
+    )
     opened: list[str] = []
     real_open = store._open
     monkeypatch.setattr(store, "_open", lambda p, shown: opened.append(shown) or real_open(p, shown))
@@ -104,7 +106,9 @@ def test_each_version_reads_the_file_once_and_builds_only_the_wanted_versions(
         assert f.base_version == version
 
 
-def test_each_version_stops_after_the_last_wanted_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_version_stops_after_the_last_wanted_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "case.formulation.json"
     _saved_many(path, 20)
     parsed: list[int | None] = []
@@ -148,7 +152,7 @@ def test_more_sessions_than_the_limit_are_spread_evenly_ending_with_the_newest()
     assert len(picked) == 50
     assert picked == sorted(picked)
     assert picked[-1] == 1002 and picked[0] == 1
-    gaps = {b - a for a, b in zip(picked, picked[1:], strict=False)}
+    gaps = {b - a for a, b in itertools.pairwise(picked)}
     assert max(gaps) - min(gaps) <= 2
     with pytest.raises(InvalidValue, match="not 'hourly'"):
         pick_versions(table, "hourly")
