@@ -89,9 +89,12 @@ def test_each_version_reads_the_file_once_and_builds_only_the_wanted_versions(
     _saved_many(path, 30)
     built: list[int] = []
     real_build = store._Opened.build
-    monkeypatch.setattr(
-        store._Opened, "build", lambda self, state, version: built.append(version) or real_build(self, state, version)
-    )
+
+    def counted_build(self: store._Opened, state: Any, version: int) -> Formulation:
+        built.append(version)
+        return real_build(self, state, version)
+
+    monkeypatch.setattr(store._Opened, "build", counted_build)
     opened: list[str] = []
     real_open = store._open
     monkeypatch.setattr(store, "_open", lambda p, shown: opened.append(shown) or real_open(p, shown))
