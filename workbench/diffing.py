@@ -226,6 +226,8 @@ def patch(formulation: Formulation, d: FormulationDiff) -> None:
 
 
 def _changed_fields(old: Any, new: Any) -> dict[str, tuple[Any, Any]]:
+    if old is new:  # records are immutable: the same record has not changed (a copy shares them)
+        return {}
     return {
         f.name: (getattr(old, f.name), getattr(new, f.name))
         for f in fields(old)
