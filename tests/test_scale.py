@@ -168,7 +168,9 @@ def test_cli_stepthrough_of_a_long_history_shows_sessions_unless_asked_for_every
     _saved_many(path, AUTO_LIMIT + 20, per_session=10)
     out = tmp_path / "s.html"
     assert cli.main(["stepthrough", str(path), "-o", str(out), "--versions"]) == 0
-    assert "12 of 120 versions; --every version shows them all" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "(step-through 12 of 120 versions of " in printed
+    assert "the last save of each session" in printed and "--every version shows all 120" in printed
     titles = [s["title"] for s in _extra(out.read_text(encoding="utf-8"))["steps"]]
     assert titles == [f"Version {v}" for v in range(10, 121, 10)]
     assert cli.main(["stepthrough", str(path), "-o", str(out), "--versions", "--every", "version"]) == 0

@@ -101,6 +101,7 @@ def configure_stepthrough(p: argparse.ArgumentParser) -> None:
 def run_stepthrough(args: argparse.Namespace) -> int:
     """Write the step-through page."""
     out = _output(args)
+    note = ""
     if args.versions:
         table = history(args.path)
         wanted = pick_versions(table, args.every)
@@ -119,9 +120,10 @@ def run_stepthrough(args: argparse.Namespace) -> int:
                 yield revision, f
 
         page = stepthrough_versions_html(pairs(), title=args.title)
-        what = f"{shown[0]} versions" if shown[0] == len(table) else (
-            f"{shown[0]} of {len(table)} versions; --every version shows them all"
-        )
+        what = f"{shown[0]} versions" if shown[0] == len(table) else f"{shown[0]} of {len(table)} versions"
+        if shown[0] < len(table):
+            note = ("Shown: the last save of each session (spread evenly over a long history); "
+                    f"--every version shows all {len(table)}.")
     else:
         f = load(args.path, version=args.version)
         if args.share_safe:
@@ -131,6 +133,8 @@ def run_stepthrough(args: argparse.Namespace) -> int:
         what = f"by {args.mode}, version {f.base_version}"
     out.write_text(page, encoding="utf-8", errors="replace")  # a lone surrogate cannot be UTF-8
     print(f"Wrote {_clean(str(out))} (step-through {what} of {_clean(str(args.path))}).")
+    if note:
+        print(note)
     return 0
 
 
