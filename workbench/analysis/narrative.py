@@ -105,9 +105,9 @@ def narrative_markdown(f: Formulation) -> str:
         lines += [_link_line(f, ln) for ln in links]
         lines.append("")
 
+    kept_links = {ln.id for ln in links}
     found = cycles(f)
     if len(found):
-        kept_links = {ln.id for ln in links}
         found = found[[all(ln in kept_links for ln in lns) for lns in found["links"]]]
     if len(found):
         lines += ["## Repeating and maintaining patterns", ""]
@@ -119,7 +119,7 @@ def narrative_markdown(f: Formulation) -> str:
             lines.append(f"- {kind}: {escape_markdown(text)}")
         lines.append("")
 
-    dropped_links = [ln for ln in f.link_records() if ln not in links]
+    dropped_links = [ln for ln in f.link_records() if ln.id not in kept_links]  # by id: one pass
     if dropped or dropped_links:
         lines += ["## Discarded hypotheses", ""]
         lines += [_element_line(f, el) for el in dropped]
