@@ -41,6 +41,7 @@ _AUTOLINK = re.compile(r":(?=//)|(?<=\bwww)\.|@", re.IGNORECASE)
 # What may open a block at the start of a line: a heading, a list item, a numbered item, a rule.
 _LINE_START = re.compile(r"^(\d{1,9})?([#+\-=.)])")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_ENTITY_TABLE = str.maketrans(_ENTITIES)
 
 
 def escape_markdown(text: str) -> str:
@@ -58,7 +59,7 @@ def escape_markdown(text: str) -> str:
     1\\. # not a list
     """
     text = " ".join(str(text).split())
-    text = "".join(_ENTITIES.get(ch, ch) for ch in text)
+    text = text.translate(_ENTITY_TABLE)
     text = _INLINE.sub(r"\\\1", text)
     text = _AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
     return _LINE_START.sub(lambda m: f"{m.group(1) or ''}\\{m.group(2)}", text)
