@@ -250,3 +250,14 @@ def test_cycle_search_visits_each_component_once(monkeypatch: pytest.MonkeyPatch
     f = _random_formulation(3, n=60, m=150)
     checks.cycle_findings(f)
     assert len(calls) == 1  # not once per element, as networkx's own search does
+
+
+def test_presenter_versions_follow_the_choice_of_versions(tmp_path: Path) -> None:
+    from workbench.ui.presenter import Presenter
+
+    path = tmp_path / "case.formulation.json"
+    _saved_many(path, 6, per_session=2)
+    every_save = Presenter(path, mode="versions")
+    assert [fr.title for fr in every_save.frames] == [f"Version {v}" for v in range(1, 7)]
+    by_session = Presenter(path, mode="versions", every="session")
+    assert [fr.title for fr in by_session.frames] == ["Version 2", "Version 4", "Version 6"]

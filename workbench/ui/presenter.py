@@ -168,10 +168,13 @@ class Presenter:
 
     ``source`` is a formulation or the path of a case file (then version by
     version is offered too; the other modes show ``version``, or the latest).
+    ``every``: which versions version by version shows: ``"auto"`` (every one of a
+    short history, the last save of each session of a long one), ``"version"`` or
+    ``"session"``.
     """
 
     def __init__(self, source: Formulation | str | Path, *, mode: str = "layers",
-                 version: int | None = None, height: str = "62vh") -> None:
+                 version: int | None = None, height: str = "62vh", every: str = "auto") -> None:
         if isinstance(source, Formulation):
             self.path: Path | None = None
             self.formulation = source
@@ -181,6 +184,8 @@ class Presenter:
         #: The frames of the current mode, and the one shown (0-based).
         self.frames: list[Frame] = []
         self.step = -1
+        #: Which versions "version by version" shows (see :func:`workbench.export.stepthrough.pick_versions`).
+        self.every = every
         self._cache: dict[str, list[Frame]] = {}
         self._quiet = False
 
@@ -240,7 +245,7 @@ class Presenter:
             return
         if mode not in self._cache:
             source = self.path if mode == "versions" and self.path is not None else self.formulation
-            self._cache[mode] = frames_for(source, mode)
+            self._cache[mode] = frames_for(source, mode, every=self.every)
         self.frames = self._cache[mode]
         self.view.options = _options(self.formulation)
         first = self.frames[0] if self.frames else Frame(title="")
