@@ -163,22 +163,23 @@ def run(argv: list[str], *, env: dict[str, str], timeout: float, memory_mb: int,
         resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
         os.setsid()
 
-    started = time.perf_counter()
-    child = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                             preexec_fn=limit)
-    deadline = started + timeout
-    while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            os.killpg(child.pid, signal.SIGKILL)
-            os.wait4(child.pid, 0)
-            child.stderr.close()  # type: ignore[union-attr]
-            return Result(timeout, 0, f"> {timeout:.0f} s, stopped")
-        time.sleep(0.02)  # polling the child, not synchronising a test
-    seconds = time.perf_counter() - started
-    error = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    with tempfile.TemporaryFile() as err:  # a file, not a pipe: a chatty command must not block on it
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
+                                 preexec_fn=limit)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                os.killpg(child.pid, signal.SIGKILL)
+                os.wait4(child.pid, 0)
+                return Result(timeout, 0, f"> {timeout:.0f} s, stopped")
+            time.sleep(0.02)  # polling the child, not synchronising a test
+        seconds = time.perf_counter() - started
+        err.seek(0)
+        error = err.read().decode(errors="replace")
     child.returncode = os.waitstatus_to_exitcode(status)
     megabytes = usage.ru_maxrss / 1024
     if "MemoryError" in error or "Cannot allocate memory" in error:
