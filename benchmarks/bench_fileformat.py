@@ -49,13 +49,14 @@ def build(n_elements: int = 300, n_links: int = 400, seed: int = 7) -> workbench
                 tags=["demo"] if i % 5 == 0 else [],
             )
         )
-    tries = 0
-    while len(f.link_records()) < n_links and tries < 100_000:
+    made = tries = 0
+    while made < n_links and tries < max(100_000, 50 * n_links):  # counted: no list of links per try
         tries += 1
         a, b = rng.sample(ids, 2)
         allowed = f.template.allowed_link_kinds(f.element(a).kind, f.element(b).kind)
         if allowed:
             f.add_link(a, b, rng.choice(allowed).id)
+            made += 1
     return f
 
 

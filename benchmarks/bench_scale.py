@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import random
 import resource
 import shutil
 import signal
@@ -41,10 +40,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench_fileformat import build  # the same reproducible formulation
 
 import workbench
 from workbench.fileformat import store, writer
@@ -75,34 +76,6 @@ class Result:
 # --- building the files ------------------------------------------------------------------
 
 
-def build(n_elements: int, n_links: int, seed: int = 7) -> workbench.Formulation:
-    """A reproducible psychodynamic formulation with ``n_elements`` and up to ``n_links`` links."""
-    rng = random.Random(seed)
-    f = workbench.new(case_id="BENCH-1", title="Scale benchmark", clinician="Bench")
-    kinds = list(f.template.element_kinds)
-    ids = []
-    for i in range(n_elements):
-        kind = kinds[i % len(kinds)]
-        ids.append(
-            f.add_element(
-                kind,
-                f"Element {i} ({kind.replace('_', ' ')})",
-                description=f"A description of element {i}, as long as a clinician's short note.",
-                evidence=[{"session": rng.randint(1, 40), "quote": f"Quote {i}"}] if i % 3 == 0 else [],
-                confidence=rng.choice([None, 0.3, 0.5, 0.8]),
-            )
-        )
-    made = tries = 0
-    while made < n_links and tries < 50 * n_links:
-        tries += 1
-        a, b = rng.sample(ids, 2)
-        allowed = f.template.allowed_link_kinds(f.element(a).kind, f.element(b).kind)
-        if allowed:
-            f.add_link(a, b, rng.choice(allowed).id)
-            made += 1
-    return f
-
-
 @contextmanager
 def no_fsync() -> Iterator[None]:
     """Skip fsync while building benchmark files (same bytes, much faster on a busy disk)."""
@@ -116,36 +89,40 @@ def no_fsync() -> Iterator[None]:
 
 def elements_file(cache: Path, n: int) -> Path:
     """The ``n``-element file (two versions), built once into ``cache``."""
-    path = cache / f"elements-{n}.formulation.json"
-    if not path.exists():
-        temp = path.with_suffix(".building")
-        temp.unlink(missing_ok=True)
+
+    def make(temp: Path) -> None:
         f = build(n, LINKS_PER_ELEMENT * n)
-        with no_fsync():
-            workbench.save(f, temp, message="Built", author="Bench", session=1)
-            first = f.element_records()[0]
-            f.update_element(first.id, label=first.label + " (renamed)")
-            workbench.save(f, temp, message="One element renamed", author="Bench", session=2)
-        temp.rename(path)
-        temp.with_name(temp.name + ".lock").unlink(missing_ok=True)
-    return path
+        workbench.save(f, temp, message="Built", author="Bench", session=1)
+        first = f.element_records()[0]
+        f.update_element(first.id, label=first.label + " (renamed)")
+        workbench.save(f, temp, message="One element renamed", author="Bench", session=2)
+
+    return _built_once(cache / f"elements-{n}.formulation.json", make)
 
 
 def versions_file(cache: Path, n: int) -> Path:
     """The ``n``-version file, built once into ``cache`` (one element renamed per save)."""
-    path = cache / f"versions-{n}.formulation.json"
+
+    def make(temp: Path) -> None:
+        f = build(VERSION_ELEMENTS, LINKS_PER_ELEMENT * VERSION_ELEMENTS)
+        ids = [el.id for el in f.element_records()]
+        for version in range(1, n + 1):
+            if version > 1:
+                f.update_element(ids[version % len(ids)], label=f"Element renamed in version {version}")
+            workbench.save(f, temp, message=f"Save {version}", author="Bench",
+                           session=1 + (version - 1) // SAVES_PER_SESSION)
+
+    return _built_once(cache / f"versions-{n}.formulation.json", make)
+
+
+def _built_once(path: Path, make: Callable[[Path], None]) -> Path:
+    """``path``, made by ``make`` into a temporary name first unless it is there already."""
     if not path.exists():
         temp = path.with_suffix(".building")
         temp.unlink(missing_ok=True)
-        f = build(VERSION_ELEMENTS, LINKS_PER_ELEMENT * VERSION_ELEMENTS)
-        ids = [el.id for el in f.element_records()]
         started = time.perf_counter()
         with no_fsync():
-            for version in range(1, n + 1):
-                if version > 1:
-                    f.update_element(ids[version % len(ids)], label=f"Element renamed in version {version}")
-                workbench.save(f, temp, message=f"Save {version}", author="Bench",
-                               session=1 + (version - 1) // SAVES_PER_SESSION)
+            make(temp)
         temp.rename(path)
         temp.with_name(temp.name + ".lock").unlink(missing_ok=True)
         print(f"  built {path.name} in {time.perf_counter() - started:.0f} s", flush=True)
