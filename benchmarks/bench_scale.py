@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import resource
 import shutil
 import signal
 import statistics
@@ -56,7 +55,12 @@ LINKS_PER_ELEMENT = 3
 VERSION_ELEMENTS = 50
 SAVES_PER_SESSION = 10
 
-RUN_CLI = "import sys; from workbench.cli import main; sys.exit(main(sys.argv[1:]))"
+# The child limits its own address space (no preexec_fn: the child is spawned without a copy of this
+# process, so its peak memory is its own).
+LIMIT = ("import os, resource; m = int(os.environ['BENCH_SCALE_LIMIT']); "
+         "resource.setrlimit(resource.RLIMIT_AS, (m, m)); ")
+RUN_CLI = LIMIT + "import sys; from workbench.cli import main; sys.exit(main(sys.argv[1:]))"
+FLOOR = LIMIT + "import workbench"
 
 
 @dataclass
@@ -135,15 +139,10 @@ def _built_once(path: Path, make: Callable[[Path], None]) -> Path:
 def run(argv: list[str], *, env: dict[str, str], timeout: float, memory_mb: int, cwd: Path) -> Result:
     """Run one process; return its wall time and peak resident memory (or why it stopped)."""
 
-    def limit() -> None:
-        limit_bytes = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
-        os.setsid()
-
     with tempfile.TemporaryFile() as err:  # a file, not a pipe: a chatty command must not block on it
         started = time.perf_counter()
-        child = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
-                                 preexec_fn=limit)
+        child = subprocess.Popen(argv, env={**env, "BENCH_SCALE_LIMIT": str(memory_mb * 1024 * 1024)},
+                                 cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
         deadline = started + timeout
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
@@ -294,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as folder:
         out = Path(folder)
-        floor = run([sys.executable, "-c", "import workbench"], env=env, timeout=args.timeout,
+        floor = run([sys.executable, "-c", FLOOR], env=env, timeout=args.timeout,
                     memory_mb=args.memory_limit, cwd=out)
         rows: dict[str, list[Result]] = {}
         for n, path in element_files.items():
