@@ -158,9 +158,10 @@ def run(argv: list[str], *, env: dict[str, str], timeout: float, memory_mb: int,
         error = err.read().decode(errors="replace")
     child.returncode = os.waitstatus_to_exitcode(status)
     megabytes = usage.ru_maxrss / 1024
-    if "MemoryError" in error or "Cannot allocate memory" in error:
+    if child.returncode and any(s in error for s in ("MemoryError", "Cannot allocate memory", "mmap")):
         return Result(seconds, megabytes, f"> {memory_mb} MB, stopped")
-    if child.returncode not in (0, 1):  # check exits 1 when it flags something
+    crashed = "Traceback" in error or "Fatal Python error" in error
+    if crashed or child.returncode not in (0, 1):  # check exits 1 when it flags something
         last = error.strip().splitlines()[-1:] or ["?"]
         return Result(seconds, megabytes, f"exit {child.returncode}: {last[0][:40]}")
     return Result(seconds, megabytes)
