@@ -27,7 +27,7 @@ from workbench._cli_common import add_json, add_version, jsonable, positive_numb
 from workbench.analysis.checks import LOW_CONFIDENCE, run_checks
 from workbench.analysis.compare import THRESHOLD, agreement_table, match, matches_table
 from workbench.analysis.trace import MAX_LENGTH, MAX_PATHS, consequences_of, roots_of
-from workbench.model import Formulation
+from workbench.model import Formulation, resolve_element
 
 __all__ = [
     "ANALYSIS_COMMANDS",
@@ -82,7 +82,8 @@ def run_check(args: argparse.Namespace) -> int:
 def configure_trace(p: argparse.ArgumentParser) -> None:
     """Arguments of ``workbench trace``."""
     p.add_argument("path", metavar="PATH", help="the formulation file")
-    p.add_argument("element", metavar="ELEMENT", help="an element id (el-...) or its exact label")
+    p.add_argument("element", metavar="ELEMENT",
+                   help="an element's label, or part of it (case does not matter), or its id (el-...)")
     way = p.add_mutually_exclusive_group()
     way.add_argument("--into", dest="direction", action="store_const", const="into",
                      help="the paths that lead into the element: its roots (the default)")
@@ -137,25 +138,18 @@ def run_trace(args: argparse.Namespace) -> int:
 
 
 def find_element(f: Formulation, wanted: str) -> str:
-    """Return the id of the element named by ``wanted``: its id, or its label (case-insensitive).
+    """Return the id of the element named by ``wanted``: its id, its label or an unambiguous part of it.
 
-    Raises :class:`~workbench.errors.ElementNotFound` when none or several match.
+    Case does not matter (see :func:`workbench.model.resolve_element`). Raises
+    :class:`~workbench.errors.ElementNotFound` when none match, naming where to look, and
+    :class:`~workbench.errors.AmbiguousElement` naming the matches when several do.
     """
-    if f.has_element(wanted):
-        return wanted
-    key = " ".join(wanted.split()).casefold()
-    found = [el for el in f.element_records() if " ".join(el.label.split()).casefold() == key]
-    if len(found) == 1:
-        return found[0].id
-    if not found:
-        raise errors.ElementNotFound(
-            f"There is no element with the id or label {errors.short(wanted)}; "
-            "'workbench show PATH' lists the elements."
-        )
-    ids = ", ".join(el.id for el in found)
-    raise errors.ElementNotFound(
-        f"Several elements are labelled {errors.short(wanted)} ({ids}); name one by its id."
-    )
+    try:
+        return resolve_element(f, wanted)
+    except errors.AmbiguousElement:
+        raise
+    except errors.ElementNotFound as err:
+        raise errors.ElementNotFound(f"{err} 'workbench show PATH' lists the elements.") from None
 
 
 # --- compare ----------------------------------------------------------------------------

@@ -10,7 +10,8 @@
 
 Example
 -------
->>> from workbench.session import EditSession
+>>> from workbench.model import resolve_element
+from workbench.session import EditSession
 >>> s = EditSession.new_case(case_id="T-1")
 >>> panels = SupervisionPanels(s, view=None)
 >>> [title for title, _ in panels.choice.options]
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 import ipywidgets as w
 
 from workbench.errors import SessionError, WorkbenchError
+from workbench.model import resolve_element
 from workbench.session import EditSession
 from workbench.ui._panel_kit import StatusLine, esc, guarded, show_highlight
 from workbench.ui.checks_panel import ChecksPanel
@@ -247,10 +249,7 @@ def trace_case(
     def open_and_trace() -> TracePanel:
         panel = TracePanel(EditSession.open_file(path))
         if label is not None:
-            found = [el.id for el in panel.session.formulation.element_records() if el.label == label]
-            if not found:
-                raise SessionError(f"There is no element called {label!r} in this case.")
-            panel.trace(found[0], direction)
+            panel.trace(resolve_element(panel.session.formulation, label), direction)
         return panel
 
     return _or_message(open_and_trace)
