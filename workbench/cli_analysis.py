@@ -7,7 +7,8 @@ returns the exit code); :data:`ANALYSIS_COMMANDS` lists them as
 Errors are raised as :class:`workbench.errors.WorkbenchError` and turned into
 one-line messages by :mod:`workbench.cli`.
 
-- ``check PATH``: exit 0 when nothing is flagged, 1 when something is.
+- ``check PATH [--fail-on {warning,info,never}]``: exit 1 when a warning is flagged (by default),
+  when anything is (``info``), or never; otherwise 0.
 - ``trace PATH ELEMENT [--into | --out-of]``: the paths into or out of an element.
 - ``compare PATH_A PATH_B``: matched elements and agreement figures.
 """
@@ -24,7 +25,7 @@ import pandas as pd
 import workbench
 from workbench import errors
 from workbench._cli_common import add_json, add_version, jsonable, positive_number, print_json, version_number
-from workbench.analysis.checks import LOW_CONFIDENCE, run_checks
+from workbench.analysis.checks import FAIL_ON, LOW_CONFIDENCE, fails, run_checks
 from workbench.analysis.compare import THRESHOLD, agreement_table, match, matches_table
 from workbench.analysis.trace import MAX_LENGTH, MAX_PATHS, consequences_of, roots_of
 from workbench.model import Formulation, resolve_element
@@ -49,14 +50,19 @@ def configure_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="the formulation file to check")
     p.add_argument("--low-confidence", type=_fraction, default=LOW_CONFIDENCE, metavar="X",
                    help="flag confidence below X, from 0 to 1 (default: %(default)s)")
+    p.add_argument("--fail-on", choices=FAIL_ON, default="warning",
+                   help="exit 1 when a warning is flagged (warning, the default), when anything is "
+                        "flagged (info), or never (never)")
+    p.add_argument("--each", action="store_true",
+                   help="list every evidence gap on its own line instead of one summary line")
     add_version(p)
     add_json(p)
 
 
 def run_check(args: argparse.Namespace) -> int:
-    """Print the findings of every check; exit 0 when nothing is flagged, 1 otherwise."""
+    """Print the findings of every check; exit 1 when they fail ``--fail-on`` (a warning by default)."""
     f = workbench.load(args.path, args.version)
-    findings = run_checks(f, low_confidence=args.low_confidence)
+    findings = run_checks(f, low_confidence=args.low_confidence, group=not args.each)
     if args.json:
         print_json({
             "path": str(args.path),
@@ -64,6 +70,8 @@ def run_check(args: argparse.Namespace) -> int:
             "case_id": f.meta.case_id,
             "template": f.template.id,
             "flagged": len(findings),
+            "fail_on": args.fail_on,
+            "failed": fails(findings, args.fail_on),
             "findings": _records(findings),
         })
     elif findings.empty:
@@ -73,7 +81,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{n} finding{'s' if n != 1 else ''} in case {_one_line(f.meta.case_id)} ({f.template.id}):")
         for row in findings.to_dict("records"):
             print(f"- [{row['severity']}] {_one_line(str(row['message']))}")
-    return 0 if findings.empty else 1
+    return 1 if fails(findings, args.fail_on) else 0
 
 
 # --- trace ------------------------------------------------------------------------------

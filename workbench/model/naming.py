@@ -107,7 +107,7 @@ def resolve_element(f: Formulation, text: str) -> str:
     if not found:
         if not text.strip():
             raise ElementNotFound("Type the label of an element, or part of it.")
-        raise ElementNotFound(f"No element's label contains {short(text.strip())}.")
+        raise ElementNotFound(f"There is no element called {short(text.strip())}: no label contains it.")
     names = {i: name for name, i in element_names(f).items()}
     listed = "; ".join(names[i] for i in found[:SHOWN_MATCHES])
     more = f"; and {len(found) - SHOWN_MATCHES} more" if len(found) > SHOWN_MATCHES else ""
