@@ -153,9 +153,12 @@ class HistoryPanel(w.VBox):  # type: ignore[misc]
                          guarded(self.status)(lambda: self._restore_quietly(int(number))))
 
     def _restore_quietly(self, version: int) -> None:
-        self.restore_fields.layout.display = "none"
+        if not self.restore_author.value.strip():  # the field was emptied: ask again, here
+            self.ask_restore()
+            raise InvalidValue("Please type your name or initials as the author of the restored version.")
         self.restore(version, author=self.restore_author.value,
                      session=parse_session(self.restore_session.value))
+        self.restore_fields.layout.display = "none"
 
     def restore(
         self, version: int, *, author: str | None = None, session: int | object | None = CARRY
