@@ -265,7 +265,8 @@ def test_checks_panel_filters_by_severity_and_opens_the_evidence_gaps() -> None:
     panel = ChecksPanel(s)
     assert set(panel.findings["severity"]) == {"warning", "info"}
     (gap,) = panel.findings[panel.findings["check"] == "no_evidence"].to_dict("records")
-    assert gap["count"] == 4 and gap["message"] == "3 elements and 1 link have no evidence from the sessions yet."
+    assert gap["count"] == 4
+    assert gap["message"] == "3 elements and 1 link have no evidence from the sessions yet."
     (toggle,) = panel.expand_buttons
     toggle.click()
     (items,) = panel.expansions
