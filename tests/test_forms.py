@@ -282,3 +282,26 @@ def test_checks_panel_filters_by_severity_and_opens_the_evidence_gaps() -> None:
     assert panel.selected == panel.shown_findings.iloc[0]["id"]
     panel.severity.value = "info"
     assert set(panel.shown_findings["severity"]) == {"info"}
+
+
+# --- presenter ------------------------------------------------------------------------------------
+
+
+def test_presenter_has_one_counter_and_placeholders_keep_room_for_labels() -> None:
+    from workbench.ui.presenter import Presenter
+
+    carer = (Path(__file__).resolve().parents[1] / "notebooks" / "cases" / "teaching"
+             / "psychodynamic_self_sufficient_carer.formulation.json")
+    p = Presenter(carer)
+    n = len(p.frames)
+    for step in range(n):
+        p.go(step)
+        shown = p.title.value + p.notes.value + p.position.value
+        assert p.position.value == f"Step {step + 1} of {n}"
+        assert "Layer " not in shown and shown.count(" of ") == 1  # no second, differently counted one
+    first = p.frames[0]
+    hidden = [node for node in first.nodes if not node["shown"]]
+    real = {node["id"]: node for node in p.frames[-1].nodes}
+    assert hidden and all(node["label"] == real[node["id"]]["label"] for node in hidden)  # same room
+    assert all(node["shape"] == real[node["id"]]["shape"] for node in hidden)
+    assert all(node["font"]["color"] == "rgba(0,0,0,0)" and node["title"] == "" for node in hidden)
