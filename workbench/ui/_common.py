@@ -32,6 +32,7 @@ __all__ = [
     "guarded",
     "on_enter",
     "parse_optional_float",
+    "parse_session",
     "set_optional",
     "show_editing",
     "status_options",
@@ -224,6 +225,16 @@ def set_optional(dropdown: w.Dropdown, value: object) -> None:
             dropdown.index = values.index(None)  # ... then the option, which now stays chosen
             return
     dropdown.value = value
+
+
+def parse_session(text: str) -> int | None:
+    """Turn a typed session number into a number (``None`` when empty)."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InvalidValue(f"The session number must be a whole number, such as 5, not {text!r}.")
+    return int(text)
 
 
 def parse_optional_float(text: str, name: str) -> float | None:

@@ -11,7 +11,7 @@ import pandas as pd
 from workbench.diffing import FormulationDiff
 from workbench.errors import InvalidValue
 from workbench.session import EditSession
-from workbench.ui._common import ConfirmBar, StatusLine, esc, guarded
+from workbench.ui._common import ConfirmBar, StatusLine, esc, guarded, parse_session
 from workbench.ui._settings import remember_author, remembered_author
 from workbench.ui.graph_sync import GraphBinding
 
@@ -239,16 +239,6 @@ def version_session(session: EditSession, version: int) -> int | None:
     if rows.empty or _missing(rows.iloc[0]["session"]):
         return None
     return int(rows.iloc[0]["session"])
-
-
-def parse_session(text: str) -> int | None:
-    """Turn a typed session number into a number (``None`` when empty)."""
-    text = text.strip()
-    if not text:
-        return None
-    if not text.isdigit():
-        raise InvalidValue(f"The session number must be a whole number, such as 5, not {text!r}.")
-    return int(text)
 
 
 def _name(version: Any) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from workbench.errors import InvalidValue, SaveConflict
+from workbench.errors import SaveConflict
 from workbench.session import EditSession
-from workbench.ui._common import LABELLED, StatusLine, esc, full_width, guarded
+from workbench.ui._common import LABELLED, StatusLine, esc, full_width, guarded, parse_session
 from workbench.ui._settings import remember_author, remembered_author
 
 __all__ = ["SavePanel"]
@@ -103,9 +103,4 @@ class SavePanel(w.VBox):  # type: ignore[misc]
         self.conflict_box.layout.display = "flex"
 
     def _session_number(self) -> int | None:
-        text = self.session_number.value.strip()
-        if not text:
-            return None
-        if not text.isdigit():
-            raise InvalidValue(f"The session number must be a whole number, such as 5, not {text!r}.")
-        return int(text)
+        return parse_session(self.session_number.value)
