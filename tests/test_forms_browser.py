@@ -60,7 +60,6 @@ def app_page(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
         yield recorded
     finally:
         save_screenshot_to_artifacts(page, "forms-99-last")
-        print("console errors:", recorded.log.console_errors[:20], "page errors:", recorded.log.page_errors[:5])
         recorded.context.close()
 
 
