@@ -34,7 +34,7 @@ def test_a_sound_formulation_flags_nothing() -> None:
     f, _ = sound()
     table = run_checks(f)
     assert table.empty
-    assert list(table.columns) == COLUMNS
+    assert list(table.columns) == [*COLUMNS, "count"]
     for name, check in checks.CHECKS.items():
         assert check(f).empty, name
 
@@ -242,10 +242,13 @@ def test_five_ps_presenting_problem_needs_a_predisposing_or_precipitating_path()
 def test_run_checks_combines_all_in_order() -> None:
     f = workbench.new(case_id="C-7")
     f.add_element("present_symptom", "Low mood")
-    table = run_checks(f)
-    assert list(table["check"]) == ["symptom_without_roots", "isolated_element", "no_evidence", "no_strength"]
-    assert list(table.index) == [0, 1, 2, 3]
-    assert list(table.columns) == COLUMNS
+    table = run_checks(f)  # one warning for the unlinked symptom, not two
+    assert list(table["check"]) == ["symptom_without_roots", "no_evidence", "no_strength"]
+    assert list(table.index) == [0, 1, 2]
+    assert list(table.columns) == [*COLUMNS, "count"]
+    ungrouped = run_checks(f, group=False)
+    assert list(ungrouped["check"]) == ["symptom_without_roots", "isolated_element", "no_evidence",
+                                        "no_strength"]
 
 
 def test_an_empty_formulation_only_misses_a_strength() -> None:
@@ -270,3 +273,33 @@ def test_run_checks_puts_warnings_first() -> None:
     table = run_checks(f)
     assert list(table["severity"]) == ["warning", "info"]
     assert list(table["check"]) == ["incomplete", "no_evidence"]
+
+
+def test_one_finding_per_problem_and_evidence_gaps_in_one_row() -> None:
+    f, e = sound()
+    lonely = f.add_element("present_symptom", "Low mood", evidence=EVIDENCE)  # unlinked symptom
+    alone = f.add_element("defense", "Denial", evidence=EVIDENCE)  # isolated, nothing more specific
+    for link in (e["l1"], e["l2"]):
+        f.update_link(link, evidence=[])
+    f.update_element(e["fear"], evidence=[])
+    table = run_checks(f)
+    assert list(table[table["id"] == lonely]["check"]) == ["symptom_without_roots"]  # not also "isolated"
+    assert list(table[table["id"] == alone]["check"]) == ["isolated_element"]
+    (gaps,) = table[table["check"] == "no_evidence"].to_dict("records")
+    assert gaps["message"] == "1 element and 2 links have no evidence from the sessions yet."
+    assert gaps["count"] == 3 and set(gaps["ids"]) == {e["fear"], e["l1"], e["l2"]} and gaps["id"] == ""
+    assert list(checks.evidence_gaps(f)["id"]) == [e["fear"], e["l1"], e["l2"]]
+    assert (table["count"][table["check"] != "no_evidence"] == 1).all()
+
+
+def test_fails_on_warnings_infos_or_never() -> None:
+    f, e = sound()
+    f.update_link(e["l1"], evidence=[])
+    infos = run_checks(f)
+    assert not checks.fails(infos) and checks.fails(infos, "info") and not checks.fails(infos, "never")
+    f.add_element("defense", "Denial", evidence=EVIDENCE)
+    warned = run_checks(f)
+    assert checks.fails(warned) and checks.fails(warned, "info") and not checks.fails(warned, "never")
+    assert not checks.fails(run_checks(sound()[0]), "info")
+    with pytest.raises(ValueError):
+        checks.fails(warned, "sometimes")

@@ -144,10 +144,14 @@ def test_trace_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     path = save(f, tmp_path / "case.formulation.json")
     code, _, err = run(capsys, "trace", path, "nobody")
     assert code == 1
-    assert err == ("error: There is no element with the id or label 'nobody'; "
+    assert err == ("error: There is no element called 'nobody': no label contains it. "
                    "'workbench show PATH' lists the elements.\n")
     code, _, err = run(capsys, "trace", path, "self-sufficiency")
-    assert code == 1 and "(el-def, el-def2); name one by its id." in err
+    assert code == 1 and err == (
+        "error: 'self-sufficiency' matches 2 elements: Self-sufficiency (Defense 1); "
+        "Self-sufficiency (Defense 2). Type more of the label, or the kind in brackets.\n")
+    code, out, _ = run(capsys, "trace", path, "Self-sufficiency (Defense 2)", "--json")
+    assert code == 0 and json.loads(out)["element"] == "el-def2"
     code, _, err = run(capsys, "trace", path, "el-def", "--into", "--out-of")
     assert code == 2 and "not allowed with argument" in err
 
@@ -205,3 +209,64 @@ def test_compare_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert code == 2
     code, _, err = run(capsys, "compare", a, a, "--match", "el-nope=el-past")
     assert code == 1 and err == "error: There is no element 'el-nope' in formulation A.\n"
+
+
+# --- naming by part and --fail-on -------------------------------------------------------------
+
+
+def test_trace_accepts_part_of_a_label_as_in_the_readme(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    demo = Path(__file__).resolve().parents[1] / "notebooks" / "cases" / "demo.formulation.json"
+    code, out, err = run(capsys, "trace", str(demo), "Low mood")
+    assert (code, err) == (0, "")
+    assert out.startswith("Roots of “Low mood since being passed over” (")
+    code, out, err = run(capsys, "trace", str(demo), "ti")  # in several labels: they are named
+    assert code == 1 and out == ""
+    assert "matches" in err and "Panic before meetings (Present symptom or problem)" in err
+
+
+def infos_only_case() -> workbench.Formulation:
+    f = sound_case()
+    f.update_link("ln-1", evidence=[])  # an evidence gap: information, not a warning
+    return f
+
+
+@pytest.mark.parametrize(("fail_on", "infos_only", "with_warning"),
+                         [(None, 0, 1), ("warning", 0, 1), ("info", 1, 1), ("never", 0, 0)])
+def test_check_fails_on_warnings_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            fail_on: str | None, infos_only: int, with_warning: int) -> None:
+    infos = save(infos_only_case(), tmp_path / "infos.formulation.json")
+    f = infos_only_case()
+    f.add_element("defense", "Denial", evidence=EVIDENCE)  # isolated: a warning
+    warned = save(f, tmp_path / "warned.formulation.json")
+    extra = [] if fail_on is None else ["--fail-on", fail_on]
+    code, out, _ = run(capsys, "check", infos, *extra)
+    assert code == infos_only and "[info]" in out
+    code, _, _ = run(capsys, "check", warned, *extra)
+    assert code == with_warning
+    code, out, _ = run(capsys, "check", warned, "--json", *extra)
+    data = json.loads(out)
+    assert code == with_warning and data["failed"] is bool(with_warning)
+    assert data["fail_on"] == (fail_on or "warning")
+
+
+def test_check_summarises_evidence_gaps_in_one_line(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    f = sound_case()
+    for link in ("ln-1", "ln-2", "ln-3"):
+        f.update_link(link, evidence=[])
+    f.update_element("el-fear", evidence=[])
+    path = save(f, tmp_path / "gaps.formulation.json")
+    code, out, _ = run(capsys, "check", path)
+    assert code == 0
+    assert out.splitlines() == [
+        "1 finding in case C-1 (psychodynamic):",
+        "- [info] 1 element and 3 links have no evidence from the sessions yet.",
+    ]
+    code, out, _ = run(capsys, "check", path, "--json")
+    (finding,) = json.loads(out)["findings"]
+    assert finding["count"] == 4 and sorted(finding["ids"]) == ["el-fear", "ln-1", "ln-2", "ln-3"]
+    code, out, _ = run(capsys, "check", path, "--each")
+    assert len(out.splitlines()) == 5
+    code, _, err = run(capsys, "check", path, "--fail-on", "sometimes")
+    assert code == 2 and "invalid choice" in err

@@ -114,9 +114,10 @@ def test_add_two_elements_and_a_link_then_save(lab: RecordedPage, lab_server: Se
         _fill(page, ".wb-element-label input", label)
         page.locator(".wb-add-element").click()
         wait_for_graph_label(page, label)
-        # The app then opens the new element in the form; wait for that before the next edit.
+        # The app then empties the form for the next element (kind kept); wait for that before the next edit.
         page.wait_for_function(
-            "(label) => document.querySelector('.wb-element-editing')?.textContent.includes(label)", arg=label
+            "(label) => document.querySelector('.wb-element-message')?.textContent.includes(label)"
+            " && document.querySelector('.wb-element-label input')?.value === ''", arg=label
         )
         _settle(page)
     assert page.locator(".wb-header.wb-dirty").count() == 1

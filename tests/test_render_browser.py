@@ -386,3 +386,30 @@ def test_a_hidden_link_label_shows_while_the_pointer_is_on_its_link(
     page.mouse.move(5, 5)  # leaving the map hides it again
     assert label_overlaps(page)["drawn"] == before["drawn"]
     assert_nothing_ran(page, recorded_page, url)
+
+
+def test_a_long_tooltip_stays_on_the_screen_and_scrolls_inside(
+    recorded_page: Any, tmp_path: Path, save_screenshot: Any
+) -> None:
+    f = Formulation.new(case_id="T-LONG")
+    quote = "She says she has always managed alone and never asked anyone for anything. " * 6
+    long_one = f.add_element("present_symptom", "Low mood " + "and more " * 12,
+                             description="A very long description. " * 60,
+                             evidence=[{"session": s, "quote": quote} for s in range(1, 9)])
+    other = f.add_element("early_experience", "Father often absent")
+    fear = f.add_element("unconscious_fear", "Fear of being a burden")
+    f.add_link(other, fear, "gives_rise_to")
+    f.add_link(fear, long_one, "expressed_as")
+    page, _url = open_page(recorded_page, f, tmp_path, "long-tooltip")
+    hover_tooltip(page, long_one)
+    box = page.evaluate("""() => {
+        const tip = document.querySelector("div.vis-tooltip");
+        const r = tip.getBoundingClientRect();
+        return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+                scroll: tip.scrollHeight, client: tip.clientHeight,
+                overflow: getComputedStyle(tip).overflowY, w: innerWidth, h: innerHeight};
+    }""")
+    save_screenshot(page, "render-long-tooltip")
+    assert box["top"] >= 0 and box["left"] >= 0, box  # on the screen ...
+    assert box["bottom"] <= box["h"] and box["right"] <= box["w"], box
+    assert box["scroll"] > box["client"] and box["overflow"] == "auto", box  # ... the rest scrolls inside

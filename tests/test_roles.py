@@ -81,8 +81,9 @@ def test_a_users_analysis_table_drives_the_checks(tmp_path: Path, monkeypatch: p
     monkeypatch.setenv("WORKBENCH_TEMPLATE_PATH", str(tmp_path))
     f = workbench.new("mine", case_id="X")
     f.add_element("problem", "Panic", evidence=[{"session": 1}])
-    assert list(run_checks(f)["check"]) == ["symptom_without_roots", "isolated_element", "incomplete"]
-    assert run_checks(f).iloc[2]["message"] == (
+    # One finding per problem: the unrooted symptom is not flagged as isolated as well.
+    assert list(run_checks(f)["check"]) == ["symptom_without_roots", "incomplete"]
+    assert run_checks(f).iloc[1]["message"] == (
         "The formulation has no “Past event” yet: a complete formulation names both parts "
         "(past event and problem)."
     )

@@ -380,7 +380,13 @@ def test_the_app_has_a_supervise_tab_wired_to_its_graph(carer: Path) -> None:
     panels.show("Present")
     panels.present_mode.value = "versions"
     panels.present_button.click()
-    assert panels.presenter is not None and panels.presenter.widget in app.children[-1].children
+    assert panels.presenter is not None
+    box = app.children[1]  # at the top of the app, above the header and the map: in view
+    assert panels.presenter.widget in box.children and "wb-presenter-box" in box._dom_classes
+    assert panels.presenter.keys.reveal  # the page scrolls it into view and gives it the keys
+    assert panels.presenter.position.value == f"Step 1 of {len(panels.presenter.frames)}"
+    box.children[0].click()  # "Close the presenter"
+    assert box not in app.children and len(app.children) == 2
     assert PANELS == ("Trace", "Checks", "Comments", "Compare", "Present")
 
 

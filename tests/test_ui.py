@@ -45,8 +45,8 @@ def add_element(app: App, kind: str, label: str) -> str:
     panel.label.value = label
     panel.add_button.click()
     assert not app.status.is_error, app.status.message
-    assert panel.editing is not None
-    return panel.editing
+    assert panel.last_added is not None and panel.editing is None  # the form is ready for the next one
+    return panel.last_added
 
 
 def choice(app: App, element_id: str) -> str:
@@ -61,8 +61,8 @@ def add_link(app: App, source: str, target: str, kind: str) -> str:
     panel.kind.value = kind
     panel.add_button.click()
     assert not app.status.is_error, app.status.message
-    assert panel.editing is not None
-    return panel.editing
+    assert panel.last_added is not None and panel.editing is None
+    return panel.last_added
 
 
 def record_messages(widget: Any, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
@@ -87,7 +87,7 @@ def test_add_two_elements_and_a_link_through_the_forms_then_save(case_path: Path
     links.kind.value = "gives_rise_to"
     assert "<i>Father often absent</i> gives rise to <i>Fear of abandonment</i>" in links.sentence.value
     links.add_button.click()
-    link = links.editing
+    link = links.last_added
     assert link is not None
 
     f = app.session.formulation  # type: ignore[union-attr]
@@ -206,8 +206,7 @@ def test_enter_in_the_label_field_adds_and_evidence_rows(case_path: Path) -> Non
     rows[1].children[2].value = "to be removed"
     rows[2].children[0].value, rows[2].children[2].value = "5", "Talks about theories"
     rows[1].children[3].click()  # the row's remove button
-    panel.confidence.rated.value = True
-    panel.confidence.slider.value = 0.7
+    panel.confidence.choice.value = "high"
     assert panel.confidence.level.value == "0.70 (high)"
     panel.tags.value = "intellect, defense"
     panel.label._handle_custom_msg({"event": "submit"}, [])  # what the page sends on Enter
@@ -218,8 +217,9 @@ def test_enter_in_the_label_field_adds_and_evidence_rows(case_path: Path) -> Non
     assert [(e.session, e.date, e.quote) for e in el.evidence] == [
         (3, "2024-03-18", "I see it"), (5, None, "Talks about theories")]
 
+    panel.show(el.id)  # picking the element opens it for editing ...
     panel.label.value = "Intellectualisation (strong)"
-    panel.label._handle_custom_msg({"event": "submit"}, [])  # Enter while editing updates
+    panel.label._handle_custom_msg({"event": "submit"}, [])  # ... and Enter while editing updates
     assert len(f) == 1 and f.element(el.id).label == "Intellectualisation (strong)"
     assert [e.session for e in f.element(el.id).evidence] == [3, 5]
 
@@ -258,10 +258,11 @@ def test_errors_appear_as_sentences_in_the_status_line(case_path: Path) -> None:
     assert app.status.is_error and app.status.message == "The label cannot be empty."
     assert "wb-status-error" in app.status._dom_classes
 
-    add_element(app, "early_experience", "Father often absent")
+    app.elements.show(add_element(app, "early_experience", "Father often absent"))
     app.links.clear_button.click()
     app.links.add_button.click()
-    assert app.status.message == "Choose where the link starts ('From') from the list of elements."
+    assert app.status.message == ("Type where the link starts ('From'): the label of an element, "
+                                  "or part of it.")
 
     app.saving.message.value = "x"
     app.saving.author.value = "Dr A"
@@ -364,7 +365,8 @@ def test_hostile_labels_stay_text(case_path: Path) -> None:
     app = App(case_path)
     a = add_element(app, "early_experience", HOSTILE)
     b = add_element(app, "unconscious_fear", "Fear")
-    add_link(app, a, b, "gives_rise_to")
+    app.links.show(add_link(app, a, b, "gives_rise_to"))
+    app.elements.show(a)
     assert "<img" not in app.links.sentence.value and "&lt;img" in app.links.sentence.value
     assert "<img" not in app.elements.editing_note.value
     assert app.graph.node(a)["full_label"] == HOSTILE.strip()  # plain text, the page inserts it as text
@@ -383,6 +385,7 @@ def test_start_panel_for_a_new_path_and_for_a_bad_file(tmp_path: Path) -> None:
     app.start.create_button.click()
     assert app.session is not None and app.session.formulation.template.id == "ccrt"
     wish = add_element(app, "wish", "To be close")
+    app.elements.show(wish)
     app.elements.code.value = "W1"
     app.elements.update_button.click()
     assert app.session.formulation.element(wish).code == "W1"
@@ -429,8 +432,8 @@ def test_widgets_carry_the_stable_css_classes(case_path: Path) -> None:
 def test_clicking_the_same_node_again_after_new_shows_it_again(case_path: Path) -> None:
     app = App(case_path)
     a = add_element(app, "early_experience", "Father often absent")
-    assert app.graph.selected == a  # a new element is selected in the graph too
     assert app.status.message == "Added 'Father often absent'."
+    app.graph.selected = a
     app.elements.clear_button.click()
     assert app.graph.selected == "" and app.elements.editing is None
     app.graph.selected = a
@@ -440,6 +443,7 @@ def test_clicking_the_same_node_again_after_new_shows_it_again(case_path: Path) 
 def test_undo_reloads_the_form_and_the_case_tab_opens_another_case(case_path: Path, tmp_path: Path) -> None:
     app = App(case_path)
     a = add_element(app, "early_experience", "Father often absent")
+    app.elements.show(a)
     app.elements.label.value = "Father away"
     app.elements.update_button.click()
     app.header.undo_button.click()
@@ -507,7 +511,7 @@ def test_empty_time_frame_and_code_show_a_dash_not_a_blank_box(case_path: Path) 
     panel.time_frame.value = first
     panel.add_button.click()
     assert app.session is not None
-    element = panel.editing
+    element = panel.last_added
     assert element is not None and app.session.formulation.element(element).time_frame == first
     panel.clear_button.click()
     assert panel.time_frame.label == "—" and panel.time_frame.value is None

@@ -7,7 +7,8 @@ returns the exit code); :data:`ANALYSIS_COMMANDS` lists them as
 Errors are raised as :class:`workbench.errors.WorkbenchError` and turned into
 one-line messages by :mod:`workbench.cli`.
 
-- ``check PATH``: exit 0 when nothing is flagged, 1 when something is.
+- ``check PATH [--fail-on {warning,info,never}]``: exit 1 when a warning is flagged (by default),
+  when anything is (``info``), or never; otherwise 0.
 - ``trace PATH ELEMENT [--into | --out-of]``: the paths into or out of an element.
 - ``compare PATH_A PATH_B``: matched elements and agreement figures.
 """
@@ -24,10 +25,10 @@ import pandas as pd
 import workbench
 from workbench import errors
 from workbench._cli_common import add_json, add_version, jsonable, positive_number, print_json, version_number
-from workbench.analysis.checks import LOW_CONFIDENCE, run_checks
+from workbench.analysis.checks import FAIL_ON, LOW_CONFIDENCE, fails, run_checks
 from workbench.analysis.compare import THRESHOLD, agreement_table, match, matches_table
 from workbench.analysis.trace import MAX_LENGTH, MAX_PATHS, consequences_of, roots_of
-from workbench.model import Formulation
+from workbench.model import Formulation, resolve_element
 
 __all__ = [
     "ANALYSIS_COMMANDS",
@@ -49,14 +50,19 @@ def configure_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="the formulation file to check")
     p.add_argument("--low-confidence", type=_fraction, default=LOW_CONFIDENCE, metavar="X",
                    help="flag confidence below X, from 0 to 1 (default: %(default)s)")
+    p.add_argument("--fail-on", choices=FAIL_ON, default="warning",
+                   help="exit 1 when a warning is flagged (warning, the default), when anything is "
+                        "flagged (info), or never (never)")
+    p.add_argument("--each", action="store_true",
+                   help="list every evidence gap on its own line instead of one summary line")
     add_version(p)
     add_json(p)
 
 
 def run_check(args: argparse.Namespace) -> int:
-    """Print the findings of every check; exit 0 when nothing is flagged, 1 otherwise."""
+    """Print the findings of every check; exit 1 when they fail ``--fail-on`` (a warning by default)."""
     f = workbench.load(args.path, args.version)
-    findings = run_checks(f, low_confidence=args.low_confidence)
+    findings = run_checks(f, low_confidence=args.low_confidence, group=not args.each)
     if args.json:
         print_json({
             "path": str(args.path),
@@ -64,6 +70,8 @@ def run_check(args: argparse.Namespace) -> int:
             "case_id": f.meta.case_id,
             "template": f.template.id,
             "flagged": len(findings),
+            "fail_on": args.fail_on,
+            "failed": fails(findings, args.fail_on),
             "findings": _records(findings),
         })
     elif findings.empty:
@@ -73,7 +81,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{n} finding{'s' if n != 1 else ''} in case {_one_line(f.meta.case_id)} ({f.template.id}):")
         for row in findings.to_dict("records"):
             print(f"- [{row['severity']}] {_one_line(str(row['message']))}")
-    return 0 if findings.empty else 1
+    return 1 if fails(findings, args.fail_on) else 0
 
 
 # --- trace ------------------------------------------------------------------------------
@@ -82,7 +90,8 @@ def run_check(args: argparse.Namespace) -> int:
 def configure_trace(p: argparse.ArgumentParser) -> None:
     """Arguments of ``workbench trace``."""
     p.add_argument("path", metavar="PATH", help="the formulation file")
-    p.add_argument("element", metavar="ELEMENT", help="an element id (el-...) or its exact label")
+    p.add_argument("element", metavar="ELEMENT",
+                   help="an element's label, or part of it (case does not matter), or its id (el-...)")
     way = p.add_mutually_exclusive_group()
     way.add_argument("--into", dest="direction", action="store_const", const="into",
                      help="the paths that lead into the element: its roots (the default)")
@@ -137,25 +146,18 @@ def run_trace(args: argparse.Namespace) -> int:
 
 
 def find_element(f: Formulation, wanted: str) -> str:
-    """Return the id of the element named by ``wanted``: its id, or its label (case-insensitive).
+    """Return the id of the element named by ``wanted``: its id, its label or an unambiguous part of it.
 
-    Raises :class:`~workbench.errors.ElementNotFound` when none or several match.
+    Case does not matter (see :func:`workbench.model.resolve_element`). Raises
+    :class:`~workbench.errors.ElementNotFound` when none match, naming where to look, and
+    :class:`~workbench.errors.AmbiguousElement` naming the matches when several do.
     """
-    if f.has_element(wanted):
-        return wanted
-    key = " ".join(wanted.split()).casefold()
-    found = [el for el in f.element_records() if " ".join(el.label.split()).casefold() == key]
-    if len(found) == 1:
-        return found[0].id
-    if not found:
-        raise errors.ElementNotFound(
-            f"There is no element with the id or label {errors.short(wanted)}; "
-            "'workbench show PATH' lists the elements."
-        )
-    ids = ", ".join(el.id for el in found)
-    raise errors.ElementNotFound(
-        f"Several elements are labelled {errors.short(wanted)} ({ids}); name one by its id."
-    )
+    try:
+        return resolve_element(f, wanted)
+    except errors.AmbiguousElement:
+        raise
+    except errors.ElementNotFound as err:
+        raise errors.ElementNotFound(f"{err} 'workbench show PATH' lists the elements.") from None
 
 
 # --- compare ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ helps, what to do about it. The UI and the CLI show ``str(error)`` as it is.
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousElement",
     "CommentNotFound",
     "DiffDoesNotApply",
     "DuplicateId",
@@ -70,6 +71,14 @@ class ElementNotFound(ModelError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0]) if self.args else ""
+
+
+class AmbiguousElement(ElementNotFound):
+    """Several elements match a typed name; ``matches`` holds their ids."""
+
+    def __init__(self, message: str, matches: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.matches = matches
 
 
 class LinkNotFound(ModelError, KeyError):

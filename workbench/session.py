@@ -368,13 +368,17 @@ class EditSession:
         except Exception as err:  # a diffing bug must not reach the user as a traceback
             raise SessionError(f"The two versions cannot be compared: {err}.") from None
 
-    def restore(self, version: int, *, author: str, message: str | None = None, discard: bool = False) -> int:
-        """Save version ``version`` again as the newest version and load it; return the new number."""
+    def restore(self, version: int, *, author: str, message: str | None = None, discard: bool = False,
+                session: int | None = None) -> int:
+        """Save version ``version`` again as the newest version and load it; return the new number.
+
+        ``session`` is the session number saved with the new version (e.g. the restored one's).
+        """
         path = self._need_path("restore")
         self._check_can_replace(discard)
         author = _check_text(author, "author")
         with _writing(path):
-            new_version = file_restore(path, version, author=author, message=message)
+            new_version = file_restore(path, version, author=author, message=message, session=session)
         self._replace(_load(path, new_version), path)
         return new_version
 

@@ -13,7 +13,12 @@ Example
 >>> f = workbench.new(case_id="T-1")
 >>> _ = f.add_element("present_symptom", "Low mood")
 >>> list(run_checks(f)["check"])
-['symptom_without_roots', 'isolated_element', 'no_evidence', 'no_strength']
+['symptom_without_roots', 'no_evidence', 'no_strength']
+
+:func:`run_checks` gives one finding per problem: an element flagged by a more
+specific warning (a symptom without roots, say) is not flagged as isolated too,
+and the evidence gaps are summarised in one row with their count
+(``group=False`` lists them one by one; :func:`evidence_gaps` lists them).
 """
 
 from __future__ import annotations
@@ -32,8 +37,13 @@ from workbench.model import Formulation, confidence_name
 __all__ = [
     "CHECKS",
     "COLUMNS",
+    "FAIL_ON",
+    "FINDING_COLUMNS",
+    "SEVERITIES",
     "cycle_findings",
     "drives_without_roots",
+    "evidence_gaps",
+    "fails",
     "isolated_elements",
     "low_confidence",
     "missing_evidence",
@@ -46,6 +56,16 @@ __all__ = [
 #: The columns of every check table. ``id`` is the element or link flagged ('' for the
 #: formulation as a whole); ``ids`` holds every element and link to highlight.
 COLUMNS = ["check", "severity", "id", "what", "label", "message", "ids"]
+
+#: The columns of :func:`run_checks`: :data:`COLUMNS` and ``count``, how many elements and links
+#: a finding covers (more than one for a summary row such as the evidence gaps).
+FINDING_COLUMNS = [*COLUMNS, "count"]
+
+#: The severities, most serious first.
+SEVERITIES = ("warning", "info")
+
+#: What ``workbench check --fail-on`` accepts: fail on warnings (the default), on any finding, or never.
+FAIL_ON = ("warning", "info", "never")
 
 #: Default threshold below which a confidence counts as low (0.3 "low" is flagged, 0.5 "moderate" not).
 LOW_CONFIDENCE = 0.4
@@ -208,11 +228,13 @@ CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
 _SEVERITY_ORDER = {"warning": 0, "info": 1}
 
 
-def run_checks(f: Formulation, *, low_confidence: float = LOW_CONFIDENCE) -> pd.DataFrame:
-    """Run every check; return one table of findings (empty when nothing is flagged).
+def run_checks(f: Formulation, *, low_confidence: float = LOW_CONFIDENCE, group: bool = True) -> pd.DataFrame:
+    """Run every check; return one table of findings (columns :data:`FINDING_COLUMNS`; empty when none).
 
     Warnings come first, then information; within each, the checks in the
-    order of :data:`CHECKS`.
+    order of :data:`CHECKS`. With ``group`` (the default) each problem is one
+    finding: an element that a more specific warning flags is not also flagged
+    as isolated, and two or more evidence gaps become one row with their count.
     """
     if not 0 <= low_confidence <= 1:
         raise ValueError("The low-confidence threshold must be a number from 0 to 1.")
@@ -222,10 +244,67 @@ def run_checks(f: Formulation, *, low_confidence: float = LOW_CONFIDENCE) -> pd.
         if not table.empty:
             tables.append(table)
     if not tables:
-        return _table([])
-    combined = pd.concat(tables, ignore_index=True)
+        return _counted(_table([]))
+    combined = _counted(pd.concat(tables, ignore_index=True))
+    if group:
+        combined = _one_per_problem(f, combined)
     rank = combined["severity"].map(_SEVERITY_ORDER)
     return combined.iloc[rank.argsort(kind="stable")].reset_index(drop=True)
+
+
+def evidence_gaps(f: Formulation) -> pd.DataFrame:
+    """Return the elements and links with no evidence, one row each (what a summary row stands for)."""
+    return missing_evidence(f)
+
+
+def fails(findings: pd.DataFrame, fail_on: str = "warning") -> bool:
+    """Whether ``findings`` should fail a check run: any warning (``"warning"``), any finding
+    (``"info"``) or never (``"never"``)."""
+    if fail_on not in FAIL_ON:
+        raise ValueError(f"fail_on is one of {', '.join(FAIL_ON)}, not {fail_on!r}.")
+    if fail_on == "never" or findings.empty:
+        return False
+    if fail_on == "info":
+        return True
+    return bool((findings["severity"] == "warning").any())
+
+
+def _counted(table: pd.DataFrame) -> pd.DataFrame:
+    table = table.copy()
+    table["count"] = 1
+    return table[FINDING_COLUMNS]
+
+
+#: Warnings that say more about an element than "not linked to anything" does.
+_MORE_SPECIFIC = ("symptom_without_roots", "drive_without_roots", "incomplete")
+
+
+def _one_per_problem(f: Formulation, table: pd.DataFrame) -> pd.DataFrame:
+    """Drop "isolated" where a more specific warning names the element; summarise evidence gaps."""
+    specific = set(table.loc[table["check"].isin(_MORE_SPECIFIC), "id"])
+    table = table[~((table["check"] == "isolated_element") & table["id"].isin(specific))]
+    gaps = table["check"] == "no_evidence"
+    if gaps.sum() < 2:
+        return table.reset_index(drop=True)
+    rows = table[gaps]
+    elements = int((rows["what"] == "element").sum())
+    links = int((rows["what"] == "link").sum())
+    parts = [_plural(elements, "element"), _plural(links, "link")]
+    said = " and ".join(p for p in parts if p)
+    verb = "has" if len(rows) == 1 else "have"
+    summary = _row("no_evidence", "info", "", "formulation", "",
+                   f"{said[:1].upper()}{said[1:]} {verb} no evidence from the sessions yet.",
+                   ids=tuple(rows["id"]))
+    summary["count"] = len(rows)
+    first = list(gaps).index(True)  # the summary takes the place of the first gap
+    before, after = table.iloc[:first], table.iloc[first:]
+    after = after[after["check"] != "no_evidence"]
+    return pd.concat([before, pd.DataFrame([summary], columns=FINDING_COLUMNS), after],
+                     ignore_index=True)
+
+
+def _plural(n: int, word: str) -> str:
+    return "" if n == 0 else f"{n} {word}{'s' if n != 1 else ''}"
 
 
 # --- helpers -------------------------------------------------------------------

@@ -169,21 +169,23 @@ def each_version(
                 return
 
 
-def restore(path: PathLike, version: int, *, author: str, message: str | None = None) -> int:
+def restore(
+    path: PathLike, version: int, *, author: str, message: str | None = None, session: int | None = None
+) -> int:
     """Save the content of an old ``version`` as a new version; return its number.
 
     Nothing is rewritten: the restored content is appended as the newest
-    version, with the stamps it had.
+    version, with the stamps it had. ``session`` is the new version's session number.
     """
     message = f"Restored version {version}." if message is None else message
-    _check_revision_fields(message, author, None)
+    _check_revision_fields(message, author, session)
     p = Path(path)
     with _locked(p, exclusive=True):
         with _open(p, str(path)) as fh:
             opened = _Opened.read(fh, str(path))
             old = opened.formulation(opened.check_version(version))
         old.base_version, old.file_id = opened.latest, opened.file_id
-        return _save_locked(old, p, str(path), message=message, author=author, session=None)
+        return _save_locked(old, p, str(path), message=message, author=author, session=session)
 
 
 def validate(path: PathLike) -> None:

@@ -1,6 +1,7 @@
 """The domain model: formulations of elements and links over networkx; no I/O, no UI."""
 
 from workbench.model.formulation import Change, Formulation
+from workbench.model.naming import element_name, element_names, match_elements, resolve_element
 from workbench.model.records import (
     CONFIDENCE_SCALE,
     STATUSES,
@@ -25,4 +26,8 @@ __all__ = [
     "Formulation",
     "Link",
     "confidence_name",
+    "element_name",
+    "element_names",
+    "match_elements",
+    "resolve_element",
 ]

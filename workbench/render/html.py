@@ -333,7 +333,10 @@ div.vis-tooltip {
   font-family: inherit; font-size: 13px; line-height: 1.4; color: #1F1F1F;
   background: #FFFFFF; border: 1px solid #CFCFCA; border-radius: 6px;
   box-shadow: 0 4px 14px rgba(0, 0, 0, 0.12); padding: 8px 11px;
-  white-space: normal; max-width: 360px;
+  white-space: normal; box-sizing: border-box;
+  /* Always on the screen: never wider or taller than the map; a long one scrolls inside. */
+  max-width: min(360px, calc(100% - 12px)); max-height: min(70vh, calc(100% - 12px));
+  overflow-y: auto; overscroll-behavior: contain; pointer-events: auto;
 }
 .wb-tip-head { font-weight: 600; margin-bottom: 3px; overflow-wrap: anywhere; }
 .wb-tip-body { white-space: pre-wrap; overflow-wrap: anywhere; color: #3A3A37; }

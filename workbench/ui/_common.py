@@ -21,6 +21,7 @@ from workbench.model import CONFIDENCE_SCALE, STATUSES, TIME_FRAMES, Evidence, c
 
 __all__ = [
     "LABELLED",
+    "STATUS_CSS",
     "AssessmentFields",
     "ConfidenceInput",
     "ConfirmBar",
@@ -31,6 +32,7 @@ __all__ = [
     "guarded",
     "on_enter",
     "parse_optional_float",
+    "parse_session",
     "set_optional",
     "show_editing",
     "status_options",
@@ -48,13 +50,36 @@ def esc(text: object) -> str:
 
 
 class StatusLine(w.HTML):  # type: ignore[misc]
-    """One line at the bottom of the app: what just happened, or what went wrong, as a sentence."""
+    """One line for what just happened, or what went wrong, as a sentence.
 
-    def __init__(self) -> None:
+    The app has one in its header; each tab has its own next to its buttons (:meth:`near`),
+    which shows the messages of that tab's actions and passes them on to the header. Every
+    message flashes briefly when shown, and one repeated right after itself is marked with
+    a count ("×2"), so a second identical message is visibly a new one.
+    """
+
+    def __init__(self, css_class: str = "wb-status") -> None:
         super().__init__(value="")
-        self.add_class("wb-status")
+        self.add_class(css_class)
         self.message = ""
         self.is_error = False
+        #: How many times in a row the current message was shown.
+        self.repeats = 0
+        self._parent: StatusLine | None = None
+        self._near: list[StatusLine] = []
+        self._flash = 0
+
+    def near(self, css_class: str = "") -> StatusLine:
+        """Return a status line for one tab: it shows that tab's messages and passes them on here.
+
+        A message shown elsewhere (in this line or another tab's) clears the tab's line.
+        """
+        line = StatusLine("wb-status-near")
+        if css_class:
+            line.add_class(css_class)
+        line._parent = self
+        self._near.append(line)
+        return line
 
     def info(self, message: str) -> None:
         """Show a plain message."""
@@ -68,14 +93,41 @@ class StatusLine(w.HTML):  # type: ignore[misc]
         """Show nothing."""
         self._show("", error=False)
 
-    def _show(self, message: str, *, error: bool) -> None:
+    def _show(self, message: str, *, error: bool, origin: StatusLine | None = None) -> None:
+        origin = origin or self
+        if self._parent is not None and origin is self:
+            self._parent._show(message, error=error, origin=self)
+        for line in self._near:
+            if line is not origin and line.message:
+                line._display("", error=False)
+        self._display(message, error=error)
+
+    def _display(self, message: str, *, error: bool) -> None:
+        repeated = bool(message) and message == self.message and error == self.is_error
+        self.repeats = self.repeats + 1 if repeated else (1 if message else 0)
         self.message, self.is_error = message, error
         if error:
             self.add_class("wb-status-error")
         else:
             self.remove_class("wb-status-error")
+        self._flash = 1 - self._flash  # two names for one animation: each message restarts it
         role = "alert" if error else "status"
-        self.value = f'<span role="{role}">{esc(message)}</span>' if message else ""
+        count = f' <span class="wb-status-count">×{self.repeats}</span>' if self.repeats > 1 else ""
+        self.value = (f'<span role="{role}" class="wb-flash-{self._flash}">{esc(message)}{count}</span>'
+                      if message else "")
+
+
+#: Styles of the status lines: a brief highlight for each new message, the near lines' frame.
+STATUS_CSS = """
+@keyframes wb-flash-a { from { background: #fff3b0; } to { background: transparent; } }
+@keyframes wb-flash-b { from { background: #fff3b0; } to { background: transparent; } }
+.wb-status .wb-flash-0, .wb-status-near .wb-flash-0 { animation: wb-flash-a 1.2s ease-out; }
+.wb-status .wb-flash-1, .wb-status-near .wb-flash-1 { animation: wb-flash-b 1.2s ease-out; }
+.wb-status-count { font-size: 11px; font-weight: 600; color: #5a5a5a; border: 1px solid #999;
+  border-radius: 8px; padding: 0 4px; margin-left: 4px; }
+.wb-status-near { margin: 2px 0 4px 0; min-height: 18px; font-size: 13px; color: #3a3a3a; }
+.wb-status-near.wb-status-error { color: #a1001b; font-weight: 600; }
+"""
 
 
 def guarded(status: StatusLine) -> Callable[[F], F]:
@@ -175,6 +227,16 @@ def set_optional(dropdown: w.Dropdown, value: object) -> None:
     dropdown.value = value
 
 
+def parse_session(text: str) -> int | None:
+    """Turn a typed session number into a number (``None`` when empty)."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InvalidValue(f"The session number must be a whole number, such as 5, not {text!r}.")
+    return int(text)
+
+
 def parse_optional_float(text: str, name: str) -> float | None:
     """Turn typed text into a number, or ``None`` when empty."""
     text = text.strip()
@@ -226,42 +288,90 @@ class ConfirmBar(w.HBox):  # type: ignore[misc]
             action()
 
 
-class ConfidenceInput(w.HBox):  # type: ignore[misc]
-    """Confidence from 0 to 1 with its named level; unticked means 'not rated'."""
+#: The confidence levels offered as buttons, with the number each stands for ("not rated" is None).
+CONFIDENCE_CHOICES: list[tuple[str, float | None]] = [
+    ("not rated", None), *((name, CONFIDENCE_SCALE[name]) for name in ("low", "moderate", "high")),
+]
+
+
+class ConfidenceInput(w.VBox):  # type: ignore[misc]
+    """Confidence as a visible choice (not rated / low / moderate / high), a number from 0 to 1 optional.
+
+    A number typed wins over the buttons (the nearest level is then shown pressed);
+    pressing a level empties the number. A loaded value that is not one of the
+    levels is shown in the number field, so it is kept exactly.
+    """
 
     def __init__(self, css_prefix: str) -> None:
-        self.rated = w.Checkbox(value=False, description="Rated", indent=False, layout=w.Layout(width="70px"))
-        self.slider = w.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, readout=False,
-                                    description="Confidence", disabled=True,
-                                    style={"description_width": "90px"}, layout=w.Layout(width="230px"))
+        tips = ["No confidence given",
+                *(f"{name} ({n:g})" for name, n in CONFIDENCE_CHOICES if n is not None)]
+        self.choice = w.ToggleButtons(options=[name for name, _ in CONFIDENCE_CHOICES], value="not rated",
+                                      tooltips=tips, style={"button_width": "78px"})
+        self.number = w.Text(placeholder="0–1", layout=w.Layout(width="62px"),
+                             tooltip="Optional: an exact confidence from 0 to 1, e.g. 0.6")
         self.level = w.Label(value="not rated", layout=w.Layout(width="110px"))
-        self.slider.add_class(f"{css_prefix}-confidence")
-        self.rated.add_class(f"{css_prefix}-confidence-rated")
-        super().__init__([self.slider, self.level, self.rated], layout=w.Layout(align_items="center"))
-        self._exact: float | None = None
-        self.rated.observe(lambda _c: self._refresh(), "value")
-        self.slider.observe(lambda _c: self._refresh(), "value")
+        self.choice.add_class(f"{css_prefix}-confidence")
+        self.number.add_class(f"{css_prefix}-confidence-number")
+        self.level.add_class(f"{css_prefix}-confidence-level")
+        title = w.HTML("<b>Confidence</b> "
+                       "<span class='wb-hint'>how sure you are; a number is optional</span>")
+        super().__init__([title, w.HBox([self.choice, self.number, self.level],
+                                        layout=w.Layout(align_items="center", flex_flow="row wrap"))])
+        self.add_class("wb-confidence")
+        self._setting = False
+        self.choice.observe(self._on_choice, "value")
+        self.number.observe(lambda _c: self._refresh(), "value")
 
     @property
     def value(self) -> float | None:
-        """The confidence, or ``None`` when not rated (an unmoved loaded value is kept exactly)."""
-        if not self.rated.value:
-            return None
-        if self._exact is not None and abs(self._exact - self.slider.value) < 0.025:
-            return self._exact
-        return round(float(self.slider.value), 2)
+        """The confidence, or ``None`` when not rated.
+
+        Raises :class:`~workbench.errors.InvalidValue` when the number typed is not one from 0 to 1.
+        """
+        number = parse_optional_float(self.number.value, "confidence")
+        if number is not None:
+            if not 0 <= number <= 1:
+                raise InvalidValue(f"The confidence must be a number from 0 to 1, not {number:g}.")
+            return number
+        return dict(CONFIDENCE_CHOICES)[self.choice.value]
 
     @value.setter
     def value(self, confidence: float | None) -> None:
-        self._exact = confidence
-        self.rated.value = confidence is not None
-        self.slider.value = confidence if confidence is not None else 0.5
+        self._setting = True
+        try:
+            exact = confidence is None or confidence in [n for _, n in CONFIDENCE_CHOICES]
+            self.number.value = "" if exact else f"{confidence:g}"
+            self.choice.value = _nearest_choice(confidence)
+        finally:
+            self._setting = False
+        self._refresh()
+
+    def _on_choice(self, _change: Any) -> None:
+        if not self._setting:
+            self.number.value = ""  # a level pressed replaces any number typed
         self._refresh()
 
     def _refresh(self) -> None:
-        self.slider.disabled = not self.rated.value
-        value = self.value
+        try:
+            value = self.value
+        except InvalidValue:
+            self.level.value = "not a number from 0 to 1"
+            return
+        if value is not None and self.number.value.strip():
+            self._setting = True
+            try:
+                self.choice.value = _nearest_choice(value)
+            finally:
+                self._setting = False
         self.level.value = f"{value:.2f} ({confidence_name(value)})" if value is not None else "not rated"
+
+
+def _nearest_choice(confidence: float | None) -> str:
+    """The button closest to ``confidence``."""
+    if confidence is None:
+        return "not rated"
+    rated = [(name, number) for name, number in CONFIDENCE_CHOICES if number is not None]
+    return min(rated, key=lambda item: abs(item[1] - confidence))[0]
 
 
 class EvidenceEditor(w.VBox):  # type: ignore[misc]

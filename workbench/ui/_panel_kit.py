@@ -17,7 +17,7 @@ import pandas as pd
 
 from workbench.model import Formulation
 from workbench.render.visdata import edge_for, node_for
-from workbench.ui._common import StatusLine, esc
+from workbench.ui._common import STATUS_CSS, StatusLine, esc
 from workbench.ui._common import guarded as guarded_by
 
 __all__ = [
@@ -227,6 +227,6 @@ PANEL_CSS = """
 
 def panel_style() -> w.HTML:
     """Return a hidden HTML widget carrying the panels' styles (safe to show more than once)."""
-    style = w.HTML(value=f"<style>{PANEL_CSS}</style>")
+    style = w.HTML(value=f"<style>{PANEL_CSS}{STATUS_CSS}</style>")
     style.layout.display = "none"
     return style

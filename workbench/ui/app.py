@@ -9,21 +9,26 @@ Stable CSS classes for browser tests (``widget.add_class``):
   (``wb-status-error`` while it shows an error)
 - element editor: ``wb-element-panel``, ``wb-element-search``, ``wb-element-filter``, ``wb-element-list``,
   ``wb-element-kind``, ``wb-element-label``, ``wb-element-description``, ``wb-element-status``,
-  ``wb-element-time-frame``, ``wb-element-tags``, ``wb-element-code``, ``wb-element-confidence`` (slider),
-  ``wb-element-confidence-rated`` (checkbox),
+  ``wb-element-time-frame``, ``wb-element-tags``, ``wb-element-code``, ``wb-element-confidence``
+  (the level buttons), ``wb-element-confidence-number`` (an optional exact number),
+  ``wb-element-message`` (the tab's messages; also ``wb-link-message``, ``wb-save-message-line``,
+  ``wb-history-message``: each tab's line next to its buttons, class ``wb-status-near``),
   ``wb-element-add-evidence``, ``wb-element-evidence-session`` / ``-date`` / ``-quote`` / ``-remove``,
   ``wb-add-element``, ``wb-update-element``, ``wb-delete-element``, ``wb-clear-element``,
   ``wb-element-confirm-yes``, ``wb-element-confirm-no``, ``wb-element-editing``
 - link editor: ``wb-link-panel``, ``wb-link-search``, ``wb-link-list``, ``wb-link-source``,
   ``wb-link-target``, ``wb-link-kind``, ``wb-link-sentence``, ``wb-link-description``, ``wb-link-status``,
-  ``wb-link-weight``, ``wb-link-confidence``, ``wb-link-confidence-rated``, ``wb-link-add-evidence``,
+  ``wb-link-weight``, ``wb-link-confidence``, ``wb-link-confidence-number``, ``wb-link-add-evidence``,
   ``wb-link-evidence-session`` / ``-date`` / ``-quote`` / ``-remove``, ``wb-add-link``,
-  ``wb-update-link``, ``wb-delete-link``, ``wb-clear-link``, ``wb-link-editing``
+  ``wb-update-link``, ``wb-delete-link``, ``wb-clear-link``, ``wb-link-editing``; From and To are
+  element pickers (an ``input`` inside, ``li.wb-picker-option`` suggestions), with ``wb-link-source-hint``,
+  ``wb-link-target-hint`` under them
 - saving: ``wb-save-panel``, ``wb-save-path``, ``wb-save-message``, ``wb-save-author``,
   ``wb-save-session``, ``wb-save-button``, ``wb-conflict-box``, ``wb-save-conflict``, ``wb-copy-path``,
   ``wb-save-copy``
 - history: ``wb-history-panel``, ``wb-history-table``, ``wb-history-version``, ``wb-history-view``,
-  ``wb-history-restore``, ``wb-history-confirm-yes``, ``wb-history-confirm-no``, ``wb-diff-a``, ``wb-diff-b``,
+  ``wb-history-restore``, ``wb-history-restore-author``, ``wb-history-restore-session``,
+  ``wb-history-confirm-yes``, ``wb-history-confirm-no``, ``wb-diff-a``, ``wb-diff-b``,
   ``wb-history-compare``, ``wb-history-back``, ``wb-diff-list``, ``wb-history-refresh``
 - start panel: ``wb-start``, ``wb-start-template``, ``wb-start-case-id``, ``wb-start-title``,
   ``wb-start-path``, ``wb-start-create``, ``wb-open-path``, ``wb-open-button``, ``wb-recent-list``,
@@ -42,7 +47,7 @@ from workbench.errors import WorkbenchError
 from workbench.render.visdata import legend_items
 from workbench.session import EditSession, SessionEvent
 from workbench.templates import Template
-from workbench.ui._common import StatusLine, esc, guarded
+from workbench.ui._common import STATUS_CSS, StatusLine, esc, guarded
 from workbench.ui.element_panel import ElementPanel
 from workbench.ui.graph_sync import GraphBinding
 from workbench.ui.graph_view import GraphView
@@ -136,7 +141,7 @@ class App(w.VBox):  # type: ignore[misc]
         self.session: EditSession | None = None
         self.start: StartPanel | None = None
         self._stop: list[object] = []
-        self._style = w.HTML(_STYLE)
+        self._style = w.HTML(_STYLE + f"<style>{STATUS_CSS}</style>")
         super().__init__([self._style], layout=w.Layout(width="100%"))
         self.add_class("wb-app")
         target = Path(path) if path is not None else None

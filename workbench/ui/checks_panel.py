@@ -25,7 +25,7 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from workbench.analysis.checks import run_checks
+from workbench.analysis.checks import evidence_gaps, run_checks
 from workbench.session import EditSession, SessionEvent
 from workbench.ui._panel_kit import (
     FollowsSession,
@@ -37,7 +37,10 @@ from workbench.ui._panel_kit import (
     show_highlight,
 )
 
-__all__ = ["CHECK_NAMES", "ChecksPanel"]
+__all__ = ["CHECK_NAMES", "SEVERITY_FILTERS", "ChecksPanel"]
+
+#: The severity filter's buttons, as (text, value).
+SEVERITY_FILTERS = [("All", "all"), ("Warnings", "warning"), ("Information", "info")]
 
 #: Plain names of the checks, for the table's first column.
 CHECK_NAMES = {
@@ -81,8 +84,18 @@ class ChecksPanel(FollowsSession):
         self.session = session
         self.view = view
         self.on_select = on_select
-        #: The findings shown now (the table of run_checks).
+        #: Every finding (the table of run_checks), and those the severity filter shows.
         self.findings = pd.DataFrame()
+        self.shown_findings = pd.DataFrame()
+        #: The "List" button and the list it opens, for each summary row (e.g. the evidence gaps).
+        self.expand_buttons: list[w.Button] = []
+        self.expansions: list[w.HTML] = []
+        self.severity = w.ToggleButtons(options=SEVERITY_FILTERS, value="all",
+                                        tooltips=["Every finding", "Only the gaps to fix",
+                                                  "Only points for discussion"])
+        self.severity.style.button_width = "auto"
+        self.severity.add_class("wb-checks-severity")
+        self.severity.observe(lambda _c: self._draw(), "value")
         #: The id selected by the last row chosen ('' for the whole formulation or none).
         self.selected = ""
         #: The "Show" button of each row, in the order of the findings.
@@ -102,6 +115,7 @@ class ChecksPanel(FollowsSession):
                 w.HTML("<b>Formulation checks</b>: gaps a supervisor would ask about. Choose <i>Show</i> "
                        "on a row to select what it is about."),
                 w.HBox([self.summary, self.rerun_button]),
+                self.severity,
                 self.rows,
                 *([self.status] if self.own_status else []),
             ],
@@ -117,37 +131,77 @@ class ChecksPanel(FollowsSession):
     def refresh(self) -> None:
         """Run the checks again and redraw the table."""
         self.findings = run_checks(self.session.formulation)
+        self._draw()
+
+    @guarded
+    def _draw(self) -> None:
+        """Show the findings the severity filter lets through."""
         table = self.findings
+        wanted = self.severity.value
+        shown = table if wanted == "all" or table.empty else table[table["severity"] == wanted]
+        self.shown_findings = shown.reset_index(drop=True)
+        self.row_buttons, self.expand_buttons, self.expansions = [], [], []
         if table.empty:
             self.summary.value = "<b>Nothing flagged.</b>"
             replace_children(self.rows, [])
-            self.row_buttons = []
             return
         counts = table["severity"].value_counts()
         parts = [f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in counts.items()]
         plural = "s" if len(table) != 1 else ""
         self.summary.value = f"<b>{len(table)} finding{plural}</b>: {esc(', '.join(parts))}"
+        if shown.empty:
+            empty = w.HTML("<p class='wb-panel-empty'>No findings of this severity.</p>",
+                           layout=w.Layout(grid_column="1 / -1"))
+            replace_children(self.rows, [empty])
+            return
         cells: list[w.Widget] = []
-        self.row_buttons = []
-        for index, row in enumerate(table.to_dict("records")):
+        for index, row in enumerate(self.shown_findings.to_dict("records")):
             button = w.Button(description="Show", icon="crosshairs", layout=w.Layout(width="80px"),
                               tooltip="Select what this finding is about")
             button.on_click(self._show_handler(index))
             self.row_buttons.append(button)
             style = _SEVERITY_STYLE.get(str(row["severity"]), "")
             name = CHECK_NAMES.get(str(row["check"]), str(row["check"]))
+            message = w.HTML(f"<span style='font-size:13px'>{esc(row['message'])}</span>")
             cells += [
                 w.HTML(f"<span style='font-size:13px'>{esc(name)}</span>"),
                 w.HTML(f"<span class='wb-badge' style='{style}'>{esc(row['severity'])}</span>"),
-                w.HTML(f"<span style='font-size:13px'>{esc(row['message'])}</span>"),
-                button,
             ]
+            if int(row.get("count", 1)) > 1 and row["check"] == "no_evidence":
+                cells.append(self._expandable(message, int(row["count"])))
+            else:
+                cells.append(message)
+            cells.append(button)
         replace_children(self.rows, cells)
+
+    def _expandable(self, message: w.HTML, count: int) -> w.VBox:
+        """A summary row's message with a button that opens the list of what it counts."""
+        toggle = w.Button(description=f"List all {count}", icon="caret-right",
+                          layout=w.Layout(width="auto"),
+                          tooltip="Show each element and link without evidence")
+        toggle.add_class("wb-checks-expand")
+        items = w.HTML(layout=w.Layout(display="none"))
+        items.add_class("wb-checks-expansion")
+
+        def flip(_button: w.Button) -> None:
+            opening = items.layout.display == "none"
+            if opening:
+                gaps = evidence_gaps(self.session.formulation)
+                items.value = "<ul class='wb-panel-list'>" + "".join(
+                    f"<li>{esc(m)}</li>" for m in gaps["message"]) + "</ul>"
+            items.layout.display = "block" if opening else "none"
+            toggle.icon = "caret-down" if opening else "caret-right"
+            toggle.description = "Hide the list" if opening else f"List all {count}"
+
+        toggle.on_click(flip)
+        self.expand_buttons.append(toggle)
+        self.expansions.append(items)
+        return w.VBox([message, toggle, items], layout=w.Layout(min_width="0"))
 
     @guarded
     def show(self, index: int) -> None:
-        """Select the element or link of finding ``index`` (and highlight all it is about)."""
-        row = self.findings.iloc[index]
+        """Select the element or link of finding ``index`` of those shown (and highlight all it is about)."""
+        row = self.shown_findings.iloc[index]
         f = self.session.formulation
         target = str(row["id"] or "")
         ids = {i for i in row["ids"] if f.has_element(i) or f.has_link(i)} if row["ids"] else set()

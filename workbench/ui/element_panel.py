@@ -37,10 +37,13 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
     def __init__(self, session: EditSession, status: StatusLine,
                  on_select: Callable[[str], None] | None = None) -> None:
         self.session = session
-        self.status = status
+        #: This tab's message line, next to its buttons (it passes each message on to ``status``).
+        self.status = status.near("wb-element-message")
         self._on_select = on_select
         self.editing: str | None = None
-        guard = guarded(status)
+        #: The element the last Add created (the form is then empty again, for the next one).
+        self.last_added: str | None = None
+        guard = guarded(self.status)
 
         # list
         self.search = w.Text(placeholder="Search elements", layout=w.Layout(width="60%"))
@@ -96,6 +99,7 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
             w.HBox([self.add_button, self.update_button, self.delete_button, self.clear_button],
                    layout=w.Layout(flex_flow="row wrap")),
             self.confirm,
+            self.status,
         ], layout=w.Layout(width="100%", padding="4px"))
         self.add_class("wb-element-panel")
 
@@ -113,12 +117,17 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
     # --- actions -------------------------------------------------------------------------
 
     def add(self) -> str:
-        """Add an element from the form; return its id."""
+        """Add an element from the form; return its id.
+
+        The form is then ready for the next new element: the kind stays, everything else is
+        emptied, and nothing is being edited (so Enter adds again and never renames this one).
+        """
+        label = self.label.value.strip()
         element_id = self.session.add_element(self.kind.value, self.label.value, **self._fields())
-        self.status.info(f"Added {self.label.value.strip()!r}.")
-        self.show(element_id)
-        if self._on_select is not None:
-            self._on_select(element_id)  # and show it in the graph
+        self.last_added = element_id
+        self.clear()
+        self.refresh_list()
+        self.status.info(f"Added {label!r}.")
         return element_id
 
     def update(self) -> None:

@@ -9,13 +9,18 @@ import ipywidgets as w
 import pandas as pd
 
 from workbench.diffing import FormulationDiff
+from workbench.errors import InvalidValue
 from workbench.session import EditSession
-from workbench.ui._common import ConfirmBar, StatusLine, esc, guarded
+from workbench.ui._common import ConfirmBar, StatusLine, esc, guarded, parse_session
+from workbench.ui._settings import remember_author, remembered_author
 from workbench.ui.graph_sync import GraphBinding
 
 __all__ = ["HistoryPanel", "diff_table_html", "history_table_html"]
 
 _NOW = -1  # the "version" standing for the case as it is now (unsaved changes included)
+
+#: Stands for "the session number of the version restored" (the default of :meth:`HistoryPanel.restore`).
+CARRY = object()
 
 
 class HistoryPanel(w.VBox):  # type: ignore[misc]
@@ -24,10 +29,11 @@ class HistoryPanel(w.VBox):  # type: ignore[misc]
     def __init__(self, session: EditSession, status: StatusLine, graph: GraphBinding,
                  author: Callable[[], str]) -> None:
         self.session = session
-        self.status = status
+        #: This tab's message line, next to its buttons (it passes each message on to ``status``).
+        self.status = status.near("wb-history-message")
         self.graph = graph
         self._author = author
-        guard = guarded(status)
+        guard = guarded(self.status)
         self.table = w.HTML(layout=w.Layout(width="100%", max_height="220px", overflow="auto"))
         self.version = w.Dropdown(description="Version", style={"description_width": "70px"},
                                   layout=w.Layout(width="180px"))
@@ -45,6 +51,15 @@ class HistoryPanel(w.VBox):  # type: ignore[misc]
         self.diff_list = w.HTML(layout=w.Layout(width="100%", max_height="260px", overflow="auto"))
         self.refresh_button = w.Button(description="Refresh", icon="refresh", layout=w.Layout(width="100px"))
         self.confirm = ConfirmBar("wb-history")
+        self.restore_author = w.Text(description="Author", placeholder="your name or initials",
+                                     style={"description_width": "70px"}, layout=w.Layout(width="100%"))
+        self.restore_author.add_class("wb-history-restore-author")
+        self.restore_session = w.Text(description="Session", placeholder="optional",
+                                      style={"description_width": "70px"}, layout=w.Layout(width="180px"))
+        self.restore_session.add_class("wb-history-restore-session")
+        self.restore_fields = w.HBox([self.restore_author, self.restore_session],
+                                     layout=w.Layout(display="none", width="100%"))
+        self.restore_fields.add_class("wb-history-restore-fields")
         for widget, name in [
             (self.table, "wb-history-table"), (self.version, "wb-history-version"),
             (self.view_button, "wb-history-view"), (self.restore_button, "wb-history-restore"),
@@ -60,7 +75,9 @@ class HistoryPanel(w.VBox):  # type: ignore[misc]
             self.table,
             w.HBox([self.version, self.view_button, self.restore_button],
                    layout=w.Layout(flex_flow="row wrap")),
+            self.restore_fields,
             self.confirm,
+            self.status,
             w.HBox([self.diff_a, self.diff_b, self.compare_button], layout=w.Layout(flex_flow="row wrap")),
             self.back_button,
             self.diff_list,
@@ -120,22 +137,44 @@ class HistoryPanel(w.VBox):  # type: ignore[misc]
         self.status.info("Back to editing the case.")
 
     def ask_restore(self) -> None:
-        """Ask before restoring the chosen version."""
+        """Ask, here in the tab, before restoring the chosen version: author and session filled in."""
         number = self.version.value
         if number is None:
             self.status.error("There is no saved version to restore.")
             return
+        if not self.restore_author.value.strip():
+            self.restore_author.value = self._author().strip() or remembered_author(self.session)
+        session = version_session(self.session, int(number))
+        self.restore_session.value = "" if session is None else str(session)
+        self.restore_fields.layout.display = "flex"
         extra = " Your unsaved changes will be discarded." if self.session.dirty else ""
         self.confirm.ask(f"Save version {number} again as the newest version?{extra}",
                          f"Restore version {number}",
                          guarded(self.status)(lambda: self._restore_quietly(int(number))))
 
     def _restore_quietly(self, version: int) -> None:
-        self.restore(version)
+        if not self.restore_author.value.strip():  # the field was emptied: ask again, here
+            self.ask_restore()
+            raise InvalidValue("Please type your name or initials as the author of the restored version.")
+        self.restore(version, author=self.restore_author.value,
+                     session=parse_session(self.restore_session.value))
+        self.restore_fields.layout.display = "none"
 
-    def restore(self, version: int) -> int:
-        """Restore ``version`` as a new version and go on editing it."""
-        new = self.session.restore(version, author=self._author(), discard=True)
+    def restore(
+        self, version: int, *, author: str | None = None, session: int | object | None = CARRY
+    ) -> int:
+        """Restore ``version`` as a new version and go on editing it.
+
+        ``author`` defaults to the Save tab's author, or the one remembered for this user;
+        ``session`` to the session number of the version restored.
+        """
+        who = (author or "").strip() or self._author().strip() or remembered_author(self.session)
+        if not who:
+            self.restore_fields.layout.display = "flex"
+            raise InvalidValue("Please type your name or initials as the author of the restored version.")
+        number = version_session(self.session, version) if session is CARRY else session
+        new = self.session.restore(version, author=who, discard=True, session=number)  # type: ignore[arg-type]
+        remember_author(who)
         self.refresh()
         self.back_button.layout.display = "none"
         self.diff_list.value = ""
@@ -191,6 +230,15 @@ def diff_table_html(d: FormulationDiff, name_a: str, name_b: str) -> str:
         lines.append(f"<li class='wb-diff-{esc(change)}'><b>{esc(change)}</b> {esc(what)}: {esc(label)}"
                      f"{esc(detail)}</li>")
     return f"<div><b>{esc(d.summary())}</b></div><ul class='wb-diff'>{''.join(lines)}</ul>"
+
+
+def version_session(session: EditSession, version: int) -> int | None:
+    """Return the session number saved with ``version`` of the session's file (``None`` if none)."""
+    frame = session.history()
+    rows = frame[frame["version"] == version]
+    if rows.empty or _missing(rows.iloc[0]["session"]):
+        return None
+    return int(rows.iloc[0]["session"])
 
 
 def _name(version: Any) -> str:

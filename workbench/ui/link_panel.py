@@ -7,8 +7,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbench.errors import InvalidValue
-from workbench.model import Link
+from workbench.errors import ElementNotFound, InvalidValue
+from workbench.model import Link, element_names, resolve_element
 from workbench.session import EditSession
 from workbench.ui._common import (
     LABELLED,
@@ -20,9 +20,12 @@ from workbench.ui._common import (
     parse_optional_float,
     show_editing,
 )
+from workbench.ui.element_picker import ElementPicker
 
 __all__ = ["LinkPanel"]
 
+#: What the From and To fields say while empty.
+_PICK_HINT = "type part of a label; ↓ and Enter pick"
 
 
 class LinkPanel(w.VBox):  # type: ignore[misc]
@@ -31,19 +34,22 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
     def __init__(self, session: EditSession, status: StatusLine,
                  on_select: Callable[[str], None] | None = None) -> None:
         self.session = session
-        self.status = status
+        #: This tab's message line, next to its buttons (it passes each message on to ``status``).
+        self.status = status.near("wb-link-message")
         self._on_select = on_select
         self.editing: str | None = None
+        #: The link the last Add created (the form is then ready for the next one).
+        self.last_added: str | None = None
         self._choices: dict[str, str] = {}
         self._filling = False
-        guard = guarded(status)
+        guard = guarded(self.status)
 
         self.search = w.Text(placeholder="Search links", layout=full_width())
         self.listing = w.Select(rows=5, layout=full_width())
-        self.source = w.Combobox(description="From", placeholder="type to search elements",
-                                 ensure_option=True, style=LABELLED, layout=full_width())
-        self.target = w.Combobox(description="To", placeholder="type to search elements",
-                                 ensure_option=True, style=LABELLED, layout=full_width())
+        self.source = ElementPicker(description="From", placeholder=_PICK_HINT, layout=full_width())
+        self.target = ElementPicker(description="To", placeholder=_PICK_HINT, layout=full_width())
+        self.source_hint = w.HTML(layout=full_width())
+        self.target_hint = w.HTML(layout=full_width())
         self.kind = w.Dropdown(description="Link kind", style=LABELLED, layout=full_width())
         self.kind_help = w.HTML(layout=full_width())
         self.sentence = w.HTML(layout=full_width())
@@ -66,16 +72,19 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
             (self.weight, "wb-link-weight"), (self.add_button, "wb-add-link"),
             (self.update_button, "wb-update-link"), (self.delete_button, "wb-delete-link"),
             (self.clear_button, "wb-clear-link"), (self.editing_note, "wb-link-editing"),
+            (self.source_hint, "wb-link-source-hint"), (self.target_hint, "wb-link-target-hint"),
         ]:
             widget.add_class(name)
         self.kind_help.add_class("wb-hint")
 
         super().__init__([
             self.search, self.listing, w.HTML("<hr class='wb-rule'>"), self.editing_note,
-            self.source, self.target, self.kind, self.kind_help, self.sentence, self.description,
+            self.source, self.source_hint, self.target, self.target_hint, self.kind, self.kind_help,
+            self.sentence, self.description,
             self.evidence, self.confidence, w.HBox([self.status_field, self.weight]),
             w.HBox([self.add_button, self.update_button, self.delete_button, self.clear_button],
                    layout=w.Layout(flex_flow="row wrap")),
+            self.status,
         ], layout=w.Layout(width="100%", padding="4px"))
         self.add_class("wb-link-panel")
 
@@ -84,6 +93,8 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         self.source.observe(guard(lambda _c: self._update_kinds()), "value")
         self.target.observe(guard(lambda _c: self._update_kinds()), "value")
         self.kind.observe(guard(lambda _c: self._update_sentence()), "value")
+        self.source.on_submit(guard(self._enter))
+        self.target.on_submit(guard(self._enter))
         self.add_button.on_click(guard(lambda _b: self.add()))
         self.update_button.on_click(guard(lambda _b: self.update()))
         self.delete_button.on_click(guard(lambda _b: self.delete()))
@@ -93,14 +104,14 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
     # --- actions -------------------------------------------------------------------------
 
     def add(self) -> str:
-        """Add a link from the form; return its id."""
+        """Add a link from the form; return its id. The form is then empty, ready for the next link."""
         source, target = self._endpoints()
         kind = self._kind()
         link_id = self.session.add_link(source, target, kind, **self._fields())
+        self.last_added = link_id
+        self.clear()
+        self.refresh_list()
         self.status.info(f"Added the link: {self.session.formulation.sentence(link_id)}.")
-        self.show(link_id)
-        if self._on_select is not None:
-            self._on_select(link_id)  # and show it in the graph
         return link_id
 
     def update(self) -> None:
@@ -165,7 +176,7 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         """Follow a change in the case (labels, new or deleted elements and links)."""
         if self.editing is not None and not self.session.formulation.has_link(self.editing):
             self.editing = None
-        src, tgt = self._choices.get(self.source.value), self._choices.get(self.target.value)
+        src, tgt = self._endpoint(self.source), self._endpoint(self.target)
         self.refresh_choices()
         f = self.session.formulation
         self.source.value = self._name_of(src) if src and f.has_element(src) else ""
@@ -174,16 +185,9 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         self._sync_buttons()
 
     def refresh_choices(self) -> None:
-        """Rebuild the searchable element names: 'label (kind)', made unique where needed."""
-        f = self.session.formulation
-        choices: dict[str, str] = {}
-        for el in f.element_records():
-            name = f"{el.label} ({f.template.element_kinds[el.kind].name})"
-            if name in choices:
-                name = f"{name} [{el.id}]"
-            choices[name] = el.id
-        self._choices = choices
-        names = list(choices)
+        """Rebuild the searchable element names: 'label (Kind)', numbered where two are the same."""
+        self._choices = element_names(self.session.formulation)
+        names = list(self._choices)
         if list(self.source.options) != names:  # unchanged (e.g. a confidence edit): nothing to send
             self.source.options = names
             self.target.options = names
@@ -211,14 +215,52 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
                 return name
         return ""
 
+    def _endpoint(self, picker: ElementPicker) -> str | None:
+        """The element a From/To field names now, or ``None`` (nothing, or several, match)."""
+        if picker.value in self._choices:
+            return self._choices[picker.value]
+        try:
+            return resolve_element(self.session.formulation, picker.value)
+        except ElementNotFound:
+            return None
+
     def _endpoints(self) -> tuple[str, str]:
-        source = self._choices.get(self.source.value)
-        target = self._choices.get(self.target.value)
-        if source is None:
-            raise InvalidValue("Choose where the link starts ('From') from the list of elements.")
-        if target is None:
-            raise InvalidValue("Choose where the link goes ('To') from the list of elements.")
-        return source, target
+        found = []
+        for picker, which, what in ((self.source, "From", "starts"), (self.target, "To", "goes")):
+            if not picker.value.strip():
+                raise InvalidValue(f"Type where the link {what} ('{which}'): the label of an element, "
+                                   "or part of it.")
+            try:
+                found.append(self._choices.get(picker.value) or
+                             resolve_element(self.session.formulation, picker.value))
+            except ElementNotFound as err:
+                raise InvalidValue(f"{which}: {err}") from None
+        return found[0], found[1]
+
+    def _enter(self) -> None:
+        """Enter in From or To: add the link once both name one element each (or update the one edited)."""
+        if self._endpoint(self.source) is None or self._endpoint(self.target) is None:
+            self._endpoints()  # says what is missing
+            return
+        if self.editing is None:
+            self.add()
+        else:
+            self.update()
+
+    def _show_match(self, picker: ElementPicker, hint: w.HTML) -> str | None:
+        """Resolve one field and say under it what it names, or why it names nothing yet."""
+        text = picker.value
+        if not text.strip() or text in self._choices:
+            hint.value = ""
+            return self._choices.get(text)
+        try:
+            element_id = resolve_element(self.session.formulation, text)
+        except ElementNotFound as err:
+            hint.value = f"<span class='wb-hint wb-pick-problem'>{esc(err)}</span>"
+            return None
+        name = next(n for n, i in self._choices.items() if i == element_id)
+        hint.value = f"<span class='wb-hint'>→ {esc(name)}</span>"
+        return element_id
 
     def _kind(self) -> str:
         if not self.kind.value:
@@ -242,8 +284,8 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
 
     def _update_kinds(self) -> None:
         f = self.session.formulation
-        source = self._choices.get(self.source.value)
-        target = self._choices.get(self.target.value)
+        source = self._show_match(self.source, self.source_hint)
+        target = self._show_match(self.target, self.target_hint)
         if source is None or target is None:
             kinds = list(f.template.link_kinds.values())
         else:
@@ -260,8 +302,7 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
 
     def _update_sentence(self) -> None:
         f = self.session.formulation
-        source = self._choices.get(self.source.value)
-        target = self._choices.get(self.target.value)
+        source, target = self._endpoint(self.source), self._endpoint(self.target)
         kind = f.template.link_kinds.get(self.kind.value) if self.kind.value else None
         if kind is not None:
             self.kind_help.value = f"<span class='wb-hint'>{esc(kind.description)}</span>"

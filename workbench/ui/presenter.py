@@ -33,6 +33,7 @@ True
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +96,9 @@ class PresenterKeys(anywidget.AnyWidget):
     step = traitlets.Int(0, help="The step shown (0-based).").tag(sync=True)
     n_steps = traitlets.Int(0, help="How many steps there are.").tag(sync=True)
     fit_request = traitlets.Int(0, help="Counts the page's requests to fit the map (after full screen).").tag(
+        sync=True
+    )
+    reveal = traitlets.Bool(False, help="Scroll the presenter into view and focus it when it is shown.").tag(
         sync=True
     )
 
@@ -345,9 +349,10 @@ def _frames(steps: Sequence[stepthrough.Step], versions: Sequence[Formulation] |
         shown_edges = {e["id"]: e for e in edges}
         frames.append(Frame(
             title=step.title,
-            detail=step.detail,
+            detail="" if _COUNTER.match(step.detail) else step.detail,  # the presenter counts the steps
             notes=tuple(notes),
-            nodes=[_placed(shown[i], positions) if i in shown else _ghost(i, positions) for i in positions],
+            nodes=[_placed(shown[i], positions) if i in shown else _ghost(latest_nodes[i], positions)
+                   for i in positions],
             edges=[_edge(shown_edges[i], True) if i in shown_edges else _edge(e, False)
                    for i, e in latest_edges.items()],
         ))
@@ -388,13 +393,29 @@ def _placed(item: Mapping[str, Any], positions: Mapping[str, tuple[int, int]]) -
     return node
 
 
-def _ghost(node_id: str, positions: Mapping[str, tuple[int, int]]) -> dict[str, Any]:
-    """An invisible placeholder that keeps a node's place (and the zoom) until it is shown."""
-    x, y = positions[node_id]
+#: A step's own counter in the export's detail line ("Layer 4 of 5", "Step 2 of 3"): the presenter
+#: shows one counter of its own ("Step 4 of 4"), so a second, differently counted one is left out.
+_COUNTER = re.compile(r"^(Layer|Step) \d+ of \d+$")
+
+
+def _ghost(node: Mapping[str, Any], positions: Mapping[str, tuple[int, int]]) -> dict[str, Any]:
+    """An invisible placeholder that keeps a node's place (and the zoom) until it is shown.
+
+    It has the node's shape, size and label, drawn in transparent colours, so fitting the map
+    to all placeholders leaves room for every label: nothing is cut when the last step shows it.
+    """
+    ghost = copy.deepcopy(dict(node))
+    x, y = positions[str(node["id"])]
     clear = "rgba(0,0,0,0)"
-    return {"id": node_id, "x": x, "y": y, "fixed": True, "label": "", "title": "", "shape": "dot", "size": 1,
-            "opacity": 0.0, "chosen": False, "color": {"background": clear, "border": clear},
-            "font": {"color": clear}, "shown": False}
+    font = dict(ghost.get("font") or {}) if isinstance(ghost.get("font"), dict) else {}
+    font.update({"color": clear, "strokeColor": clear, "background": clear})
+    ghost.update({"x": x, "y": y, "fixed": True, "title": "", "opacity": 0.0, "chosen": False,
+                  "color": {"background": clear, "border": clear,
+                            "highlight": {"background": clear, "border": clear},
+                            "hover": {"background": clear, "border": clear}},
+                  "font": font, "shadow": False, "shapeProperties": {"borderDashes": False},
+                  "borderWidth": 0, "shown": False})
+    return ghost
 
 
 def _edge(item: Mapping[str, Any], shown: bool) -> dict[str, Any]:

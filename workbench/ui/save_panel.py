@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from workbench.errors import InvalidValue, SaveConflict
+from workbench.errors import SaveConflict
 from workbench.session import EditSession
-from workbench.ui._common import LABELLED, StatusLine, esc, full_width, guarded
+from workbench.ui._common import LABELLED, StatusLine, esc, full_width, guarded, parse_session
+from workbench.ui._settings import remember_author, remembered_author
 
 __all__ = ["SavePanel"]
 
@@ -17,8 +18,9 @@ class SavePanel(w.VBox):  # type: ignore[misc]
 
     def __init__(self, session: EditSession, status: StatusLine) -> None:
         self.session = session
-        self.status = status
-        guard = guarded(status)
+        #: This tab's message line, next to its buttons (it passes each message on to ``status``).
+        self.status = status.near("wb-save-message-line")
+        guard = guarded(self.status)
         self.message = w.Text(description="Message", placeholder="what changed, e.g. after session 5",
                               style=LABELLED, layout=full_width())
         self.author = w.Text(description="Author", placeholder="your name or initials", style=LABELLED,
@@ -46,11 +48,13 @@ class SavePanel(w.VBox):  # type: ignore[misc]
             widget.add_class(name)
         super().__init__([
             w.HTML("<span class='wb-hint'>Saving adds a new version; earlier versions are kept.</span>"),
-            self.path, self.message, self.author, self.session_number, self.save_button, self.conflict_box,
+            self.path, self.message, self.author, self.session_number, self.save_button, self.status,
+            self.conflict_box,
         ], layout=w.Layout(width="100%", padding="4px"))
         self.add_class("wb-save-panel")
         self.save_button.on_click(guard(lambda _b: self.save()))
         self.copy_button.on_click(guard(lambda _b: self.save_copy()))
+        self.author.value = remembered_author(session)
         self.refresh()
 
     def save(self) -> int | None:
@@ -67,6 +71,7 @@ class SavePanel(w.VBox):  # type: ignore[misc]
             self.status.error(str(err))
             return None
         self.message.value = ""
+        remember_author(self.author.value)
         self.status.info(f"Saved version {version} of {self.session.path}.")
         self.refresh()
         return version
@@ -98,9 +103,4 @@ class SavePanel(w.VBox):  # type: ignore[misc]
         self.conflict_box.layout.display = "flex"
 
     def _session_number(self) -> int | None:
-        text = self.session_number.value.strip()
-        if not text:
-            return None
-        if not text.isdigit():
-            raise InvalidValue(f"The session number must be a whole number, such as 5, not {text!r}.")
-        return int(text)
+        return parse_session(self.session_number.value)

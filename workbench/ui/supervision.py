@@ -10,7 +10,8 @@
 
 Example
 -------
->>> from workbench.session import EditSession
+>>> from workbench.model import resolve_element
+from workbench.session import EditSession
 >>> s = EditSession.new_case(case_id="T-1")
 >>> panels = SupervisionPanels(s, view=None)
 >>> [title for title, _ in panels.choice.options]
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 import ipywidgets as w
 
 from workbench.errors import SessionError, WorkbenchError
+from workbench.model import resolve_element
 from workbench.session import EditSession
 from workbench.ui._panel_kit import StatusLine, esc, guarded, show_highlight
 from workbench.ui.checks_panel import ChecksPanel
@@ -159,19 +161,26 @@ class SupervisionPanels:
 def attach_to_app(app: Any) -> SupervisionPanels:
     """Add the *Supervise* tab to a running :class:`~workbench.ui.app.App`; return its panels.
 
-    The panels use the app's session, graph and status line; the presenter opens
-    below the app, full width. Leaving the tab clears any highlight.
+    The panels use the app's session, graph and status line (messages show in the tab, next
+    to its buttons, too); the presenter opens at the top of the app, full width, scrolled into
+    view with the keys in it. Leaving the tab clears any highlight.
     """
 
     def present(presenter: Presenter) -> None:
         close = w.Button(description="Close the presenter", icon="times")
-        box = w.VBox([close, presenter.widget], layout=w.Layout(width="100%", margin="12px 0 0 0"))
+        close.add_class("wb-presenter-close")
+        box = w.VBox([close, presenter.widget], layout=w.Layout(width="100%", margin="0 0 12px 0"))
+        box.add_class("wb-presenter-box")
         close.on_click(lambda _b: setattr(app, "children", tuple(c for c in app.children if c is not box)))
-        app.children = (*tuple(c for c in app.children if not getattr(c, "_wb_presenter", False)), box)
+        rest = [c for c in app.children if not getattr(c, "_wb_presenter", False)]
+        presenter.keys.reveal = True
+        app.children = (*rest[:1], box, *rest[1:])  # after the style, above the header and the map
         box._wb_presenter = True
 
-    panels = SupervisionPanels(app.session, view=app.graph, status=app.status,
+    near = app.status.near("wb-supervise-message")
+    panels = SupervisionPanels(app.session, view=app.graph, status=near,
                                on_select=app._select_in_graph, on_present=present)
+    panels.widget.children = (*panels.widget.children, near)
     app.tabs.children = (*app.tabs.children, panels.widget)
     app.tabs.set_title(len(app.tabs.children) - 1, "Supervise")
     index = len(app.tabs.children) - 1
@@ -217,6 +226,7 @@ class Supervision(w.VBox):  # type: ignore[misc]
         self.add_class("wb-supervision-workspace")
 
     def _present(self, presenter: Presenter) -> None:
+        presenter.keys.reveal = True  # it opens below the workspace: bring it into view
         self._presenter_box.children = [presenter.widget]
 
 
@@ -247,10 +257,7 @@ def trace_case(
     def open_and_trace() -> TracePanel:
         panel = TracePanel(EditSession.open_file(path))
         if label is not None:
-            found = [el.id for el in panel.session.formulation.element_records() if el.label == label]
-            if not found:
-                raise SessionError(f"There is no element called {label!r} in this case.")
-            panel.trace(found[0], direction)
+            panel.trace(resolve_element(panel.session.formulation, label), direction)
         return panel
 
     return _or_message(open_and_trace)

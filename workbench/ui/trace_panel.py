@@ -26,6 +26,8 @@ import ipywidgets as w
 import pandas as pd
 
 from workbench.analysis.trace import consequences_of, cycles, highlight_for, roots_of
+from workbench.errors import ElementNotFound
+from workbench.model import element_names, resolve_element
 from workbench.render.visdata import network_options, vis_data
 from workbench.session import EditSession, SessionEvent
 from workbench.ui._panel_kit import (
@@ -39,6 +41,7 @@ from workbench.ui._panel_kit import (
     set_choices,
     show_highlight,
 )
+from workbench.ui.element_picker import ElementPicker
 from workbench.ui.graph_view import GraphView
 
 __all__ = ["DIRECTIONS", "TracePanel"]
@@ -73,7 +76,13 @@ class TracePanel(FollowsSession):
         self.cycle_table = pd.DataFrame()
         self._quiet = False
 
+        self.find = ElementPicker(description="Find", layout=w.Layout(width="100%"),
+                                  placeholder="type a label or part of it; ↓ and Enter pick")
+        self.find.add_class("wb-trace-find")
+        self.find_hint = w.HTML()
+        self.find_hint.add_class("wb-trace-find-hint")
         self.element = w.Dropdown(description="Element", options=[], layout=w.Layout(width="100%"))
+        self.element.add_class("wb-trace-element")
         self.direction = w.ToggleButtons(options=DIRECTIONS, value="into", description="Trace")
         self.direction.style.button_width = "auto"
         self.clear_button = w.Button(description="Clear highlight", icon="eraser",
@@ -85,6 +94,8 @@ class TracePanel(FollowsSession):
         self.status = status if status is not None else StatusLine()
 
         self.element.observe(self._on_element, "value")
+        self.find.observe(self._on_find, "value")
+        self.find.on_submit(self._on_find)
         self.direction.observe(self._on_element, "value")
         self.cycle_choice.observe(self._on_cycle, "value")
         self.clear_button.on_click(lambda _b: self.clear())
@@ -95,6 +106,8 @@ class TracePanel(FollowsSession):
             panel_style(),
             w.HTML("<b>Trace linkages</b>: choose an element (here or by clicking it in the graph) to see "
                    "every path into it (its roots) or out of it (what it feeds)."),
+            self.find,
+            self.find_hint,
             self.element,
             self.direction,
             self.clear_button,
@@ -108,7 +121,7 @@ class TracePanel(FollowsSession):
         if self.own_status:
             parts.append(self.status)
         if self.own_view:
-            parts.insert(4, self.view)
+            parts.insert(6, self.view)
         self.widget = w.VBox(parts, layout=w.Layout(width="100%"))
         self.widget.add_class("wb-trace-panel")
         self.refresh()
@@ -124,6 +137,7 @@ class TracePanel(FollowsSession):
             self.view.set_data(data["nodes"], data["edges"])
         keep = self.element.value
         choices = [("(choose an element)", NONE), *element_choices(f)]
+        self.find.options = list(element_names(f))
         self._quiet = True
         try:
             set_choices(self.element, choices, keep)
@@ -158,6 +172,22 @@ class TracePanel(FollowsSession):
     def _on_element(self, _change: Any = None) -> None:
         if not self._quiet:
             self._trace()
+
+    @guarded
+    def _on_find(self, _change: Any = None) -> None:
+        """Trace the element named in the Find field once the text names exactly one."""
+        text = self.find.value
+        if not text.strip():
+            self.find_hint.value = ""
+            return
+        try:
+            element_id = resolve_element(self.session.formulation, text)
+        except ElementNotFound as err:
+            self.find_hint.value = f"<span class='wb-hint'>{esc(err)}</span>"
+            return
+        self.find_hint.value = ""
+        if element_id != self.element.value:
+            self.element.value = element_id
 
     def _on_view_selected(self, change: dict[str, Any]) -> None:
         picked = change["new"]

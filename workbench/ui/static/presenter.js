@@ -4,6 +4,7 @@
 // anywhere inside it, the keys step through: Right / Page Down / Space / N forward, Left / Page Up /
 // P back, Home / End first and last, F full screen. The step travels to Python through the synced
 // `step` trait. Keys typed into text fields are left alone. Nothing here inserts HTML.
+// With `reveal`, the presenter scrolls into view and takes the focus as soon as it is shown.
 
 function render({ model, el }) {
   const bar = document.createElement("div");
@@ -78,6 +79,11 @@ function render({ model, el }) {
     if (!root.hasAttribute("tabindex")) root.tabIndex = 0;
     root.setAttribute("data-lm-suppress-shortcuts", "true");
     root.addEventListener("keydown", onKey);
+    if (model.get("reveal")) {
+      // Opened from a button (the app's Supervise tab): bring it into view and give it the keys.
+      root.scrollIntoView({ block: "start" });
+      root.focus({ preventScroll: true });
+    }
   }
 
   // Entering or leaving full screen resizes the map: ask Python to fit it once the page has settled.
