@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,9 @@ from typing import Any
 import workbench
 from workbench import _clock
 from workbench.model import Formulation
+
+#: Scale of the crash and concurrency tests: ``WORKBENCH_SOAK=10`` runs them at ten times their CI size.
+SOAK = max(1, int(os.environ.get("WORKBENCH_SOAK", "1") or "1"))
 
 HOSTILE = [
     "plain",
@@ -197,3 +201,26 @@ def reseal(data: bytes) -> bytes:
         whole = number < len(lines) - 1  # a last line without newline stays as it is (torn)
         out.append(checksum.seal(content, file_id) if check is not None and whole else line)
     return b"\n".join(out)
+
+
+def keep_saving(name: str, path: str, saves: int) -> dict[str, Any]:
+    """Save ``path`` ``saves`` times, each time opening the newest version and giving el-0002 a new label.
+
+    A conflict (someone saved in between) is counted and the save retried on
+    the newer version. Returns ``{"name", "saved": [(version, label)], "conflicts",
+    "error"}``, with any other error as text (to be reported from a child process).
+    """
+    got: list[tuple[int, str]] = []
+    conflicts = 0
+    try:
+        while len(got) < saves:
+            f = workbench.load(path)
+            token = f"{name} #{len(got)}"
+            f.update_element("el-0002", label=token)
+            try:
+                got.append((workbench.save(f, path, message=token, author=name), token))
+            except workbench.errors.SaveConflict:
+                conflicts += 1
+    except Exception as exc:
+        return {"name": name, "saved": got, "conflicts": conflicts, "error": f"{type(exc).__name__}: {exc}"}
+    return {"name": name, "saved": got, "conflicts": conflicts, "error": None}

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fileformat_helpers import sample
+from fileformat_helpers import SOAK, sample
 
 import workbench
 from workbench.errors import SaveConflict
 from workbench.fileformat import store
 
-ROUNDS = 6
+ROUNDS = 6 * SOAK
 
 
 def clinician(name: str, path: str, copy: str, start: Any, results: Any, delay: float) -> None:

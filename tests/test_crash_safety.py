@@ -21,7 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from fileformat_helpers import random_edit, sample
+from fileformat_helpers import SOAK, random_edit, sample
 
 import workbench
 from workbench import _clock
@@ -29,7 +29,7 @@ from workbench.errors import IncompleteSaveWarning
 from workbench.fileformat import store
 from workbench.model import formulation as formulation_module
 
-KILLS = 40
+KILLS = 40 * SOAK
 
 
 @contextmanager
@@ -113,7 +113,6 @@ def test_killing_a_saving_process_at_random_moments_loses_at_most_the_version_be
     context = multiprocessing.get_context("fork")
     finished = 0
     torn_seen = 0
-    started = time.monotonic()
     for _ in range(KILLS):
         done = context.Value("i", finished)
         child = context.Process(target=saver, args=(str(path), done), daemon=True)
@@ -129,6 +128,7 @@ def test_killing_a_saving_process_at_random_moments_loses_at_most_the_version_be
         store._CACHE.clear()  # read as a new process would
         latest, lost = load_quietly(path)
         torn_seen += lost is not None
+        assert list(tmp_path.glob(".*.tmp")) == []  # a killed first save's leftover went on this open
         # every save that returned is there, and at most the one being saved is missing
         assert latest.base_version is not None and latest.base_version >= finished
         assert latest.base_version <= finished + 1
@@ -147,7 +147,6 @@ def test_killing_a_saving_process_at_random_moments_loses_at_most_the_version_be
     for version in range(1, finished + 1):
         assert workbench.load(path, version) == expected[version], version
     assert finished > KILLS  # the child really saved between kills
-    assert time.monotonic() - started < 120
     print(f"{KILLS} kills, {finished} versions, {torn_seen} torn lines seen")
 
 

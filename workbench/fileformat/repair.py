@@ -23,14 +23,9 @@ from typing import Any, BinaryIO
 from workbench.errors import FormulationFileError, ModelError
 from workbench.fileformat import checksum, reader, v1, validator, writer
 from workbench.fileformat._places import Problem
+from workbench.fileformat.locking import locked_for_saving
 from workbench.fileformat.migrate import CURRENT_FORMAT, upgrade
-from workbench.fileformat.store import (
-    PathLike,
-    _check_counts,
-    _locked,
-    _open,
-    read_header,
-)
+from workbench.fileformat.store import PathLike, _check_counts, read_header
 from workbench.templates import Template
 
 __all__ = ["RepairReport", "SetAside", "repair"]
@@ -78,7 +73,9 @@ def repair(path: PathLike) -> RepairReport:
     p = Path(path)
     shown = str(path)
     report = RepairReport(shown)
-    with _locked(p, exclusive=True), _open(p, shown) as fh:
+    with locked_for_saving(p, shown) as fh:
+        if fh is None:
+            raise FormulationFileError("there is no such file.", path=shown)
         raw_header, header, template = read_header(fh, shown)
         original = _read_all(fh)
         header_end = raw_header.offset + len(raw_header.data) + 1
@@ -93,8 +90,9 @@ def repair(path: PathLike) -> RepairReport:
             return report
         mode = os.fstat(fh.fileno()).st_mode & 0o777
         report.backup = _backup(p, original, mode)
-        writer.create_file(p, [fresh])
-        os.chmod(p, mode)
+        real = Path(os.path.realpath(p))  # through a link, the case itself is repaired, not the link
+        writer.create_file(real, [fresh])
+        os.chmod(real, mode)
     return report
 
 

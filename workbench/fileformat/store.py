@@ -8,18 +8,19 @@ so the newest version is always a snapshot plus a bounded number of deltas,
 read from the end of the file. Saving appends one line: its cost does not grow
 with the number of versions.
 
-Saves hold an exclusive lock on ``<file>.lock`` and check that nobody saved in
-between (:class:`~workbench.errors.SaveConflict`); reads hold a shared lock.
+Saves hold an exclusive lock on the file itself, whatever name reaches it
+(:mod:`.locking`), and check that nobody saved in between
+(:class:`~workbench.errors.SaveConflict`); reads hold a shared lock. Opening a
+file for loading or saving removes leftovers of killed saves in its folder
+(:mod:`.tempfiles`).
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import warnings
 from collections import deque
 from collections.abc import Collection, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -43,8 +44,9 @@ from workbench.errors import (
     VersionNotFound,
     short,
 )
-from workbench.fileformat import checksum, reader, v1, validator, writer
+from workbench.fileformat import checksum, reader, tempfiles, v1, validator, writer
 from workbench.fileformat._places import Place, Problem
+from workbench.fileformat.locking import locked_for_reading, locked_for_saving
 from workbench.fileformat.migrate import CURRENT_FORMAT, upgrade
 from workbench.model import Formulation
 from workbench.templates import Template, get_template
@@ -55,6 +57,9 @@ __all__ = ["SNAPSHOT_EVERY", "each_version", "history", "load", "restore", "save
 SNAPSHOT_EVERY = 200
 
 PathLike = str | os.PathLike[str]
+
+#: How often a save starts again after another process created the file first (it then conflicts).
+_CREATE_RETRIES = 20
 
 
 def save(f: Formulation, path: PathLike, *, message: str, author: str, session: int | None = None) -> int:
@@ -76,9 +81,19 @@ def save(f: Formulation, path: PathLike, *, message: str, author: str, session: 
     2
     """
     _check_revision_fields(message, author, session)
-    p = Path(path)
-    with _locked(p, exclusive=True):
-        return _save_locked(f, p, str(path), message=message, author=author, session=session)
+    p, shown = Path(path), str(path)
+    tempfiles.clean_stale(p.parent)
+    for _ in range(_CREATE_RETRIES):
+        with locked_for_saving(p, shown) as fh:
+            if fh is None or os.fstat(fh.fileno()).st_size == 0:
+                created = _create(
+                    f, p, shown, message=message, author=author, session=session, over_empty=fh is not None
+                )
+                if created:
+                    return 1
+                continue  # another save created the file first: save onto it, which is a conflict
+            return _save_locked(f, p, fh, shown, message=message, author=author, session=session)
+    raise FormulationFileError("the file kept changing while it was being saved; try again.", path=shown)
 
 
 def load(path: PathLike, version: int | None = None) -> Formulation:
@@ -89,7 +104,8 @@ def load(path: PathLike, version: int | None = None) -> Formulation:
     :class:`~workbench.errors.FormulationFileError` that names the place.
     """
     p = Path(path)
-    with _locked(p, exclusive=False), _open(p, str(path)) as fh:
+    tempfiles.clean_stale(p.parent)
+    with locked_for_reading(p, str(path)) as fh:
         opened = _Opened.read(fh, str(path))
         opened.warn_if_torn(stacklevel=4)
         wanted = opened.latest if version is None else opened.check_version(version)
@@ -107,7 +123,7 @@ def history(path: PathLike) -> pd.DataFrame:
     """
     p = Path(path)
     rows = []
-    with _locked(p, exclusive=False), _open(p, str(path)) as fh:
+    with locked_for_reading(p, str(path)) as fh:
         opened = _Opened.read(fh, str(path))
         opened.warn_if_torn(stacklevel=4)
         for version, raw in enumerate(opened.forward(), start=1):
@@ -156,7 +172,7 @@ def each_version(
     ends or is closed.
     """
     p = Path(path)
-    with _locked(p, exclusive=False), _open(p, str(path)) as fh:
+    with locked_for_reading(p, str(path)) as fh:
         opened = _Opened.read(fh, str(path))
         opened.warn_if_torn(stacklevel=4)
         last = opened.latest if wanted is None else min(max(wanted, default=0), opened.latest)
@@ -179,13 +195,15 @@ def restore(
     """
     message = f"Restored version {version}." if message is None else message
     _check_revision_fields(message, author, session)
-    p = Path(path)
-    with _locked(p, exclusive=True):
-        with _open(p, str(path)) as fh:
-            opened = _Opened.read(fh, str(path))
-            old = opened.formulation(opened.check_version(version))
+    p, shown = Path(path), str(path)
+    tempfiles.clean_stale(p.parent)
+    with locked_for_saving(p, shown) as fh:
+        if fh is None:
+            raise FormulationFileError("there is no such file.", path=shown)
+        opened = _Opened.read(fh, shown)
+        old = opened.formulation(opened.check_version(version))
         old.base_version, old.file_id = opened.latest, opened.file_id
-        return _save_locked(old, p, str(path), message=message, author=author, session=session)
+        return _save_locked(old, p, fh, shown, message=message, author=author, session=session)
 
 
 def validate(path: PathLike) -> None:
@@ -196,7 +214,7 @@ def validate(path: PathLike) -> None:
     before it.
     """
     p = Path(path)
-    with _locked(p, exclusive=False), _open(p, str(path)) as fh:
+    with locked_for_reading(p, str(path)) as fh:
         opened = _Opened.read(fh, str(path))
         opened.warn_if_torn(stacklevel=4)
         opened.check_all()
@@ -206,21 +224,19 @@ def validate(path: PathLike) -> None:
 
 
 def _save_locked(
-    f: Formulation, p: Path, shown: str, *, message: str, author: str, session: int | None
+    f: Formulation, p: Path, fh: BinaryIO, shown: str, *, message: str, author: str, session: int | None
 ) -> int:
-    if not p.exists() or p.stat().st_size == 0:
-        return _create(f, p, shown, message=message, author=author, session=session)
-    with _open(p, shown) as fh:
-        opened = _Opened.read(fh, shown)
-        last = opened.last_revision
-        _check_conflict(f, opened, last, shown)
-        before = _remembered(p, opened, fh) or opened.formulation(opened.latest)
-        version = opened.latest + 1
-        revision = _revision(f, version, message=message, author=author, session=session)
-        line = version_line(before, f, revision, last["stored"])
-        line = _ready(line, shown, opened.file_id, opened.file_format)
+    """Append ``f`` as the next version to the file open (and locked) as ``fh``."""
+    opened = _Opened.read(fh, shown)
+    last = opened.last_revision
+    _check_conflict(f, opened, last, shown)
+    before = _remembered(p, opened, fh) or opened.formulation(opened.latest)
+    version = opened.latest + 1
+    revision = _revision(f, version, message=message, author=author, session=session)
+    line = version_line(before, f, revision, last["stored"])
+    line = _ready(line, shown, opened.file_id, opened.file_format)
     try:
-        size = writer.append_line(p, line if opened.newline else b"\n" + line, keep=opened.end)
+        size = writer.append_to(fh.fileno(), line if opened.newline else b"\n" + line, keep=opened.end)
     except OSError as exc:
         raise FormulationFileError(
             f"the new version could not be written ({exc.strerror}); earlier versions are unchanged.",
@@ -272,18 +288,28 @@ def _ready(line: bytes, shown: str, file_id: str, file_format: int) -> bytes:
     return line
 
 
-def _create(f: Formulation, p: Path, shown: str, *, message: str, author: str, session: int | None) -> int:
+def _create(
+    f: Formulation, p: Path, shown: str, *, message: str, author: str, session: int | None, over_empty: bool
+) -> bool:
+    """Write ``f`` as version 1 of a new file; False if another save created the file first."""
     header = writer.new_header(f.template.id)
     revision = _revision(f, 1, message=message, author=author, session=session)
     line = _ready(version_line(None, f, revision, None), shown, header["file_id"], CURRENT_FORMAT)
     first = writer.seal_line(writer.dumps(header) + b"\n", header["file_id"])
     try:
-        writer.create_file(p, [first, line])
+        if not writer.create_new(p, [first, line], over_empty=over_empty):
+            return False
+    except PermissionError:
+        raise FormulationFileError(
+            f"the folder {p.parent} does not let you create files (permission denied); nothing was written. "
+            "Save the case in a folder of your own, or ask the folder's owner for write access.",
+            path=shown,
+        ) from None
     except OSError as exc:
         raise FormulationFileError(f"the file could not be written ({exc.strerror}).", path=shown) from None
     f.base_version, f.file_id, f.modified = 1, header["file_id"], False
-    _remember_saved(p, header["file_id"], 1, p.stat().st_size, f)
-    return 1
+    _remember_saved(p, header["file_id"], 1, len(first) + len(line), f)
+    return True
 
 
 def _revision(
@@ -496,9 +522,7 @@ class _Opened:
             found = revision.get("version") if isinstance(revision, dict) else None
             if version is not None and isinstance(found, int) and found != version:
                 number = version + 1
-                raise Place(self.path, number).error(
-                    Problem(f"it holds version {found} where version {version} belongs.")
-                )
+                raise Place(self.path, number).error(Problem(_misplaced(found, version)))
             validator.check_line(line)
         except Problem as problem:
             number = version + 1 if version is not None else reader.line_number(self.fh, raw.offset)
@@ -603,6 +627,16 @@ class _Opened:
         return f
 
 
+def _misplaced(found: int, version: int) -> str:
+    """Why a line holding version ``found`` cannot be where ``version`` belongs (a number used twice?)."""
+    if 1 <= found < version:
+        return (
+            f"it holds version {found} a second time, where version {version} belongs: two saves took the "
+            "same number, so one of them may be missing from the history."
+        )
+    return f"it holds version {found} where version {version} belongs."
+
+
 def _check_counts(revision: dict[str, Any], state: v1.State | None) -> None:
     if (
         state is not None
@@ -612,42 +646,6 @@ def _check_counts(revision: dict[str, Any], state: v1.State | None) -> None:
             "the numbers of elements, links and comments in the revision do not match its content.",
             "revision",
         )
-
-
-@contextmanager
-def _open(p: Path, shown: str) -> Iterator[BinaryIO]:
-    try:
-        fh = p.open("rb")
-    except FileNotFoundError:
-        raise FormulationFileError("there is no such file.", path=shown) from None
-    except IsADirectoryError:
-        raise FormulationFileError("this is a folder, not a formulation file.", path=shown) from None
-    except OSError as exc:
-        raise FormulationFileError(f"the file cannot be read ({exc.strerror}).", path=shown) from None
-    with fh:
-        yield fh
-
-
-@contextmanager
-def _locked(p: Path, *, exclusive: bool) -> Iterator[None]:
-    """Hold a lock on ``<path>.lock``: exclusive to save, shared to read (skipped where none can be made)."""
-    lock_path = p.with_name(p.name + ".lock")
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError as exc:
-        if exclusive and not p.parent.is_dir():
-            raise FormulationFileError(f"the folder {p.parent} does not exist.", path=str(p)) from None
-        if exclusive:
-            raise FormulationFileError(
-                f"the file cannot be locked for saving ({exc.strerror}).", path=str(p)
-            ) from None
-        yield
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-        yield
-    finally:
-        os.close(fd)
 
 
 def read_header(fh: BinaryIO, path: str) -> tuple[reader.RawLine, dict[str, Any], Template]:
