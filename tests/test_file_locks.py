@@ -391,3 +391,22 @@ def test_a_save_waiting_on_a_file_that_is_replaced_meanwhile_saves_onto_the_new_
     assert child.exitcode == 0
     assert "holds another formulation (version 1 saved by Dr Theirs" in str(outcome)
     assert path.read_bytes() == expected
+
+
+def test_repair_through_a_symbolic_link_repairs_the_case_and_keeps_the_link(tmp_path: Path) -> None:
+    path = make_case(tmp_path / "cases")
+    f = workbench.load(path)
+    f.add_element("strength", "Humour")
+    workbench.save(f, path, message="Humour", author="Dr Rivera")
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join([*lines, lines[-1]]))  # version 2 twice
+    link = tmp_path / "linked.formulation.json"
+    link.symlink_to(path)
+    with pytest.raises(FormulationFileError, match="a second time"):
+        workbench.validate(link)
+    report = workbench.fileformat.repair(link)
+    assert report.changed and len(report.set_aside) == 1
+    assert link.is_symlink() and link.resolve() == path
+    workbench.validate(path)
+    assert len(workbench.history(link)) == 2
+    assert not list(tmp_path.rglob("*.lock")) and not list(tmp_path.rglob(".*.tmp"))
