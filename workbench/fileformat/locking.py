@@ -11,7 +11,7 @@ if the file was replaced meanwhile (a new file moved into place over an empty
 one), the new file is opened and locked instead. Saves lock exclusively
 (readers wait), reads lock shared. Creating a new file needs no lock: it is a
 hard link of a finished temporary file to the name, which fails if any file
-is there (see :func:`workbench.fileformat.writer.create_file`).
+is there (see :func:`workbench.fileformat.writer.create_new`).
 """
 
 from __future__ import annotations
