@@ -96,8 +96,10 @@ def test_each_version_reads_the_file_once_and_builds_only_the_wanted_versions(
 
     monkeypatch.setattr(store._Opened, "build", counted_build)
     opened: list[str] = []
-    real_open = store._open
-    monkeypatch.setattr(store, "_open", lambda p, shown: opened.append(shown) or real_open(p, shown))
+    real_open = store.locked_for_reading
+    monkeypatch.setattr(
+        store, "locked_for_reading", lambda p, shown: opened.append(shown) or real_open(p, shown)
+    )
 
     got = [(revision["version"], f) for revision, f in each_version(path, {3, 17, 30})]
 
