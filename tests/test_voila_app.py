@@ -127,8 +127,10 @@ def test_voila_refuses_the_page_and_the_kernel_without_the_token(voila_server: S
     assert voila_server.token not in Path(f"/proc/{voila_server.process.pid}/cmdline").read_text()
 
 
-def test_missing_case_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert main(["app", str(tmp_path / "nope.formulation.json"), "--no-browser"]) == 1
+def test_missing_folder_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # A missing *file* opens the app's start screen on it (tests/test_case_paths.py); a missing folder
+    # outside the current one is an error.
+    assert main(["app", str(tmp_path / "nope" / "nope.formulation.json"), "--no-browser"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: There is no case file at ") and err.count("\n") == 1
 
