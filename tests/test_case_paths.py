@@ -159,7 +159,8 @@ def test_workbench_app_takes_a_relative_path_in_the_shells_folder(elsewhere: Pat
     assert (case, folder) == (elsewhere / "cases" / "new.formulation.json", elsewhere)
     assert not case.exists()  # nothing is written until the user starts the case in the app
     source = voila_app.app_notebook(case, cases_folder=folder, template="ccrt")["cells"][0]["source"]
-    assert source == (f"import workbench\nworkbench.app({str(case)!r}, template='ccrt', folder={str(folder)!r})")
+    assert source == ("import workbench\n"
+                      f"workbench.app({str(case)!r}, template='ccrt', folder={str(folder)!r})")
 
 
 def test_workbench_app_with_a_case_id_creates_the_case(
