@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from e2e_servers import Server
+from e2e_servers import Server, announced_url
 
 from workbench import voila_app
 from workbench.cli import main
@@ -53,7 +53,10 @@ def test_the_template_names_no_address_outside_the_machine() -> None:
 
 def test_voila_env_puts_the_template_first(tmp_path: Path) -> None:
     env = voila_app.voila_env({"JUPYTER_PATH": str(tmp_path)})
-    assert env["JUPYTER_PATH"].split(":") == [str(voila_app.VOILA_DATA_DIR), str(tmp_path)]
+    assert env["JUPYTER_PATH"].split(":")[:2] == [str(voila_app.VOILA_DATA_DIR), str(tmp_path)]
+    # ... and Voilà's own templates (which ours extends) are found, also from a venv that borrows Voilà.
+    assert any((Path(p) / "voila" / "templates" / "lab").is_dir()
+               for p in [*env["JUPYTER_PATH"].split(":"), f"{sys.prefix}/share/jupyter"])
 
 
 def test_the_token_goes_through_the_environment_not_the_command_line(tmp_path: Path) -> None:
@@ -155,7 +158,7 @@ def test_workbench_app_serves_the_case_offline_without_code(tmp_path: Path) -> N
         text=True, env=env, start_new_session=True,
     )
     try:
-        url = _announced_url(process, timeout=90)
+        url = announced_url(process, timeout=90)
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32}", url)
         token = url.rsplit("=", 1)[1]
         assert not _command_lines_with(token), "the access token is on a command line (ps shows it to all)"
@@ -199,20 +202,3 @@ def _command_lines_with(text: str) -> list[str]:
             found.append(line)
     return found
 
-
-def _announced_url(process: subprocess.Popen[str], timeout: float) -> str:
-    """Read the launcher's output until it prints the address of the app."""
-    assert process.stdout is not None
-    deadline = time.monotonic() + timeout
-    seen = []
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            if process.poll() is not None:
-                break
-            continue
-        seen.append(line)
-        found = re.search(r"open at (\S+)", line)
-        if found:
-            return found.group(1)
-    raise AssertionError("workbench app announced no address:\n" + "".join(seen[-30:]))

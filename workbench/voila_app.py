@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import importlib.util
 import json
 import os
 import secrets
@@ -295,6 +296,9 @@ def voila_env(base: dict[str, str] | None = None, *, token: str | None = None) -
         env["JUPYTER_TOKEN"] = token
         env.pop("JUPYTER_TOKEN_FILE", None)
     paths = [str(VOILA_DATA_DIR), *[p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]]
+    shared = _voila_data_dir()
+    if shared is not None and str(shared) not in paths:
+        paths.append(str(shared))  # Voilà's own templates, which ours extends
     env["JUPYTER_PATH"] = os.pathsep.join(paths)
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     return env
@@ -323,6 +327,24 @@ def wait_until_up(port: int, *, timeout: float, process: subprocess.Popen[Any] |
         except OSError:
             time.sleep(0.2)
     return False
+
+
+def _voila_data_dir() -> Path | None:
+    """Voilà's ``share/jupyter`` folder when Jupyter would not look there by itself, else ``None``.
+
+    A virtual environment made with ``--system-site-packages`` imports a Voilà
+    installed outside it, but Jupyter then looks for that Voilà's templates only
+    under the environment's own ``share/jupyter``, and the app's page fails.
+    """
+    spec = importlib.util.find_spec("voila")
+    if spec is None or spec.origin is None:
+        return None
+    package = Path(spec.origin).resolve().parent  # <prefix>/lib/pythonX.Y/site-packages/voila
+    shared = package.parents[3] / "share" / "jupyter"
+    own = Path(sys.prefix).resolve() / "share" / "jupyter"
+    if shared == own or not (shared / "voila" / "templates").is_dir():
+        return None
+    return shared
 
 
 def _interrupt(signum: int, frame: object) -> None:
