@@ -100,7 +100,8 @@ def launch(path: str | os.PathLike[str] | None, port: int | None = None, open_br
         with tempfile.TemporaryDirectory(prefix="workbench-app-") as temporary:
             notebook = write_app_notebook(case, Path(temporary), cases_folder=folder, template=template)
             # Its own session: Ctrl+C reaches only this launcher, which then stops Voilà cleanly.
-            process = subprocess.Popen(voila_command(notebook, port=port), env=voila_env(token=token),
+            process = subprocess.Popen(voila_command(notebook, port=port, preheat=_preheat()),
+                                       env=voila_env(token=token),
                                        start_new_session=True)
             url = f"http://127.0.0.1:{port}/?token={token}"
             try:
@@ -261,8 +262,12 @@ def write_redirect_page(url: str, folder: str | os.PathLike[str]) -> Path:
     return page
 
 
-def voila_command(notebook: str | os.PathLike[str], *, port: int) -> list[str]:
+def voila_command(notebook: str | os.PathLike[str], *, port: int, preheat: bool = False) -> list[str]:
     """Return the command line that serves ``notebook`` with Voilà on 127.0.0.1:``port``.
+
+    ``preheat`` starts a kernel and runs the notebook as soon as Voilà is up,
+    before any page is asked for (Voilà's pre-heated kernel): the app is then
+    ready, or nearly, when the browser arrives.
 
     Run it with the environment from :func:`voila_env`, which finds the offline
     template and holds the access token: the token is never on the command line
@@ -280,6 +285,7 @@ def voila_command(notebook: str | os.PathLike[str], *, port: int) -> list[str]:
         "--theme=light",
         "--strip_sources=True",
         "--show_tracebacks=False",
+        *(["--preheat_kernel=True", "--pool_size=1"] if preheat else []),
     ]
 
 
@@ -327,6 +333,11 @@ def wait_until_up(port: int, *, timeout: float, process: subprocess.Popen[Any] |
         except OSError:
             time.sleep(0.2)
     return False
+
+
+def _preheat() -> bool:
+    """Whether ``workbench app`` pre-heats Voilà's kernel (yes, unless ``WORKBENCH_VOILA_PREHEAT=0``)."""
+    return os.environ.get("WORKBENCH_VOILA_PREHEAT", "1").strip() != "0"
 
 
 def _voila_data_dir() -> Path | None:
