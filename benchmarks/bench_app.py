@@ -15,8 +15,9 @@ Measured in headless Chromium on this machine, in the same run:
   canvas, in each of those cases.
 
 Prints the raw times and the ratio of each app-open to the floor. ``--preheat``
-compares Voilà's pre-heated kernel (``workbench app`` uses it: the app's cell
-runs while the browser is still on its way) with a kernel started on request.
+compares Voilà's pre-heated kernel (``WORKBENCH_VOILA_PREHEAT=1``: the app's cell
+runs while the browser is still on its way) with a kernel started on request
+(``workbench app``'s default).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from bench_render import build_formulation
 from e2e_pages import NETWORK_HOOK
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
 
 import workbench
 from workbench import voila_app
@@ -65,10 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", type=int, nargs="*", default=[50, 300, 1000])
     parser.add_argument("--edits", type=int, default=3, help="Add clicks timed per case")
-    parser.add_argument("--preheat", choices=["on", "off", "both"], default="on",
-                        help="the Voilà pre-heated kernel (workbench app: on)")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds to wait for a page or an edit")
+    parser.add_argument("--preheat", choices=["on", "off", "both"], default="off",
+                        help="the Voilà pre-heated kernel (workbench app: off)")
     args = parser.parse_args(argv)
-    from playwright.sync_api import sync_playwright
+    global TIMEOUT_MS
+    TIMEOUT_MS = args.timeout * 1000
 
     print(f"load average before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory(prefix="bench-app-") as tmp, sync_playwright() as pw:
@@ -89,7 +94,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'case':>14} {'elements':>8} {'app open':>9} {'x floor':>8} "
                   f"{'edit->canvas (median, max)':>28}")
             for name, path in cases:
-                opened, edits, count = _app(browser, folder, env, path, args.edits, preheat)
+                try:
+                    opened, edits, count = _app(browser, folder, env, path, args.edits, preheat)
+                except PlaywrightTimeout:
+                    print(f"{name:>14} not open, or an edit not shown, within {TIMEOUT_MS / 1000:.0f} s")
+                    continue
                 print(f"{name:>14} {count:8d} {opened:8.1f}s {opened / floor:7.1f}x "
                       f"{statistics.median(edits):14.2f}s {max(edits):8.2f}s")
         browser.close()

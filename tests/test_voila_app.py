@@ -202,3 +202,14 @@ def _command_lines_with(text: str) -> list[str]:
             found.append(line)
     return found
 
+
+
+def test_workbench_app_preheats_the_kernel_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With WORKBENCH_VOILA_PREHEAT=1 the app's cell runs as soon as Voilà is up (measured: no clear gain)."""
+    assert "--preheat_kernel=True" not in voila_app.voila_command("x.ipynb", port=8999)
+    assert {"--preheat_kernel=True", "--pool_size=1"} <= set(
+        voila_app.voila_command("x.ipynb", port=8999, preheat=True))
+    monkeypatch.delenv("WORKBENCH_VOILA_PREHEAT", raising=False)
+    assert not voila_app._preheat()
+    monkeypatch.setenv("WORKBENCH_VOILA_PREHEAT", "1")
+    assert voila_app._preheat()

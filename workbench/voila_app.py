@@ -336,8 +336,13 @@ def wait_until_up(port: int, *, timeout: float, process: subprocess.Popen[Any] |
 
 
 def _preheat() -> bool:
-    """Whether ``workbench app`` pre-heats Voilà's kernel (yes, unless ``WORKBENCH_VOILA_PREHEAT=0``)."""
-    return os.environ.get("WORKBENCH_VOILA_PREHEAT", "1").strip() != "0"
+    """Whether ``workbench app`` pre-heats Voilà's kernel (only with ``WORKBENCH_VOILA_PREHEAT=1``).
+
+    Off by default: ``benchmarks/bench_app.py --preheat both`` measured no clear
+    gain on a busy 2-core machine, and Voilà refills its pool by running the app
+    in a second kernel just when the user starts working.
+    """
+    return os.environ.get("WORKBENCH_VOILA_PREHEAT", "0").strip() == "1"
 
 
 def _voila_data_dir() -> Path | None:
