@@ -196,3 +196,16 @@ def announced_url(process: subprocess.Popen[str], timeout: float) -> str:
         if found:
             return found.group(1)
     raise AssertionError("workbench app announced no address:\n" + "".join(seen[-30:]))
+
+
+def stop_launcher(process: subprocess.Popen[str], grace: float = 60) -> int:
+    """Stop a ``workbench app`` (stdout piped) as Ctrl+C would, by SIGTERM; return its exit code."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=grace)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        assert process.stdout is not None
+        process.stdout.close()

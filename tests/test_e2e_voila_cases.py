@@ -11,7 +11,6 @@ This test runs its own ``workbench app``: it has to stop it.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
 from e2e_pages import NETWORK_HOOK, text_of, wait_for_graph_label
-from e2e_servers import announced_url
+from e2e_servers import announced_url, stop_launcher
 
 import workbench
 
@@ -41,18 +40,6 @@ def _workbench_app(cwd: Path, home: Path, workdir: Path) -> subprocess.Popen[str
     (workdir / "tmp").mkdir()
     return subprocess.Popen([*command, "app", "--no-browser"], cwd=cwd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
-
-
-def _stop(process: subprocess.Popen[str]) -> int:
-    process.send_signal(signal.SIGTERM)
-    try:
-        return process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        assert process.stdout is not None
-        process.stdout.close()
 
 
 def _status_says(page: Any, text: str) -> None:
@@ -105,7 +92,7 @@ def test_a_new_case_with_a_bare_name_is_saved_in_the_cases_folder_and_survives(
         assert recorded_page.log.outside_requests() == []
     finally:
         save_screenshot_to_artifacts(recorded_page.page, "voila-cases-last")  # what the user saw last
-        code = _stop(process)
+        code = stop_launcher(process)
     assert code == 0
     # The app is gone; every version is where it said, and nothing anywhere else.
     history = workbench.history(predicted)

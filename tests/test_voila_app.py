@@ -11,7 +11,6 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from e2e_servers import Server, announced_url
+from e2e_servers import Server, announced_url, stop_launcher
 
 from workbench import voila_app
 from workbench.cli import main
@@ -177,15 +176,7 @@ def test_workbench_app_serves_the_case_offline_without_code(tmp_path: Path) -> N
         assert "import workbench" not in page and "workbench.app(" not in page
         assert not OUTSIDE.search(page), OUTSIDE.search(page)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            code = process.wait(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-            assert process.stdout is not None
-            process.stdout.close()
+        code = stop_launcher(process, grace=30)
     assert code == 0
     assert case.read_bytes() == before
 
