@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -177,3 +178,34 @@ def stop(process: subprocess.Popen[bytes], grace: float = 15) -> None:
     # Helpers the server started in its group (whose id is the server's PID).
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
+
+
+def announced_url(process: subprocess.Popen[str], timeout: float) -> str:
+    """Read the output of ``workbench app`` until it prints the address of the app; return it."""
+    assert process.stdout is not None
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            if process.poll() is not None:
+                break
+            continue
+        seen.append(line)
+        found = re.search(r"open at (\S+)", line)
+        if found:
+            return found.group(1)
+    raise AssertionError("workbench app announced no address:\n" + "".join(seen[-30:]))
+
+
+def stop_launcher(process: subprocess.Popen[str], grace: float = 60) -> int:
+    """Stop a ``workbench app`` (stdout piped) as Ctrl+C would, by SIGTERM; return its exit code."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=grace)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        assert process.stdout is not None
+        process.stdout.close()

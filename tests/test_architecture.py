@@ -22,6 +22,7 @@ ALLOWED = {
     "analysis": {"analysis", "model", "templates", "diffing"},
     "export": {"export", "analysis", "render", "fileformat", "diffing", "model", "templates"},
     "session": {"session", "fileformat", "diffing", "model", "templates", "render", "analysis", "export"},
+    "workspace": {"workspace"},
 }
 BASE = {"errors", "_clock", "_paths"}
 

@@ -11,7 +11,6 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from e2e_servers import Server
+from e2e_servers import Server, announced_url, stop_launcher
 
 from workbench import voila_app
 from workbench.cli import main
@@ -53,7 +52,10 @@ def test_the_template_names_no_address_outside_the_machine() -> None:
 
 def test_voila_env_puts_the_template_first(tmp_path: Path) -> None:
     env = voila_app.voila_env({"JUPYTER_PATH": str(tmp_path)})
-    assert env["JUPYTER_PATH"].split(":") == [str(voila_app.VOILA_DATA_DIR), str(tmp_path)]
+    assert env["JUPYTER_PATH"].split(":")[:2] == [str(voila_app.VOILA_DATA_DIR), str(tmp_path)]
+    # ... and Voilà's own templates (which ours extends) are found, also from a venv that borrows Voilà.
+    assert any((Path(p) / "voila" / "templates" / "lab").is_dir()
+               for p in [*env["JUPYTER_PATH"].split(":"), f"{sys.prefix}/share/jupyter"])
 
 
 def test_the_token_goes_through_the_environment_not_the_command_line(tmp_path: Path) -> None:
@@ -127,8 +129,10 @@ def test_voila_refuses_the_page_and_the_kernel_without_the_token(voila_server: S
     assert voila_server.token not in Path(f"/proc/{voila_server.process.pid}/cmdline").read_text()
 
 
-def test_missing_case_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert main(["app", str(tmp_path / "nope.formulation.json"), "--no-browser"]) == 1
+def test_missing_folder_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # A missing *file* opens the app's start screen on it (tests/test_case_paths.py); a missing folder
+    # outside the current one is an error.
+    assert main(["app", str(tmp_path / "nope" / "nope.formulation.json"), "--no-browser"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: There is no case file at ") and err.count("\n") == 1
 
@@ -153,7 +157,7 @@ def test_workbench_app_serves_the_case_offline_without_code(tmp_path: Path) -> N
         text=True, env=env, start_new_session=True,
     )
     try:
-        url = _announced_url(process, timeout=90)
+        url = announced_url(process, timeout=90)
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?token=[0-9a-f]{32}", url)
         token = url.rsplit("=", 1)[1]
         assert not _command_lines_with(token), "the access token is on a command line (ps shows it to all)"
@@ -172,15 +176,7 @@ def test_workbench_app_serves_the_case_offline_without_code(tmp_path: Path) -> N
         assert "import workbench" not in page and "workbench.app(" not in page
         assert not OUTSIDE.search(page), OUTSIDE.search(page)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            code = process.wait(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-            assert process.stdout is not None
-            process.stdout.close()
+        code = stop_launcher(process, grace=30)
     assert code == 0
     assert case.read_bytes() == before
 
@@ -198,19 +194,13 @@ def _command_lines_with(text: str) -> list[str]:
     return found
 
 
-def _announced_url(process: subprocess.Popen[str], timeout: float) -> str:
-    """Read the launcher's output until it prints the address of the app."""
-    assert process.stdout is not None
-    deadline = time.monotonic() + timeout
-    seen = []
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            if process.poll() is not None:
-                break
-            continue
-        seen.append(line)
-        found = re.search(r"open at (\S+)", line)
-        if found:
-            return found.group(1)
-    raise AssertionError("workbench app announced no address:\n" + "".join(seen[-30:]))
+
+def test_workbench_app_preheats_the_kernel_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With WORKBENCH_VOILA_PREHEAT=1 the app's cell runs as soon as Voilà is up (measured: no clear gain)."""
+    assert "--preheat_kernel=True" not in voila_app.voila_command("x.ipynb", port=8999)
+    assert {"--preheat_kernel=True", "--pool_size=1"} <= set(
+        voila_app.voila_command("x.ipynb", port=8999, preheat=True))
+    monkeypatch.delenv("WORKBENCH_VOILA_PREHEAT", raising=False)
+    assert not voila_app._preheat()
+    monkeypatch.setenv("WORKBENCH_VOILA_PREHEAT", "1")
+    assert voila_app._preheat()

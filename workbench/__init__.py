@@ -89,18 +89,22 @@ def new(
     )
 
 
-def app(path: str | Path | None = None, *, template: str | None = None) -> App:
+def app(path: str | Path | None = None, *, template: str | None = None,
+        folder: str | Path | None = None) -> App:
     """Open the workbench app (ipywidgets) on the case at ``path``.
 
     With no path, or a path where no file exists yet, the app starts with a
     panel to begin a new case from a template, open a file or pick a recent case.
+    File names that are not absolute (``path`` and every name typed in the app)
+    are taken inside ``folder``: by default the working directory, which in
+    JupyterLab is the notebook's folder.
 
     >>> workbench.app("cases/demo.formulation.json")   # doctest: +SKIP
     """
     # Imported here: ipywidgets and anywidget add about 0.35 s to every `import workbench` (and the CLI).
     from workbench.ui.app import app as _app
 
-    return _app(path, template=template)
+    return _app(path, template=template, folder=folder)
 
 
 def supervise(path: str | Path, other: str | Path | None = None) -> Supervision | StatusLine:

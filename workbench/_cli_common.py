@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import math
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
-__all__ = ["add_json", "add_version", "jsonable", "positive_number", "print_json", "version_number"]
+__all__ = [
+    "add_json", "add_version", "jsonable", "login_name", "positive_number", "print_json", "version_number",
+]
 
 
 def version_number(text: str) -> int:
@@ -72,3 +75,11 @@ def jsonable(value: Any) -> Any:
     if value.__class__.__name__ in ("NAType", "NaTType"):
         return None
     return str(value)
+
+
+def login_name() -> str:
+    """Return the user's login name, the default author of a version ('' where there is none)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return ""

@@ -1,11 +1,13 @@
-"""Where the workbench finds its data files (templates, schemas, static assets)."""
+"""Where the workbench finds its data files (templates, schemas, static assets) and keeps cases."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-__all__ = ["builtin_templates_dir", "user_template_dirs"]
+from workbench.errors import WorkbenchError
+
+__all__ = ["builtin_templates_dir", "case_path", "cases_home", "make_case_folder", "user_template_dirs"]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -34,3 +36,59 @@ def user_template_dirs() -> list[Path]:
     dirs = [Path(p) for p in os.environ.get(TEMPLATE_PATH_ENV, "").split(os.pathsep) if p]
     dirs.append(Path.home() / ".config" / "formulation-workbench" / "templates")
     return [d for d in dirs if d.is_dir()]
+
+
+# --- where cases live ------------------------------------------------------------------
+
+#: Environment variable naming the default cases folder (instead of ``~/formulations``).
+CASES_ENV = "WORKBENCH_CASES"
+
+
+def cases_home() -> Path:
+    """Return the default cases folder: ``$WORKBENCH_CASES``, else ``~/formulations``.
+
+    It is where ``workbench app`` (without a file) and ``scripts/start`` keep
+    cases; it is not created here.
+    """
+    named = os.environ.get(CASES_ENV, "").strip()
+    return Path(os.path.abspath(Path(named).expanduser())) if named else Path.home() / "formulations"
+
+
+def case_path(name: str | os.PathLike[str], folder: str | os.PathLike[str]) -> Path:
+    """Return where the case file ``name`` lives: the one rule for every place that takes a file name.
+
+    ``~`` is the user's home; an absolute name stays as it is; any other name is
+    taken inside ``folder`` (the folder the app was opened on). The result is
+    absolute, so messages can name the full path.
+
+    >>> str(case_path("c-017.formulation.json", "/home/ana/formulations"))
+    '/home/ana/formulations/c-017.formulation.json'
+    >>> str(case_path("/srv/x.formulation.json", "/home/ana"))
+    '/srv/x.formulation.json'
+    """
+    text = os.fspath(name).strip()
+    if not text:
+        raise WorkbenchError("Please type a file name for the case.")
+    path = Path(text).expanduser()
+    if not path.is_absolute():
+        path = Path(folder).expanduser() / path
+    return Path(os.path.abspath(path))
+
+
+def make_case_folder(path: Path, folder: str | os.PathLike[str]) -> None:
+    """Create the missing folders of the case file ``path``, but only inside ``folder``.
+
+    A relative name such as ``cases/c-017.formulation.json`` gets its ``cases``
+    folder made inside the app's folder; a missing folder anywhere else is an
+    error (the app never writes outside what the user named).
+    """
+    parent = path.parent
+    if parent.is_dir():
+        return
+    base = Path(os.path.abspath(Path(folder).expanduser()))
+    if not parent.is_relative_to(base) or not base.is_dir():
+        raise WorkbenchError(f"The folder {parent} does not exist; create it first, or choose another place.")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise WorkbenchError(f"The folder {parent} cannot be created: {err.strerror or err}.") from None

@@ -22,7 +22,6 @@ True
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import re
@@ -35,7 +34,7 @@ from typing import Any
 
 import workbench
 from workbench import errors
-from workbench._cli_common import add_json, add_version, jsonable, print_json, version_number
+from workbench._cli_common import add_json, add_version, jsonable, login_name, print_json, version_number
 from workbench.cli_analysis import ANALYSIS_COMMANDS
 from workbench.cli_export import EXPORT_COMMANDS
 from workbench.fileformat.repair import repair
@@ -123,7 +122,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
         args.template, case_id=args.case_id, title=args.title, clinician=args.clinician,
         description=args.description, fictional=args.fictional,
     )
-    author = args.author or args.clinician or _login_name()
+    author = args.author or args.clinician or login_name()
     version = workbench.save(f, path, message=args.message, author=author)
     print(f"Created {_clean(str(path))}: case {_clean(f.meta.case_id)} ({f.template.id}), version {version}.")
     return 0
@@ -615,13 +614,6 @@ def _template_json(t: Template, *, detail: bool) -> dict[str, Any]:
 # --- small argument helpers -----------------------------------------------------------------
 
 
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in some containers
-        return ""
 
 
 if __name__ == "__main__":  # python -m workbench.cli

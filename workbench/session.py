@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from workbench._paths import case_path, make_case_folder
 from workbench.diffing import FormulationDiff, diff
 from workbench.errors import (
     CommentNotFound,
@@ -90,12 +91,22 @@ class EditSession:
 
     Create one with :meth:`open_file` (an existing file), :meth:`new_case` (from
     a template) or ``EditSession(formulation, path)``.
+
+    Where files are: every file name the session is given (to open, start, save
+    or save as) that is not absolute is taken inside :attr:`folder`, the folder
+    the app was opened on (default: the current working directory), and
+    :attr:`path` is always absolute. Missing folders of a relative name are made
+    inside :attr:`folder` when saving; nothing is written outside it unless an
+    absolute name says so.
     """
 
-    def __init__(self, formulation: Formulation, path: str | Path | None = None) -> None:
+    def __init__(self, formulation: Formulation, path: str | Path | None = None, *,
+                 folder: str | Path | None = None) -> None:
         self._listeners: list[Listener] = []
         self._formulation = formulation
-        self._path: Path | None = Path(path) if path is not None else None
+        #: The folder relative file names are taken in (absolute).
+        self.folder = Path(os.path.abspath(folder)) if folder is not None else Path.cwd()
+        self._path: Path | None = case_path(path, self.folder) if path is not None else None
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
         self._open_step: _Step | None = None
@@ -107,11 +118,13 @@ class EditSession:
     # --- creating -------------------------------------------------------------------
 
     @classmethod
-    def open_file(cls, path: str | Path, version: int | None = None) -> EditSession:
-        """Open the case stored at ``path`` (its latest version, or ``version``)."""
-        formulation = _load(path, version)
-        session = cls(formulation, path)
-        remember_recent(path)
+    def open_file(cls, path: str | Path, version: int | None = None, *,
+                  folder: str | Path | None = None) -> EditSession:
+        """Open the case stored at ``path`` (its latest version, or ``version``); see :attr:`folder`."""
+        where = case_path(path, folder if folder is not None else Path.cwd())
+        formulation = _load(where, version)
+        session = cls(formulation, where, folder=folder)
+        remember_recent(where)
         return session
 
     @classmethod
@@ -123,12 +136,15 @@ class EditSession:
         title: str = "",
         clinician: str = "",
         path: str | Path | None = None,
+        folder: str | Path | None = None,
     ) -> EditSession:
-        """Start a new, empty case from a template; ``path`` is where it will be saved."""
-        if path is not None and Path(path).exists():
-            raise SessionError(f"A file already exists at {path}; open it, or choose another file name.")
+        """Start a new, empty case from a template; ``path`` is where it will be saved (see :attr:`folder`).
+        """
+        where = case_path(path, folder if folder is not None else Path.cwd()) if path is not None else None
+        if where is not None and where.exists():
+            raise SessionError(f"A file already exists at {where}; open it, or choose another file name.")
         formulation = Formulation.new(template, case_id=case_id, title=title, clinician=clinician)
-        return cls(formulation, path)
+        return cls(formulation, where, folder=folder)
 
     # --- state ----------------------------------------------------------------------
 
@@ -278,6 +294,7 @@ class EditSession:
         author = _check_text(author, "author")
         try:
             with _writing(self._path):
+                make_case_folder(self._path, self.folder)
                 version = file_save(self._formulation, self._path, message=message, author=author,
                                     session=session_number)
         except SaveConflict as err:
@@ -289,9 +306,9 @@ class EditSession:
 
     def save_as(self, path: str | Path, message: str, author: str, session_number: int | None = None) -> int:
         """Save the case, changes included, into a new file (a copy) and continue editing that file."""
-        target = Path(path)
         if str(path).strip() == "":
             raise SessionError("Please give a file name to save the copy to.")
+        target = case_path(path, self.folder)
         if target.exists():
             raise SessionError(f"A file already exists at {target}; choose another file name.")
         _check_text(message, "message")
@@ -301,6 +318,7 @@ class EditSession:
         f.base_version, f.file_id = None, None
         try:
             with _writing(target):
+                make_case_folder(target, self.folder)
                 version = file_save(f, target, message=message, author=author, session=session_number)
         except BaseException:
             f.base_version, f.file_id = kept
@@ -311,7 +329,7 @@ class EditSession:
 
     def suggest_copy_path(self) -> Path:
         """A free file name next to the case file for a copy, e.g. ``demo-copy-1.formulation.json``."""
-        base = self._path or Path(f"{self._formulation.meta.case_id}.formulation.json")
+        base = self._path or self.folder / f"{self._formulation.meta.case_id}.formulation.json"
         name, dot, ext = base.name.partition(".")
         for n in range(1, 1000):
             candidate = base.with_name(f"{name}-copy-{n}{dot}{ext}")
@@ -322,9 +340,10 @@ class EditSession:
     def open(self, path: str | Path, version: int | None = None, *, discard: bool = False) -> None:
         """Open another case file (its latest version, or ``version``) in this session."""
         self._check_can_replace(discard)
-        formulation = _load(path, version)
-        self._replace(formulation, Path(path))
-        remember_recent(path)
+        where = case_path(path, self.folder)
+        formulation = _load(where, version)
+        self._replace(formulation, where)
+        remember_recent(where)
 
     def start_new(
         self,
@@ -338,7 +357,8 @@ class EditSession:
     ) -> None:
         """Start a new case from a template in this session (see :meth:`new_case`)."""
         self._check_can_replace(discard)
-        other = EditSession.new_case(template, case_id=case_id, title=title, clinician=clinician, path=path)
+        other = EditSession.new_case(template, case_id=case_id, title=title, clinician=clinician, path=path,
+                                     folder=self.folder)
         other._unobserve()
         self._replace(other.formulation, other.path)
 

@@ -4,6 +4,15 @@
 opens the case, and serves it with Voilà on 127.0.0.1 with the workbench's own
 Voilà template (``workbench/_voila``), which loads nothing from the internet.
 
+Where cases live: the notebook is written into a private temporary folder (and
+Voilà's kernel runs there), but it hands the app the folder ``workbench app``
+was run from, so a file name typed in the app lands where the user can find it:
+a relative ``PATH`` and every relative name typed in the app are taken inside
+the shell's current folder; ``workbench app`` without a ``PATH`` uses the cases
+folder (``~/formulations``, or ``$WORKBENCH_CASES``). A ``PATH`` with no file
+yet opens the app's start screen on it, or, with ``--case-id``, is created
+(version 1, as ``workbench new`` does) and opened.
+
 Access: Voilà 0.5 asks for the access token on the page, the kernel API and the
 kernel websocket (a request without it is redirected to ``/login`` or refused with
 403). The token is therefore kept off every command line, where any user of a
@@ -23,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import importlib.util
 import json
 import os
 import secrets
@@ -36,7 +46,11 @@ import webbrowser
 from pathlib import Path
 from typing import Any
 
+import workbench
+from workbench._cli_common import login_name
+from workbench._paths import case_path, cases_home, make_case_folder
 from workbench.errors import WorkbenchError
+from workbench.templates import DEFAULT_TEMPLATE
 
 __all__ = [
     "APP_COMMANDS",
@@ -46,6 +60,7 @@ __all__ = [
     "configure_command",
     "free_port",
     "launch",
+    "prepare_case",
     "run_command",
     "voila_command",
     "voila_env",
@@ -67,24 +82,26 @@ _REDIRECT_NAME = "open-workbench.html"
 START_TIMEOUT = 60.0
 
 
-def launch(path: str | os.PathLike[str], port: int | None = None, open_browser: bool = True) -> int:
+def launch(path: str | os.PathLike[str] | None, port: int | None = None, open_browser: bool = True, *,
+           folder: str | os.PathLike[str] | None = None, template: str | None = None,
+           case_id: str | None = None, title: str = "") -> int:
     """Serve the app for the case file ``path`` with Voilà until stopped; return an exit code.
 
     The page is served on 127.0.0.1 only, with a fresh access token, and
     ``open_browser`` opens it in the default web browser. Stop with Ctrl+C.
-    Raises :class:`~workbench.errors.WorkbenchError` if the case file is missing.
+    ``path`` and ``folder`` are used as :func:`prepare_case` says; ``template``
+    and ``case_id`` start a case at ``path`` when there is no file there yet.
     """
-    case = Path(path).expanduser().resolve()
-    if not case.is_file():
-        raise WorkbenchError(f"There is no case file at {case}.")
+    case, folder = prepare_case(path, folder=folder, template=template, case_id=case_id, title=title)
     port = port or free_port()
     token = secrets.token_hex(16)
     previous = signal.signal(signal.SIGTERM, _interrupt)  # stop Voilà too when we are told to stop
     try:
-        with tempfile.TemporaryDirectory(prefix="workbench-app-") as folder:
-            notebook = write_app_notebook(case, Path(folder))
+        with tempfile.TemporaryDirectory(prefix="workbench-app-") as temporary:
+            notebook = write_app_notebook(case, Path(temporary), cases_folder=folder, template=template)
             # Its own session: Ctrl+C reaches only this launcher, which then stops Voilà cleanly.
-            process = subprocess.Popen(voila_command(notebook, port=port), env=voila_env(token=token),
+            process = subprocess.Popen(voila_command(notebook, port=port, preheat=_preheat()),
+                                       env=voila_env(token=token),
                                        start_new_session=True)
             url = f"http://127.0.0.1:{port}/?token={token}"
             try:
@@ -95,7 +112,7 @@ def launch(path: str | os.PathLike[str], port: int | None = None, open_browser: 
                 print(f"The Formulation Workbench is open at {url}  (stop it with Ctrl+C)", flush=True)
                 if open_browser:
                     # Not the address itself: a browser's command line can be read by anyone on the machine.
-                    webbrowser.open(write_redirect_page(url, Path(folder)).as_uri())
+                    webbrowser.open(write_redirect_page(url, Path(temporary)).as_uri())
                 return process.wait()
             except KeyboardInterrupt:
                 return 0
@@ -105,16 +122,68 @@ def launch(path: str | os.PathLike[str], port: int | None = None, open_browser: 
         signal.signal(signal.SIGTERM, previous)
 
 
+def prepare_case(path: str | os.PathLike[str] | None, *, folder: str | os.PathLike[str] | None = None,
+                 template: str | None = None, case_id: str | None = None,
+                 title: str = "") -> tuple[Path | None, Path]:
+    """Decide where the app works; return ``(case file or None, folder)``.
+
+    ``folder`` (where relative names go) defaults to the current folder when a
+    ``path`` is given and to the cases folder (:func:`~workbench._paths.cases_home`,
+    created if needed) when not. A ``path`` whose file does not exist yet is
+    fine (the app offers to start a case there), unless its folder is missing
+    outside ``folder``; with ``case_id`` the case is created there first
+    (version 1, from ``template``). Raises :class:`WorkbenchError` with a
+    sentence for the user.
+    """
+    if path is None:
+        if case_id:
+            raise WorkbenchError("Name the file of the new case, e.g. workbench app c-017.formulation.json "
+                                 "--case-id C-017.")
+        home = Path(folder) if folder is not None else cases_home()
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise WorkbenchError(f"The cases folder {home} cannot be created: {err.strerror or err}.") \
+                from None
+        return None, Path(os.path.abspath(home))
+    base = Path(os.path.abspath(folder)) if folder is not None else Path.cwd()
+    case = case_path(path, base)
+    if case.is_dir():
+        raise WorkbenchError(f"{case} is a folder; give the name of a case file in it.")
+    if case_id is None:
+        if not case.exists() and not case.parent.is_dir() and not case.parent.is_relative_to(base):
+            raise WorkbenchError(f"There is no case file at {case}, and its folder {case.parent} "
+                                 "does not exist.")
+        return case, base
+    if case.exists():
+        raise WorkbenchError(f"{case} already exists; open it without --case-id, or choose another name.")
+    make_case_folder(case, base)
+    formulation = workbench.new(template or DEFAULT_TEMPLATE, case_id=case_id, title=title)
+    workbench.save(formulation, case, message="New formulation", author=login_name() or "workbench")
+    print(f"Created {case}: case {formulation.meta.case_id} ({formulation.template.id}), version 1.",
+          flush=True)
+    return case, base
+
+
 def configure_command(parser: argparse.ArgumentParser) -> None:
     """Add the arguments of ``workbench app`` to its subcommand ``parser``."""
-    parser.add_argument("path", metavar="PATH", help="the case file to open")
+    parser.add_argument("path", metavar="PATH", nargs="?", default=None,
+                        help="the case file to open or start; relative names are taken in the current folder "
+                             "(default: no file, the start screen in your cases folder, ~/formulations or "
+                             "$WORKBENCH_CASES)")
+    parser.add_argument("--template", "-t", default=None,
+                        help="for a new case: the framework template (see 'workbench templates')")
+    parser.add_argument("--case-id", default=None,
+                        help="create the case at PATH with this pseudonymous id (else the app asks)")
+    parser.add_argument("--title", default="", help="for a new case: a short title")
     parser.add_argument("--port", type=int, default=None, help="the port to serve on (default: a free one)")
     parser.add_argument("--no-browser", action="store_true", help="only print the address; open no browser")
 
 
 def run_command(args: argparse.Namespace) -> int:
     """Run ``workbench app`` with the parsed ``args``; return the exit code."""
-    return launch(args.path, port=args.port, open_browser=not args.no_browser)
+    return launch(args.path, port=args.port, open_browser=not args.no_browser, template=args.template,
+                  case_id=args.case_id, title=args.title)
 
 
 #: ``workbench app``, as a ``(name, help, configure, run)`` row for :mod:`workbench.cli` to register.
@@ -124,9 +193,22 @@ APP_COMMANDS = (
 )
 
 
-def app_notebook(case_path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Return a one-cell notebook (nbformat 4 as a dict) that opens the app on ``case_path``."""
-    source = f"import workbench\nworkbench.app({str(case_path)!r})"
+def app_notebook(
+    case_path: str | os.PathLike[str] | None, *,
+    cases_folder: str | os.PathLike[str] | None = None, template: str | None = None,
+) -> dict[str, Any]:
+    """Return a one-cell notebook (nbformat 4 as a dict) that opens the app on ``case_path``.
+
+    ``cases_folder`` is where the app takes relative file names (else the
+    kernel's working directory, the notebook's folder); ``template`` is the one
+    the start screen offers first.
+    """
+    args = [repr(str(case_path))] if case_path is not None else []
+    if template:
+        args.append(f"template={template!r}")
+    if cases_folder is not None:
+        args.append(f"folder={str(cases_folder)!r}")
+    source = f"import workbench\nworkbench.app({', '.join(args)})"
     return {
         "cells": [
             {"cell_type": "code", "execution_count": None, "id": "workbench-app",
@@ -142,10 +224,18 @@ def app_notebook(case_path: str | os.PathLike[str]) -> dict[str, Any]:
     }
 
 
-def write_app_notebook(case_path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> Path:
-    """Write the app notebook for ``case_path`` (made absolute) into ``folder``; return its path."""
+def write_app_notebook(
+    case_path: str | os.PathLike[str] | None, folder: str | os.PathLike[str], *,
+    cases_folder: str | os.PathLike[str] | None = None, template: str | None = None,
+) -> Path:
+    """Write the app notebook for ``case_path`` (made absolute) into ``folder``; return its path.
+
+    ``cases_folder`` and ``template`` are passed on as :func:`app_notebook` says.
+    """
     notebook = Path(folder) / _NOTEBOOK_NAME
-    content = app_notebook(Path(case_path).resolve())
+    case = Path(case_path).resolve() if case_path is not None else None
+    content = app_notebook(case, cases_folder=Path(cases_folder).resolve() if cases_folder else None,
+                           template=template)
     notebook.write_text(json.dumps(content, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return notebook
 
@@ -172,8 +262,12 @@ def write_redirect_page(url: str, folder: str | os.PathLike[str]) -> Path:
     return page
 
 
-def voila_command(notebook: str | os.PathLike[str], *, port: int) -> list[str]:
+def voila_command(notebook: str | os.PathLike[str], *, port: int, preheat: bool = False) -> list[str]:
     """Return the command line that serves ``notebook`` with Voilà on 127.0.0.1:``port``.
+
+    ``preheat`` starts a kernel and runs the notebook as soon as Voilà is up,
+    before any page is asked for (Voilà's pre-heated kernel): the app is then
+    ready, or nearly, when the browser arrives.
 
     Run it with the environment from :func:`voila_env`, which finds the offline
     template and holds the access token: the token is never on the command line
@@ -191,6 +285,7 @@ def voila_command(notebook: str | os.PathLike[str], *, port: int) -> list[str]:
         "--theme=light",
         "--strip_sources=True",
         "--show_tracebacks=False",
+        *(["--preheat_kernel=True", "--pool_size=1"] if preheat else []),
     ]
 
 
@@ -207,6 +302,9 @@ def voila_env(base: dict[str, str] | None = None, *, token: str | None = None) -
         env["JUPYTER_TOKEN"] = token
         env.pop("JUPYTER_TOKEN_FILE", None)
     paths = [str(VOILA_DATA_DIR), *[p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]]
+    shared = _voila_data_dir()
+    if shared is not None and str(shared) not in paths:
+        paths.append(str(shared))  # Voilà's own templates, which ours extends
     env["JUPYTER_PATH"] = os.pathsep.join(paths)
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     return env
@@ -235,6 +333,34 @@ def wait_until_up(port: int, *, timeout: float, process: subprocess.Popen[Any] |
         except OSError:
             time.sleep(0.2)
     return False
+
+
+def _preheat() -> bool:
+    """Whether ``workbench app`` pre-heats Voilà's kernel (only with ``WORKBENCH_VOILA_PREHEAT=1``).
+
+    Off by default: ``benchmarks/bench_app.py --preheat both`` measured no clear
+    gain on a busy 2-core machine, and Voilà refills its pool by running the app
+    in a second kernel just when the user starts working.
+    """
+    return os.environ.get("WORKBENCH_VOILA_PREHEAT", "0").strip() == "1"
+
+
+def _voila_data_dir() -> Path | None:
+    """Voilà's ``share/jupyter`` folder when Jupyter would not look there by itself, else ``None``.
+
+    A virtual environment made with ``--system-site-packages`` imports a Voilà
+    installed outside it, but Jupyter then looks for that Voilà's templates only
+    under the environment's own ``share/jupyter``, and the app's page fails.
+    """
+    spec = importlib.util.find_spec("voila")
+    if spec is None or spec.origin is None:
+        return None
+    package = Path(spec.origin).resolve().parent  # <prefix>/lib/pythonX.Y/site-packages/voila
+    shared = package.parents[3] / "share" / "jupyter"
+    own = Path(sys.prefix).resolve() / "share" / "jupyter"
+    if shared == own or not (shared / "voila" / "templates").is_dir():
+        return None
+    return shared
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -32,17 +32,20 @@ Stable CSS classes for browser tests (``widget.add_class``):
   ``wb-history-compare``, ``wb-history-back``, ``wb-diff-list``, ``wb-history-refresh``
 - start panel: ``wb-start``, ``wb-start-template``, ``wb-start-case-id``, ``wb-start-title``,
   ``wb-start-path``, ``wb-start-create``, ``wb-open-path``, ``wb-open-button``, ``wb-recent-list``,
-  ``wb-open-recent``; in the Case tab also ``wb-discard`` (discard unsaved changes when opening another)
+  ``wb-open-recent``, ``wb-start-folder`` (where bare file names go); in the Case tab also
+  ``wb-discard`` (discard unsaved changes when opening another)
 - inside the graph (``wb-graph``): ``.wb-graph-canvas`` (focusable), ``.wb-graph-caption`` (e.g.
   "Version 2 (read-only)"), ``.wb-graph-readonly`` on the root while read-only, ``.wb-graph-tip`` (tooltips)
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import ipywidgets as w
 
+from workbench._paths import case_path
 from workbench.errors import WorkbenchError
 from workbench.render.visdata import legend_items
 from workbench.session import EditSession, SessionEvent
@@ -134,20 +137,25 @@ class App(w.VBox):  # type: ignore[misc]
     """The whole workbench in one widget. Build it with :func:`app`.
 
     ``session`` is ``None`` until a case is opened or started from the start panel.
+    File names that are not absolute are taken inside ``folder`` (default: the
+    working directory); every message names the full path.
     """
 
-    def __init__(self, path: str | Path | None = None, *, template: str | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, template: str | None = None,
+                 folder: str | Path | None = None) -> None:
         self.status = StatusLine()
+        #: The folder the app was opened on: relative file names are taken inside it.
+        self.folder = Path(os.path.abspath(folder)) if folder is not None else Path.cwd()
         self.session: EditSession | None = None
         self.start: StartPanel | None = None
         self._stop: list[object] = []
         self._style = w.HTML(_STYLE + f"<style>{STATUS_CSS}</style>")
         super().__init__([self._style], layout=w.Layout(width="100%"))
         self.add_class("wb-app")
-        target = Path(path) if path is not None else None
+        target = case_path(path, self.folder) if path is not None else None
         if target is not None and target.exists():
             try:
-                self._begin(EditSession.open_file(target))
+                self._begin(EditSession.open_file(target, folder=self.folder))
                 return
             except WorkbenchError as err:
                 self._show_start(target, template)
@@ -160,7 +168,8 @@ class App(w.VBox):  # type: ignore[misc]
     # --- the two screens ---------------------------------------------------------------
 
     def _show_start(self, path: Path | None, template: str | None) -> None:
-        self.start = StartPanel(self.status, self._new_case, self._open_case, path=path, template=template)
+        self.start = StartPanel(self.status, self._new_case, self._open_case, path=path, template=template,
+                                folder=self.folder)
         self.children = [self._style, self.start, self.status]
 
     def _new_case(self, template: str, case_id: str, title: str, path: str) -> None:
@@ -169,10 +178,12 @@ class App(w.VBox):  # type: ignore[misc]
                                    discard=self.discard.value)
             self.discard.value = False
             self.tabs.selected_index = 0
-            self.status.info(f"Started case {case_id.strip()!r}. Add its first element.")
-            return
-        self._begin(EditSession.new_case(template, case_id=case_id, title=title, path=path or None))
-        self.status.info(f"Started case {case_id.strip()!r}. Add its first element.")
+        else:
+            self._begin(EditSession.new_case(template, case_id=case_id, title=title, path=path or None,
+                                             folder=self.folder))
+        assert self.session is not None
+        where = f" It will be saved as {self.session.path}." if self.session.path is not None else ""
+        self.status.info(f"Started case {case_id.strip()!r}. Add its first element.{where}")
 
     def _open_case(self, path: str) -> None:
         if not path:
@@ -183,8 +194,9 @@ class App(w.VBox):  # type: ignore[misc]
             self.discard.value = False
             self.tabs.selected_index = 0
         else:
-            self._begin(EditSession.open_file(path))
-        self.status.info(f"Opened {path}.")
+            self._begin(EditSession.open_file(path, folder=self.folder))
+        assert self.session is not None
+        self.status.info(f"Opened {self.session.path}.")
 
     def _begin(self, session: EditSession) -> None:
         self.session = session
@@ -201,7 +213,7 @@ class App(w.VBox):  # type: ignore[misc]
         self.discard = w.Checkbox(value=False, description="Discard unsaved changes of this case",
                                   indent=False)
         self.discard.add_class("wb-discard")
-        self.start = StartPanel(self.status, self._new_case, self._open_case, in_app=True)
+        self.start = StartPanel(self.status, self._new_case, self._open_case, in_app=True, folder=self.folder)
         case_tab = w.VBox([self.start, self.discard])
         self.tabs = w.Tab(children=[self.elements, self.links, self.saving, self.history, case_tab],
                           layout=w.Layout(width="100%"))
@@ -310,10 +322,13 @@ class App(w.VBox):  # type: ignore[misc]
         self.legend.value = "".join(parts)
 
 
-def app(path: str | Path | None = None, *, template: str | None = None) -> App:
+def app(path: str | Path | None = None, *, template: str | None = None,
+        folder: str | Path | None = None) -> App:
     """Open the workbench app on the case at ``path``; with no path (or a new one), a start panel.
+
+    Relative file names are taken inside ``folder`` (default: the working directory).
 
     >>> a = app()                                   # doctest: +SKIP
     >>> a = app("cases/demo.formulation.json")      # doctest: +SKIP
     """
-    return App(path, template=template)
+    return App(path, template=template, folder=folder)

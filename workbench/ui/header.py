@@ -63,12 +63,12 @@ class CaseHeader(w.HBox):  # type: ignore[misc]
         f = s.formulation
         meta = f.meta
         version = f"version {s.version}" if s.version is not None else "not saved yet"
-        where = esc(s.path.name) if s.path is not None else "no file yet"
+        where = esc(s.path) if s.path is not None else "no file yet"  # the full path: never a guess
         title = f" — {esc(meta.title)}" if meta.title else ""
         fictional = " <span class='wb-tag'>fictional</span>" if meta.fictional else ""
         case = meta.case_id + (f" — {meta.title}" if meta.title else "")
         case += " (fictional)" if meta.fictional else ""
-        file_name = s.path.name if s.path is not None else "no file yet"
+        file_name = str(s.path) if s.path is not None else "no file yet"
         whole = " · ".join([case, f.template.name, version, file_name])
         self.info.value = (  # one line; the whole text is in the tooltip if the line is cut short
             f"<div class='wb-header-line' title='{esc(whole)}'>"

@@ -18,10 +18,14 @@ NewCase = Callable[[str, str, str, str], None]
 
 
 class StartPanel(w.VBox):  # type: ignore[misc]
-    """Start or open a case. ``on_new(template, case_id, title, path)`` and ``on_open(path)`` do the work."""
+    """Start or open a case. ``on_new(template, case_id, title, path)`` and ``on_open(path)`` do the work.
+
+    ``folder`` is where file names without a folder go; the panel says so under the file fields.
+    """
 
     def __init__(self, status: StatusLine, on_new: NewCase, on_open: Callable[[str], None], *,
-                 path: str | Path | None = None, template: str | None = None, in_app: bool = False) -> None:
+                 path: str | Path | None = None, template: str | None = None, in_app: bool = False,
+                 folder: str | Path | None = None) -> None:
         self.status = status
         self._on_new = on_new
         self._on_open = on_open
@@ -43,19 +47,23 @@ class StartPanel(w.VBox):  # type: ignore[misc]
         self.open_button = w.Button(description="Open", icon="folder-open")
         self.recent = w.Select(rows=5, layout=full_width())
         self.recent_button = w.Button(description="Open recent", icon="clock-o")
+        self.folder_note = w.HTML(
+            f"<span class='wb-hint'>A file name without a folder is kept in <b>{esc(folder)}</b>; "
+            "a name such as <i>cases/c-017.formulation.json</i> makes the folder <i>cases</i> there.</span>"
+            if folder is not None else "", layout=full_width())
         for widget, name in [
             (self.template, "wb-start-template"), (self.case_id, "wb-start-case-id"),
             (self.title, "wb-start-title"), (self.new_path, "wb-start-path"),
             (self.create_button, "wb-start-create"), (self.open_path, "wb-open-path"),
             (self.open_button, "wb-open-button"), (self.recent, "wb-recent-list"),
-            (self.recent_button, "wb-open-recent"),
+            (self.recent_button, "wb-open-recent"), (self.folder_note, "wb-start-folder"),
         ]:
             widget.add_class(name)
         heading = "Start another case or open one" if in_app else "Formulation Workbench"
         super().__init__([
             w.HTML(f"<h3 class='wb-start-title'>{esc(heading)}</h3>"),
             w.HTML("<b>New case from a template</b>"), self.template, self.template_help, self.case_id,
-            self.title, self.new_path, self.create_button,
+            self.title, self.new_path, self.folder_note, self.create_button,
             w.HTML("<hr class='wb-rule'><b>Open an existing case</b>"), self.open_path, self.open_button,
             w.HTML("<hr class='wb-rule'><b>Recent cases</b>"), self.recent, self.recent_button,
         ], layout=w.Layout(width="100%", max_width="640px", padding="8px"))
