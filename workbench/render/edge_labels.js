@@ -3,11 +3,19 @@
 // vis-network draws a link's verb at the middle of the link. After the layout, for every labelled
 // link, in order from the shortest: try its own curve, then gentle bends either way, and keep the
 // first curve whose label box touches no element (symbol and label) and no label already placed, and
-// stays within the area the elements span (else the curve with the least overlap). A label that finds no free place is not drawn
-// ("quiet"); it shows while its link is hovered or selected, or an element it joins is selected.
-// The verb always stays in the link's tooltip. Nothing here changes the data's `label` field.
+// stays within the area the elements span (else the curve with the least overlap). A label that finds
+// no free place is not drawn ("quiet"); it shows while its link is hovered or selected, or an element
+// it joins is selected. The verb always stays in the link's tooltip. Nothing here changes the data's
+// `label` field.
 //
-// Usage: const labels = wbEdgeLabels(network, edgesDataSet); labels.place(); ... labels.refresh();
+// Large maps: the middle of each bend is computed (vis-network's own curve formulas), not drawn, and
+// boxes are looked up in a spatial grid, so the cost grows about linearly with the links. The work is
+// cut into slices of at most SLICE_MS, with the page free in between; the result goes to the data set
+// in batches. After an element is dragged, only the labels near it are placed again.
+//
+// Usage: const labels = wbEdgeLabels(network, edgesDataSet);
+//        labels.place(done) (done() runs once every label is placed; `labels.busy` until then) ...
+//        labels.placeAround(nodeIds, done, linkIds) ... labels.refresh();
 // `labels.quiet` is the set of link ids whose label is hidden until hover or selection.
 
 function wbEdgeLabels(network, edges) {
@@ -15,9 +23,26 @@ function wbEdgeLabels(network, edges) {
   var PAD = 3; // clearance around boxes, canvas px
   var BENDS = [0.15, 0.3, 0.45, 0.6];
   var HIDDEN = 1e9; // a label is drawn only when size * scale >= drawThreshold - 1
+  var SLICE_MS = 12; // longest stretch of placement work without giving the page back
+  var BATCH = 120; // links per data-set update
+  var CELL = 160; // grid cell, canvas px
+  var ARROW = 9; // how far a link's end stops short of the element's box (the arrow), canvas px
   var quiet = new Set();
   var shown = new Set();
   var hovered = null;
+  var run = 0; // the newest placement; an older one still going stops at its next slice
+  var api = { place: place, placeAround: placeAround, refresh: refresh, quiet: quiet, busy: false };
+
+  function now() { return (typeof performance !== "undefined" ? performance : Date).now(); }
+
+  // Give the page back (events, drawing), then go on. MessageChannel runs sooner than setTimeout(0).
+  var later = (function () {
+    if (typeof MessageChannel === "undefined") return function (fn) { setTimeout(fn, 0); };
+    var queue = [];
+    var channel = new MessageChannel();
+    channel.port1.onmessage = function () { var fn = queue.shift(); if (fn) fn(); };
+    return function (fn) { queue.push(fn); channel.port2.postMessage(0); };
+  })();
 
   function globalThreshold() {
     var o = network.body.edges && Object.values(network.body.edges)[0];
@@ -35,6 +60,48 @@ function wbEdgeLabels(network, edges) {
     return w > 0 && h > 0 ? w * h : 0;
   }
 
+  // --- a spatial grid of boxes: the overlap of a box with all others, looking only nearby ---
+  function Grid() {
+    this.cells = new Map();
+    this.boxes = [];
+    this.stamp = 0;
+  }
+  Grid.prototype.range = function (b) {
+    return [Math.floor(b.left / CELL), Math.floor(b.right / CELL),
+            Math.floor(b.top / CELL), Math.floor(b.bottom / CELL)];
+  };
+  Grid.prototype.add = function (b) {
+    var r = this.range(b);
+    b.seen = 0;
+    this.boxes.push(b);
+    for (var i = r[0]; i <= r[1]; i++) {
+      for (var j = r[2]; j <= r[3]; j++) {
+        var key = i + ":" + j;
+        var cell = this.cells.get(key);
+        if (cell) cell.push(b); else this.cells.set(key, [b]);
+      }
+    }
+  };
+  Grid.prototype.overlap = function (b, stopAbove) {
+    var r = this.range(b);
+    var stamp = ++this.stamp;
+    var sum = 0;
+    for (var i = r[0]; i <= r[1]; i++) {
+      for (var j = r[2]; j <= r[3]; j++) {
+        var cell = this.cells.get(i + ":" + j);
+        if (!cell) continue;
+        for (var k = 0; k < cell.length; k++) {
+          var o = cell[k];
+          if (o.seen === stamp) continue;
+          o.seen = stamp;
+          sum += overlap(b, o);
+          if (sum > stopAbove) return sum;
+        }
+      }
+    }
+    return sum;
+  };
+
   function labelSize(edge) {
     var lm = edge.labelModule;
     if (!lm.size || !lm.size.width) {
@@ -44,64 +111,181 @@ function wbEdgeLabels(network, edges) {
     return { w: lm.size.width, h: lm.size.height };
   }
 
-  function place() {
-    var body = network.body;
-    var nodeBoxes = body.nodeIndices.map(function (id) {
+  // The point where a link ending at `node` and coming from `via` stops (its arrow), as drawn.
+  function endPoint(node, via) {
+    var b = node.shape && node.shape.boundingBox;
+    var dx = via.x - node.x;
+    var dy = via.y - node.y;
+    var len = Math.hypot(dx, dy) || 1;
+    if (!b) return { x: node.x, y: node.y };
+    var hw = Math.max(1, (b.right - b.left) / 2);
+    var hh = Math.max(1, (b.bottom - b.top) / 2);
+    var t = Math.min(hw / (Math.abs(dx) || 1e-9), hh / (Math.abs(dy) || 1e-9)); // ray to the box side
+    var reach = Math.min(t * len + ARROW, len);
+    return { x: node.x + dx / len * reach, y: node.y + dy / len * reach };
+  }
+
+  // The middle of a link drawn with `smooth` (curvedCW or curvedCCW): vis-network's formulas for
+  // the control point, and the middle of the quadratic curve through it.
+  function bendMiddle(from, to, smooth) {
+    var factor = smooth.roundness;
+    var dx = to.x - from.x;
+    var dy = from.y - to.y;
+    var radius = Math.sqrt(dx * dx + dy * dy);
+    var turn = smooth.type === "curvedCW" ? 0.5 * factor + 0.5 : -0.5 * factor + 0.5;
+    var angle = (Math.atan2(dy, dx) + turn * Math.PI) % (2 * Math.PI);
+    var via = { x: from.x + (0.5 * factor + 0.5) * radius * Math.sin(angle),
+                y: from.y + (0.5 * factor + 0.5) * radius * Math.cos(angle) };
+    var end = endPoint(to, via);
+    return { x: 0.25 * from.x + 0.5 * via.x + 0.25 * end.x, y: 0.25 * from.y + 0.5 * via.y + 0.25 * end.y };
+  }
+
+  function sameCurve(a, b) {
+    return !!a && !!b && a.enabled !== false && b.enabled !== false && a.type === b.type
+      && a.roundness === b.roundness;
+  }
+
+  var CANDIDATES = [null]; // null: keep the link as it is drawn now
+  BENDS.forEach(function (r) {
+    CANDIDATES.push({ enabled: true, type: "curvedCW", roundness: r });
+    CANDIDATES.push({ enabled: true, type: "curvedCCW", roundness: r });
+  });
+
+  // The best place for one link's label given what is placed: {cost, smooth, box}.
+  function bestPlace(item, edge, nodes, placed, extent) {
+    var size = labelSize(edge);
+    var own = item.smooth && item.smooth.enabled !== false ? item.smooth : null;
+    var from = edge.from;
+    var to = edge.to;
+    var best = null;
+    for (var c = 0; c < CANDIDATES.length; c++) {
+      var smooth = CANDIDATES[c];
+      if (best && best.cost === 0) break;
+      if (smooth && sameCurve(own, smooth)) continue;
+      var p = smooth ? bendMiddle(from, to, smooth) : edge.edgeType.getPoint(0.5);
+      var b = box(p.x, p.y, size.w, size.h);
+      var cost = (b.right - b.left) * (b.bottom - b.top) - overlap(b, extent);
+      var bound = best ? best.cost : Infinity;
+      if (cost < bound) cost += nodes.overlap(b, bound - cost);
+      if (cost < bound) cost += placed.overlap(b, bound - cost);
+      if (!best || cost < best.cost) best = { cost: cost, smooth: smooth, box: b };
+    }
+    return best;
+  }
+
+  function nodeGrid(body) {
+    var grid = new Grid();
+    var extent = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
+    body.nodeIndices.forEach(function (id) {
       var b = network.getBoundingBox(id);
-      return { left: b.left - PAD, right: b.right + PAD, top: b.top - PAD, bottom: b.bottom + PAD };
+      if (!b) return;
+      var nb = { left: b.left - PAD, right: b.right + PAD, top: b.top - PAD, bottom: b.bottom + PAD };
+      grid.add(nb);
+      extent.left = Math.min(extent.left, nb.left);
+      extent.right = Math.max(extent.right, nb.right);
+      extent.top = Math.min(extent.top, nb.top);
+      extent.bottom = Math.max(extent.bottom, nb.bottom);
     });
     // Labels stay within the area the elements span (what "fit" frames).
-    var extent = nodeBoxes.reduce(function (a, b) {
-      return { left: Math.min(a.left, b.left), right: Math.max(a.right, b.right),
-               top: Math.min(a.top, b.top), bottom: Math.max(a.bottom, b.bottom) };
-    }, { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity });
     extent = { left: extent.left - 20, right: extent.right + 20, top: extent.top - 20, bottom: extent.bottom + 20 };
+    return { grid: grid, extent: extent };
+  }
+
+  function labelled(body, pos, e) {
+    return e.label && body.edges[e.id] && pos[e.from] && pos[e.to] && e.from !== e.to;
+  }
+
+  // The links to place, from the shortest; `only` (a Set of link ids) limits them.
+  function itemsToPlace(body, only) {
     var pos = network.getPositions();
-    var items = edges.get().filter(function (e) {
-      return e.label && body.edges[e.id] && pos[e.from] && pos[e.to] && e.from !== e.to;
+    var items = edges.get({ filter: function (e) { return (!only || only.has(e.id)) && labelled(body, pos, e); } });
+    var length = new Map();
+    items.forEach(function (e) {
+      length.set(e.id, Math.hypot(pos[e.from].x - pos[e.to].x, pos[e.from].y - pos[e.to].y));
     });
-    items.sort(function (a, b) {
-      var la = Math.hypot(pos[a.from].x - pos[a.to].x, pos[a.from].y - pos[a.to].y);
-      var lb = Math.hypot(pos[b.from].x - pos[b.to].x, pos[b.from].y - pos[b.to].y);
-      return la - lb;
-    });
-    var placed = [];
-    var updates = [];
+    items.sort(function (a, b) { return length.get(a.id) - length.get(b.id); });
+    return items;
+  }
+
+  // Place the labels of `items`, with `placed` holding the labels that stay; then `done`.
+  function placeItems(items, placed, done) {
+    var mine = ++run;
+    api.busy = true;
+    var body = network.body;
+    var ng = nodeGrid(body);
     var threshold = globalThreshold();
+    var updates = [];
+    var index = 0;
+
+    function compute() {
+      if (mine !== run) return;
+      var start = now();
+      while (index < items.length) {
+        var item = items[index++];
+        var edge = body.edges[item.id];
+        if (!edge || !edge.from || !edge.to) continue;
+        var best = bestPlace(item, edge, ng.grid, placed, ng.extent);
+        var hide = best.cost > 4 * PAD * PAD;
+        if (hide) quiet.add(item.id);
+        else { quiet.delete(item.id); placed.add(best.box); }
+        var change = { id: item.id };
+        var drawn = edge.options.smooth;
+        if (best.smooth && !sameCurve(best.smooth, drawn)) change.smooth = best.smooth;
+        var want = hide ? HIDDEN : threshold;
+        var has = item.scaling && item.scaling.label && item.scaling.label.drawThreshold;
+        if (has !== want) change.scaling = { label: { drawThreshold: want } };
+        if (change.smooth || change.scaling) updates.push(change);
+        if ((index & 15) === 0 && now() - start > SLICE_MS) { later(compute); return; }
+      }
+      later(apply);
+    }
+
+    function apply() {
+      if (mine !== run) return;
+      if (updates.length) edges.update(updates.splice(0, BATCH));
+      if (updates.length) { later(apply); return; }
+      shown.clear();
+      refresh();
+      api.busy = false;
+      if (done) done(quiet);
+    }
+
+    compute();
+  }
+
+  // Place every label anew (after a layout, or after links changed). `done(quiet)` follows.
+  function place(done) {
+    var body = network.body;
+    var items = itemsToPlace(body, null);
     quiet.clear();
-    items.forEach(function (item) {
-      var edge = body.edges[item.id];
-      var size = labelSize(edge);
-      var own = item.smooth && item.smooth.enabled !== false ? item.smooth : null;
-      var drawnAs = Object.assign({}, edge.options.smooth); // the curve vis-network draws now
-      var candidates = [null]; // null: keep the link as it is
-      BENDS.forEach(function (r) {
-        candidates.push({ enabled: true, type: "curvedCW", roundness: r });
-        candidates.push({ enabled: true, type: "curvedCCW", roundness: r });
-      });
-      var best = null;
-      var moved = false;
-      candidates.forEach(function (smooth) {
-        if (best && best.cost === 0) return;
-        if (smooth && own && own.type === smooth.type && own.roundness === smooth.roundness) return;
-        if (smooth) { edges.update({ id: item.id, smooth: smooth }); moved = true; }
-        var p = body.edges[item.id].edgeType.getPoint(0.5);
-        var b = box(p.x, p.y, size.w, size.h);
-        var cost = (b.right - b.left) * (b.bottom - b.top) - overlap(b, extent);
-        nodeBoxes.forEach(function (n) { cost += overlap(b, n); });
-        placed.forEach(function (o) { cost += overlap(b, o); });
-        if (!best || cost < best.cost) best = { cost: cost, smooth: smooth, box: b };
-      });
-      var chosen = best.smooth || (moved ? own || drawnAs : null);
-      if (chosen && moved) edges.update({ id: item.id, smooth: chosen });
-      var hide = best.cost > 4 * PAD * PAD;
-      if (hide) quiet.add(item.id);
-      else placed.push(best.box);
-      updates.push({ id: item.id, scaling: { label: { drawThreshold: hide ? HIDDEN : threshold } } });
+    placeItems(items, new Grid(), done);
+    return quiet;
+  }
+
+  // After elements moved or changed (or links did): place again only the labels of their links,
+  // the links named in `linkIds`, and the labels now on those elements; the others stay.
+  function placeAround(nodeIds, done, linkIds) {
+    if (api.busy) { place(done); return quiet; }
+    var body = network.body;
+    var redo = new Set(linkIds || []);
+    var moved = nodeIds.filter(function (id) { return body.nodes[id]; })
+      .map(function (id) { return network.getBoundingBox(id); }).filter(Boolean);
+    nodeIds.forEach(function (id) {
+      if (body.nodes[id]) network.getConnectedEdges(id).forEach(function (e) { redo.add(e); });
     });
-    if (updates.length) edges.update(updates);
-    shown.clear();
-    refresh();
+    var stay = new Grid();
+    var pos = network.getPositions();
+    edges.forEach(function (e) {
+      if (redo.has(e.id) || !labelled(body, pos, e)) return;
+      if (quiet.has(e.id)) return; // a hidden label stays hidden: it may take a free place later
+      var edge = body.edges[e.id];
+      var size = labelSize(edge);
+      var p = edge.edgeType.getPoint(0.5);
+      var b = box(p.x, p.y, size.w, size.h);
+      if (moved.some(function (m) { return overlap(b, m) > 0; })) redo.add(e.id);
+      else stay.add(b);
+    });
+    placeItems(itemsToPlace(body, redo), stay, done);
     return quiet;
   }
 
@@ -126,8 +310,8 @@ function wbEdgeLabels(network, edges) {
     if (changes.length) edges.update(changes);
   }
 
-  // After the user moves an element, find the labels new places around it.
-  network.on("dragEnd", function (p) { if (p.nodes && p.nodes.length) place(); });
+  // After the user moves an element, find the labels near it new places.
+  network.on("dragEnd", function (p) { if (p.nodes && p.nodes.length) placeAround(p.nodes); });
   network.on("hoverEdge", function (p) { hovered = p.edge; refresh(); });
   network.on("blurEdge", function () { hovered = null; refresh(); });
   // vis-network sends no blurEdge when the pointer leaves the map straight from a link.
@@ -138,5 +322,5 @@ function wbEdgeLabels(network, edges) {
     network.on(name, function () { refresh(); });
   });
 
-  return { place: place, refresh: refresh, quiet: quiet };
+  return api;
 }

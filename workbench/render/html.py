@@ -398,10 +398,13 @@ _PAGE_JS = """\
       if (bends.length) { edges.update(bends); }
     }
     // Keep link labels off the elements and each other; a label with no free place shows on hover.
+    // Placement on a large map is spread over several tasks; the page says it is ready after it.
+    function ready() {
+      network.redraw();
+      document.body.setAttribute("data-ready", "true");
+    }
     window.workbench.edgeLabels = wbEdgeLabels(network, edges);
-    window.workbench.edgeLabels.place();
-    network.redraw();
-    document.body.setAttribute("data-ready", "true");
+    window.workbench.edgeLabels.place(ready);
   });
 })();
 """

@@ -134,6 +134,10 @@ async function render({ model, el }) {
   // put before this module by graph_view.py); a label with no free place shows on hover or selection.
   const edgeLabels = typeof wbEdgeLabels === "function" ? wbEdgeLabels(network, edges) : null;
   const placeLabels = () => { if (edgeLabels) edgeLabels.place(); };
+  // After a patch, only the labels of the changed links and near the changed elements move.
+  function placeChangedLabels(nodeIds, linkIds) {
+    if (edgeLabels) edgeLabels.placeAround(nodeIds, null, linkIds);
+  }
 
   // New elements land in their layer's row without covering anything (map_placement.js).
   const placement = wbPlacement(network, nodes, () => (options.layout && options.layout.hierarchical) || {});
@@ -288,7 +292,10 @@ async function render({ model, el }) {
     if (nodes.length && (touched.length || !placed)) {
       network.once("afterDrawing", () => afterNodesChanged(touched, added));
     }
-    if (pe.update && pe.update.length) network.once("afterDrawing", placeLabels);
+    const changedLinks = (pe.update || []).map((e) => e.id);
+    if (touched.length || changedLinks.length) {
+      network.once("afterDrawing", () => placeChangedLabels(touched, changedLinks));
+    }
   }
 
   // Pan just enough to bring a node into the visible part of the canvas; zoom and the rest stay.
