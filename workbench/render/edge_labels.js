@@ -10,8 +10,8 @@
 //
 // Large maps: the middle of each bend is computed (vis-network's own curve formulas), not drawn, and
 // boxes are looked up in a spatial grid, so the cost grows about linearly with the links. The work is
-// cut into slices of at most SLICE_MS, with the page free in between; the result goes to the data set
-// in batches. After an element is dragged, only the labels near it are placed again.
+// cut into slices of about SLICE_MS, with the page free in between, and the result is set link by link
+// (see applyNow). After an element is dragged, only the labels near it are placed again.
 //
 // Usage: const labels = wbEdgeLabels(network, edgesDataSet);
 //        labels.place(done) (done() runs once every label is placed; `labels.busy` until then) ...
@@ -24,7 +24,7 @@ function wbEdgeLabels(network, edges) {
   var BENDS = [0.15, 0.3, 0.45, 0.6];
   var HIDDEN = 1e9; // a label is drawn only when size * scale >= drawThreshold - 1
   var SLICE_MS = 12; // longest stretch of placement work without giving the page back
-  var BATCH = 120; // links per data-set update
+  var BATCH = 24; // links set again at a time (then the clock is checked)
   var CELL = 160; // grid cell, canvas px
   var ARROW = 9; // how far a link's end stops short of the element's box (the arrow), canvas px
   var quiet = new Set();
@@ -242,8 +242,10 @@ function wbEdgeLabels(network, edges) {
 
     function apply() {
       if (mine !== run) return;
-      if (updates.length) edges.update(updates.splice(0, BATCH));
+      var start = now();
+      while (updates.length && now() - start < SLICE_MS) applyNow(updates.splice(0, BATCH), false);
       if (updates.length) { later(apply); return; }
+      network.body.emitter.emit("_requestRedraw"); // once, for all the slices
       shown.clear();
       refresh();
       api.busy = false;
@@ -251,6 +253,27 @@ function wbEdgeLabels(network, edges) {
     }
 
     compute();
+  }
+
+  // Change some links' curve or label scaling, in the data set and on the map. vis-network answers
+  // every data-set update with work over all elements and links (tens of ms on a large map) and,
+  // for a new kind of curve, with a new layout; here only the links named are set again, and the
+  // map is drawn at its next frame (unless `redraw` is false: more changes follow).
+  function applyNow(changes, redraw) {
+    var handler = network.edgesHandler;
+    var onUpdate = handler && handler.edgesListeners && handler.edgesListeners.update;
+    if (typeof onUpdate !== "function") { edges.update(changes); return; }
+    edges.off("update", onUpdate);
+    try { edges.update(changes); } finally { edges.on("update", onUpdate); }
+    var body = network.body;
+    changes.forEach(function (c) {
+      var edge = body.edges[c.id];
+      if (!edge) return;
+      edge.disconnect();
+      edge.setOptions(edges.get(c.id));
+      edge.connect();
+    });
+    if (redraw !== false) body.emitter.emit("_requestRedraw");
   }
 
   // Place every label anew (after a layout, or after links changed). `done(quiet)` follows.
@@ -307,7 +330,7 @@ function wbEdgeLabels(network, edges) {
         changes.push({ id: id, scaling: { label: { drawThreshold: on ? threshold : HIDDEN } } });
       }
     });
-    if (changes.length) edges.update(changes);
+    if (changes.length) applyNow(changes);
   }
 
   // After the user moves an element, find the labels near it new places.
