@@ -20,7 +20,7 @@ from test_render_browser import MAX_LABEL_OVERLAPS, label_overlaps
 from workbench.render.html import render_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from bench_render import build_formulation  # noqa: E402
+from bench_render import build_formulation
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +67,8 @@ def test_labels_of_a_500_element_map_are_placed_in_slices_without_overlaps(
     page.evaluate("""() => {
       const net = window.workbench.network;  // centred on the element with the most links
       const ids = net.body.nodeIndices;
-      const busiest = ids.reduce((a, b) => net.getConnectedEdges(a).length >= net.getConnectedEdges(b).length ? a : b);
+      const links = (id) => net.getConnectedEdges(id).length;
+      const busiest = ids.reduce((a, b) => links(a) >= links(b) ? a : b);
       net.moveTo({ position: net.getPositions([busiest])[busiest], scale: 1, animation: false });
     }""")
     found = label_overlaps(page)
