@@ -173,11 +173,30 @@ function wbEdgeLabels(network, edges) {
     return best;
   }
 
+  // An element's box (symbol and label) where it is now. vis-network measures a box when it draws the
+  // element, and draws only what is in view: an element out of view (a zoomed-in live map) may still
+  // have the box of an earlier place, or none. Such an element is measured on a scratch canvas.
+  var scratch = null;
+  function nodeBox(id) {
+    var node = network.body.nodes[id];
+    if (!node || !node.shape) return null;
+    var b = node.shape.boundingBox;
+    var stale = !b || !(b.left <= node.x && node.x <= b.right && b.top <= node.y && node.y <= b.bottom)
+      || Math.abs((b.left + b.right) / 2 - node.x) > 1;
+    if (stale && typeof document !== "undefined" && typeof node.draw === "function") {
+      if (!scratch) scratch = document.createElement("canvas").getContext("2d");
+      var drawn = node.draw(scratch); // a symbol whose label is below it draws the label next
+      if (drawn && typeof drawn.drawExternalLabel === "function") drawn.drawExternalLabel();
+      b = node.shape.boundingBox;
+    }
+    return b;
+  }
+
   function nodeGrid(body) {
     var grid = new Grid();
     var extent = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
     body.nodeIndices.forEach(function (id) {
-      var b = network.getBoundingBox(id);
+      var b = nodeBox(id);
       if (!b) return;
       var nb = { left: b.left - PAD, right: b.right + PAD, top: b.top - PAD, bottom: b.bottom + PAD };
       grid.add(nb);
@@ -292,7 +311,7 @@ function wbEdgeLabels(network, edges) {
     var body = network.body;
     var redo = new Set(linkIds || []);
     var moved = nodeIds.filter(function (id) { return body.nodes[id]; })
-      .map(function (id) { return network.getBoundingBox(id); }).filter(Boolean);
+      .map(nodeBox).filter(Boolean);
     nodeIds.forEach(function (id) {
       if (body.nodes[id]) network.getConnectedEdges(id).forEach(function (e) { redo.add(e); });
     });
@@ -345,5 +364,6 @@ function wbEdgeLabels(network, edges) {
     network.on(name, function () { refresh(); });
   });
 
+  network.wbEdgeLabels = api; // for pages and tests that hold only the network
   return api;
 }
