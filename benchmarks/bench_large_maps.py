@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
                 f = build_formulation(n, round(n * 1.4))
                 links = len(f.link_records())
                 with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
-                    pages = page_variants(f, Path(tmp))
+                    pages = page_variants(f, Path(tmp)) if set(variants) - {"app"} else {}
                     for variant in variants:
                         if variant == "app":
                             row = run_app(browser, f, args.budget)
