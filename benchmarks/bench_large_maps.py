@@ -141,11 +141,27 @@ class OverBudget(Exception):
     """A step took longer than the budget."""
 
 
+def _is_timeout(exc: Exception) -> bool:
+    return "Timeout" in type(exc).__name__ or "Timeout" in str(exc)[:200]
+
+
+def bounded(fn: Any, *args: Any) -> Any:
+    """``fn(*args)``, or None when it ran over the budget (a browser step that timed out)."""
+    try:
+        return fn(*args)
+    except OverBudget:
+        return None
+    except Exception as exc:  # Playwright's TimeoutError of a click or a fill
+        if _is_timeout(exc):
+            return None
+        raise
+
+
 def _wait(page: Any, script: str, arg: Any, budget: float) -> Any:
     try:
         return page.wait_for_function(script, arg=arg, timeout=budget * 1000, polling=100).json_value()
     except Exception as exc:  # Playwright's TimeoutError
-        if "Timeout" in type(exc).__name__ or "Timeout" in str(exc):
+        if _is_timeout(exc):
             raise OverBudget from exc
         raise
 
@@ -212,9 +228,10 @@ def run_page(browser: Any, html_path: Path, ready: str, budget: float) -> dict[s
     """Open one standalone page and measure it."""
     context, page = open_page(browser)
     try:
+        page.set_default_timeout(budget * 1000)
         page.goto(html_path.as_uri(), timeout=budget * 1000, wait_until="commit")
         row = measure_map(page, ready, budget)
-        row["fps"] = drag_fps(page)
+        row["fps"] = bounded(drag_fps, page)
         return row
     except OverBudget:
         return {"usable": None}
@@ -271,10 +288,11 @@ def run_app(browser: Any, f: workbench.Formulation, budget: float) -> dict[str, 
         with voila_on(f, workdir, budget) as server:
             context, page = open_page(browser)
             try:
+                page.set_default_timeout(budget * 1000)
                 page.goto(server.url("/"), timeout=budget * 1000, wait_until="commit")
                 row = measure_map(page, _PLACED, max(budget, 120), origin="network")
-                row["fps"] = drag_fps(page)
-                row.update(app_edit_and_search(page, f, budget))
+                row["fps"] = bounded(drag_fps, page)
+                row.update(bounded(app_edit_and_search, page, f, budget) or {})
                 return row
             except OverBudget:
                 return {"usable": None}
