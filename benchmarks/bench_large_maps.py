@@ -53,6 +53,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "tests"))
 from bench_render import build_formulation, plain_graph  # noqa: E402
+from e2e_pages import NETWORK_HOOK  # noqa: E402
 
 import workbench  # noqa: E402
 from workbench import voila_app  # noqa: E402
@@ -67,8 +68,8 @@ VIEWPORT = {"width": 1280, "height": 800}
 QUIET_MS = 1000  # the main thread is free once no long task began for this long
 DRAG_SECONDS = 2.0
 
-#: Installed before any page script: records long tasks, the moment the page says it is ready
-#: (data-ready), every vis.Network created (and when), and counts animation frames on demand.
+#: Installed before any page script (after NETWORK_HOOK): records long tasks, the moment the page
+#: says it is ready (data-ready), every vis.Network created (and when), and counts animation frames.
 PROBE = """
 (() => {
   const probe = (window.__probe = { tasks: [], ready: null, networks: [], frames: 0, counting: false });
@@ -82,29 +83,12 @@ PROBE = """
       probe.ready = performance.now();
     }
   }).observe(document, { attributes: true, subtree: true, attributeFilter: ["data-ready"] });
-  let vis;
-  Object.defineProperty(window, "vis", {
-    configurable: true,
-    get: () => vis,
-    set(value) {
-      vis = value;
-      if (!value || typeof value !== "object") return;
-      let Network = value.Network;
-      Object.defineProperty(value, "Network", {
-        configurable: true, enumerable: true,
-        get: () => Network,
-        set(Original) {
-          if (typeof Original !== "function") { Network = Original; return; }
-          Network = function (...args) {
-            const network = Reflect.construct(Original, args);
-            probe.networks.push({ network, at: performance.now() });
-            return network;
-          };
-          Network.prototype = Original.prototype;
-        },
-      });
-    },
-  });
+  // each vis.Network the page makes (tests/e2e_pages.py NETWORK_HOOK, installed first), and when
+  const made = window.__wbNetworks;
+  made.push = (network) => {
+    probe.networks.push({ network, at: performance.now() });
+    return Array.prototype.push.call(made, network);
+  };
   const tick = () => { if (probe.counting) probe.frames++; requestAnimationFrame(tick); };
   requestAnimationFrame(tick);
 })();
@@ -216,6 +200,7 @@ def open_page(browser: Any) -> tuple[Any, Any]:
     """A fresh 1280x800 page with the probe installed and every request off the machine aborted."""
     context = browser.new_context(viewport=VIEWPORT, service_workers="block")
     context.route("**/*", lambda route: route.continue_() if _local(route.request.url) else route.abort())
+    context.add_init_script(NETWORK_HOOK)
     context.add_init_script(PROBE)
     return context, context.new_page()
 
