@@ -266,6 +266,11 @@ def voila_on(f: workbench.Formulation, workdir: Path, budget: float) -> Iterator
         yield server
 
 
+def app_budget(budget: float) -> float:
+    """The app's map may take longer: Voilà first starts a kernel that builds the case."""
+    return max(budget, 120.0)
+
+
 def run_app(browser: Any, f: workbench.Formulation, budget: float) -> dict[str, Any]:
     """Open the app on ``f`` and measure its map, an edit and a search keystroke."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-app-"))
@@ -275,7 +280,7 @@ def run_app(browser: Any, f: workbench.Formulation, budget: float) -> dict[str, 
             try:
                 page.set_default_timeout(budget * 1000)
                 page.goto(server.url("/"), timeout=budget * 1000, wait_until="commit")
-                row = measure_map(page, _PLACED, max(budget, 120), origin="network")
+                row = measure_map(page, _PLACED, app_budget(budget), origin="network")
                 row["fps"] = bounded(drag_fps, page)
                 row.update(bounded(app_edit_and_search, page, f, budget) or {})
                 return row
@@ -381,9 +386,10 @@ def main(argv: list[str] | None = None) -> int:
                             path, ready = pages[variant]
                             row = run_page(browser, path, ready, args.budget)
                         row["links"] = links
+                        limit = app_budget(args.budget) if variant == "app" else args.budget
                         results[(n, variant)] = row
                         print(f"  {n:5d} elements {links:5d} links  {variant:<6}"
-                              f" usable {fmt(row.get('usable'), 's', args.budget):>8}"
+                              f" usable {fmt(row.get('usable'), 's', limit):>8}"
                               f"  longest {fmt(row.get('longest'), 'ms', digits=0):>8}"
                               f"  fps {fmt(row.get('fps'), digits=1):>5}"
                               f"  heap {fmt(row.get('heap'), 'MB', digits=0):>6}"
