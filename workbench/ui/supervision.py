@@ -10,8 +10,7 @@
 
 Example
 -------
->>> from workbench.model import resolve_element
-from workbench.session import EditSession
+>>> from workbench.session import EditSession
 >>> s = EditSession.new_case(case_id="T-1")
 >>> panels = SupervisionPanels(s, view=None)
 >>> [title for title, _ in panels.choice.options]
