@@ -180,6 +180,33 @@ def stop(process: subprocess.Popen[bytes], grace: float = 15) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
+def shut_down_sessions(server: Server, notebook: str) -> list[str]:
+    """Shut down every kernel session the server has for ``notebook`` (a path under its root), through
+    its REST API (``DELETE /api/sessions/<id>``, which returns once the kernel is gone); return their ids.
+
+    A browser fixture calls this when it closes its page: JupyterLab gives the next page that opens the
+    same notebook the same session (and kernel) otherwise, so one module's app would leak into the next.
+    """
+    headers = {"Authorization": f"token {server.token}"}
+    request = urllib.request.Request(f"{server.base_url}/api/sessions", headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        sessions = json.load(answer)
+    ended = []
+    for session in sessions:
+        if str(session.get("path", "")).lstrip("/") != notebook.lstrip("/"):
+            continue
+        delete = urllib.request.Request(
+            f"{server.base_url}/api/sessions/{session['id']}", method="DELETE", headers=headers
+        )
+        try:
+            with urllib.request.urlopen(delete, timeout=60):
+                ended.append(str(session["id"]))
+        except urllib.error.HTTPError as err:
+            if err.code != 404:  # 404: it ended meanwhile
+                raise
+    return ended
+
+
 def announced_url(process: subprocess.Popen[str], timeout: float) -> str:
     """Read the output of ``workbench app`` until it prints the address of the app; return it."""
     assert process.stdout is not None

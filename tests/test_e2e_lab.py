@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from conftest import RecordedPage, open_recorded_page, save_screenshot_to_artifacts
 from e2e_pages import NETWORK_HOOK, click_node, graph_labels, open_and_run_all, text_of, wait_for_graph_label
-from e2e_servers import DEMO_CASE, Server
+from e2e_servers import DEMO_CASE, Server, shut_down_sessions
 
 import workbench
 
@@ -50,6 +50,7 @@ def lab(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
     finally:
         save_screenshot_to_artifacts(page, "lab-99-last")
         recorded.context.close()
+        shut_down_sessions(lab_server, NOTEBOOK)  # the next module's page gets a kernel of its own
 
 
 

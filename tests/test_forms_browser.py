@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from conftest import RecordedPage, open_recorded_page, save_screenshot_to_artifacts
 from e2e_pages import NETWORK_HOOK, open_and_run_all, text_of, wait_for_graph_label
-from e2e_servers import DEMO_CASE, Server
+from e2e_servers import DEMO_CASE, Server, shut_down_sessions
 
 import workbench
+from workbench.model.naming import match_elements
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +63,7 @@ def app_page(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
     finally:
         save_screenshot_to_artifacts(page, "forms-99-last")
         recorded.context.close()
+        shut_down_sessions(lab_server, NOTEBOOK)  # the next module's page gets a kernel of its own
 
 
 def _tab(page: Any, title: str) -> None:
@@ -85,7 +87,7 @@ def _pick_by_keyboard(page: Any, css: str, typed: str, wanted: str) -> None:
     assert page.locator(f"{css} li.wb-picker-option").count() == 0  # the list closed
 
 
-def test_from_and_to_are_picked_with_arrow_down_and_enter(app_page: RecordedPage) -> None:
+def test_from_and_to_are_picked_with_arrow_down_and_enter(app_page: RecordedPage, lab_server: Server) -> None:
     page = app_page.page
     _tab(page, "Link")
     _pick_by_keyboard(page, ".wb-link-source", "criticised",
@@ -96,12 +98,19 @@ def test_from_and_to_are_picked_with_arrow_down_and_enter(app_page: RecordedPage
         " return t.includes('Father criticised every mistake') && t.includes('Fear of humiliation'); }")
     save_screenshot_to_artifacts(page, "forms-01-link-picked")
 
-    # A typed part that names several elements says which ones, under the field.
+    # A typed part that names several elements says which ones, under the field (the kernel resolves
+    # what was typed: "dev" is in two labels of the demo case, "d" and "de" in more).
+    typed = "dev"
+    several = match_elements(workbench.load(lab_server.root / DEMO_CASE), typed)
+    assert len(several) == 2
     field = page.locator(".wb-link-source input")
     field.fill("")
-    field.press_sequentially("mo")
-    page.wait_for_function("() => /matches \\d+ elements/.test("
-                           "document.querySelector('.wb-link-source-hint')?.textContent || '')")
+    field.press_sequentially(typed)
+    page.wait_for_function(
+        "(n) => (document.querySelector('.wb-link-source-hint')?.textContent || '')"
+        ".includes(`matches ${n} elements`)", arg=len(several))
+    hint = text_of(page, ".wb-link-source-hint")
+    assert "Devoted to his own children" in hint and "Devaluing others when hurt" in hint, hint
     field.press("Escape")
     assert app_page.log.outside_requests() == []
 

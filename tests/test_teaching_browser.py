@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from conftest import RecordedPage, open_recorded_page, save_screenshot_to_artifacts
 from e2e_pages import NETWORK_HOOK, click_node, open_and_run_all
-from e2e_servers import Server
+from e2e_servers import Server, shut_down_sessions
 
 import workbench
 
@@ -64,6 +64,7 @@ def lab(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
     finally:
         save_screenshot_to_artifacts(page, "teach-99-last")
         recorded.context.close()
+        shut_down_sessions(lab_server, NOTEBOOK)  # the next page gets a kernel of its own
 
 
 def _layer_ids(upto: int) -> list[str]:
@@ -151,6 +152,7 @@ def seminar(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
     finally:
         save_screenshot_to_artifacts(page, "seminar-99-last")
         recorded.context.close()
+        shut_down_sessions(lab_server, SEMINAR)
 
 
 def test_seminar_workspace_compares_the_trainee(seminar: RecordedPage) -> None:

@@ -125,6 +125,10 @@ class GraphView(anywidget.AnyWidget):
         help="The link kinds the template allows, {source kind: {target kind: [{kind, name, verb}]}}; "
         "empty: no linking on the map."
     ).tag(sync=True)
+    min_fit_scale = traitlets.Float(
+        0.72, help="After the automatic fit the map is never drawn smaller than this zoom, so labels stay "
+        "readable (the Fit button still shows it whole); 0: the automatic fit always shows the whole map."
+    ).tag(sync=True)
     label_width = traitlets.Int(
         0, help="Characters per line of node labels as drawn (0: as given); the data is unchanged."
     ).tag(sync=True)

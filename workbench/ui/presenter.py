@@ -208,7 +208,8 @@ class Presenter:
         self.timeline = w.Dropdown(description="Go to", options=[], layout=w.Layout(width="50%"))
         self.title = w.HTML()
         self.notes = w.HTML()
-        self.view = GraphView(read_only=True, height=height)
+        # The whole map with every label, however small (nothing cut); Full screen draws it larger.
+        self.view = GraphView(read_only=True, height=height, min_fit_scale=0)
         self.keys = PresenterKeys()
         self.status = StatusLine()
 

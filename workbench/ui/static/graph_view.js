@@ -54,8 +54,9 @@ function tooltip(text) {
 
 // Lines of a node label drawn on the map at most (the tooltip has the label whole).
 const LABEL_LINES = 5;
-// After the automatic fit, labels are never drawn smaller than this zoom (14 px fonts stay >= 10 px);
-// the Fit button still shows the whole map however small.
+// After the automatic fit, labels are never drawn smaller than the `min_fit_scale` zoom (by default
+// 0.72: 14 px fonts stay >= 10 px); 0 always shows the whole map (the presenter). The Fit button
+// still shows the whole map however small.
 const MIN_FIT_SCALE = 0.72;
 
 // Wrap a label into lines of about `width` characters. A long word keeps a line of its own and is
@@ -151,8 +152,10 @@ async function render({ model, el }) {
   // Fit the whole map, but keep labels readable: zoom back in (around the centre) if it came out tiny.
   function fitReadable() {
     network.fit({ animation: false });
-    if (nodes.length === 0 || network.getScale() >= MIN_FIT_SCALE) return;
-    network.moveTo({ position: network.getViewPosition(), scale: MIN_FIT_SCALE, animation: false });
+    const set = model.get("min_fit_scale");
+    const least = set == null ? MIN_FIT_SCALE : Number(set);
+    if (nodes.length === 0 || !(least > 0) || network.getScale() >= least) return;
+    network.moveTo({ position: network.getViewPosition(), scale: least, animation: false });
   }
 
   function setHeight() {
