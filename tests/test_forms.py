@@ -305,3 +305,13 @@ def test_presenter_has_one_counter_and_placeholders_keep_room_for_labels() -> No
     assert hidden and all(node["label"] == real[node["id"]]["label"] for node in hidden)  # same room
     assert all(node["shape"] == real[node["id"]]["shape"] for node in hidden)
     assert all(node["font"]["color"] == "rgba(0,0,0,0)" and node["title"] == "" for node in hidden)
+
+
+def test_presenter_fits_the_whole_map_however_small() -> None:
+    """The editor's map stops zooming out at a readable size; the presenter's never does (nothing cut)."""
+    from workbench.ui.graph_view import GraphView
+    from workbench.ui.presenter import Presenter
+
+    demo = Path(__file__).resolve().parents[1] / "notebooks" / "cases" / "demo.formulation.json"
+    assert GraphView().min_fit_scale > 0
+    assert Presenter(demo).view.min_fit_scale == 0

@@ -131,7 +131,7 @@ def test_presenter_opens_in_view_with_one_counter_and_nothing_cut(app_page: Reco
     assert "Step 1 of " in text
     assert not re.search(r"Layer \d+ of \d+", text), text  # one counter only ("Layer by layer" is the mode)
     total = int(text.split("Step 1 of ")[1].split()[0])
-    page.wait_for_timeout(0)
+    page.wait_for_function(f"() => ({_CUT_NODES})()?.length === 0")  # the first step whole, too
     save_screenshot_to_artifacts(page, "forms-02-presenter-first")
 
     page.keyboard.press("End")  # the presenter has the keys as soon as it opens
