@@ -127,29 +127,45 @@ def text_of(page: Any, css: str) -> str:
     return " ".join(page.locator(css).first.inner_text().split())
 
 
-def open_and_run_all(page: Any, lab: Any, notebook: str, *, open_timeout: float) -> None:
-    """Open ``notebook`` in the test JupyterLab ``lab`` in a fresh workspace, fold the file browser
-    away (the width a clinician would give the app) and choose Run -> Run All Cells.
+#: Whether the notebook open in the JupyterLab page has its kernel: a session with a kernel
+#: whose websocket is connected and whose status is idle. (The toolbar's execution indicator is
+#: no such sign: it reads "idle" before any kernel exists.) Needs ``window.jupyterapp``
+#: (``--LabApp.expose_app_in_browser``, set by ``e2e_servers.lab_server``).
+_KERNEL_READY = """(path) => {
+  const app = window.jupyterapp;
+  if (!app) return false;
+  const panel = app.shell.currentWidget;
+  if (!panel || !panel.sessionContext || panel.context?.path !== path) return false;
+  const kernel = panel.sessionContext.session?.kernel;
+  return !!kernel && kernel.connectionStatus === "connected" && kernel.status === "idle";
+}"""
 
-    JupyterLab's "Select Kernel" dialog, which a busy machine sometimes shows, is accepted
-    whenever it appears.
+
+def open_and_run_all(page: Any, lab: Any, notebook: str, *, open_timeout: float) -> None:
+    """Open ``notebook`` in the test JupyterLab ``lab`` in a fresh workspace, wait until its kernel
+    is connected and idle, fold the file browser away (the width a clinician would give the app)
+    and choose Run -> Run All Cells.
+
+    Run All before the notebook has a kernel makes JupyterLab start one kernel per code cell at
+    once, each shutting the previous one down, and leaves the cells unrun: so this waits for the
+    kernel itself. JupyterLab's "Select Kernel" dialog, which a busy machine sometimes shows, is
+    accepted whenever it appears.
     """
     workspace = f"test-{uuid.uuid4().hex[:10]}"
     page.goto(lab.url(f"/lab/workspaces/{workspace}/tree/{notebook}"), timeout=open_timeout)
     page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=open_timeout)
-    idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
     for _ in range(int(open_timeout / 500)):
         _accept_kernel_dialog(page)
-        if idle.count():
+        if page.evaluate(_KERNEL_READY, notebook):
             break
-        page.wait_for_timeout(500)
-    idle.wait_for(timeout=open_timeout)
+        page.wait_for_timeout(500)  # polling, with the dialog check in between
+    page.wait_for_function(_KERNEL_READY, arg=notebook, timeout=open_timeout)
     page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current").click()
     _run_all(page)
 
 
 def _run_all(page: Any, attempts: int = 3) -> None:
-    """Run -> Run All Cells; try again if the first code cell did not start (kernel not connected yet)."""
+    """Run -> Run All Cells; try again if the first code cell did not start."""
     prompt = page.locator(".jp-CodeCell .jp-InputPrompt").first
     for _ in range(attempts):
         _accept_kernel_dialog(page)
@@ -164,6 +180,7 @@ def _run_all(page: Any, attempts: int = 3) -> None:
 
 
 def _accept_kernel_dialog(page: Any) -> None:
-    accept = page.locator(".jp-Dialog .jp-mod-accept")
+    """Accept JupyterLab's "Select Kernel" dialog (the notebook's own kernel is preselected)."""
+    accept = page.locator(".jp-Dialog:has(.jp-Dialog-header:text('Select Kernel')) .jp-mod-accept")
     if accept.count():
         accept.first.click()

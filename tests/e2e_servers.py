@@ -98,6 +98,8 @@ def lab_server(workdir: Path) -> Iterator[Server]:
         f"--LabServerApp.user_settings_dir={settings}",
         f"--LabServerApp.workspaces_dir={workdir / 'lab-workspaces'}",
         "--LabApp.news_url=", "--ServerApp.terminals_enabled=False",
+        # window.jupyterapp: tests wait for the notebook's kernel itself (e2e_pages.open_and_run_all)
+        "--LabApp.expose_app_in_browser=True",
     ]
     env = _isolated_env(workdir)
     with _running("jupyterlab", command, env, workdir, port, token, root) as server:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -197,11 +196,19 @@ def test_findings_give_positions_in_the_text() -> None:
         assert text[finding.start : finding.end] == finding.text
 
 
-def test_hostile_and_huge_text_is_scanned_quickly() -> None:
+def test_hostile_and_huge_text_is_scanned_with_true_positions() -> None:
+    """Markup, digit runs, hyphen chains and a run of ``@`` (the shapes that make naive patterns
+    backtrack) are scanned to the end with true, ordered positions; a name and a phone number placed
+    after them are still found. How fast this is is measured by benchmarks/bench_share_safe.py."""
     hostile = ("<b onmouseover=alert(1)>A a " * 4000) + ("1 " * 20000) + ("Aa-" * 5000) + "@" * 5000
-    start = time.perf_counter()
-    scan_text(hostile)
-    assert time.perf_counter() - start < 5.0
+    text = hostile + " She texted Daniel from 07700 900123."
+    findings = scan_text(text)
+    for finding in findings:
+        assert text[finding.start : finding.end] == finding.text
+    assert all(a.end <= b.start for a, b in itertools.pairwise(findings))
+    tail = {f.text for f in findings if f.start >= len(hostile)}
+    assert "Daniel" in tail
+    assert any("07700" in found for found in tail)
 
 
 def test_empty_and_clean_formulation_has_no_warnings() -> None:
@@ -226,7 +233,7 @@ def test_scan_never_fails_and_reports_true_positions(text: str) -> None:
 @settings(max_examples=25, deadline=None)
 @given(
     labels=st.lists(st.text(min_size=1, max_size=30).filter(str.strip), min_size=1, max_size=4),
-    notes=st.text(min_size=1, max_size=30),
+    notes=st.text(min_size=1, max_size=30).filter(str.strip),  # add_comment refuses blank text
 )
 def test_share_safe_never_keeps_notes_or_quotes(labels: list[str], notes: str) -> None:
     f = Formulation.new(case_id="Secret-ID-9")

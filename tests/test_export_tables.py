@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import re
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from workbench._text import safe_text
 from workbench.analysis.narrative import narrative_markdown
 from workbench.analysis.tables import analysis_tables
 from workbench.errors import InvalidValue
@@ -111,6 +114,68 @@ def test_unknown_table_is_a_clear_error(formulation: Formulation, tmp_path: Path
 def test_markdown_file_is_the_narrative(formulation: Formulation, tmp_path: Path) -> None:
     path = write_markdown(formulation, tmp_path / "case.md")
     text = path.read_text(encoding="utf-8")
-    assert text == narrative_markdown(formulation).rstrip("\n") + "\n"
+    assert text == safe_text(narrative_markdown(formulation), keep="\n\t").rstrip("\n") + "\n"
     assert "Father often absent" in text
     assert "<Angst>" not in text  # the narrative escapes user text
+
+
+# --- hostile text: formula injection through line breaks, terminal escapes --------------------
+
+CR_INJECTION = "see notes\r=cmd|' /C calc'!A0"
+LF_INJECTION = "first line\n+SUM(1,1)\r\n@A1\n\t-2"
+
+
+def _injected() -> Formulation:
+    f = Formulation.new(case_id="C-9", title="Injection")
+    f.add_element("early_experience", "Father often absent", description=CR_INJECTION)
+    f.add_element("unconscious_fear", "Fear of being left", description=LF_INJECTION)
+    return f
+
+
+def _rows_as_a_spreadsheet_reads_them(path: Path) -> list[list[str]]:
+    """Rows split where a spreadsheet splits them: at CR, LF or CRLF outside quotes."""
+    with path.open(encoding="utf-8-sig", newline="") as file:  # no newline translation
+        return list(csv.reader(file))
+
+
+@pytest.mark.parametrize("spreadsheet_safe", [True, False])
+def test_csv_quotes_every_cell_holding_a_carriage_return(tmp_path: Path, spreadsheet_safe: bool) -> None:
+    path = write_csv(_injected(), tmp_path / "e.csv", spreadsheet_safe=spreadsheet_safe)
+    rows = _rows_as_a_spreadsheet_reads_them(path)
+    assert len(rows) == 3  # the header and one row per element: no row started inside a cell
+    assert {len(row) for row in rows} == {len(rows[0])}
+    described = rows[0].index("description")
+    if not spreadsheet_safe:
+        assert [row[described] for row in rows[1:]] == [CR_INJECTION, LF_INJECTION]
+
+
+def test_csv_neutralises_formulas_at_every_line_start_inside_a_cell(tmp_path: Path) -> None:
+    rows = _rows_as_a_spreadsheet_reads_them(write_csv(_injected(), tmp_path / "e.csv"))
+    described = rows[0].index("description")
+    cells = [row[described] for row in rows[1:]]
+    assert cells == ["see notes\r'=cmd|' /C calc'!A0", "first line\n'+SUM(1,1)\r\n'@A1\n'\t-2"]
+    for cell in (c for row in rows for c in row):
+        for line in re.split(r"\r\n|\r|\n", cell):
+            assert not line.startswith(("=", "+", "-", "@", "\t")), (cell, line)
+
+
+def test_excel_keeps_injected_lines_as_text_in_one_cell(tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(write_excel(_injected(), tmp_path / "case.xlsx"))
+    sheet = book["Elements"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("description") + 1
+    cells = [sheet.cell(row=r, column=column) for r in (2, 3)]
+    as_xml_reads_it = [re.sub(r"\r\n?", "\n", text) for text in (CR_INJECTION, LF_INJECTION)]
+    assert [c.value for c in cells] == as_xml_reads_it  # the whole text, in its one cell
+    assert all(c.data_type == "s" for c in cells)  # text, never a formula
+    assert sheet.max_row == 3
+
+
+def test_markdown_export_strips_terminal_escapes_nul_bel_and_bidi_overrides(tmp_path: Path) -> None:
+    f = Formulation.new(case_id="C-9", title="Escapes")
+    f.add_element("early_experience", "Father\x1b[2J\x1b]0;owned\x07 often absent\x00",
+                  description="safe\u202etxt.exe\u2066 and \x9b31m")
+    text = write_markdown(f, tmp_path / "case.md").read_text(encoding="utf-8")
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]", text)
+    assert "Father" in text and "often absent" in text and "txt.exe" in text
+    assert "\n" in text  # lines are kept

@@ -6,13 +6,14 @@ folder as working directory), so the committed cases are never modified.
 nbclient mimics the front end's ``Output`` widget by echoing its whole state
 back to the kernel; with a large output this stalls until the cell timeout and
 then goes on without an error (nbclient issue 312). The client here has no
-such mimic, and each run must finish well within its timeout, so a stall fails.
+such mimic; a cell that still overran its timeout raises (nbclient's default),
+and every code cell must have run, in order. How long a run takes is not
+asserted: on a busy machine that says nothing about the notebook.
 """
 
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +50,10 @@ def test_notebook_runs_top_to_bottom(relpath: Path, tmp_path: Path, monkeypatch:
         nb, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
     client.widget_registry = {}  # no Output-widget mimic: see nbclient issue 312
-    started = time.monotonic()
-    client.execute()  # raises CellExecutionError on the first failing cell
-    elapsed = time.monotonic() - started
+    client.execute()  # raises CellExecutionError on the first failing cell, CellTimeoutError on a stall
 
-    assert elapsed < CELL_TIMEOUT * 0.75, f"{relpath} took {elapsed:.0f} s: a cell probably stalled"
+    counts = [cell.get("execution_count") for cell in nb.cells if cell.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1)), f"{relpath}: not every code cell ran: {counts}"
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue

@@ -157,11 +157,12 @@ def test_teaching_case_screenshots(recorded_page: Any, tmp_path: Path, save_scre
     layers.write_text(stepthrough_html(load(case)), encoding="utf-8")
     page = _open(recorded_page, layers)
     page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(300)
+    page.wait_for_selector("body[data-step='1']")
     shot = save_screenshot(page, "stepthrough_layers_step2")
     assert shot.stat().st_size > 10_000
     page.keyboard.press("End")
-    page.wait_for_timeout(300)
+    last = len(page.locator("#st-timeline button[data-step]").all()) - 1
+    page.wait_for_selector(f"body[data-step='{last}']")
     save_screenshot(page, "stepthrough_layers_all")
     assert len(page.evaluate(VISIBLE_NODES)) == len(load(case).element_records())
 
@@ -170,7 +171,7 @@ def test_teaching_case_screenshots(recorded_page: Any, tmp_path: Path, save_scre
     page.goto(versions.as_uri())
     page.wait_for_selector("body[data-stepthrough=ready]")
     page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(300)
+    page.wait_for_selector("body[data-step='1']")
     save_screenshot(page, "stepthrough_versions_v2")
     assert _state(page)[1] == "Version 2"
     log = recorded_page.log

@@ -184,6 +184,14 @@ def test_supervise_tab_in_the_app_traces_a_clicked_node(seminar: RecordedPage) -
     save_screenshot_to_artifacts(page, "seminar-02-app-supervise-trace")
 
 
+def test_seminar_ran_in_one_kernel(seminar: RecordedPage, lab_server: Server) -> None:
+    """Run All before the notebook had its kernel made JupyterLab start one per code cell, each
+    shutting the previous one down, and left every cell unrun (issue 8): no kernel is ever replaced."""
+    log = lab_server.log.read_text(encoding="utf-8", errors="replace")
+    assert "Kernel shutdown" not in log, lab_server.log_tail()
+    assert "kernel_ws_protocol" not in log, lab_server.log_tail()
+
+
 def test_seminar_made_no_outside_request(seminar: RecordedPage) -> None:
     assert seminar.log.outside_requests() == []
     assert seminar.log.page_errors == []

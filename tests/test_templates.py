@@ -341,12 +341,59 @@ def test_missing_template_file_is_a_template_error(tmp_path: Path) -> None:
         load_template(tmp_path / "missing.toml")
 
 
-def test_bad_user_template_is_reported_when_templates_are_listed(
+def test_bad_user_template_is_skipped_with_a_warning_naming_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _write(tmp_path / "bad", "broken.toml", minimal("broken", target="ghost"))
+    _write(tmp_path / "bad", "good.toml", minimal("good"))
     monkeypatch.setenv("WORKBENCH_TEMPLATE_PATH", str(tmp_path / "bad"))
-    with pytest.raises(
-        errors.TemplateError, match=r"broken\.toml: link kind 'touches' names unknown element kinds"
-    ):
-        templates()
+    with pytest.warns(errors.BrokenTemplateWarning, match=r"broken\.toml: link kind 'touches' names unknown") as w:
+        installed = templates()
+    assert {"psychodynamic", "ccrt", "good"} <= set(installed) and "broken" not in installed
+    assert [x.message.path for x in w if isinstance(x.message, errors.BrokenTemplateWarning)] == [
+        str(tmp_path / "bad" / "broken.toml")
+    ]
+    # only a case that uses it fails, with the file named
+    with pytest.raises(errors.TemplateError, match=r"template 'broken' cannot be used: .*broken\.toml"):
+        get_template("broken")
+    assert get_template("psychodynamic").id == "psychodynamic"
+
+
+def test_half_edited_user_template_locks_no_case_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = tmp_path / "case.formulation.json"
+    f = workbench.new("psychodynamic", case_id="C-5")
+    f.add_element("defense", "Self-sufficiency")
+    workbench.save(f, case, message="first", author="Dr A")
+    mine = tmp_path / "mine.formulation.json"
+    _write(tmp_path / "t", "mini.toml", minimal("mini"))
+    monkeypatch.setenv("WORKBENCH_TEMPLATE_PATH", str(tmp_path / "t"))
+    g = workbench.new("mini", case_id="C-6")
+    g.add_element("thing", "A")
+    workbench.save(g, mine, message="first", author="Dr A")
+    _write(tmp_path / "t", "mini.toml", "id = \"mini\"\nname = [unfinished\n")  # a half-edited file
+    with pytest.warns(errors.BrokenTemplateWarning, match=r"mini\.toml is not valid TOML"):
+        assert workbench.load(case).element_records()[0].label == "Self-sufficiency"
+    workbench.validate(case)
+    with pytest.raises(errors.TemplateError, match=r"'mini' cannot be used: .*mini\.toml is not valid TOML"):
+        workbench.load(mine)
+
+
+def test_cli_shows_and_lists_despite_a_broken_user_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workbench.cli import main
+
+    case = tmp_path / "case.formulation.json"
+    f = workbench.new("psychodynamic", case_id="C-7")
+    f.add_element("defense", "Self-sufficiency")
+    workbench.save(f, case, message="first", author="Dr A")
+    _write(tmp_path / "t", "half.toml", "id = \"half\"\nname = [unfinished\n")
+    monkeypatch.setenv("WORKBENCH_TEMPLATE_PATH", str(tmp_path / "t"))
+    warned = []
+    for argv in (["show", str(case)], ["validate", str(case)], ["templates"]):
+        assert main(argv) == 0, argv
+        warned += [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert warned and all("half.toml is not valid TOML" in line for line in warned)  # read once, warned once
+    assert main(["new", str(tmp_path / "new.formulation.json"), "--template", "half", "--case-id", "C-8"]) == 1
+    err = capsys.readouterr().err
+    assert "half.toml is not valid TOML" in err and "Traceback" not in err

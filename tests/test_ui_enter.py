@@ -30,8 +30,12 @@ text._handle_custom_msg({"event": "submit"}, [])
 text._handle_custom_msg({"event": "submit"}, [])  # a second Enter meanwhile is the same one
 text.value = "Wish to be chosen first (keyboard test)"  # ... which comes right after
 at_once = list(seen)""",
+    # wait (in the kernel's loop, which runs the delayed call) until the call has come, or 60 s
     """import asyncio, json
-await asyncio.sleep(1.0)
+for _ in range(1200):
+    if seen:
+        break
+    await asyncio.sleep(0.05)
 print(json.dumps({"at_once": at_once, "seen": seen}))""",
 ]
 

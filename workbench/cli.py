@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +34,7 @@ from typing import Any
 import workbench
 from workbench import errors
 from workbench._cli_common import add_json, add_version, jsonable, login_name, print_json, version_number
+from workbench._text import safe_text
 from workbench.cli_analysis import ANALYSIS_COMMANDS
 from workbench.cli_export import EXPORT_COMMANDS
 from workbench.fileformat.repair import repair
@@ -383,14 +383,12 @@ def _os_message(exc: OSError) -> str:
 
 # --- text output ---------------------------------------------------------------------
 
-#: Control characters and bidirectional overrides: never sent to a terminal as they are.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _CELL_LIMIT = 48
 
 
 def _clean(text: str) -> str:
     """Make clinical text safe for one terminal line: no control characters or newlines."""
-    return _UNSAFE.sub(" ", text)
+    return safe_text(text)
 
 
 def _one_line(text: str) -> str:

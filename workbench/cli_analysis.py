@@ -16,7 +16,6 @@ one-line messages by :mod:`workbench.cli`.
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -25,6 +24,7 @@ import pandas as pd
 import workbench
 from workbench import errors
 from workbench._cli_common import add_json, add_version, jsonable, positive_number, print_json, version_number
+from workbench._text import safe_text
 from workbench.analysis.checks import FAIL_ON, LOW_CONFIDENCE, fails, run_checks
 from workbench.analysis.compare import THRESHOLD, agreement_table, match, matches_table
 from workbench.analysis.trace import MAX_LENGTH, MAX_PATHS, consequences_of, roots_of
@@ -223,12 +223,10 @@ ANALYSIS_COMMANDS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], Non
 
 # --- helpers ----------------------------------------------------------------------------
 
-#: Control characters and bidirectional overrides: never sent to a terminal as they are.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _one_line(text: str) -> str:
-    return " ".join(_UNSAFE.sub(" ", text).split())
+    return " ".join(safe_text(text).split())
 
 
 def _text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], limit: int = 40) -> str:

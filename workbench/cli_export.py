@@ -19,7 +19,6 @@ detail left in the text is listed as a ``warning:`` line on stderr.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,6 +28,7 @@ import pandas as pd
 
 from workbench import errors
 from workbench._cli_common import add_version
+from workbench._text import safe_text
 from workbench.export import FORMATS, TABLES, export, format_for, share_safe
 from workbench.export.share_safe import scan_text
 from workbench.export.stepthrough import (
@@ -184,5 +184,5 @@ def _print_message_warnings(revision: dict[str, Any]) -> None:
 
 def _clean(text: str) -> str:
     """One line without control characters, for the terminal."""
-    return re.sub(r"[\x00-\x1f\x7f]+", " ", text)[:200]
+    return safe_text(text)[:200]
 

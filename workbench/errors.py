@@ -16,6 +16,7 @@ __all__ = [
     "ElementNotFound",
     "FileContentError",
     "FormulationFileError",
+    "BrokenTemplateWarning",
     "IncompleteSaveWarning",
     "InvalidValue",
     "LinkNotAllowed",
@@ -49,6 +50,18 @@ class TemplateError(WorkbenchError):
 
 class TemplateNotFound(TemplateError):
     """No template with the requested id is installed."""
+
+
+class BrokenTemplateWarning(UserWarning):
+    """A user's template file that cannot be read was skipped; ``path`` names it.
+
+    Every other template still works; only a case that uses the broken one fails
+    (with a :class:`TemplateError` naming the file).
+    """
+
+    def __init__(self, message: str, *, path: str) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 # --- the model ---------------------------------------------------------------

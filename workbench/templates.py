@@ -18,13 +18,14 @@ Example
 from __future__ import annotations
 
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from workbench._paths import builtin_templates_dir, user_template_dirs
-from workbench.errors import LinkNotAllowed, TemplateError, TemplateNotFound, UnknownKind
+from workbench.errors import BrokenTemplateWarning, LinkNotAllowed, TemplateError, TemplateNotFound, UnknownKind
 
 __all__ = [
     "DEFAULT_TEMPLATE",
@@ -193,20 +194,32 @@ class Template:
 def templates() -> dict[str, Template]:
     """Return every installed template by id: the built-in ones, then the user's.
 
-    A user's template with the id of a built-in one replaces it.
+    A user's template with the id of a built-in one replaces it. A template file that
+    cannot be read is skipped with a :class:`~workbench.errors.BrokenTemplateWarning`
+    naming it (see :func:`get_template` for cases that use it).
 
     >>> sorted(templates())[:3]
     ['ccrt', 'cmp', 'five_ps']
     """
-    return dict(_all_templates(_search_key()))
+    return dict(_all_templates(_search_key()).found)
 
 
 def get_template(template_id: str) -> Template:
-    """Return the installed template ``template_id`` or raise :class:`TemplateNotFound`."""
-    found = _all_templates(_search_key())
+    """Return the installed template ``template_id`` or raise :class:`TemplateNotFound`.
+
+    If it is not installed but a template file that cannot be read is named after it
+    (``<template_id>.toml``), the :class:`TemplateError` says what is wrong with that file.
+    """
+    installed = _all_templates(_search_key())
+    found = installed.found
     if template_id not in found:
+        broken = installed.broken.get(template_id)
+        if broken is not None:
+            raise TemplateError(f"The template {template_id!r} cannot be used: {broken}")
+        unread = "".join(f" {message}" for message in installed.broken.values())
         raise TemplateNotFound(
             f"There is no template {template_id!r}; installed templates are: {', '.join(sorted(found))}."
+            + unread
         )
     return found[template_id]
 
@@ -233,20 +246,57 @@ def load_template(path: str | Path) -> Template:
 # --- helpers -------------------------------------------------------------------
 
 
-def _search_key() -> tuple[tuple[str, float], ...]:
-    """Folders and their modification times, so the cache notices new files."""
+def _search_key() -> tuple[tuple[str, tuple[tuple[str, int, int], ...]], ...]:
+    """Folders with the name, modification time and size of each template file in them, so the
+    cache notices new, removed and edited files."""
     dirs = [builtin_templates_dir(), *user_template_dirs()]
-    return tuple((str(d), d.stat().st_mtime if d.is_dir() else 0.0) for d in dirs)
+    return tuple((str(d), _files_key(d)) for d in dirs)
+
+
+def _files_key(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    key = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            info = path.stat()
+        except OSError:  # removed meanwhile: the next key will not have it
+            continue
+        key.append((path.name, info.st_mtime_ns, info.st_size))
+    return tuple(key)
+
+
+@dataclass(frozen=True)
+class _Installed:
+    """The templates that were read, by id, and the messages of files that could not be, by stem."""
+
+    found: dict[str, Template]
+    broken: dict[str, str]
 
 
 @lru_cache(maxsize=8)
-def _all_templates(search_key: tuple[tuple[str, float], ...]) -> dict[str, Template]:
+def _all_templates(search_key: tuple[tuple[str, tuple[tuple[str, int, int], ...]], ...]) -> _Installed:
+    """Read every template file (once per state of the folders); warn about and skip broken ones.
+
+    The built-in templates must read (a broken one is a broken installation); a user's broken
+    file is skipped, so that one half-edited template does not lock every case out."""
     found: dict[str, Template] = {}
-    for folder, _mtime in search_key:
-        for path in sorted(Path(folder).glob("*.toml")):
-            template = load_template(path)
+    broken: dict[str, str] = {}
+    builtin = str(builtin_templates_dir())
+    for folder, files in search_key:
+        for name, _mtime, _size in files:
+            path = Path(folder) / name
+            try:
+                template = load_template(path)
+            except TemplateError as exc:
+                if folder == builtin:
+                    raise
+                broken.setdefault(path.stem, str(exc))
+                warnings.warn(
+                    BrokenTemplateWarning(f"{exc} It is skipped until it is fixed.", path=str(path)),
+                    stacklevel=4,
+                )
+                continue
             found[template.id] = template
-    return found
+    return _Installed(found, broken)
 
 
 def _template_from_data(data: dict[str, Any], where: str) -> Template:

@@ -2,7 +2,10 @@
 
 The text comes from :func:`workbench.analysis.narrative.narrative_markdown`
 (ordered by template layers, user text escaped for Markdown); this module only
-writes it, as UTF-8 with one trailing newline.
+writes it, as UTF-8 with one trailing newline. Control characters (terminal escapes,
+NUL, BEL, carriage returns) and bidirectional overrides in the text are replaced with
+spaces, as the command line's output does (:func:`workbench._text.safe_text`): a
+Markdown file is read in terminals and editors too.
 
 Example
 -------
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbench._text import safe_text
 from workbench.analysis.narrative import narrative_markdown
 from workbench.model import Formulation
 
@@ -27,6 +31,6 @@ __all__ = ["write_markdown"]
 def write_markdown(f: Formulation, path: str | Path) -> Path:
     """Write the narrative of ``f`` to ``path`` (a ``.md`` file) and return the path."""
     path = Path(path)
-    text = narrative_markdown(f).rstrip("\n") + "\n"
+    text = safe_text(narrative_markdown(f), keep="\n\t").rstrip("\n") + "\n"
     path.write_text(text, encoding="utf-8", errors="replace", newline="\n")
     return path

@@ -10,9 +10,13 @@ The tables themselves come from :func:`workbench.analysis.tables.analysis_tables
 Clinical text is hostile to spreadsheets too. In Excel files every text cell is
 stored as text, never as a formula, and characters a workbook cannot hold are
 replaced with U+FFFD. CSV files are UTF-8 with a byte-order mark (so Excel reads
-accents right); with ``spreadsheet_safe=True`` (the default) a text cell that a
-spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab
-or carriage return) gets a leading apostrophe.
+accents right) and end their rows in CRLF (RFC 4180), so that any cell holding a
+carriage return or a newline is quoted and cannot start a row of its own. With
+``spreadsheet_safe=True`` (the default) a text cell that a spreadsheet would run
+as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return)
+gets a leading apostrophe, and so does every line inside a cell that starts with
+``=``, ``+``, ``-``, ``@`` or tab (a spreadsheet that splits the cell there would
+otherwise run it).
 
 Example
 -------
@@ -44,7 +48,9 @@ __all__ = ["TABLES", "export_tables", "write_csv", "write_csv_folder", "write_ex
 #: The tables written, in order (the Excel sheet of each is its name capitalised).
 TABLES = ("elements", "links", "evidence", "sessions", "strength", "comments")
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Where a spreadsheet could read a formula: the cell's start before ``= + - @``, tab or CR,
+#: and each line's start inside the cell (after CR or LF) before ``= + - @`` or tab.
+_FORMULA_AT = re.compile(r"^(?=[=+\-@\t\r])|(?<=[\r\n])(?=[=+\-@\t])")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _MAX_WIDTH = 60
 
@@ -113,7 +119,9 @@ def _case_table(f: Formulation) -> pd.DataFrame:
 def _to_csv(table: pd.DataFrame, path: Path, spreadsheet_safe: bool) -> None:
     if spreadsheet_safe:
         table = _defuse_formulas(table)
-    table.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", errors="replace")
+    # CRLF rows: Python's csv module quotes a cell holding any character of the row ending, and
+    # a bare CR is a row ending to spreadsheets, so it must be among them.
+    table.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n", errors="replace")
 
 
 def _clean_text(table: pd.DataFrame, pattern: re.Pattern[str], replacement: str) -> pd.DataFrame:
@@ -131,7 +139,7 @@ def _defuse_formulas(table: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+                lambda v: _FORMULA_AT.sub("'", v) if isinstance(v, str) else v
             )
     return out
 

@@ -1,0 +1,29 @@
+"""Clinical text made safe for a terminal or a text file: no control characters, no bidi overrides.
+
+Clinical text is hostile input: a label can hold terminal escape sequences (``ESC [ ...``),
+NUL, BEL or Unicode bidirectional overrides that make a line read differently from what it
+holds. The command line's output and the Markdown export both pass text through
+:func:`safe_text`, which replaces each such character with a space.
+
+>>> safe_text("red\\x1b[31m alert\\x07")
+'red [31m alert '
+>>> safe_text("line one\\nline two\\u202e", keep="\\n")
+'line one\\nline two '
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["UNSAFE", "safe_text"]
+
+#: Control characters (C0, DEL, C1) and bidirectional marks, embeddings, overrides and isolates.
+UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_text(text: str, *, keep: str = "") -> str:
+    """Replace every control character and bidi override in ``text`` with a space, except the
+    characters in ``keep`` (for example ``"\\n"`` for text of several lines)."""
+    if not keep:
+        return UNSAFE.sub(" ", text)
+    return UNSAFE.sub(lambda m: m.group() if m.group() in keep else " ", text)
