@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "workbench"
 
-#: Each layer and the layers of ours it may import (besides errors, _clock, _paths).
+#: Each layer and the layers of ours it may import (besides errors, _clock, _paths, _text).
 ALLOWED = {
     "model": {"model", "templates"},
     "templates": {"templates"},
@@ -24,28 +24,71 @@ ALLOWED = {
     "session": {"session", "fileformat", "diffing", "model", "templates", "render", "analysis", "export"},
     "workspace": {"workspace"},
 }
-BASE = {"errors", "_clock", "_paths"}
+_BELOW_UI = {"session", "fileformat", "diffing", "model", "templates", "render", "analysis", "export"}
+#: The top: the widgets, and the command line with the Voilà launcher. The UI never imports the
+#: CLI (nor the package's own ``__init__``, which imports the UI); the CLI never imports the UI.
+ALLOWED |= {
+    "ui": {"ui", *_BELOW_UI},
+    "voila_app": {"voila_app"},
+    "_cli_common": {"_cli_common"},
+    "cli_analysis": {"cli_analysis", "_cli_common", "__init__", *_BELOW_UI},
+    "cli_export": {"cli_export", "_cli_common", "__init__", *_BELOW_UI},
+    "cli": {"cli", "cli_analysis", "cli_export", "_cli_common", "voila_app", "__init__", *_BELOW_UI},
+}
+BASE = {"errors", "_clock", "_paths", "_text"}
 
 
-def _layer(path: Path) -> str:
-    rel = path.relative_to(PACKAGE).parts
+def _layer(path: Path, package: Path = PACKAGE) -> str:
+    rel = path.relative_to(package).parts
     return rel[0].removesuffix(".py")
 
 
-def _imported_layers(path: Path) -> set[str]:
+def _module_of(path: Path, package: Path) -> list[str]:
+    """``workbench/ui/app.py`` -> ``["workbench", "ui", "app"]``; a package's ``__init__`` is the package."""
+    parts = [package.name, *path.relative_to(package).with_suffix("").parts]
+    return parts[:-1] if parts[-1] == "__init__" else parts
+
+
+def _imported_layers(path: Path, package: Path = PACKAGE) -> set[str]:
+    """The layers (top-level modules or subpackages of ``package``) that ``path`` imports, however
+    spelled: ``import workbench.x``, ``from workbench.x import y``, ``from workbench import x``,
+    ``from . import x``, ``from ..x import y``; ``import workbench`` / ``from workbench import y``
+    where ``y`` is not a module counts as the package itself (``__init__``)."""
+    name = package.name
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    here = _module_of(path, package)
+    is_package = path.name == "__init__.py"
     found = set()
+
+    def add(parts: list[str], names: list[str] | None = None) -> None:
+        if not parts or parts[0] != name:
+            return
+        if len(parts) > 1:
+            found.add(parts[1])
+        elif names is None:
+            found.add("__init__")
+        else:  # from workbench import x, y: each a module of the package, or a name from __init__
+            for item in names:
+                is_module = (package / item).is_dir() or (package / f"{item}.py").is_file()
+                found.add(item if is_module else "__init__")
+
     for node in ast.walk(tree):
-        names = []
         if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module]
-        for name in names:
-            parts = name.split(".")
-            if parts[0] == "workbench" and len(parts) > 1:
-                found.add(parts[1])
+            for alias in node.names:
+                add(alias.name.split("."))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                base = (node.module or "").split(".")
+            else:
+                anchor = here if is_package else here[:-1]
+                base = anchor[: len(anchor) - (node.level - 1)] + (node.module.split(".") if node.module else [])
+            add(base, None if len(base) > 1 else [alias.name for alias in node.names])
     return found
+
+
+def _wrong_imports(path: Path, package: Path = PACKAGE) -> set[str]:
+    layer = _layer(path, package)
+    return _imported_layers(path, package) - ALLOWED[layer] - BASE
 
 
 @pytest.mark.parametrize(
@@ -54,9 +97,68 @@ def _imported_layers(path: Path) -> set[str]:
     ids=lambda p: str(p.relative_to(ROOT)),
 )
 def test_lower_layers_never_import_higher_ones(path: Path) -> None:
-    layer = _layer(path)
-    wrong = _imported_layers(path) - ALLOWED[layer] - BASE
-    assert not wrong, f"{path.relative_to(ROOT)} ({layer}) imports higher layers: {sorted(wrong)}"
+    wrong = _wrong_imports(path)
+    assert not wrong, f"{path.relative_to(ROOT)} ({_layer(path)}) imports higher layers: {sorted(wrong)}"
+
+
+def test_every_module_of_the_package_has_a_layer() -> None:
+    unplaced = {_layer(p) for p in PACKAGE.rglob("*.py")} - set(ALLOWED) - BASE - {"__init__"}
+    assert not unplaced, f"modules with no layer in ALLOWED: {sorted(unplaced)}"
+
+
+# A tiny fake package with the workbench's layout, each module importing upwards in another spelling.
+_UPWARD = {
+    "fileformat/reader.py": "from ..render import html\n",  # relative, two levels
+    "fileformat/writer.py": "from ..render.html import page\n",
+    "fileformat/store.py": "from . import reader\nfrom workbench import session\n",  # 'from workbench import x'
+    "render/html.py": "import workbench.analysis.trace\n",
+    "ui/app.py": "from workbench.cli import main\n",  # the UI importing the CLI
+    "ui/panel.py": "from .. import cli\n",
+    "model/records.py": "from workbench import load\n",  # a name from the package's __init__
+    "cli.py": "from workbench.ui import app\n",
+    "session.py": "from .ui.app import App\n",
+}
+_EXPECTED = {
+    "fileformat/reader.py": {"render"},
+    "fileformat/writer.py": {"render"},
+    "fileformat/store.py": {"session"},
+    "render/html.py": {"analysis"},
+    "ui/app.py": {"cli"},
+    "ui/panel.py": {"cli"},
+    "model/records.py": {"__init__"},
+    "cli.py": {"ui"},
+    "session.py": {"ui"},
+}
+
+
+def test_the_check_catches_upward_imports_however_spelled(tmp_path: Path) -> None:
+    package = tmp_path / "workbench"
+    for rel, source in _UPWARD.items():
+        path = package / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (path.parent / "__init__.py").touch()
+        path.write_text(source, encoding="utf-8")
+    (package / "__init__.py").write_text("from workbench.ui.app import App\n", encoding="utf-8")
+    for name in ("analysis", "cli.py"):  # the targets exist as modules
+        target = package / name
+        if target.suffix:
+            target.touch(exist_ok=True)
+        else:
+            target.mkdir(exist_ok=True)
+            (target / "__init__.py").touch()
+    caught = {rel: _wrong_imports(package / rel, package) for rel in _UPWARD}
+    assert caught == _EXPECTED
+
+
+def test_allowed_imports_pass_in_the_fake_package(tmp_path: Path) -> None:
+    package = tmp_path / "workbench"
+    (package / "ui").mkdir(parents=True)
+    (package / "errors.py").touch()
+    (package / "session.py").write_text("from .fileformat import store\nfrom . import errors\n", encoding="utf-8")
+    (package / "ui" / "app.py").write_text("from ..session import EditSession\nfrom . import panel\n",
+                                           encoding="utf-8")
+    assert _wrong_imports(package / "session.py", package) == set()
+    assert _wrong_imports(package / "ui" / "app.py", package) == set()
 
 
 def test_model_imports_no_ui_or_io_libraries() -> None:

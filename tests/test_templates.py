@@ -347,7 +347,8 @@ def test_bad_user_template_is_skipped_with_a_warning_naming_it(
     _write(tmp_path / "bad", "broken.toml", minimal("broken", target="ghost"))
     _write(tmp_path / "bad", "good.toml", minimal("good"))
     monkeypatch.setenv("WORKBENCH_TEMPLATE_PATH", str(tmp_path / "bad"))
-    with pytest.warns(errors.BrokenTemplateWarning, match=r"broken\.toml: link kind 'touches' names unknown") as w:
+    unknown = r"broken\.toml: link kind 'touches' names unknown"
+    with pytest.warns(errors.BrokenTemplateWarning, match=unknown) as w:
         installed = templates()
     assert {"psychodynamic", "ccrt", "good"} <= set(installed) and "broken" not in installed
     assert [x.message.path for x in w if isinstance(x.message, errors.BrokenTemplateWarning)] == [
@@ -394,6 +395,7 @@ def test_cli_shows_and_lists_despite_a_broken_user_template(
         assert main(argv) == 0, argv
         warned += [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
     assert warned and all("half.toml is not valid TOML" in line for line in warned)  # read once, warned once
-    assert main(["new", str(tmp_path / "new.formulation.json"), "--template", "half", "--case-id", "C-8"]) == 1
+    new = tmp_path / "new.formulation.json"
+    assert main(["new", str(new), "--template", "half", "--case-id", "C-8"]) == 1
     err = capsys.readouterr().err
     assert "half.toml is not valid TOML" in err and "Traceback" not in err

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "AmbiguousElement",
+    "BrokenTemplateWarning",
     "CommentNotFound",
     "DiffDoesNotApply",
     "DuplicateId",
@@ -16,7 +17,6 @@ __all__ = [
     "ElementNotFound",
     "FileContentError",
     "FormulationFileError",
-    "BrokenTemplateWarning",
     "IncompleteSaveWarning",
     "InvalidValue",
     "LinkNotAllowed",

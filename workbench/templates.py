@@ -25,7 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from workbench._paths import builtin_templates_dir, user_template_dirs
-from workbench.errors import BrokenTemplateWarning, LinkNotAllowed, TemplateError, TemplateNotFound, UnknownKind
+from workbench.errors import (
+    BrokenTemplateWarning,
+    LinkNotAllowed,
+    TemplateError,
+    TemplateNotFound,
+    UnknownKind,
+)
 
 __all__ = [
     "DEFAULT_TEMPLATE",
