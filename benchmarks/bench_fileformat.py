@@ -1,6 +1,6 @@
 """Benchmark of the versioned formulation file (run on demand, not in CI).
 
-    python3 benchmarks/bench_fileformat.py [--versions 1000] [--folder DIR]
+    python3 benchmarks/bench_fileformat.py [--versions 1000] [--rounds 5] [--folder DIR]
 
 For a formulation of 300 elements and about 400 links, saved 1,000 times with
 a one-element edit each time, it prints:
@@ -15,14 +15,20 @@ a one-element edit each time, it prints:
 - bytes added per version by a one-element edit, and amortized over all
   versions including the full snapshots.
 
-Times are medians of repeats, in milliseconds; raw figures are printed too.
+Times are medians of repeats, in milliseconds, as wall time and as CPU time of
+this process (CPU time hardly moves when other programs load the machine, wall
+time does); the save ratios are measured in several rounds (``--rounds``) and
+reported as the median ratio with its range. Raw figures are printed too.
+Without ``--folder`` the files go to a temporary folder that is removed at the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -70,10 +76,28 @@ def timed(action: object) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--versions", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of save measurements (default: 5)")
     parser.add_argument("--folder", default=None, help="where to write the files (default: a temp folder)")
     args = parser.parse_args(argv)
-    n = args.versions
-    folder = Path(args.folder or tempfile.mkdtemp(prefix="bench-fileformat-"))
+    if args.versions < 40 or args.rounds < 1:
+        print("error: --versions must be at least 40 and --rounds at least 1.", file=sys.stderr)
+        return 2
+    if args.folder is not None:
+        folder = Path(args.folder)
+        if not folder.is_dir():
+            print(f"error: the folder {folder} does not exist (create it, or leave --folder out to use "
+                  "a temporary folder).", file=sys.stderr)
+            return 2
+        return run(folder, args.versions, args.rounds)
+    folder = Path(tempfile.mkdtemp(prefix="bench-fileformat-"))
+    try:
+        return run(folder, args.versions, args.rounds)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(folder: Path, n: int, rounds: int) -> int:
+    """Build the files in ``folder``, measure, print; return 0."""
     big, small, one = (folder / f"{name}.formulation.jsonl" for name in ("thousand", "ten", "one"))
     for p in (big, small, one):
         p.unlink(missing_ok=True)
@@ -104,18 +128,33 @@ def main(argv: list[str] | None = None) -> int:
         edit_and_save(f_small, small, cold=False)
     print(f"Built {n - window} versions in {time.perf_counter() - started:.1f} s")
 
-    # Measure saves at versions 10..29 and n-19..n, interleaved so that machine load hits both alike;
-    # odd-numbered saves in each window are cold, even ones warm.
+    # Measure saves at versions 10..29 and ~n, interleaved so that machine load hits both alike;
+    # odd-numbered saves in each window are cold, even ones warm. Each round starts the short
+    # file again from version 9; the long one grows by ``window`` versions a round.
+    small_start = small.read_bytes()
     saves: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for i in range(window):
-        cold = bool(i % 2)
-        for label, f, path in (("~10", f_small, small), (f"~{n}", f_big, big)):
-            before = path.stat().st_size
-            result = timed(lambda f=f, path=path, cold=cold: edit_and_save(f, path, cold))
-            saves.setdefault((label, "cold" if cold else "warm"), []).append(result)
-            if label != "~10":
-                sizes.append(path.stat().st_size - before)
-    assert f_big.base_version == n, f_big.base_version
+    ratios: dict[str, list[tuple[float, float]]] = {"warm": [], "cold": []}
+    for _round in range(rounds):
+        small.write_bytes(small_start)
+        store._CACHE.pop(store._cache_key(small), None)
+        f_small = workbench.load(small)
+        this_round: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        for i in range(window):
+            cold = bool(i % 2)
+            for label, f, path in (("~10", f_small, small), ("late", f_big, big)):
+                before = path.stat().st_size
+                result = timed(lambda f=f, path=path, cold=cold: edit_and_save(f, path, cold))
+                this_round.setdefault((label, "cold" if cold else "warm"), []).append(result)
+                if label != "~10":
+                    sizes.append(path.stat().st_size - before)
+        for (label, how), values in this_round.items():
+            saves.setdefault((label, how), []).extend(values)
+        for how in ("warm", "cold"):
+            early, late = this_round[("~10", how)], this_round[("late", how)]
+            ratios[how].append(
+                (_median(late, 0) / _median(early, 0), _median(late, 1) / _median(early, 1))
+            )
+    n = f_big.base_version or n  # the long file's newest version after the rounds
 
     hist = workbench.history(big)
     snapshots = hist.loc[hist["stored"] == "snapshot", "version"].tolist()
@@ -137,18 +176,24 @@ def main(argv: list[str] | None = None) -> int:
     amortized = (big.stat().st_size - one.stat().st_size) / (n - 1)
 
     print()
-    print(
-        f"Save time, median of {window // 2} (ms)   at version ~10      at version ~{n}     "
-        "ratio (goal <= 1.5)"
-    )
+    per = window // 2 * rounds
+    print(f"Save time, median of {per} (ms)      at version ~10      near version {n}   ratio (goal <= 1.5)")
     for how in ("warm", "cold"):
-        e, late = saves[("~10", how)], saves[(f"~{n}", how)]
+        e, late = saves[("~10", how)], saves[("late", how)]
         what = "warm (saved just before)" if how == "warm" else "cold (read back from file)"
         print(f"  {what:<28} wall {med(e):8.2f}          {med(late):8.2f}          {med(late) / med(e):5.2f}")
         print(
             f"  {'':<28}  cpu {med(e, 1):8.2f}          {med(late, 1):8.2f}          "
             f"{med(late, 1) / med(e, 1):5.2f}"
         )
+    print()
+    print(f"Save ratio per round (late / early, median of each round's saves), {rounds} rounds")
+    for how in ("warm", "cold"):
+        wall = [r[0] for r in ratios[how]]
+        cpu = [r[1] for r in ratios[how]]
+        print(f"  {how:<5} wall: median {statistics.median(wall):5.2f} "
+              f"(range {min(wall):.2f}-{max(wall):.2f})   cpu: median {statistics.median(cpu):5.2f} "
+              f"(range {min(cpu):.2f}-{max(cpu):.2f})")
     print()
     print("Load time, median of 9 (ms)            wall      cpu   ratio to 1-version (wall, cpu; goal <= 3)")
     for key, label in (
@@ -182,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     for key, values in loads.items():
         print(f"Raw load wall times (ms), {key}:", [round(w * 1000, 1) for w, _ in values])
     return 0
+
+
+def _median(values: list[tuple[float, float]], which: int) -> float:
+    return statistics.median(v[which] for v in values)
 
 
 if __name__ == "__main__":

@@ -81,7 +81,8 @@ def _imported_layers(path: Path, package: Path = PACKAGE) -> set[str]:
                 base = (node.module or "").split(".")
             else:
                 anchor = here if is_package else here[:-1]
-                base = anchor[: len(anchor) - (node.level - 1)] + (node.module.split(".") if node.module else [])
+                module = node.module.split(".") if node.module else []
+                base = anchor[: len(anchor) - (node.level - 1)] + module
             add(base, None if len(base) > 1 else [alias.name for alias in node.names])
     return found
 
@@ -110,7 +111,7 @@ def test_every_module_of_the_package_has_a_layer() -> None:
 _UPWARD = {
     "fileformat/reader.py": "from ..render import html\n",  # relative, two levels
     "fileformat/writer.py": "from ..render.html import page\n",
-    "fileformat/store.py": "from . import reader\nfrom workbench import session\n",  # 'from workbench import x'
+    "fileformat/store.py": "from . import reader\nfrom workbench import session\n",  # from workbench import x
     "render/html.py": "import workbench.analysis.trace\n",
     "ui/app.py": "from workbench.cli import main\n",  # the UI importing the CLI
     "ui/panel.py": "from .. import cli\n",
@@ -154,7 +155,8 @@ def test_allowed_imports_pass_in_the_fake_package(tmp_path: Path) -> None:
     package = tmp_path / "workbench"
     (package / "ui").mkdir(parents=True)
     (package / "errors.py").touch()
-    (package / "session.py").write_text("from .fileformat import store\nfrom . import errors\n", encoding="utf-8")
+    session = "from .fileformat import store\nfrom . import errors\n"
+    (package / "session.py").write_text(session, encoding="utf-8")
     (package / "ui" / "app.py").write_text("from ..session import EditSession\nfrom . import panel\n",
                                            encoding="utf-8")
     assert _wrong_imports(package / "session.py", package) == set()

@@ -46,14 +46,16 @@ class Recorder:
 
         def fsync(fd: Any) -> None:
             info = os.fstat(fd if isinstance(fd, int) else fd.fileno())
-            self.events.append(Event("fsync", (info.st_dev, info.st_ino), info.st_size, stat.S_ISDIR(info.st_mode)))
+            folder = stat.S_ISDIR(info.st_mode)
+            self.events.append(Event("fsync", (info.st_dev, info.st_ino), info.st_size, folder))
             real_fsync(fd)
 
         def placing(name: str, real: Any) -> Any:
             def place(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
                 info = os.stat(src, follow_symlinks=False)
                 real(src, dst, *args, **kwargs)
-                self.events.append(Event(name, (info.st_dev, info.st_ino), info.st_size, target=os.fspath(dst)))
+                inode = (info.st_dev, info.st_ino)
+                self.events.append(Event(name, inode, info.st_size, target=os.fspath(dst)))
 
             return place
 
@@ -86,11 +88,15 @@ def test_a_new_file_is_flushed_before_it_is_named_and_its_folder_after(
 
     events = recorder.events
     file_inode, size = _inode(path), path.stat().st_size
-    placed = [i for i, e in enumerate(events) if e.what in ("replace", "rename", "link") and e.inode == file_inode
-              and Path(e.target) == path]
+    placed = [
+        i for i, e in enumerate(events)
+        if e.what in ("replace", "rename", "link") and e.inode == file_inode and Path(e.target) == path
+    ]
     assert placed, f"the file was not put in place by a rename or link: {events}"
     named = placed[-1]
-    flushed_before = [e for e in events[:named] if e.what == "fsync" and e.inode == file_inode and e.size == size]
+    flushed_before = [
+        e for e in events[:named] if e.what == "fsync" and e.inode == file_inode and e.size == size
+    ]
     assert flushed_before, f"the new file's content was not flushed before it got its name: {events}"
     folder = _inode(tmp_path)
     flushed_after = [e for e in events[named + 1:] if e.what == "fsync" and e.folder and e.inode == folder]
