@@ -120,6 +120,30 @@ def voila_server(workdir: Path, case: Path = DEMO_CASE) -> Iterator[Server]:
         yield server
 
 
+@contextlib.contextmanager
+def plain_voila_server(workdir: Path, notebook: str) -> Iterator[Server]:
+    """Run a plain ``voila notebooks/<notebook>`` (no workbench options) started, as a user would,
+    in a copy of the project folder (``voila.json`` and ``notebooks/``), until the block ends."""
+    project = workdir / "project"
+    copy_notebooks(project / "notebooks")
+    shutil.copy(ROOT / "voila.json", project / "voila.json")
+    port, token = voila_app.free_port(), secrets.token_hex(16)
+    command = [
+        sys.executable, "-m", "voila", f"notebooks/{notebook}", "--no-browser", f"--port={port}",
+        "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--Voila.auto_token=True",
+    ]
+    env = _isolated_env(workdir)
+    env["JUPYTER_TOKEN"] = token
+    # A virtual environment made with --system-site-packages has Voilà's own templates under the
+    # base Python's share/jupyter, which Jupyter does not search by itself.
+    base = Path(sys.base_prefix) / "share" / "jupyter"
+    if base.is_dir() and Path(sys.prefix) != Path(sys.base_prefix):
+        env["JUPYTER_PATH"] = os.pathsep.join(p for p in (env.get("JUPYTER_PATH", ""), str(base)) if p)
+    with _running("voila-plain", command, env, workdir, port, token, project) as server:
+        _wait_for(server, server.url("/voila/static/require.min.js"))
+        yield server
+
+
 def _isolated_env(workdir: Path) -> dict[str, str]:
     env = dict(os.environ)
     # A home of its own: the app remembers recent cases in ~/.config, which tests must not touch.
