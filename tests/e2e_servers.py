@@ -134,11 +134,6 @@ def plain_voila_server(workdir: Path, notebook: str) -> Iterator[Server]:
     ]
     env = _isolated_env(workdir)
     env["JUPYTER_TOKEN"] = token
-    # A virtual environment made with --system-site-packages has Voilà's own templates under the
-    # base Python's share/jupyter, which Jupyter does not search by itself.
-    base = Path(sys.base_prefix) / "share" / "jupyter"
-    if base.is_dir() and Path(sys.prefix) != Path(sys.base_prefix):
-        env["JUPYTER_PATH"] = os.pathsep.join(p for p in (env.get("JUPYTER_PATH", ""), str(base)) if p)
     with _running("voila-plain", command, env, workdir, port, token, project) as server:
         _wait_for(server, server.url("/voila/static/require.min.js"))
         yield server
@@ -153,6 +148,11 @@ def _isolated_env(workdir: Path) -> dict[str, str]:
     env["JUPYTER_CONFIG_DIR"] = str(workdir / "config")
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     env.pop("JUPYTER_TOKEN", None)
+    # A virtual environment made with --system-site-packages has Voilà's templates and the lab
+    # extensions under the base Python's share/jupyter, which Jupyter does not search by itself.
+    base = Path(sys.base_prefix) / "share" / "jupyter"
+    if base.is_dir() and Path(sys.prefix) != Path(sys.base_prefix):
+        env["JUPYTER_PATH"] = os.pathsep.join(p for p in (env.get("JUPYTER_PATH", ""), str(base)) if p)
     return env
 
 
