@@ -166,12 +166,15 @@ def test_unknown_template_is_one_line_exit_1(capsys: pytest.CaptureFixture[str])
     )
 
 
-def test_broken_user_template_is_one_line_exit_1(
+def test_broken_user_template_is_a_warning_and_one_line_exit_1_where_used(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "broken.toml").write_text('id = "broken"\nelement_kinds = [\n', encoding="utf-8")
     monkeypatch.setenv("WORKBENCH_TEMPLATE_PATH", str(tmp_path))
-    code, _, err = run(capsys, "templates")
+    code, out, err = run(capsys, "templates")
+    assert code == 0 and "psychodynamic" in out  # the others are listed (issue 14: no lock-out)
+    assert "warning:" in err and "broken.toml is not valid TOML" in err
+    code, _, err = run(capsys, "templates", "broken")
     assert code == 1
     line = one_error_line(err)
     assert "broken.toml is not valid TOML" in line
