@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from urllib.parse import urlsplit
 
 import e2e_servers
 import pytest
+from e2e_pages import NETWORK_HOOK, open_and_run_all
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -150,6 +152,38 @@ def save_screenshot_to_artifacts(page: Any, name: str, *, full_page: bool = Fals
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+@contextmanager
+def notebook_in_lab(
+    browser: Any,
+    lab: e2e_servers.Server,
+    notebook: str,
+    *,
+    open_timeout: float,
+    step_timeout: float,
+    last_screenshot: str,
+    record_websockets: bool = False,
+) -> Iterator[RecordedPage]:
+    """Open ``notebook`` in a fresh recorded page of the test JupyterLab and run it all; yield the page.
+
+    Afterwards the page is photographed (``test-artifacts/<last_screenshot>.png``), closed, and the
+    notebook's kernel shut down, so that the next module opening it gets a kernel of its own.
+    ``record_websockets`` adds websocket addresses (the kernel channels) to the request log.
+    """
+    recorded = open_recorded_page(browser)
+    recorded.context.add_init_script(NETWORK_HOOK)
+    page = recorded.page
+    if record_websockets:
+        page.on("websocket", lambda ws: recorded.log.requests.append(ws.url))
+    page.set_default_timeout(step_timeout)
+    try:
+        open_and_run_all(page, lab, notebook, open_timeout=open_timeout)
+        yield recorded
+    finally:
+        save_screenshot_to_artifacts(page, last_screenshot)
+        recorded.context.close()
+        e2e_servers.shut_down_sessions(lab, notebook)
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RecordedPage, open_recorded_page, save_screenshot_to_artifacts
-from e2e_pages import NETWORK_HOOK, click_node, graph_labels, open_and_run_all, text_of, wait_for_graph_label
-from e2e_servers import DEMO_CASE, Server, shut_down_sessions
+from conftest import RecordedPage, notebook_in_lab, save_screenshot_to_artifacts
+from e2e_pages import click_node, graph_labels, text_of, wait_for_graph_label
+from e2e_servers import DEMO_CASE, Server
 
 import workbench
 
@@ -37,22 +37,11 @@ SAVE_AUTHOR = "Browser test (fictional)"
 @pytest.fixture(scope="module")
 def lab(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
     """The demo notebook open in JupyterLab, run with Run All, the app drawn."""
-    recorded = open_recorded_page(browser)
-    recorded.context.add_init_script(NETWORK_HOOK)
-    page = recorded.page
-    recorded.page.on("websocket", lambda ws: recorded.log.requests.append(ws.url))  # kernel channels too
-    page.set_default_timeout(STEP_TIMEOUT)
-    try:
-        open_and_run_all(page, lab_server, NOTEBOOK, open_timeout=OPEN_TIMEOUT)
-        page.locator(".wb-app .wb-graph canvas").wait_for(timeout=APP_TIMEOUT)
-        wait_for_graph_label(page, EXISTING, timeout=APP_TIMEOUT)
+    with notebook_in_lab(browser, lab_server, NOTEBOOK, open_timeout=OPEN_TIMEOUT, step_timeout=STEP_TIMEOUT,
+                         last_screenshot="lab-99-last", record_websockets=True) as recorded:
+        recorded.page.locator(".wb-app .wb-graph canvas").wait_for(timeout=APP_TIMEOUT)
+        wait_for_graph_label(recorded.page, EXISTING, timeout=APP_TIMEOUT)
         yield recorded
-    finally:
-        save_screenshot_to_artifacts(page, "lab-99-last")
-        recorded.context.close()
-        shut_down_sessions(lab_server, NOTEBOOK)  # the next module's page gets a kernel of its own
-
-
 
 
 def _settle(page: Any, quiet_ms: int = 400, timeout_ms: int = 20_000) -> None:

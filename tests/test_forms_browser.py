@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import RecordedPage, open_recorded_page, save_screenshot_to_artifacts
-from e2e_pages import NETWORK_HOOK, open_and_run_all, text_of, wait_for_graph_label
-from e2e_servers import DEMO_CASE, Server, shut_down_sessions
+from conftest import RecordedPage, notebook_in_lab, save_screenshot_to_artifacts
+from e2e_pages import text_of, wait_for_graph_label
+from e2e_servers import DEMO_CASE, Server
 
 import workbench
 from workbench.model.naming import match_elements
@@ -50,20 +50,13 @@ _CUT_NODES = """() => {
 
 @pytest.fixture(scope="module")
 def app_page(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
-    recorded = open_recorded_page(browser)
-    recorded.context.add_init_script(NETWORK_HOOK)
-    page = recorded.page
-    page.set_default_timeout(STEP_TIMEOUT)
-    try:
-        open_and_run_all(page, lab_server, NOTEBOOK, open_timeout=LOAD_TIMEOUT)
+    with notebook_in_lab(browser, lab_server, NOTEBOOK, open_timeout=LOAD_TIMEOUT, step_timeout=STEP_TIMEOUT,
+                         last_screenshot="forms-99-last") as recorded:
+        page = recorded.page
         page.locator(".wb-app .wb-graph canvas").first.wait_for(timeout=LOAD_TIMEOUT)
         case = workbench.load(lab_server.root / DEMO_CASE)
         wait_for_graph_label(page, case.element_records()[0].label, timeout=LOAD_TIMEOUT)
         yield recorded
-    finally:
-        save_screenshot_to_artifacts(page, "forms-99-last")
-        recorded.context.close()
-        shut_down_sessions(lab_server, NOTEBOOK)  # the next module's page gets a kernel of its own
 
 
 def _tab(page: Any, title: str) -> None:

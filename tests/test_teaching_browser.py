@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RecordedPage, open_recorded_page, save_screenshot_to_artifacts
-from e2e_pages import NETWORK_HOOK, click_node, open_and_run_all
-from e2e_servers import Server, shut_down_sessions
+from conftest import RecordedPage, notebook_in_lab, save_screenshot_to_artifacts
+from e2e_pages import click_node
+from e2e_servers import Server
 
 import workbench
 
@@ -52,19 +52,11 @@ _HIGHLIGHTED = """() => {
 
 @pytest.fixture(scope="module")
 def lab(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
-    recorded = open_recorded_page(browser)
-    recorded.context.add_init_script(NETWORK_HOOK)
-    page = recorded.page
-    page.set_default_timeout(STEP_TIMEOUT)
-    try:
-        open_and_run_all(page, lab_server, NOTEBOOK, open_timeout=OPEN_TIMEOUT)
-        page.locator(".wb-presenter").first.wait_for(timeout=RUN_TIMEOUT)
-        page.wait_for_function(f"() => ({_SHOWN})(0) !== null", timeout=RUN_TIMEOUT)
+    with notebook_in_lab(browser, lab_server, NOTEBOOK, open_timeout=OPEN_TIMEOUT, step_timeout=STEP_TIMEOUT,
+                         last_screenshot="teach-99-last") as recorded:
+        recorded.page.locator(".wb-presenter").first.wait_for(timeout=RUN_TIMEOUT)
+        recorded.page.wait_for_function(f"() => ({_SHOWN})(0) !== null", timeout=RUN_TIMEOUT)
         yield recorded
-    finally:
-        save_screenshot_to_artifacts(page, "teach-99-last")
-        recorded.context.close()
-        shut_down_sessions(lab_server, NOTEBOOK)  # the next page gets a kernel of its own
 
 
 def _layer_ids(upto: int) -> list[str]:
@@ -151,19 +143,11 @@ _SEMINAR_LOG_START: dict[str, int] = {}
 
 @pytest.fixture(scope="module")
 def seminar(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
-    recorded = open_recorded_page(browser)
-    recorded.context.add_init_script(NETWORK_HOOK)
-    page = recorded.page
-    page.set_default_timeout(STEP_TIMEOUT)
     _SEMINAR_LOG_START["offset"] = lab_server.log.stat().st_size
-    try:
-        open_and_run_all(page, lab_server, SEMINAR, open_timeout=OPEN_TIMEOUT)
-        page.locator(".wb-app .wb-graph canvas").wait_for(timeout=RUN_TIMEOUT)
+    with notebook_in_lab(browser, lab_server, SEMINAR, open_timeout=OPEN_TIMEOUT, step_timeout=STEP_TIMEOUT,
+                         last_screenshot="seminar-99-last") as recorded:
+        recorded.page.locator(".wb-app .wb-graph canvas").wait_for(timeout=RUN_TIMEOUT)
         yield recorded
-    finally:
-        save_screenshot_to_artifacts(page, "seminar-99-last")
-        recorded.context.close()
-        shut_down_sessions(lab_server, SEMINAR)
 
 
 def test_seminar_workspace_compares_the_trainee(seminar: RecordedPage) -> None:
