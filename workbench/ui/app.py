@@ -56,15 +56,18 @@ from workbench.ui.graph_sync import GraphBinding
 from workbench.ui.graph_view import GraphView
 from workbench.ui.header import CaseHeader
 from workbench.ui.history_panel import HistoryPanel
+from workbench.ui.lazy_tabs import LazyTabs
 from workbench.ui.link_panel import LinkPanel
 from workbench.ui.save_panel import SavePanel
 from workbench.ui.start_panel import StartPanel
-from workbench.ui.supervision import attach_to_app
+from workbench.ui.supervision import SupervisionPanels, attach_to_app
 
 __all__ = ["App", "app"]
 
-#: Tab order of the editors at the side.
+#: Tab order of the editors at the side (the *Supervise* tab follows them).
 TABS = ("Element", "Link", "Save", "History", "Case")
+#: The tabs built only when first opened (or first asked for in code): fewer widgets at start.
+LAZY_TABS = ("History", "Case", "Supervise")
 
 #: Small inline SVG symbols for the legend, one per vis-network shape (no icon font needed).
 _SYMBOLS = {
@@ -147,7 +150,8 @@ class App(w.VBox):  # type: ignore[misc]
         #: The folder the app was opened on: relative file names are taken inside it.
         self.folder = Path(os.path.abspath(folder)) if folder is not None else Path.cwd()
         self.session: EditSession | None = None
-        self.start: StartPanel | None = None
+        self._start: StartPanel | None = None
+        self._lazy: LazyTabs | None = None
         self._stop: list[object] = []
         self._style = w.HTML(_STYLE + f"<style>{STATUS_CSS}</style>")
         super().__init__([self._style], layout=w.Layout(width="100%"))
@@ -165,12 +169,67 @@ class App(w.VBox):  # type: ignore[misc]
         if target is not None:
             self.status.info(f"There is no case at {target} yet: start a new one there, or open another one.")
 
+    # --- the tabs built when first needed ------------------------------------------------
+
+    @property
+    def start(self) -> StartPanel | None:
+        """The start panel: the start screen's, or (with a case open) the Case tab's."""
+        self._ensure("Case")
+        return self._start
+
+    @start.setter
+    def start(self, panel: StartPanel | None) -> None:
+        self._start = panel
+
+    @property
+    def history(self) -> HistoryPanel:
+        """The History tab's panel (built now if the tab was never opened)."""
+        self._ensure("History")
+        return self._history
+
+    @property
+    def discard(self) -> w.Checkbox:
+        """The Case tab's "Discard unsaved changes" tick box."""
+        self._ensure("Case")
+        return self._discard
+
+    @property
+    def supervision(self) -> SupervisionPanels:
+        """The Supervise tab's panels (built now if the tab was never opened)."""
+        self._ensure("Supervise")
+        return self._supervision
+
+    def _ensure(self, title: str) -> None:
+        if self._lazy is not None:
+            self._lazy.ensure(title)
+
+    def _built(self, title: str) -> bool:
+        return self._lazy is not None and self._lazy.built(title)
+
+    def _build_history(self) -> w.Widget:
+        assert self.session is not None
+        self._history = HistoryPanel(self.session, self.status, self.binding,
+                                     author=lambda: str(self.saving.author.value))
+        return self._history
+
+    def _build_case(self) -> w.Widget:
+        self._discard = w.Checkbox(value=False, description="Discard unsaved changes of this case",
+                                   indent=False)
+        self._discard.add_class("wb-discard")
+        self._start = StartPanel(self.status, self._new_case, self._open_case, in_app=True,
+                                 folder=self.folder)
+        return w.VBox([self._start, self._discard])
+
+    def _build_supervision(self) -> None:
+        assert self._lazy is not None
+        self._supervision = attach_to_app(self, into=self._lazy.box("Supervise"))
+
     # --- the two screens ---------------------------------------------------------------
 
     def _show_start(self, path: Path | None, template: str | None) -> None:
         self.start = StartPanel(self.status, self._new_case, self._open_case, path=path, template=template,
                                 folder=self.folder)
-        self.children = [self._style, self.start, self.status]
+        self.children = [self._style, self._start, self.status]
 
     def _new_case(self, template: str, case_id: str, title: str, path: str) -> None:
         if self.session is not None:
@@ -208,17 +267,15 @@ class App(w.VBox):  # type: ignore[misc]
         self.elements = ElementPanel(session, self.status, on_select=self._select_in_graph)
         self.links = LinkPanel(session, self.status, on_select=self._select_in_graph)
         self.saving = SavePanel(session, self.status)
-        self.history = HistoryPanel(session, self.status, self.binding,
-                                    author=lambda: str(self.saving.author.value))
-        self.discard = w.Checkbox(value=False, description="Discard unsaved changes of this case",
-                                  indent=False)
-        self.discard.add_class("wb-discard")
-        self.start = StartPanel(self.status, self._new_case, self._open_case, in_app=True, folder=self.folder)
-        case_tab = w.VBox([self.start, self.discard])
-        self.tabs = w.Tab(children=[self.elements, self.links, self.saving, self.history, case_tab],
-                          layout=w.Layout(width="100%"))
-        self.tabs.titles = TABS
+        self._start = None  # the start screen's panel is gone; the Case tab builds its own
+        self.tabs = w.Tab(children=[self.elements, self.links, self.saving], layout=w.Layout(width="100%"))
+        self.tabs.titles = TABS[:3]
         self.tabs.add_class("wb-tabs")
+        # History, Case and Supervise are built when first opened (or asked for): about half the widgets.
+        self._lazy = LazyTabs(self.tabs)
+        self._lazy.add("History", self._build_history)
+        self._lazy.add("Case", self._build_case)
+        self._lazy.add("Supervise", self._build_supervision)
         self.legend = w.HTML()
         self.legend.add_class("wb-legend")
         fit = w.Button(description="Fit", icon="arrows-alt", tooltip="Zoom to show the whole map",
@@ -249,7 +306,6 @@ class App(w.VBox):  # type: ignore[misc]
         self.graph.observe(guard(self._on_graph_select), "selected")
         session.observe(guard(self._on_session))
         self._show_legend()
-        self.supervision = attach_to_app(self)  # Supervise tab: trace, checks, comments, compare, present
 
     # --- reacting -------------------------------------------------------------------------
 
@@ -260,13 +316,15 @@ class App(w.VBox):  # type: ignore[misc]
             self.elements.reset()
             self.links.reset()
             self.saving.refresh()
-            self.history.refresh()
+            if self._built("History"):  # a tab not built yet reads the case when it is built
+                self.history.refresh()
             self._show_legend()
-            if self.start is not None:
-                self.start.refresh_recent()
+            if self._built("Case") and self._start is not None:
+                self._start.refresh_recent()
         elif event.kind == "saved":
             self.saving.refresh()
-            self.history.refresh()
+            if self._built("History"):
+                self.history.refresh()
         elif event.changes:
             if not self.binding.live:  # an edit while an earlier version is shown: show the case again
                 self.history.back()

@@ -157,12 +157,14 @@ class SupervisionPanels:
             self.clear_highlight()
 
 
-def attach_to_app(app: Any) -> SupervisionPanels:
+def attach_to_app(app: Any, *, into: w.Box | None = None) -> SupervisionPanels:
     """Add the *Supervise* tab to a running :class:`~workbench.ui.app.App`; return its panels.
 
     The panels use the app's session, graph and status line (messages show in the tab, next
     to its buttons, too); the presenter opens at the top of the app, full width, scrolled into
-    view with the keys in it. Leaving the tab clears any highlight.
+    view with the keys in it. Leaving the tab clears any highlight. ``into`` is a box that is
+    already one of the app's tabs (the app builds this tab when it is first opened): the
+    panels go into it instead of a new tab.
     """
 
     def present(presenter: Presenter) -> None:
@@ -180,9 +182,13 @@ def attach_to_app(app: Any) -> SupervisionPanels:
     panels = SupervisionPanels(app.session, view=app.graph, status=near,
                                on_select=app._select_in_graph, on_present=present)
     panels.widget.children = (*panels.widget.children, near)
-    app.tabs.children = (*app.tabs.children, panels.widget)
-    app.tabs.set_title(len(app.tabs.children) - 1, "Supervise")
-    index = len(app.tabs.children) - 1
+    if into is None:
+        app.tabs.children = (*app.tabs.children, panels.widget)
+        app.tabs.set_title(len(app.tabs.children) - 1, "Supervise")
+        index = len(app.tabs.children) - 1
+    else:
+        into.children = (panels.widget,)
+        index = list(app.tabs.children).index(into)
 
     def left(change: dict[str, Any]) -> None:
         if change["new"] == index:
@@ -192,6 +198,8 @@ def attach_to_app(app: Any) -> SupervisionPanels:
 
     app.tabs.observe(left, "selected_index")
     panels.visible = lambda: app.tabs.selected_index == index
+    if app.tabs.selected_index == index:  # built because the tab was just opened: show it up to date
+        panels.shown()
     return panels
 
 
