@@ -16,7 +16,7 @@ import workbench
 from workbench.render.visdata import node_for
 from workbench.session import EditSession
 from workbench.ui._common import StatusLine, guarded
-from workbench.ui.app import App
+from workbench.ui.app import LAZY_TABS, TABS, App
 from workbench.ui.graph_sync import patch_for
 from workbench.ui.graph_view import GraphView, mark_diff
 
@@ -536,3 +536,59 @@ def test_the_live_map_packs_rows_for_narrower_labels(case_path: Path) -> None:
     assert packed["nodeSpacing"] < shared["nodeSpacing"] and packed["direction"] == "UD"
     a = add_element(app, "early_experience", "Father criticised every mistake he ever made")
     assert app.graph.node(a)["full_label"] == "Father criticised every mistake he ever made"  # data unchanged
+
+
+def test_rarely_used_tabs_are_built_when_first_opened(case_path: Path) -> None:
+    app = App(case_path)
+    assert app.tabs.titles == (*TABS, "Supervise")
+    boxes = {title: app.tabs.children[i] for i, title in enumerate(app.tabs.titles) if title in LAZY_TABS}
+    assert set(boxes) == set(LAZY_TABS)
+    assert all(box.children == () for box in boxes.values())  # nothing built yet: fewer widgets to draw
+    assert not any(css in w._dom_classes for w in _descendants(app)
+                   for css in ("wb-history-panel", "wb-start", "wb-supervision"))
+
+    # edits and a save while the tabs do not exist yet, then the History tab is opened
+    add_element(app, "early_experience", "Father often absent")
+    app.saving.message.value = "First element"
+    app.saving.author.value = "Dr A"
+    app.saving.save_button.click()
+    assert app.status.message == f"Saved version 2 of {case_path}."
+    assert boxes["History"].children == ()
+    app.tabs.selected_index = app.tabs.titles.index("History")
+    (panel,) = boxes["History"].children
+    assert panel is app.history and "wb-history-panel" in panel._dom_classes
+    assert "First element" in app.history.table.value  # it shows the case as it is now
+    assert [v for _, v in app.history.version.options] == [2, 1]
+    assert boxes["Case"].children == () and boxes["Supervise"].children == ()
+
+    # opening a tab again does not build it again; a later save refreshes the built tab
+    app.tabs.selected_index = 0
+    app.tabs.selected_index = app.tabs.titles.index("History")
+    assert boxes["History"].children == (panel,)
+    add_element(app, "unconscious_fear", "Fear of abandonment")
+    app.saving.message.value = "Second element"
+    app.saving.save_button.click()
+    assert [v for _, v in app.history.version.options] == [3, 2, 1]
+
+    # the Case tab: its start panel and the discard box appear when it is opened
+    app.tabs.selected_index = app.tabs.titles.index("Case")
+    (case_tab,) = boxes["Case"].children
+    assert app.start in case_tab.children and app.discard in case_tab.children
+    assert "wb-start" in app.start._dom_classes and "wb-discard" in app.discard._dom_classes
+
+    # the Supervise tab, opened on its Trace panel, lists the elements added before it existed
+    assert boxes["Supervise"].children == ()
+    app.tabs.selected_index = app.tabs.titles.index("Supervise")
+    (supervise,) = boxes["Supervise"].children
+    assert supervise is app.supervision.widget and "wb-supervision" in supervise._dom_classes
+    labels = {name for name, _ in app.supervision.trace.element.options}
+    assert any("Fear of abandonment" in name for name in labels), labels
+
+
+def test_asking_for_a_tab_in_code_builds_it_in_place(case_path: Path) -> None:
+    app = App(case_path)
+    index = app.tabs.titles.index("Supervise")
+    panels = app.supervision  # built on access, in its own tab, without switching tabs
+    assert app.tabs.selected_index == 0 and app.tabs.children[index].children == (panels.widget,)
+    assert app.supervision is panels  # built once
+    assert app.tabs.titles.count("Supervise") == 1 and len(app.tabs.children) == len(TABS) + 1
