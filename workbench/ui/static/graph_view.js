@@ -100,6 +100,10 @@ function prepare(item, labelWidth) {
   return copy;
 }
 
+// Pans and zooms are animated on small maps only: on a big one every frame of the animation redraws
+// hundreds of elements, so the view jumps there at once (one redraw) instead.
+const ANIMATE_MAX_NODES = 150;
+
 function isHierarchical(options) {
   return !!(options.layout && options.layout.hierarchical && options.layout.hierarchical.enabled);
 }
@@ -147,6 +151,7 @@ async function render({ model, el }) {
   const linking = wbMapLinking({ network, nodes, model, frame, canvas });
 
   const labelWidth = () => Number(model.get("label_width")) || 0;
+  const animation = () => (nodes.length > ANIMATE_MAX_NODES ? false : { duration: 300 });
   const prep = (item) => prepare(item, labelWidth());
 
   // Fit the whole map, but keep labels readable: zoom back in (around the centre) if it came out tiny.
@@ -321,7 +326,7 @@ async function render({ model, el }) {
     network.moveTo({
       position: { x: centre.x + dx / scale, y: centre.y + dy / scale },
       scale,
-      animation: { duration: 300 },
+      animation: animation(),
     });
   }
 
@@ -362,7 +367,7 @@ async function render({ model, el }) {
 
   function onMessage(msg) {
     if (!msg || typeof msg !== "object") return;
-    if (msg.type === "fit") network.fit({ animation: { duration: 300 } });
+    if (msg.type === "fit") network.fit({ animation: animation() });
     if (msg.type === "relayout") relayout();
     linking.onMessage(msg);
   }
