@@ -592,3 +592,29 @@ def test_asking_for_a_tab_in_code_builds_it_in_place(case_path: Path) -> None:
     assert app.tabs.selected_index == 0 and app.tabs.children[index].children == (panels.widget,)
     assert app.supervision is panels  # built once
     assert app.tabs.titles.count("Supervise") == 1 and len(app.tabs.children) == len(TABS) + 1
+
+
+def test_the_link_tab_lists_follow_the_case_while_it_is_open(case_path: Path) -> None:
+    app = App(case_path)
+    father = add_element(app, "early_experience", "Father often absent")
+    fear = add_element(app, "unconscious_fear", "Fear of abandonment")
+    links = app.links
+    assert list(links.source.options) == [] and links.listing.options == ()  # hidden: nothing sent yet
+    link = add_link(app, father, fear, "gives_rise_to")  # typed names still resolve in Python
+    assert links.listing.options == ()
+
+    app.tabs.selected_index = 1  # the Link tab opens: its lists are up to date
+    names = [choice(app, father), choice(app, fear)]
+    assert sorted(links.source.options) == sorted(names) == sorted(links.target.options)
+    assert [i for _, i in links.listing.options] == [link]
+
+    other = add_element(app, "present_symptom", "Low mood")  # while it is open, every edit shows at once
+    assert choice(app, other) in links.source.options
+
+    app.tabs.selected_index = 0
+    app.session.update_element(father, label="Father away")  # hidden again: the list waits
+    assert "Father often absent" in links.listing.options[0][0]
+    app.graph.selected = link  # picking the link on the map opens the tab with the list up to date
+    assert app.tabs.selected_index == 1 and links.editing == link
+    assert links.listing.options[0][0].startswith("Father away") and links.listing.value == link
+    assert "Father away (Early experience)" in links.source.options

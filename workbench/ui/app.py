@@ -265,7 +265,8 @@ class App(w.VBox):  # type: ignore[misc]
         self.binding = GraphBinding(session, self.graph)
         self.header = CaseHeader(session, self.status, show_status=True)
         self.elements = ElementPanel(session, self.status, on_select=self._select_in_graph)
-        self.links = LinkPanel(session, self.status, on_select=self._select_in_graph)
+        self.links = LinkPanel(session, self.status, on_select=self._select_in_graph,
+                               visible=self._link_tab_open)
         self.saving = SavePanel(session, self.status)
         self._start = None  # the start screen's panel is gone; the Case tab builds its own
         self.tabs = w.Tab(children=[self.elements, self.links, self.saving], layout=w.Layout(width="100%"))
@@ -304,6 +305,7 @@ class App(w.VBox):  # type: ignore[misc]
         main.add_class("wb-main")
         self.children = [self._style, main]
         self.graph.observe(guard(self._on_graph_select), "selected")
+        self.tabs.observe(guard(self._on_tab), "selected_index")
         session.observe(guard(self._on_session))
         self._show_legend()
 
@@ -336,6 +338,15 @@ class App(w.VBox):  # type: ignore[misc]
                     self.elements.show(self.elements.editing)
                 if self.links.editing is not None and f.has_link(self.links.editing):
                     self.links.show(self.links.editing)
+
+    def _link_tab_open(self) -> bool:
+        # The Link tab's lists follow the case only while it is open (hundreds of entries at 500 elements).
+        tabs = getattr(self, "tabs", None)  # None while the panels are built
+        return tabs is not None and tabs.selected_index == 1
+
+    def _on_tab(self, change: dict[str, object]) -> None:
+        if change["new"] == 1:
+            self.links.shown()
 
     def _on_graph_select(self, change: dict[str, object]) -> None:
         assert self.session is not None

@@ -32,7 +32,8 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
     """Pick a link from the list (or the graph) and edit it, or choose two elements to link them."""
 
     def __init__(self, session: EditSession, status: StatusLine,
-                 on_select: Callable[[str], None] | None = None) -> None:
+                 on_select: Callable[[str], None] | None = None,
+                 visible: Callable[[], bool] | None = None) -> None:
         self.session = session
         #: This tab's message line, next to its buttons (it passes each message on to ``status``).
         self.status = status.near("wb-link-message")
@@ -42,6 +43,11 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         self.last_added: str | None = None
         self._choices: dict[str, str] = {}
         self._filling = False
+        #: Whether the panel is on screen (the app turns it off while another tab is open). While it
+        #: is not, an edit does not re-send the element names and the link list to the page (hundreds
+        #: of entries in a large case): :meth:`shown` sends them when the panel is shown again.
+        self.visible: Callable[[], bool] = visible if visible is not None else (lambda: True)
+        self._stale = False
         guard = guarded(self.status)
 
         self.search = w.Text(placeholder="Search links", layout=full_width())
@@ -184,9 +190,22 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         self.refresh_list()
         self._sync_buttons()
 
+    def shown(self) -> None:
+        """The panel is on screen again: send the element names and the link list if they changed."""
+        if self._stale:
+            self._stale = False
+            self._send_choices()
+            self.refresh_list()
+
     def refresh_choices(self) -> None:
         """Rebuild the searchable element names: 'label (Kind)', numbered where two are the same."""
         self._choices = element_names(self.session.formulation)
+        if not self.visible():
+            self._stale = True
+            return
+        self._send_choices()
+
+    def _send_choices(self) -> None:
         names = list(self._choices)
         if list(self.source.options) != names:  # unchanged (e.g. a confidence edit): nothing to send
             self.source.options = names
@@ -194,6 +213,9 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
 
     def refresh_list(self) -> None:
         """Fill the list with the links whose sentence matches the search text."""
+        if not self.visible():  # filled when the panel is shown
+            self._stale = True
+            return
         f = self.session.formulation
         needle = self.search.value.strip().lower()
         options = [(f.sentence(ln.id), ln.id) for ln in f.link_records()]
