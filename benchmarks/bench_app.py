@@ -144,6 +144,7 @@ def _app(browser: Any, folder: Path, env: dict[str, str], case: Path, edits: int
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         context.add_init_script(NETWORK_HOOK)
         page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)  # typing into a big map's page may wait for a long task
         try:
             page.goto(url, timeout=TIMEOUT_MS)
             page.wait_for_function(f"() => ({_NODE_COUNT})() >= {expected}", timeout=TIMEOUT_MS)
