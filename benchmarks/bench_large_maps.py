@@ -364,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     variants = ["page", "floor", "pyvis", "app"]
     if args.only:
         variants = [v for v in variants if v in args.only.split(",")]
-    if args.no_pyvis:
+    if args.no_pyvis and "pyvis" in variants:  # --only app --no-pyvis: nothing to remove
         variants.remove("pyvis")
     if args.no_app and "app" in variants:
         variants.remove("app")
