@@ -128,7 +128,6 @@ def _built_once(path: Path, make: Callable[[Path], None]) -> Path:
         with no_fsync():
             make(temp)
         temp.rename(path)
-        temp.with_name(temp.name + ".lock").unlink(missing_ok=True)
         print(f"  built {path.name} in {time.perf_counter() - started:.0f} s", flush=True)
     return path
 
