@@ -47,7 +47,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 import workbench
-from workbench import voila_app
+from workbench.cli import app as voila_app
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "notebooks" / "cases" / "demo.formulation.json"

@@ -56,7 +56,7 @@ from bench_render import build_formulation, plain_graph  # noqa: E402
 from e2e_pages import NETWORK_HOOK  # noqa: E402
 
 import workbench  # noqa: E402
-from workbench import voila_app  # noqa: E402
+from workbench.cli import app as voila_app  # noqa: E402
 from workbench.render.html import render_html  # noqa: E402
 
 CHROMIUM = os.environ.get("WORKBENCH_CHROMIUM", "/usr/bin/chromium")

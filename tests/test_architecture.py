@@ -29,11 +29,7 @@ _BELOW_UI = {"session", "fileformat", "diffing", "model", "templates", "render",
 #: CLI (nor the package's own ``__init__``, which imports the UI); the CLI never imports the UI.
 ALLOWED |= {
     "ui": {"ui", *_BELOW_UI},
-    "voila_app": {"voila_app", "_cli_common", "__init__", *_BELOW_UI},
-    "_cli_common": {"_cli_common"},
-    "cli_analysis": {"cli_analysis", "_cli_common", "__init__", *_BELOW_UI},
-    "cli_export": {"cli_export", "_cli_common", "__init__", *_BELOW_UI},
-    "cli": {"cli", "cli_analysis", "cli_export", "_cli_common", "voila_app", "__init__", *_BELOW_UI},
+    "cli": {"cli", "__init__", *_BELOW_UI},
 }
 BASE = {"errors", "_clock", "_paths", "_text"}
 

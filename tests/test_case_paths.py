@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import workbench
-from workbench import voila_app
 from workbench._paths import CASES_ENV, case_path, cases_home, make_case_folder
+from workbench.cli import app as voila_app
 from workbench.cli import main
 from workbench.errors import WorkbenchError
 from workbench.session import EditSession

@@ -489,7 +489,7 @@ def test_internal_error_is_one_short_line(
     def broken() -> dict[str, object]:
         raise ZeroDivisionError("boom with private detail")
 
-    monkeypatch.setattr("workbench.cli.templates", broken)
+    monkeypatch.setattr("workbench.cli.templates.templates", broken)
     code, _, err = run(capsys, "templates")
     assert code == 1
     line = one_error_line(err)

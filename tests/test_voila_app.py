@@ -21,7 +21,7 @@ import nbformat
 import pytest
 from e2e_servers import Server, announced_url, stop_launcher
 
-from workbench import voila_app
+from workbench.cli import app as voila_app
 from workbench.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,7 +20,7 @@ from conftest import RecordedPage, open_recorded_page, save_screenshot_to_artifa
 from e2e_servers import Server, plain_voila_server
 from jupyter_core.paths import jupyter_path
 
-from workbench import voila_app
+from workbench.cli import app as voila_app
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "02_supervision_seminar.ipynb"

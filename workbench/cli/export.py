@@ -1,10 +1,9 @@
 """The export subcommands of ``workbench``: ``export`` and ``stepthrough``.
 
-Like :mod:`workbench.cli_analysis`, each subcommand is a ``configure_*`` /
-``run_*`` pair; :data:`EXPORT_COMMANDS` lists them as ``(name, help,
-configure, run)`` rows for :mod:`workbench.cli` to register. Errors are raised
-as :class:`workbench.errors.WorkbenchError`; :mod:`workbench.cli` turns them
-into one-line messages.
+Like :mod:`workbench.cli.analysis`, each subcommand is a ``configure_*`` /
+``run_*`` pair; :data:`COMMANDS` lists them for :mod:`workbench.cli.commands`
+to register. Errors are raised as :class:`workbench.errors.WorkbenchError`;
+:mod:`workbench.cli.commands` turns them into one-line messages.
 
 - ``export PATH -o OUT [--format F] [--version N] [--share-safe]``: GraphML, GEXF,
   CSV, Excel, Markdown or HTML, chosen by the suffix of OUT or by ``--format``.
@@ -20,15 +19,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from workbench import errors
-from workbench._cli_common import add_version
-from workbench._text import safe_text
+from workbench.cli._common import Command, add_version, clean, output_file
 from workbench.export import FORMATS, TABLES, export, format_for, share_safe
 from workbench.export.share_safe import scan_text
 from workbench.export.stepthrough import (
@@ -42,7 +39,7 @@ from workbench.export.stepthrough import (
 from workbench.fileformat import each_version, history, load
 from workbench.model import Formulation
 
-__all__ = ["EXPORT_COMMANDS", "configure_export", "configure_stepthrough", "run_export", "run_stepthrough"]
+__all__ = ["COMMANDS", "configure_export", "configure_stepthrough", "run_export", "run_stepthrough"]
 
 
 # --- export -------------------------------------------------------------------------------
@@ -138,14 +135,12 @@ def run_stepthrough(args: argparse.Namespace) -> int:
     return 0
 
 
-#: The export subcommands as (name, help, configure, run) rows, for :mod:`workbench.cli`.
-EXPORT_COMMANDS: tuple[
-    tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]], ...
-] = (
-    ("export", "write GraphML, GEXF, CSV, Excel, Markdown or HTML (optionally share-safe)",
-     configure_export, run_export),
-    ("stepthrough", "write a standalone page that steps through layers or versions",
-     configure_stepthrough, run_stepthrough),
+#: The export subcommands, for :mod:`workbench.cli.commands` to register.
+COMMANDS: tuple[Command, ...] = (
+    Command("export", "write GraphML, GEXF, CSV, Excel, Markdown or HTML (optionally share-safe)",
+            configure_export, run_export),
+    Command("stepthrough", "write a standalone page that steps through layers or versions",
+            configure_stepthrough, run_stepthrough),
 )
 
 
@@ -160,13 +155,8 @@ def _add_share_safe(p: argparse.ArgumentParser) -> None:
                    help="with --share-safe: the neutral case code (default: a random one such as 'Case 7QK')")
 
 
-
-
 def _output(args: argparse.Namespace) -> Path:
-    out = Path(args.output)
-    if out.exists() and out.resolve() == Path(args.path).resolve():
-        raise errors.WorkbenchError("The output file is the formulation file itself; choose another name.")
-    return out
+    return output_file(args.output, args.path)
 
 
 def _print_warnings(warnings: pd.DataFrame, prefix: str = "") -> None:
@@ -183,6 +173,6 @@ def _print_message_warnings(revision: dict[str, Any]) -> None:
 
 
 def _clean(text: str) -> str:
-    """One line without control characters, for the terminal."""
-    return safe_text(text)[:200]
+    """Without control characters and at most 200 characters long, for the terminal."""
+    return clean(text, 200)
 

@@ -47,13 +47,13 @@ from pathlib import Path
 from typing import Any
 
 import workbench
-from workbench._cli_common import login_name
 from workbench._paths import case_path, cases_home, make_case_folder
+from workbench.cli._common import Command, login_name
 from workbench.errors import WorkbenchError
 from workbench.templates import DEFAULT_TEMPLATE
 
 __all__ = [
-    "APP_COMMANDS",
+    "COMMANDS",
     "TEMPLATE_NAME",
     "VOILA_DATA_DIR",
     "app_notebook",
@@ -70,7 +70,7 @@ __all__ = [
 ]
 
 #: The folder holding the workbench's Voilà template (``voila/templates/workbench``).
-VOILA_DATA_DIR = Path(__file__).resolve().parent / "_voila"
+VOILA_DATA_DIR = Path(__file__).resolve().parents[1] / "_voila"
 
 #: The name of the offline Voilà template.
 TEMPLATE_NAME = "workbench"
@@ -186,10 +186,10 @@ def run_command(args: argparse.Namespace) -> int:
                   case_id=args.case_id, title=args.title)
 
 
-#: ``workbench app``, as a ``(name, help, configure, run)`` row for :mod:`workbench.cli` to register.
-APP_COMMANDS = (
-    ("app", "open the workbench app in the browser, without code (Voilà, offline)", configure_command,
-     run_command),
+#: ``workbench app``, for :mod:`workbench.cli.commands` to register.
+COMMANDS: tuple[Command, ...] = (
+    Command("app", "open the workbench app in the browser, without code (Voilà, offline)", configure_command,
+            run_command),
 )
 
 

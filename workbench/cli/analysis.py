@@ -2,10 +2,10 @@
 
 Each subcommand is a pair of functions, ``configure_*`` (adds its arguments to
 an argparse parser) and ``run_*`` (takes the parsed arguments, prints, and
-returns the exit code); :data:`ANALYSIS_COMMANDS` lists them as
-``(name, help, configure, run)`` rows for :mod:`workbench.cli` to register.
-Errors are raised as :class:`workbench.errors.WorkbenchError` and turned into
-one-line messages by :mod:`workbench.cli`.
+returns the exit code); :data:`COMMANDS` lists them for
+:mod:`workbench.cli.commands` to register. Errors are raised as
+:class:`workbench.errors.WorkbenchError` and turned into one-line messages by
+:mod:`workbench.cli.commands`.
 
 - ``check PATH [--fail-on {warning,info,never}]``: exit 1 when a warning is flagged (by default),
   when anything is (``info``), or never; otherwise 0.
@@ -16,22 +16,31 @@ one-line messages by :mod:`workbench.cli`.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 import workbench
 from workbench import errors
-from workbench._cli_common import add_json, add_version, jsonable, positive_number, print_json, version_number
-from workbench._text import safe_text
 from workbench.analysis.checks import FAIL_ON, LOW_CONFIDENCE, fails, run_checks
 from workbench.analysis.compare import THRESHOLD, agreement_table, match, matches_table
 from workbench.analysis.trace import MAX_LENGTH, MAX_PATHS, consequences_of, roots_of
+from workbench.cli._common import (
+    Command,
+    add_json,
+    add_version,
+    jsonable,
+    one_line,
+    positive_number,
+    print_json,
+    table,
+    version_number,
+)
 from workbench.model import Formulation, resolve_element
 
 __all__ = [
-    "ANALYSIS_COMMANDS",
+    "COMMANDS",
     "configure_check",
     "configure_compare",
     "configure_trace",
@@ -75,12 +84,12 @@ def run_check(args: argparse.Namespace) -> int:
             "findings": _records(findings),
         })
     elif findings.empty:
-        print(f"Nothing flagged in case {_one_line(f.meta.case_id)} ({f.template.id}).")
+        print(f"Nothing flagged in case {one_line(f.meta.case_id)} ({f.template.id}).")
     else:
         n = len(findings)
-        print(f"{n} finding{'s' if n != 1 else ''} in case {_one_line(f.meta.case_id)} ({f.template.id}):")
+        print(f"{n} finding{'s' if n != 1 else ''} in case {one_line(f.meta.case_id)} ({f.template.id}):")
         for row in findings.to_dict("records"):
-            print(f"- [{row['severity']}] {_one_line(str(row['message']))}")
+            print(f"- [{row['severity']}] {one_line(str(row['message']))}")
     return 1 if fails(findings, args.fail_on) else 0
 
 
@@ -131,7 +140,7 @@ def run_trace(args: argparse.Namespace) -> int:
         })
         return 0
     what = "Roots of" if args.direction == "into" else "What follows from"
-    label = _one_line(el.label)
+    label = one_line(el.label)
     if not paths:
         nothing = "Nothing leads into" if args.direction == "into" else "Nothing leads on from"
         print(f"{nothing} “{label}”.")
@@ -139,7 +148,7 @@ def run_trace(args: argparse.Namespace) -> int:
     print(f"{what} “{label}” ({len(paths)} path{'s' if len(paths) != 1 else ''}):")
     for number, p in enumerate(paths, start=1):
         more = "" if p.complete else f" (the path goes on beyond {args.max_length} links)"
-        print(f"{number}. {_one_line(p.sentence)}{more}")
+        print(f"{number}. {one_line(p.sentence)}{more}")
     if truncated:
         print(f"Only the first {args.max_paths} paths are shown; use --max-paths to see more.")
     return 0
@@ -196,8 +205,8 @@ def run_compare(args: argparse.Namespace) -> int:
         })
         return 0
     counts = matches["side"].value_counts()
-    print(f"A: {_one_line(str(args.path_a))} (version {a.base_version}), "
-          f"B: {_one_line(str(args.path_b))} (version {b.base_version})")
+    print(f"A: {one_line(str(args.path_a))} (version {a.base_version}), "
+          f"B: {one_line(str(args.path_b))} (version {b.base_version})")
     print(f"Elements: {counts.get('shared', 0)} shared, {counts.get('only_a', 0)} only in A, "
           f"{counts.get('only_b', 0)} only in B.")
     print()
@@ -211,34 +220,21 @@ def run_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-#: The analysis subcommands as ``(name, help, configure, run)``, in the order ``--help`` lists them.
-ANALYSIS_COMMANDS: tuple[tuple[str, str, Callable[[argparse.ArgumentParser], None],
-                               Callable[[argparse.Namespace], int]], ...] = (
-    ("check", "flag gaps: unrooted symptoms, isolated elements, missing evidence, ...",
-     configure_check, run_check),
-    ("trace", "the paths into or out of an element, as sentences", configure_trace, run_trace),
-    ("compare", "match two formulations and report their agreement", configure_compare, run_compare),
+#: The analysis subcommands, in the order ``--help`` lists them.
+COMMANDS: tuple[Command, ...] = (
+    Command("check", "flag gaps: unrooted symptoms, isolated elements, missing evidence, ...",
+            configure_check, run_check),
+    Command("trace", "the paths into or out of an element, as sentences", configure_trace, run_trace),
+    Command("compare", "match two formulations and report their agreement", configure_compare, run_compare),
 )
 
 
 # --- helpers ----------------------------------------------------------------------------
 
 
-
-def _one_line(text: str) -> str:
-    return " ".join(safe_text(text).split())
-
-
-def _text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], limit: int = 40) -> str:
-    cells = [[_cut(_one_line(str(v)), limit) for v in row] for row in rows]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    return "\n".join(lines)
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _text_table(headers: list[str], rows: list[list[Any]]) -> str:
+    """A table as ``workbench compare`` prints it: every cell cut to 40 characters, no rule."""
+    return table(headers, rows, 40, last_limit=40, rule=False, empty=None)
 
 
 def _count(row: Mapping[Any, Any]) -> str:
@@ -253,9 +249,6 @@ def _number(value: Any) -> str:
 
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): jsonable(v) for k, v in row.items()} for row in table.to_dict("records")]
-
-
-
 
 
 

@@ -1,0 +1,187 @@
+"""What the ``workbench`` subcommands share: the :class:`Command` row, argument types and
+options, terminal-safe text and tables, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench import errors
+from workbench._text import safe_text
+
+__all__ = [
+    "CELL_LIMIT",
+    "Command",
+    "add_json",
+    "add_version",
+    "cell",
+    "clean",
+    "indent",
+    "jsonable",
+    "login_name",
+    "one_line",
+    "output_file",
+    "positive_number",
+    "print_json",
+    "table",
+    "version_number",
+]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: its name, a one-line help, its arguments and what it does.
+
+    ``configure`` adds the subcommand's arguments to its parser; ``run`` gets the
+    parsed arguments and returns the exit code (0 when it succeeds; errors are
+    raised, not returned).
+    """
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+    description: str = ""
+
+
+def version_number(text: str) -> int:
+    """Parse a version number (1, 2, ...) or tell argparse why it is not one."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a version is a whole number, not {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"versions start at 1, not {number}")
+    return number
+
+
+def positive_number(text: str) -> int:
+    """Parse a whole number of at least 1 (a count or a length)."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, not {number}")
+    return number
+
+
+def add_version(
+    parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup,
+    help: str = "the version to read (default: the latest)",
+) -> None:
+    """Add the ``--version N`` (``-v N``) option that picks a saved version."""
+    parser.add_argument("--version", "-v", type=version_number, metavar="N", help=help)
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    """Add the ``--json`` option of the data-printing commands."""
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text (see docs/cli.md)")
+
+
+def print_json(value: Any) -> None:
+    """Print ``value`` as indented UTF-8 JSON (NaN is refused: convert with :func:`jsonable`)."""
+    print(json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False))
+
+
+def jsonable(value: Any) -> Any:
+    """Turn records, tuples, numpy/pandas scalars and NaN into plain JSON values."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return jsonable(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value) if isinstance(value, set | frozenset) else value
+        return [jsonable(v) for v in items]
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item):
+        return jsonable(item())
+    if value.__class__.__name__ in ("NAType", "NaTType"):
+        return None
+    return str(value)
+
+
+def login_name() -> str:
+    """Return the user's login name, the default author of a version ('' where there is none)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return ""
+
+
+def output_file(output: str, source: str) -> Path:
+    """The file a command writes, refused when it is the formulation file ``source`` itself."""
+    out = Path(output)
+    if out.exists() and out.resolve() == Path(source).resolve():
+        raise errors.WorkbenchError("The output file is the formulation file itself; choose another name.")
+    return out
+
+
+# --- text output ---------------------------------------------------------------------
+
+#: Table cells longer than this are cut (with "…").
+CELL_LIMIT = 48
+
+
+def clean(text: str, limit: int | None = None) -> str:
+    """Make clinical text safe for one terminal line: no control characters or newlines.
+
+    ``limit`` cuts the result to that many characters.
+    """
+    safe = safe_text(text)
+    return safe if limit is None else safe[:limit]
+
+
+def one_line(text: str) -> str:
+    """:func:`clean` ``text`` and fold every run of white space into one space."""
+    return " ".join(clean(text).split())
+
+
+def cell(value: Any, limit: int = CELL_LIMIT) -> str:
+    """``value`` as one table cell of at most ``limit`` characters ('' for ``None``)."""
+    if value is None:
+        return ""
+    text = one_line(str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], limit: int = CELL_LIMIT, *,
+          last_limit: int = 400, rule: bool = True, empty: str | None = "(none)") -> str:
+    """Align ``rows`` under ``headers`` in plain-text columns.
+
+    Cells are cut to ``limit`` characters, except in the last column, which is
+    cut to ``last_limit`` and not padded. ``rule`` draws a line of dashes under
+    the headers; ``empty`` is the line shown when there are no rows (``None``: none).
+    """
+    cells = [[cell(v, limit if i < len(headers) - 1 else last_limit) for i, v in enumerate(row)]
+             for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+
+    def line(values: Sequence[str]) -> str:
+        padded = [v.ljust(widths[i]) for i, v in enumerate(values[:-1])] + [values[-1]]
+        return "  ".join(padded).rstrip()
+
+    out = [line(list(headers))]
+    if rule:
+        out.append(line(["-" * w for w in widths]))
+    out += [line(r) for r in cells]
+    if not rows and empty is not None:
+        out.append(empty)
+    return "\n".join(out)
+
+
+def indent(text: str) -> str:
+    """Indent every non-empty line of ``text`` by two spaces."""
+    return "\n".join("  " + line if line else line for line in text.splitlines())
