@@ -1,8 +1,10 @@
-"""The vis-network library, read from the installed pyvis package (never from a CDN).
+"""The page's scripts and stylesheets: vis-network from the installed pyvis package (never from a
+CDN), and our own static files shipped inside the workbench package.
 
 pyvis ships vis-network 9.1.2 in ``pyvis/templates/lib/vis-9.1.2/``. The
 standalone page inlines it and the live graph widget loads it once; both take it
-from here. The files are read once per process.
+from here. Our own JavaScript and CSS live as files (``render/static/``,
+``ui/static/``) and are read with :func:`asset_text`. The files are read once per process.
 
 >>> "vis-network" in vis_network_js()[:200]
 True
@@ -11,15 +13,28 @@ True
 from __future__ import annotations
 
 import importlib.util
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from workbench.errors import RenderError
 
-__all__ = ["VIS_NETWORK_VERSION", "edge_labels_js", "vis_network_css", "vis_network_dir", "vis_network_js"]
+__all__ = [
+    "STATIC",
+    "VIS_NETWORK_VERSION",
+    "asset_text",
+    "edge_labels_js",
+    "page_css",
+    "page_js",
+    "vis_network_css",
+    "vis_network_dir",
+    "vis_network_js",
+]
 
 #: The vis-network version taken from pyvis.
 VIS_NETWORK_VERSION = "9.1.2"
+
+#: The standalone page's own script and stylesheet.
+STATIC = Path(__file__).parent / "static"
 
 _JS = "vis-network.min.js"
 _CSS = "vis-network.css"
@@ -35,13 +50,42 @@ def vis_network_css() -> str:
     return _read(_CSS)
 
 
-@lru_cache(maxsize=1)
 def edge_labels_js() -> str:
     """Return our script that keeps link labels off elements and each other (``wbEdgeLabels``).
 
     Shared by the standalone page and the live map; a plain script defining one function.
     """
-    return (Path(__file__).parent / "edge_labels.js").read_text(encoding="utf-8")
+    return asset_text(Path(__file__).parent / "edge_labels.js")
+
+
+def page_js() -> str:
+    """Return the standalone page's script (text tooltips, starts vis-network; ``render/static/page.js``)."""
+    return asset_text(STATIC / "page.js")
+
+
+def page_css() -> str:
+    """Return the standalone page's stylesheet (``render/static/page.css``)."""
+    return asset_text(STATIC / "page.css")
+
+
+@cache
+def asset_text(path: Path) -> str:
+    """Return a script or stylesheet shipped inside the workbench package, read once per process.
+
+    The text is placed inside a ``<script>`` or ``<style>`` element, so it must not close one.
+
+    >>> "wbEdgeLabels" in asset_text(Path(__file__).parent / "edge_labels.js")
+    True
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        raise RenderError(
+            f"The page cannot be drawn because {path.name} is missing from the workbench package at "
+            f"{path.parent}; reinstall it with: pip install --force-reinstall formulation-workbench"
+        ) from None
+    _check_inlinable(path.name, text)
+    return text
 
 
 def vis_network_dir() -> Path:
@@ -67,6 +111,10 @@ def _read(name: str) -> str:
             f"from the installed pyvis package at {path.parent}; reinstall it with: "
             "pip install --force-reinstall pyvis==0.3.2"
         ) from None
-    if "</script" in text.lower() or "</style" in text.lower():
-        raise RenderError(f"{name} in the pyvis package contains a closing tag and cannot be inlined safely.")
+    _check_inlinable(f"{name} in the pyvis package", text)
     return text
+
+
+def _check_inlinable(what: str, text: str) -> None:
+    if "</script" in text.lower() or "</style" in text.lower():
+        raise RenderError(f"{what} contains a closing tag and cannot be inlined safely.")

@@ -8,7 +8,9 @@ from a CDN in every mode and does not escape its heading. Instead:
 - every piece of user text in the HTML is escaped with :func:`html.escape`;
 - the graph data travels as JSON in a ``<script type="application/json">`` block with
   ``<``, ``>``, ``&``, U+2028 and U+2029 escaped, so no label can close the script;
-- tooltips are DOM elements filled with ``textContent``, never ``innerHTML``.
+- tooltips are DOM elements filled with ``textContent``, never ``innerHTML``;
+- the page's own script and stylesheet are files (``render/static/page.js``, ``page.css``,
+  read by :mod:`workbench.render.assets`); this module writes only markup and data.
 
 Example
 -------
@@ -28,7 +30,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from workbench.model import Formulation
-from workbench.render.assets import VIS_NETWORK_VERSION, edge_labels_js, vis_network_css, vis_network_js
+from workbench.render.assets import (
+    VIS_NETWORK_VERSION,
+    edge_labels_js,
+    page_css,
+    page_js,
+    vis_network_css,
+    vis_network_js,
+)
 from workbench.render.visdata import legend_items, link_legend_items, network_options, vis_data
 from workbench.templates import Template
 
@@ -99,7 +108,7 @@ def render_html(
         '<meta name="generator" content="Formulation Workbench">\n',
         f"<title>{e(page_title)}</title>\n",
         f"<style>\n{vis_network_css()}\n</style>\n",
-        f"<style>\n{_PAGE_CSS}</style>\n",
+        f"<style>\n{page_css()}</style>\n",
         f"<style>\n{_trusted(extra_css, 'style')}</style>\n" if extra_css else "",
         "</head>\n<body>\n",
         '<header class="wb-header">\n<div class="wb-heading">\n',
@@ -116,7 +125,7 @@ def render_html(
         f"<script>/* vis-network {VIS_NETWORK_VERSION}, from the pyvis package */\n",
         vis_network_js(),
         "\n</script>\n",
-        f"<script>\n{edge_labels_js()}\n{_PAGE_JS}</script>\n",
+        f"<script>\n{edge_labels_js()}\n{page_js()}</script>\n",
         f'<script id="wb-extra" type="application/json">{json_for_script(extra_data)}</script>\n'
         if extra_data is not None else "",
         f"<script>\n{_trusted(extra_script, 'script')}</script>\n" if extra_script else "",
@@ -286,125 +295,3 @@ def _status_svg(status: str) -> str:
     if status == "discarded":
         return _svg(box + 'stroke="#555" stroke-width="1.5" stroke-dasharray="3 2" opacity="0.4"/>')
     return _svg(box + 'stroke="#777" stroke-width="1.5"/>')
-
-
-_PAGE_CSS = """\
-html, body { margin: 0; height: 100%; }
-body {
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  color: #1F1F1F; background: #F7F7F5; display: flex; flex-direction: column;
-}
-.wb-header {
-  display: flex; align-items: center; justify-content: space-between; gap: 16px;
-  padding: 12px 20px; background: #FFFFFF; border-bottom: 1px solid #E2E2DE;
-}
-.wb-heading { min-width: 0; }
-.wb-header h1 {
-  margin: 0; font-size: 18px; font-weight: 600; line-height: 1.3;
-  overflow-wrap: anywhere; max-height: 2.6em; overflow: hidden;
-}
-.wb-sub { margin: 2px 0 0; font-size: 13px; color: #5C5C58; overflow-wrap: anywhere; }
-.wb-tools button {
-  font: inherit; font-size: 13px; padding: 5px 12px; border-radius: 6px;
-  border: 1px solid #C9C9C4; background: #FAFAF8; color: #1F1F1F; cursor: pointer;
-}
-.wb-tools button:hover { background: #EFEFEB; }
-.wb-tools button:focus-visible { outline: 2px solid #0072B2; outline-offset: 2px; }
-.wb-main { flex: 1; display: flex; min-height: 0; }
-#wb-graph { flex: 1; min-width: 0; background: #FFFFFF; position: relative; }
-#wb-graph .vis-network:focus { outline: none; }
-#wb-graph .vis-network:focus-visible { outline: 2px solid #0072B2; outline-offset: -2px; }
-.wb-empty { margin: 40px; color: #5C5C58; font-size: 15px; }
-.wb-legend {
-  width: 250px; flex: none; overflow-y: auto; padding: 14px 16px 20px;
-  border-left: 1px solid #E2E2DE; background: #FBFBF9; font-size: 13px;
-}
-.wb-legend h2 {
-  margin: 14px 0 6px; font-size: 11px; font-weight: 600; letter-spacing: 0.06em;
-  text-transform: uppercase; color: #6A6A66;
-}
-.wb-legend h2:first-child { margin-top: 0; }
-.wb-legend h3 { margin: 8px 0 2px; font-size: 12px; font-weight: 600; color: #3F3F3C; }
-.wb-legend ul { list-style: none; margin: 0; padding: 0; }
-.wb-legend li { display: flex; align-items: center; gap: 8px; padding: 1px 0; line-height: 1.3; }
-.wb-swatch { flex: none; }
-.wb-notes li { color: #4A4A47; }
-div.vis-tooltip {
-  font-family: inherit; font-size: 13px; line-height: 1.4; color: #1F1F1F;
-  background: #FFFFFF; border: 1px solid #CFCFCA; border-radius: 6px;
-  box-shadow: 0 4px 14px rgba(0, 0, 0, 0.12); padding: 8px 11px;
-  white-space: normal; box-sizing: border-box;
-  /* Always on the screen: never wider or taller than the map; a long one scrolls inside. */
-  max-width: min(360px, calc(100% - 12px)); max-height: min(70vh, calc(100% - 12px));
-  overflow-y: auto; overscroll-behavior: contain; pointer-events: auto;
-}
-.wb-tip-head { font-weight: 600; margin-bottom: 3px; overflow-wrap: anywhere; }
-.wb-tip-body { white-space: pre-wrap; overflow-wrap: anywhere; color: #3A3A37; }
-"""
-
-# The page script: builds tooltips as DOM elements with textContent and starts vis-network.
-_PAGE_JS = """\
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("wb-data").textContent);
-  function tooltip(text) {
-    var lines = String(text == null ? "" : text).split("\\n");
-    var box = document.createElement("div");
-    box.className = "wb-tip";
-    var head = document.createElement("div");
-    head.className = "wb-tip-head";
-    head.textContent = lines[0];
-    box.appendChild(head);
-    if (lines.length > 1) {
-      var body = document.createElement("div");
-      body.className = "wb-tip-body";
-      body.textContent = lines.slice(1).join("\\n");
-      box.appendChild(body);
-    }
-    return box;
-  }
-  data.nodes.forEach(function (n) { n.title = tooltip(n.title); });
-  data.edges.forEach(function (e) { e.title = tooltip(e.title); });
-  var container = document.getElementById("wb-graph");
-  if (data.nodes.length === 0) {
-    var empty = document.createElement("p");
-    empty.className = "wb-empty";
-    empty.textContent = "This formulation has no elements yet.";
-    container.appendChild(empty);
-    document.body.setAttribute("data-ready", "true");
-    return;
-  }
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-  window.workbench = { network: network, nodes: nodes, edges: edges, tooltip: tooltip };
-  document.getElementById("wb-fit").addEventListener("click", function () { network.fit(); });
-  container.addEventListener("mouseleave", function () {  // vis-network keeps a tooltip up otherwise
-    var handler = network.interactionHandler;
-    if (handler && handler.popup) { handler.popupObj = undefined; handler.popup.hide(); }
-  });
-  network.once("afterDrawing", function () {
-    // Bend links within one layer upwards, away from the labels drawn below the symbols.
-    if (data.options.layout.hierarchical.direction === "UD") {
-      var pos = network.getPositions();
-      var bends = [];
-      edges.forEach(function (e) {
-        var a = pos[e.from], b = pos[e.to];
-        if (e.same_level && a && b) {
-          bends.push({ id: e.id, smooth: { enabled: true, roundness: e.smooth.roundness,
-                                           type: a.x <= b.x ? "curvedCW" : "curvedCCW" } });
-        }
-      });
-      if (bends.length) { edges.update(bends); }
-    }
-    // Keep link labels off the elements and each other; a label with no free place shows on hover.
-    // Placement on a large map is spread over several tasks; the page says it is ready after it.
-    function ready() {
-      network.redraw();
-      document.body.setAttribute("data-ready", "true");
-    }
-    window.workbench.edgeLabels = wbEdgeLabels(network, edges);
-    window.workbench.edgeLabels.place(ready);
-  });
-})();
-"""

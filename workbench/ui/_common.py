@@ -21,7 +21,6 @@ from workbench.model import CONFIDENCE_SCALE, STATUSES, TIME_FRAMES, Evidence, c
 
 __all__ = [
     "LABELLED",
-    "STATUS_CSS",
     "AssessmentFields",
     "ConfidenceInput",
     "ConfirmBar",
@@ -115,19 +114,6 @@ class StatusLine(w.HTML):  # type: ignore[misc]
         count = f' <span class="wb-status-count">×{self.repeats}</span>' if self.repeats > 1 else ""
         self.value = (f'<span role="{role}" class="wb-flash-{self._flash}">{esc(message)}{count}</span>'
                       if message else "")
-
-
-#: Styles of the status lines: a brief highlight for each new message, the near lines' frame.
-STATUS_CSS = """
-@keyframes wb-flash-a { from { background: #fff3b0; } to { background: transparent; } }
-@keyframes wb-flash-b { from { background: #fff3b0; } to { background: transparent; } }
-.wb-status .wb-flash-0, .wb-status-near .wb-flash-0 { animation: wb-flash-a 1.2s ease-out; }
-.wb-status .wb-flash-1, .wb-status-near .wb-flash-1 { animation: wb-flash-b 1.2s ease-out; }
-.wb-status-count { font-size: 11px; font-weight: 600; color: #5a5a5a; border: 1px solid #999;
-  border-radius: 8px; padding: 0 4px; margin-left: 4px; }
-.wb-status-near { margin: 2px 0 4px 0; min-height: 18px; font-size: 13px; color: #3a3a3a; }
-.wb-status-near.wb-status-error { color: #a1001b; font-weight: 600; }
-"""
 
 
 def guarded(status: StatusLine) -> Callable[[F], F]:

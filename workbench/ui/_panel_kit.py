@@ -17,8 +17,9 @@ import pandas as pd
 
 from workbench.model import Formulation
 from workbench.render.visdata import edge_for, node_for
-from workbench.ui._common import STATUS_CSS, StatusLine, esc
+from workbench.ui._common import StatusLine, esc
 from workbench.ui._common import guarded as guarded_by
+from workbench.ui._static import style_html
 
 __all__ = [
     "NONE",
@@ -199,34 +200,11 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-#: Styles for the panels' tables and lists, put into the page once by :func:`panel_style`.
-PANEL_CSS = """
-/* Inside a box of fixed height (the app's side bar), rows must not shrink to nothing: they scroll. */
-.wb-trace-panel, .wb-comments-panel, .wb-checks-panel, .wb-compare-panel, .wb-supervision,
-.wb-trace-panel > *, .wb-comments-panel > *, .wb-checks-panel > *, .wb-compare-panel > *,
-.wb-supervision > * { flex-shrink: 0; }
-.wb-trace-panel .widget-html-content, .wb-comments-panel .widget-html-content,
-.wb-checks-panel .widget-html-content, .wb-compare-panel .widget-html-content { line-height: 1.4; }
-.wb-panel-table { border-collapse: collapse; font-size: 13px; margin: 4px 0; }
-.wb-panel-table th, .wb-panel-table td { border-bottom: 1px solid #ddd; padding: 3px 8px;
-  text-align: left; vertical-align: top; }
-.wb-panel-table th { background: #f3f3f3; }
-.wb-panel-list { margin: 4px 0 4px 1.4em; padding: 0; font-size: 13px; line-height: 1.45; }
-.wb-panel-list li { margin-bottom: 4px; }
-.wb-panel-empty { color: #555; font-style: italic; margin: 4px 0; }
-.wb-badge { display: inline-block; border-radius: 3px; padding: 0 5px; margin-right: 4px;
-  font-size: 11px; font-weight: 600; border: 1px solid #444; }
-.wb-badge-transference { background: #F0E442; color: #1F1F1F; }
-.wb-badge-open { background: #fff; color: #B00020; border-color: #B00020; }
-.wb-badge-resolved { background: #eee; color: #333; }
-.wb-comment { border-left: 3px solid #0072B2; padding: 2px 8px; font-size: 13px; }
-.wb-comment-resolved { border-left-color: #aaa; color: #555; }
-.wb-comment-meta { color: #555; font-size: 12px; }
-"""
-
-
 def panel_style() -> w.HTML:
-    """Return a hidden HTML widget carrying the panels' styles (safe to show more than once)."""
-    style = w.HTML(value=f"<style>{PANEL_CSS}{STATUS_CSS}</style>")
+    """Return a hidden HTML widget carrying the panels' styles (safe to show more than once).
+
+    The styles are ``ui/static/panels.css`` (tables, lists, badges) and ``status.css`` (status lines).
+    """
+    style = w.HTML(value=style_html("panels.css", "status.css"))
     style.layout.display = "none"
     return style

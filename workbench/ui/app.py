@@ -50,7 +50,8 @@ from workbench.errors import WorkbenchError
 from workbench.render.visdata import legend_items
 from workbench.session import EditSession, SessionEvent
 from workbench.templates import Template
-from workbench.ui._common import STATUS_CSS, StatusLine, esc, guarded
+from workbench.ui._common import StatusLine, esc, guarded
+from workbench.ui._static import style_html
 from workbench.ui.element_panel import ElementPanel
 from workbench.ui.graph_sync import GraphBinding
 from workbench.ui.graph_view import GraphView
@@ -93,47 +94,8 @@ GRAPH_HEIGHT = "clamp(360px, calc(100vh - var(--wb-chrome, 250px)), 760px)"
 #: The side panel is as tall as the map and its legend row; its content scrolls inside.
 SIDE_HEIGHT = "clamp(404px, calc(100vh - var(--wb-chrome, 250px) + 44px), 804px)"
 
-_STYLE = """<style>
-.wb-app { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1f1f1f;
-  --wb-chrome: 170px; }
-.jp-NotebookPanel .wb-app { --wb-chrome: 250px; }
-.wb-header { border-bottom: 1px solid #d0d0d0; min-height: 44px; }
-.wb-header-left .widget-html { margin-top: 0; margin-bottom: 0; }
-.wb-header-info, .wb-header-info .widget-html-content { min-width: 0; width: 100%; overflow: hidden; }
-.wb-header-line { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; line-height: 22px; }
-.wb-case-id { font-weight: 600; font-size: 15px; }
-.wb-meta, .wb-hint { color: #5a5a5a; font-size: 12px; }
-.wb-tag { font-size: 11px; border: 1px solid #999; border-radius: 3px; padding: 0 4px; color: #555; }
-.wb-unsaved-mark { color: #B3470A; font-weight: 600; margin-right: 8px; white-space: nowrap; }
-.wb-saved-mark { color: #5a5a5a; margin-right: 8px; font-size: 12px; }
-.wb-status { min-height: 18px; font-size: 13px; color: #3a3a3a; }
-.wb-status .widget-html-content { line-height: 18px; }
-.wb-status-error { color: #a1001b; font-weight: 600; }
-.wb-start + .wb-status, .wb-app > .wb-status { border-top: 1px solid #d0d0d0; padding: 2px 6px; }
-.wb-table { border-collapse: collapse; font-size: 12px; width: 100%; }
-.wb-table th, .wb-table td { border-bottom: 1px solid #e3e3e3; padding: 2px 4px; text-align: left;
-  vertical-align: top; line-height: 1.35; }
-.wb-table td:nth-child(2) { white-space: nowrap; }
-.wb-sentence { padding: 4px 6px; background: #f4f7fb; border-left: 3px solid #0072B2; }
-.wb-legend { font-size: 11px; margin: 0; }
-.wb-legend .widget-html-content { display: flex; flex-wrap: wrap; gap: 0 9px; line-height: 17px; }
-.wb-legend span.wb-legend-item { white-space: nowrap; }
-.wb-legend svg { vertical-align: -2px; }
-.wb-map-tools .jupyter-button { height: 26px; line-height: 26px; font-size: 12px; padding: 0 6px;
-  margin: 0 0 0 4px; }
-.wb-diff { margin: 4px 0; padding-left: 18px; font-size: 12px; }
-.wb-diff-added b { color: #00795A; }
-.wb-diff-removed b { color: #B3470A; }
-.wb-diff-changed b { color: #0060A0; }
-.wb-rule { border: 0; border-top: 1px solid #e3e3e3; margin: 6px 0; }
-.wb-side { overflow-y: auto; }
-.wb-app .widget-html-content { line-height: 1.35; }
-.wb-app textarea { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
-  font-size: 13px; line-height: 1.35; }
-.wb-app .wb-tabs.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab {
-  flex: 1 1 auto; min-width: 0; padding: 0 6px; }
-.wb-app .wb-tabs.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tabLabel { overflow: visible; }
-</style>"""
+#: The app's styles (``ui/static/app.css``) and the status lines'.
+_STYLE = style_html("app.css", "status.css")
 
 
 class App(w.VBox):  # type: ignore[misc]
@@ -153,7 +115,7 @@ class App(w.VBox):  # type: ignore[misc]
         self._start: StartPanel | None = None
         self._lazy: LazyTabs | None = None
         self._stop: list[object] = []
-        self._style = w.HTML(_STYLE + f"<style>{STATUS_CSS}</style>")
+        self._style = w.HTML(_STYLE)
         super().__init__([self._style], layout=w.Layout(width="100%"))
         self.add_class("wb-app")
         target = case_path(path, self.folder) if path is not None else None

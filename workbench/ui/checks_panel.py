@@ -54,10 +54,8 @@ CHECK_NAMES = {
     "no_strength": "No strength",
 }
 
-_SEVERITY_STYLE = {
-    "warning": "background:#FCE8D9;color:#7A2E00",
-    "info": "background:#E4F1FA;color:#003A5C",
-}
+#: The badge of each severity (styles in ``ui/static/panels.css``).
+_SEVERITY_CLASS = {"warning": "wb-badge-warning", "info": "wb-badge-info"}
 
 
 class ChecksPanel(FollowsSession):
@@ -160,12 +158,12 @@ class ChecksPanel(FollowsSession):
                               tooltip="Select what this finding is about")
             button.on_click(self._show_handler(index))
             self.row_buttons.append(button)
-            style = _SEVERITY_STYLE.get(str(row["severity"]), "")
+            badge = _SEVERITY_CLASS.get(str(row["severity"]), "")
             name = CHECK_NAMES.get(str(row["check"]), str(row["check"]))
-            message = w.HTML(f"<span style='font-size:13px'>{esc(row['message'])}</span>")
+            message = w.HTML(f"<span class='wb-panel-text'>{esc(row['message'])}</span>")
             cells += [
-                w.HTML(f"<span style='font-size:13px'>{esc(name)}</span>"),
-                w.HTML(f"<span class='wb-badge' style='{style}'>{esc(row['severity'])}</span>"),
+                w.HTML(f"<span class='wb-panel-text'>{esc(name)}</span>"),
+                w.HTML(f"<span class='wb-badge {badge}'>{esc(row['severity'])}</span>"),
             ]
             if int(row.get("count", 1)) > 1 and row["check"] == "no_evidence":
                 cells.append(self._expandable(message, int(row["count"])))

@@ -1,0 +1,66 @@
+// The standalone page's script (render/html.py inlines it after vis-network and edge_labels.js).
+// Reads the graph from the JSON block #wb-data, builds tooltips as DOM elements with textContent
+// (never innerHTML), starts vis-network and sets `window.workbench`; `data-ready` on <body> when done.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("wb-data").textContent);
+  function tooltip(text) {
+    var lines = String(text == null ? "" : text).split("\n");
+    var box = document.createElement("div");
+    box.className = "wb-tip";
+    var head = document.createElement("div");
+    head.className = "wb-tip-head";
+    head.textContent = lines[0];
+    box.appendChild(head);
+    if (lines.length > 1) {
+      var body = document.createElement("div");
+      body.className = "wb-tip-body";
+      body.textContent = lines.slice(1).join("\n");
+      box.appendChild(body);
+    }
+    return box;
+  }
+  data.nodes.forEach(function (n) { n.title = tooltip(n.title); });
+  data.edges.forEach(function (e) { e.title = tooltip(e.title); });
+  var container = document.getElementById("wb-graph");
+  if (data.nodes.length === 0) {
+    var empty = document.createElement("p");
+    empty.className = "wb-empty";
+    empty.textContent = "This formulation has no elements yet.";
+    container.appendChild(empty);
+    document.body.setAttribute("data-ready", "true");
+    return;
+  }
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  window.workbench = { network: network, nodes: nodes, edges: edges, tooltip: tooltip };
+  document.getElementById("wb-fit").addEventListener("click", function () { network.fit(); });
+  container.addEventListener("mouseleave", function () {  // vis-network keeps a tooltip up otherwise
+    var handler = network.interactionHandler;
+    if (handler && handler.popup) { handler.popupObj = undefined; handler.popup.hide(); }
+  });
+  network.once("afterDrawing", function () {
+    // Bend links within one layer upwards, away from the labels drawn below the symbols.
+    if (data.options.layout.hierarchical.direction === "UD") {
+      var pos = network.getPositions();
+      var bends = [];
+      edges.forEach(function (e) {
+        var a = pos[e.from], b = pos[e.to];
+        if (e.same_level && a && b) {
+          bends.push({ id: e.id, smooth: { enabled: true, roundness: e.smooth.roundness,
+                                           type: a.x <= b.x ? "curvedCW" : "curvedCCW" } });
+        }
+      });
+      if (bends.length) { edges.update(bends); }
+    }
+    // Keep link labels off the elements and each other; a label with no free place shows on hover.
+    // Placement on a large map is spread over several tasks; the page says it is ready after it.
+    function ready() {
+      network.redraw();
+      document.body.setAttribute("data-ready", "true");
+    }
+    window.workbench.edgeLabels = wbEdgeLabels(network, edges);
+    window.workbench.edgeLabels.place(ready);
+  });
+})();
