@@ -1,0 +1,126 @@
+"""The vis-network our frontend relies on is the one pyvis ships, with every API and internal we use.
+
+Our scripts (render/edge_labels.js, render/static/page.js, ui/static/*.js) call vis-network's public
+methods and, for speed and for tooltips, reach into some of its private fields. pyvis is bounded in
+pyproject.toml to the versions whose bundled vis-network was tested; these tests read the very file
+that ``render/assets.py`` serves and fail when a newer one lacks something we use.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+
+from workbench.render import assets
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "workbench"
+#: Every script of ours that talks to vis-network.
+SCRIPTS = sorted(
+    [PACKAGE / "render" / "edge_labels.js", *(PACKAGE / "render" / "static").glob("*.js"),
+     *(PACKAGE / "ui" / "static").glob("*.js")]
+)
+
+#: Private parts of vis-network we use: (what, a pattern of our use, text in vis-network's bundle).
+#: A row whose use is gone from our scripts fails too, so this list stays true.
+INTERNALS = [
+    ("network.body: nodes, edges, data, container, emitter", r"network\.body\b",
+     "this.body={container:t,nodes:{},nodeIndices:[],edges:{},edgeIndices:[],emitter:{"),
+    ("network.body.data (the data sets)", r"\.body\.data\b", "data:{nodes"),
+    ("the redraw request event", r'"_requestRedraw"', 'emitter.on("_requestRedraw"'),
+    ("network.edgesHandler.edgesListeners.update", r"edgesListeners\.update",
+     "this.edgesListeners={add:"),
+    ("edge.labelModule and its text size", r"\.labelModule\b", "this.labelModule="),
+    ("labelModule.getTextSize", r"\.getTextSize\(", 'key:"getTextSize"'),
+    ("edge.edgeType (its curve)", r"\.edgeType\.getPoint\(", "this.edgeType="),
+    ("edgeType.getPoint", r"\.getPoint\(", 'key:"getPoint"'),
+    ("edge.globalOptions", r"\.globalOptions\b", "this.globalOptions="),
+    ("node.shape.boundingBox", r"\.shape\.boundingBox\b", "this.boundingBox={top:0"),
+    ("edge.disconnect / connect", r"\.disconnect\(\)", 'key:"disconnect"'),
+    ("edge label scaling drawThreshold", r"drawThreshold", "scaling.label.drawThreshold"),
+    ("network.interactionHandler.popup (the tooltip)", r"handler\.popup\b", "this.popup="),
+    ("interactionHandler.popupObj", r"\.popupObj\b", "this.popupObj="),
+]
+
+
+@pytest.fixture(scope="module")
+def bundle() -> str:
+    return assets.vis_network_js()
+
+
+@pytest.fixture(scope="module")
+def ours() -> str:
+    return "\n".join(path.read_text(encoding="utf-8") for path in SCRIPTS)
+
+
+def test_the_bundle_is_the_vis_network_version_we_name(bundle: str) -> None:
+    assert re.search(r"@version\s+" + re.escape(assets.VIS_NETWORK_VERSION) + r"\b", bundle[:1000])
+    assert assets.vis_network_dir().name == "vis-" + assets.VIS_NETWORK_VERSION
+
+
+def test_the_library_exports_network_and_data_set(bundle: str, ours: str) -> None:
+    for name in ("Network", "DataSet"):
+        assert f"vis.{name}" in ours
+        assert f".{name}=" in bundle, f"vis-network no longer exports {name}"
+
+
+def test_every_network_method_we_call_exists(bundle: str, ours: str) -> None:
+    called = set(re.findall(r"\bnetwork\.([A-Za-z_$][\w$]*)\s*\(", ours))
+    assert {"getPositions", "redraw", "fit", "on", "once"} <= called  # the scan finds our calls
+    missing = {
+        name for name in called
+        if not re.search(rf'key:"{re.escape(name)}"|\.{re.escape(name)}=function\b', bundle)
+    }
+    assert not missing, f"vis-network {assets.VIS_NETWORK_VERSION} lacks the methods {sorted(missing)}"
+
+
+def test_every_network_field_we_read_exists(bundle: str, ours: str) -> None:
+    fields = set(re.findall(r"\bnetwork\.([A-Za-z_$][\w$]*)\b(?!\s*\()", ours))
+    fields = {name for name in fields if not name.startswith("wb")}  # our own, set by edge_labels.js
+    assert {"body", "edgesHandler", "interactionHandler", "canvas"} <= fields
+    missing = {name for name in fields if f"this.{name}=" not in bundle}
+    assert not missing, f"vis-network {assets.VIS_NETWORK_VERSION} lacks the fields {sorted(missing)}"
+
+
+def test_every_event_we_listen_to_is_emitted(bundle: str, ours: str) -> None:
+    events = set(re.findall(r"\.(?:on|once|off)\(\s*\"(\w+)\"", ours))
+    assert {"afterDrawing", "click", "dragEnd", "hoverEdge", "blurEdge", "update"} <= events
+    missing = {name for name in events if f'"{name}"' not in bundle}
+    assert not missing, f"vis-network {assets.VIS_NETWORK_VERSION} emits none of {sorted(missing)}"
+
+
+@pytest.mark.parametrize(("what", "use", "needle"), INTERNALS, ids=[row[0] for row in INTERNALS])
+def test_the_internals_we_use_are_still_there(bundle: str, ours: str, what: str, use: str,
+                                              needle: str) -> None:
+    assert re.search(use, ours), f"Our scripts no longer use {what}: remove it from INTERNALS"
+    assert needle in bundle, f"vis-network {assets.VIS_NETWORK_VERSION} changed: {what} ({needle!r}) is gone"
+
+
+def test_pyvis_is_bounded_to_the_tested_versions() -> None:
+    deps = _pyproject_requirements()
+    allowed = deps["pyvis"]
+    assert "0.3.2" in allowed, "the version tested must stay allowed"
+    for newer in ("0.3.3", "0.4.0", "1.0.0"):
+        assert newer not in allowed, f"pyvis {newer} is untested: its vis-network may differ"
+    assert "0.3.0" not in allowed  # ships vis-network 9.0.4 only
+
+
+def test_environment_yml_has_the_same_version_bounds_as_pyproject() -> None:
+    conda: dict[str, SpecifierSet] = {}
+    env = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    for line in re.findall(r"^\s+- ([A-Za-z][^\s#]*)", env, flags=re.MULTILINE):
+        name, spec = re.match(r"([A-Za-z0-9_.-]+)(.*)", line).groups()  # type: ignore[union-attr]
+        if name not in ("python", "pip"):
+            conda[name.lower()] = SpecifierSet(spec)
+    for name, spec in _pyproject_requirements().items():
+        assert conda.get(name) == spec, f"environment.yml {name}{conda.get(name)}, pyproject {name}{spec}"
+
+
+def _pyproject_requirements() -> dict[str, SpecifierSet]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return {Requirement(spec).name.lower(): Requirement(spec).specifier for spec in project["dependencies"]}
