@@ -1,17 +1,22 @@
 // ESLint (flat config, eslint 9 pinned in package.json) for every .js file in workbench/.
-// Run by scripts/lint-frontend (from scripts/test): `npx eslint --max-warnings 0 workbench`.
+// Run by scripts/lint-frontend (from scripts/test).
 import js from "@eslint/js";
 import globals from "globals";
+import { readFileSync } from "node:fs";
 
-// Plain scripts that define one function for the scripts after them: edge_labels.js (before the
-// standalone page's script, and before the live map's), map_placement.js and map_linking.js (joined
-// in front of graph_view.js by ui/graph_view.py, so they run as part of that ES module).
-const SHARED = {
-  wbEdgeLabels: "workbench/render/edge_labels.js",
-  wbPlacement: "workbench/ui/static/map_placement.js",
-  wbMapLinking: "workbench/ui/static/map_linking.js",
-};
-const PARTS = ["workbench/ui/static/map_placement.js", "workbench/ui/static/map_linking.js"];
+// Plain scripts that define functions for the scripts after them: edge_labels.js (before the
+// standalone page's script, and before the live map's) and the parts that ui/graph_view.py joins in
+// front of graph_view.js (its _SCRIPTS), which run as part of that ES module. Both lists are read
+// from the sources, so a new part needs no change here.
+const read = (path) => readFileSync(new URL(path, import.meta.url), "utf8");
+const listed = read("workbench/ui/graph_view.py").match(/^_SCRIPTS\s*=\s*\(([^)]*)\)/m);
+if (!listed) throw new Error("eslint.config.mjs: _SCRIPTS not found in workbench/ui/graph_view.py");
+const PARTS = [...listed[1].matchAll(/"([\w.-]+\.js)"/g)]
+  .map((m) => `workbench/ui/static/${m[1]}`)
+  .filter((path) => !path.endsWith("/graph_view.js"));
+const SHARED_FILES = ["workbench/render/edge_labels.js", ...PARTS];
+const SHARED = SHARED_FILES.flatMap((path) => [...read(path).matchAll(/^function (wb\w+)/gm)])
+  .map((m) => m[1]);
 const readonly = (names) => Object.fromEntries(names.map((name) => [name, "readonly"]));
 
 export default [
@@ -49,9 +54,9 @@ export default [
   },
   {
     // The shared functions are defined here for the scripts that follow; nothing else may be unused.
-    files: Object.values(SHARED),
+    files: SHARED_FILES,
     languageOptions: { sourceType: "script" },
-    rules: { "no-unused-vars": ["error", { varsIgnorePattern: `^(${Object.keys(SHARED).join("|")})$` }] },
+    rules: { "no-unused-vars": ["error", { varsIgnorePattern: `^(${SHARED.join("|")})$` }] },
   },
   {
     // Parts of graph_view.js's ES module: strict, like the module they are joined into.
@@ -64,6 +69,11 @@ export default [
   },
   {
     files: ["workbench/ui/static/graph_view.js"],
-    languageOptions: { globals: readonly(Object.keys(SHARED)) },
+    languageOptions: { globals: readonly(SHARED) },
+  },
+  {
+    // The linters' own configuration runs in Node.
+    files: ["*.config.mjs"],
+    languageOptions: { globals: globals.node },
   },
 ];
