@@ -43,6 +43,11 @@ export default [
           selector: "CallExpression[callee.property.name=/^(insertAdjacentHTML|write|writeln)$/]",
           message: "Build elements and insert text with textContent instead.",
         },
+        {
+          // An inline event handler attribute would need 'unsafe-inline' handlers under a CSP.
+          selector: "CallExpression[callee.property.name='setAttribute'][arguments.0.value=/^on/i]",
+          message: "Use addEventListener, not an inline on... attribute.",
+        },
       ],
       // CSP-friendly and predictable: no code from strings, no sloppy comparisons.
       "no-eval": "error",

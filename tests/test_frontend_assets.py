@@ -139,11 +139,12 @@ def test_eslint_keeps_clinical_text_out_of_html_and_code() -> None:
         "  el.innerHTML = label;\n"
         '  el.insertAdjacentHTML("beforeend", label);\n'
         '  setTimeout("redraw()", 10);\n'
+        '  el.setAttribute("onclick", "go()");\n'
         "  return label == 1 ? undefinedThing : label;\n"
         "}\n"
     )
     found = _lint_js(bad, "workbench/ui/static/probe.js")
-    assert found.split().count("no-restricted-syntax") == 2
+    assert found.split().count("no-restricted-syntax") == 3
     for rule in ("no-implied-eval", "eqeqeq", "no-undef"):
         assert rule in found
     good = 'export function show(el, label) { el.textContent = label; return label === null; }\n'
