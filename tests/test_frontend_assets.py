@@ -66,6 +66,17 @@ def test_no_module_keeps_css_or_javascript_in_strings() -> None:
     assert set(found) <= STILL_IN_STRINGS, f"CSS or JavaScript in Python strings: {found}"
 
 
+def test_no_markup_in_python_has_an_inline_event_handler() -> None:
+    handler = re.compile(r"<[a-zA-Z][^<>]*\son[a-z]+\s*=", re.IGNORECASE)
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and handler.search(node.value):
+                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not found, f"inline event handlers (CSP-unfriendly): {found}"
+    assert handler.search('<img src="x" onerror="go()">') and not handler.search("<b>one=1</b>")
+
+
 def test_the_checks_catch_css_and_javascript_in_strings() -> None:
     assert _CSS_RULE.search(".wb-x .y { color: #111; font-size: 12px; }")
     assert _CSS_RULE.search("@keyframes a { from { background: #fff; } }")
