@@ -194,3 +194,82 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "bash scripts/test" in readme
     assert "bash scripts/test" in ci
+
+
+# --- the UI adapts, it does not compute --------------------------------------------------------
+
+
+def _ui_reaches_below(path: Path, package: Path = PACKAGE) -> set[str]:
+    """What a ``ui`` module imports that the UI may not reach: the file format (files are reached
+    through ``session``) and private modules or names of other layers (``analysis._phrases``,
+    ``_paths``, ``from workbench.render.visdata import _levels``). The UI's own private modules
+    (``ui._panel_kit``) are its own business."""
+    here = _module_of(path, package)
+    anchor = here if path.name == "__init__.py" else here[:-1]
+    imports: list[tuple[list[str], list[str]]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imports += [(alias.name.split("."), []) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module.split(".") if node.module else []
+            base = module if node.level == 0 else anchor[: len(anchor) - (node.level - 1)] + module
+            imports.append((base, [alias.name for alias in node.names]))
+
+    def is_module(parts: list[str]) -> bool:
+        target = package.joinpath(*parts[1:])
+        return target.is_dir() or target.with_suffix(".py").is_file()
+
+    wrong = set()
+    for parts, names in imports:
+        if len(parts) < 1 or parts[0] != package.name:
+            continue
+        modules = [parts, *([*parts, n] for n in names if is_module([*parts, n]))]
+        for mod in modules:
+            below = mod[1:]
+            private = bool(below) and below[0] != "ui" and any(p.startswith("_") for p in below)
+            if below[:1] == ["fileformat"] or private:
+                wrong.add(".".join(mod))
+        if parts[1:2] not in ([], ["ui"]):
+            private_names = [n for n in names if n.startswith("_") and not is_module([*parts, n])]
+            wrong |= {".".join([*parts, n]) for n in private_names}
+    return wrong
+
+
+@pytest.mark.parametrize(
+    "path", sorted((PACKAGE / "ui").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_ui_reaches_only_session_and_public_functions_below(path: Path) -> None:
+    wrong = _ui_reaches_below(path)
+    where = path.relative_to(ROOT)
+    assert not wrong, f"{where} reaches past the session or into private modules: {sorted(wrong)}"
+
+
+def test_the_ui_rule_catches_the_file_format_and_private_modules(tmp_path: Path) -> None:
+    package = tmp_path / "workbench"
+    for folder in ("ui", "fileformat", "analysis", "render"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "__init__.py").touch()
+    for module in ("analysis/_phrases.py", "fileformat/view.py", "_paths.py", "ui/_kit.py", "session.py"):
+        (package / module).touch()
+    sources = {
+        "a.py": "from workbench.fileformat import load\n",
+        "b.py": "from ..fileformat.view import load_view\n",
+        "c.py": "from workbench.analysis._phrases import element_phrase\n",
+        "d.py": "from workbench import _paths\n",
+        "e.py": "from workbench.render.visdata import _levels\n",
+        "f.py": "import workbench.fileformat\n",
+        "ok.py": "from workbench.session import read_case\nfrom . import _kit\n"
+                 "from workbench.ui._kit import esc\nfrom workbench.analysis import trace\n",
+    }
+    for rel, source in sources.items():
+        (package / "ui" / rel).write_text(source, encoding="utf-8")
+    caught = {rel: _ui_reaches_below(package / "ui" / rel, package) for rel in sources}
+    assert caught == {
+        "a.py": {"workbench.fileformat"},
+        "b.py": {"workbench.fileformat.view"},
+        "c.py": {"workbench.analysis._phrases"},
+        "d.py": {"workbench._paths"},
+        "e.py": {"workbench.render.visdata._levels"},
+        "f.py": {"workbench.fileformat"},
+        "ok.py": set(),
+    }

@@ -70,6 +70,21 @@ class FormulationDiff:
         """Whether nothing changed."""
         return not any(getattr(self, name) for name in _GROUPS) and not self.meta_changed
 
+    def marks(self, *, stamps: bool = True) -> dict[str, str]:
+        """Map the ids of the elements and links added, removed or changed to ``"added"``, ``"removed"``
+        or ``"changed"`` (e.g. to mark them on a map).
+
+        With ``stamps=False`` a record whose only changed fields are its time stamps
+        (``created``, ``updated``) does not count as changed.
+        """
+        marks = {el.id: "added" for el in self.elements_added}
+        marks.update({ln.id: "added" for ln in self.links_added})
+        marks.update({el.id: "removed" for el in self.elements_removed})
+        marks.update({ln.id: "removed" for ln in self.links_removed})
+        marks.update({c.id: "changed" for c in [*self.elements_changed, *self.links_changed]
+                      if stamps or set(c.fields) - _STAMPS})
+        return marks
+
     def summary(self) -> str:
         """Return the changes as one plain sentence, e.g. ``'2 elements added, 1 link changed'``."""
         parts = []
@@ -139,6 +154,9 @@ _GROUPS = (
     "comments_removed",
     "comments_changed",
 )
+
+#: Fields that change with every edit (time stamps), not with what a record says.
+_STAMPS = frozenset({"created", "updated"})
 
 
 def diff(a: Formulation, b: Formulation) -> FormulationDiff:

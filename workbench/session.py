@@ -51,10 +51,20 @@ from workbench.fileformat import history as file_history
 from workbench.fileformat import load as file_load
 from workbench.fileformat import restore as file_restore
 from workbench.fileformat import save as file_save
+from workbench.fileformat.view import ViewState, load_view, save_view
 from workbench.model import Change, Formulation
 from workbench.templates import DEFAULT_TEMPLATE
 
-__all__ = ["EditSession", "SessionEvent", "recent_cases", "recent_file", "remember_recent"]
+__all__ = [
+    "EditSession",
+    "SessionEvent",
+    "ViewState",
+    "case_path",
+    "read_case",
+    "recent_cases",
+    "recent_file",
+    "remember_recent",
+]
 
 EventKind = Literal["edit", "undo", "redo", "reset", "saved", "conflict"]
 
@@ -337,6 +347,15 @@ class EditSession:
                 return candidate
         raise SessionError("No free file name for a copy was found; please type one.")
 
+    def map_view(self) -> ViewState:
+        """Where the map last drew the case's elements, as kept beside its file (nothing for a new case)."""
+        return load_view(self._path) if self._path is not None else ViewState()
+
+    def keep_map_view(self, view: ViewState) -> None:
+        """Keep where the map draws the elements beside the case file (raises ``OSError`` if it cannot)."""
+        if self._path is not None:
+            save_view(self._path, view)
+
     def open(self, path: str | Path, version: int | None = None, *, discard: bool = False) -> None:
         """Open another case file (its latest version, or ``version``) in this session."""
         self._check_can_replace(discard)
@@ -501,6 +520,14 @@ def remember_recent(path: str | Path) -> None:
         os.replace(tmp, target)
     except OSError:
         pass  # the list is a convenience; never let it stop an open or a save
+
+
+# --- reading case files (the app's panels reach files only through the session) ---------------
+
+
+def read_case(path: str | Path, version: int | None = None) -> Formulation:
+    """Return a case file's latest version (or ``version``); any failure is a sentence."""
+    return _load(path, version)
 
 
 # --- module helpers ----------------------------------------------------------------------

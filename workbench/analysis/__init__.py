@@ -8,6 +8,7 @@ No I/O, no UI, no printing; the formulation is never changed.
 - :mod:`~workbench.analysis.tables`: evidence by session, drivers and end points.
 - :mod:`~workbench.analysis.narrative`: a Markdown narrative by template layers.
 - :mod:`~workbench.analysis.roles`: what each template's kinds mean to the analyses.
+- :mod:`~workbench.analysis.steps`: the step model of every step-through (by layer, session, version).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from workbench.analysis.compare import (
     jaccard,
     label_similarity,
     match,
+    match_with_choices,
     matches_table,
     merged_graph,
     normalise_label,
@@ -45,6 +47,7 @@ __all__ = [
     "jaccard",
     "label_similarity",
     "match",
+    "match_with_choices",
     "matches_table",
     "merged_graph",
     "narrative_markdown",

@@ -35,7 +35,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -166,6 +166,31 @@ def match(
         links=_match_links(a, b, ordered, by_id),
         methods={k: methods[k] for k in ordered},
         similarity={k: similarity[k] for k in ordered},
+    )
+
+
+def match_with_choices(
+    a: Formulation, b: Formulation, *, chosen: Mapping[str, str], unmatched: Collection[str] = ()
+) -> Matching:
+    """Pair ``a`` with ``b`` as :func:`match` does, overridden by a user's choices.
+
+    ``chosen`` are pairs made by hand (id in A -> id in B); a pair whose element is
+    gone from either side (e.g. deleted since it was chosen) is left out. ``unmatched``
+    names elements of A said to have no match: they and their links are left unpaired.
+    """
+    manual = {k: v for k, v in chosen.items() if a.has_element(k) and b.has_element(v)}
+    found = match(a, b, matches=manual)
+    if not unmatched:
+        return found
+    dropped = set(unmatched)
+    elements = {k: v for k, v in found.elements.items() if k not in dropped}
+    links = {k: v for k, v in found.links.items()
+             if a.link(k).source in elements and a.link(k).target in elements}
+    return Matching(
+        elements=elements,
+        links=links,
+        methods={k: found.methods[k] for k in elements},
+        similarity={k: found.similarity[k] for k in elements},
     )
 
 

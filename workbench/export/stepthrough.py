@@ -11,11 +11,16 @@ formulation with the big *Back* / *Next* buttons, the timeline, the arrow keys
 - :func:`stepthrough_versions_html` replays the saved versions of a file one by
   one, showing each version's number, date, author, session and message.
 
-The page is :func:`workbench.render.html.render_html`'s offline, escaped page
-(vis-network inlined from pyvis, a strict Content-Security-Policy, data as
-escaped JSON, every text put in with ``textContent``) with a presenter bar
-added through its hooks. Every element keeps one place on the map through all
-steps, so nothing jumps when the next layer or version appears.
+What each step shows comes from the one step model, :mod:`workbench.analysis.steps`
+(the in-app presenter, :mod:`workbench.ui.presenter`, draws the same frames); this
+module draws its frames as vis-network items (:class:`Step`, :func:`steps_for`) and
+builds the page. The page is :func:`workbench.render.html.render_html`'s offline,
+escaped page (vis-network inlined from pyvis, a strict Content-Security-Policy,
+data as escaped JSON, every text put in with ``textContent``) with a presenter bar
+added through its hooks; its script and style are ``static/stepthrough.js`` and
+``static/stepthrough.css``, and its keys ``static/step_keys.js`` (shared with the
+presenter). Every element keeps the one place :func:`~workbench.analysis.steps.layered_positions`
+gives it through all steps, so nothing jumps when the next layer or version appears.
 
 Example
 -------
@@ -35,14 +40,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from workbench.diffing import diff
+from workbench.analysis.steps import (
+    AUTO_LIMIT,
+    EVERY,
+    Frame,
+    Revision,
+    iter_version_frames,
+    layer_frames,
+    layered_positions,
+    pick_versions,
+    session_frames,
+)
 from workbench.errors import InvalidValue
-from workbench.fileformat import each_version, history
+from workbench.fileformat import each_version, history, load
 from workbench.model import Formulation
 from workbench.render.html import render_html
 from workbench.render.visdata import vis_data
@@ -51,11 +65,16 @@ __all__ = [
     "AUTO_LIMIT",
     "EVERY",
     "MODES",
+    "PAGE_X_GAP",
+    "PAGE_Y_GAP",
     "Step",
     "iter_version_steps",
     "layer_steps",
     "pick_versions",
     "session_steps",
+    "step_keys_js",
+    "step_positions",
+    "steps_for",
     "stepthrough_html",
     "stepthrough_versions_html",
     "version_steps",
@@ -64,27 +83,31 @@ __all__ = [
 #: The ways :func:`stepthrough_html` can reveal one formulation.
 MODES = ("layers", "sessions")
 
-#: Which saved versions a step-through by versions shows: ``"auto"`` (every
-#: version of a short history, else the last save of each session), every
-#: ``"version"``, or the last save of each ``"session"``.
-EVERY = ("auto", "version", "session")
+#: The page's spacing of :func:`~workbench.analysis.steps.layered_positions`: a projector's
+#: larger labels need more room than the app's presenter.
+PAGE_X_GAP = 280
+PAGE_Y_GAP = 190
 
-#: A history longer than this is shown by session under ``every="auto"``, and at
-#: most this many steps (spread evenly, the newest version always last).
-AUTO_LIMIT = 100
-
-Revision = int | Mapping[str, Any]
+_STATIC = Path(__file__).parent / "static"
 
 
 @dataclass
 class Step:
-    """One step of a step-through: what it is called and what is on the map."""
+    """A frame of the step model drawn as vis-network items: what it is called and what is on the map.
+
+    ``nodes`` and ``edges`` are the items shown; ``detail`` is the frame's counter or a
+    version's detail. ``frame`` is the step model's frame; ``removed_nodes`` and
+    ``removed_edges`` (versions) are the items of the version before that this one removed.
+    """
 
     title: str
     detail: str
     nodes: list[dict[str, Any]]
     edges: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
+    frame: Frame = field(default_factory=lambda: Frame(title=""))
+    removed_nodes: list[dict[str, Any]] = field(default_factory=list)
+    removed_edges: list[dict[str, Any]] = field(default_factory=list)
 
 
 def stepthrough_html(f: Formulation, *, mode: str = "layers", title: str | None = None) -> str:
@@ -94,15 +117,9 @@ def stepthrough_html(f: Formulation, *, mode: str = "layers", title: str | None 
     or ``"sessions"`` (one step per session, by each element's first evidence).
     ``title`` replaces the case title in the heading.
     """
-    if mode == "layers":
-        steps = layer_steps(f)
-        kind = "layers"
-    elif mode == "sessions":
-        steps = session_steps(f)
-        kind = "sessions"
-    else:
+    if mode not in MODES:
         raise InvalidValue(f"There is no step-through mode {mode!r}; modes are: {', '.join(MODES)}.")
-    return _page(f, steps, kind, title)
+    return _page(f, _pack(steps_for(f, mode)), mode, title)
 
 
 def stepthrough_versions_html(
@@ -120,12 +137,7 @@ def stepthrough_versions_html(
     :data:`EVERY` and :func:`pick_versions`). Versions are read and drawn one at
     a time: memory holds one version and the page, however long the history.
     """
-    if isinstance(source, (str, Path)):
-        pairs: Iterable[tuple[Revision, Formulation]] = each_version(
-            source, set(pick_versions(history(source), every))
-        )
-    else:
-        pairs = source
+    pairs = _version_pairs(source, every) if isinstance(source, (str, Path)) else source
     last: list[Formulation] = []
 
     def remembered() -> Iterator[tuple[Revision, Formulation]]:
@@ -139,94 +151,33 @@ def stepthrough_versions_html(
     return _page(last[0], packed, "versions", title)
 
 
-def pick_versions(table: pd.DataFrame, every: str = "auto", *, limit: int = AUTO_LIMIT) -> list[int]:
-    """Return the version numbers a step-through by versions shows, from a :func:`workbench.history` table.
+def steps_for(
+    source: Formulation | str | Path, mode: str = "layers", *, every: str = "auto"
+) -> Iterator[Step]:
+    """Yield the steps of a formulation, or of a case file, in ``mode``.
 
-    ``every="version"``: all of them. ``"session"``: the last save of each run of
-    saves with the same session number. ``"auto"``: all of them up to ``limit``
-    versions; beyond that, by session, and if there are still more than
-    ``limit`` sessions, ``limit`` of them spread evenly, the newest always last.
+    ``mode`` is ``"layers"``, ``"sessions"`` (the formulation, or the file's latest
+    version) or ``"versions"`` (a file's saved versions, chosen by ``every``; see
+    :func:`pick_versions`), read one at a time.
     """
-    if every not in EVERY:
-        raise InvalidValue(f"Versions are shown by {', '.join(EVERY)}, not {every!r}.")
-    versions = [int(v) for v in table["version"]]
-    if every == "version" or (every == "auto" and len(versions) <= limit):
-        return versions
-    sessions = [_plain(s) for s in table["session"]]
-    picked = [v for i, v in enumerate(versions) if i + 1 == len(versions) or sessions[i + 1] != sessions[i]]
-    if every == "session" or len(picked) <= limit:
-        return picked
-    count = len(picked)
-    return sorted({picked[count - 1 - (i * (count - 1)) // (limit - 1)] for i in range(limit)})
+    if mode not in (*MODES, "versions"):
+        raise InvalidValue(f"There is no step-through mode {mode!r}; modes are: layers, sessions, versions.")
+    if mode == "versions":
+        if isinstance(source, Formulation):
+            raise InvalidValue("Stepping version by version needs a saved case file.")
+        return iter_version_steps(_version_pairs(source, every))
+    f = source if isinstance(source, Formulation) else load(source)
+    return iter(layer_steps(f) if mode == "layers" else session_steps(f))
+
 
 def layer_steps(f: Formulation) -> list[Step]:
-    """Return one step per template layer that has elements, each adding that layer to the map.
-
-    A layer wrapped onto several rows of the map (see
-    :func:`workbench.render.visdata.levels`) is still one step.
-    """
-    template = f.template
-    data = vis_data(f)
-    kinds = template.element_kinds
-    layer_of = {el.id: kinds[el.kind].layer for el in f.element_records()}
-    layers = sorted(set(layer_of.values()))
-    count = len(template.layers) or (max(layers) + 1 if layers else 0)
-    steps = []
-    for layer in layers:
-        nodes = [n for n in data["nodes"] if layer_of[n["id"]] <= layer]
-        edges = [e for e in data["edges"] if layer_of[e["from"]] <= layer and layer_of[e["to"]] <= layer]
-        names = [k.name for k in kinds.values() if k.layer == layer]
-        steps.append(
-            Step(
-                title=template.layer_name(layer),
-                detail=f"Layer {layer + 1} of {max(count, layer + 1)}",
-                nodes=nodes,
-                edges=edges,
-                notes=[" · ".join(names)] if names else [],
-            )
-        )
-    return steps
+    """Return one step per template layer with elements (see :func:`.layer_frames` of the step model)."""
+    return _drawn(f, layer_frames(f))
 
 
 def session_steps(f: Formulation) -> list[Step]:
-    """Return one step per session with evidence, each adding the elements first seen in it.
-
-    Elements whose evidence names no session come in a last step. A link appears
-    once both its elements are on the map and its own first session has come.
-    """
-    data = vis_data(f)
-    first: dict[str, int | None] = {}
-    for el in f.element_records():
-        first[el.id] = min((e.session for e in el.evidence if e.session is not None), default=None)
-    for ln in f.link_records():
-        first[ln.id] = min((e.session for e in ln.evidence if e.session is not None), default=None)
-    sessions = sorted({s for el in f.element_records() if (s := first[el.id]) is not None})
-    rounds: list[tuple[str, int | None]] = [(f"Session {s}", s) for s in sessions]
-    if any(first[el.id] is None for el in f.element_records()):
-        rounds.append(("Not tied to a session", None))
-    steps: list[Step] = []
-    for number, (name, session) in enumerate(rounds, start=1):
-        def due(item_id: str, session: int | None = session) -> bool:
-            s = first[item_id]
-            return session is None or (s is not None and s <= session)
-
-        shown = {n["id"] for n in data["nodes"] if due(n["id"])}
-        edges = [
-            e for e in data["edges"]
-            if e["from"] in shown and e["to"] in shown and (due(e["id"]) or first[e["id"]] is None)
-        ]
-        before = (len(steps[-1].nodes), len(steps[-1].edges)) if steps else (0, 0)
-        new = [_count(len(shown) - before[0], "new element"), _count(len(edges) - before[1], "new link")]
-        steps.append(
-            Step(
-                title=name,
-                detail=f"Step {number} of {len(rounds)}",
-                nodes=[n for n in data["nodes"] if n["id"] in shown],
-                edges=edges,
-                notes=[" · ".join(new)],
-            )
-        )
-    return steps
+    """Return one step per session with evidence (see :func:`.session_frames` of the step model)."""
+    return _drawn(f, session_frames(f))
 
 
 def version_steps(pairs: Iterable[tuple[Revision, Formulation]]) -> list[Step]:
@@ -236,28 +187,45 @@ def version_steps(pairs: Iterable[tuple[Revision, Formulation]]) -> list[Step]:
 
 def iter_version_steps(pairs: Iterable[tuple[Revision, Formulation]]) -> Iterator[Step]:
     """Yield the steps of :func:`version_steps` one by one, holding only the version before."""
-    previous: Formulation | None = None
-    for number, (revision, f) in enumerate(pairs, start=1):
-        info = _revision_info(revision, number)
+    nodes_before: dict[str, dict[str, Any]] = {}
+    edges_before: dict[str, dict[str, Any]] = {}
+    for frame, f in iter_version_frames(pairs):
         data = vis_data(f)
-        detail = []
-        if info["time"]:
-            detail.append(_when(str(info["time"])))
-        if info["session"] not in (None, ""):
-            detail.append(f"session {info['session']}")
-        if info["author"]:
-            detail.append(f"by {info['author']}")
-        changes = diff(previous, f).summary() if previous is not None else "The first version"
-        notes = [f"“{info['message']}”"] if info["message"] else []
-        notes.append(changes)
+        gone = {i for i, mark in frame.marks.items() if mark == "removed"}
         yield Step(
-            title=f"Version {info['version']}" if info["version"] else f"Step {number}",
-            detail=" · ".join(detail),
+            title=frame.title,
+            detail=frame.caption,
             nodes=data["nodes"],
             edges=data["edges"],
-            notes=notes,
+            notes=list(frame.notes),
+            frame=frame,
+            removed_nodes=[n for i, n in nodes_before.items() if i in gone],
+            removed_edges=[e for i, e in edges_before.items() if i in gone],
         )
-        previous = f
+        nodes_before = {n["id"]: n for n in data["nodes"]}
+        edges_before = {e["id"]: e for e in data["edges"]}
+
+
+def step_positions(
+    nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]], *, x_gap: int, y_gap: int
+) -> dict[str, tuple[int, int]]:
+    """Return the one layout of a step-through: a place for every node of every step.
+
+    ``nodes`` and ``edges`` are the latest variant of each item over all steps; each node's
+    ``level`` is its row (see :func:`workbench.analysis.steps.layered_positions`).
+    """
+    return layered_positions(
+        {str(n["id"]): int(n.get("level", 0)) for n in nodes},
+        [(str(e["from"]), str(e["to"])) for e in edges],
+        x_gap=x_gap,
+        y_gap=y_gap,
+    )
+
+
+@cache
+def step_keys_js() -> str:
+    """Return the script of the step-through keys, shared by the page and the app's presenter."""
+    return (_STATIC / "step_keys.js").read_text(encoding="utf-8")
 
 
 # --- the page ----------------------------------------------------------------------------
@@ -274,6 +242,23 @@ class _Packed:
     latest_edge: dict[str, int] = field(default_factory=dict)
 
 
+def _drawn(f: Formulation, frames: Iterable[Frame]) -> list[Step]:
+    """Draw frames of one formulation: every step shares the same node and edge dicts."""
+    data = vis_data(f)
+    nodes = {n["id"]: n for n in data["nodes"]}
+    edges = {e["id"]: e for e in data["edges"]}
+    return [
+        Step(title=frame.title, detail=frame.caption, nodes=[nodes[i] for i in frame.elements],
+             edges=[edges[i] for i in frame.links], notes=list(frame.notes), frame=frame)
+        for frame in frames
+    ]
+
+
+def _version_pairs(path: str | Path, every: str) -> Iterator[tuple[Revision, Formulation]]:
+    """The versions of a file that ``every`` picks, read one at a time."""
+    return each_version(path, set(pick_versions(history(path), every)))
+
+
 def _pack(steps: Iterable[Step]) -> _Packed:
     """Take the steps one at a time, keeping only what the page needs of each."""
     packed = _Packed()
@@ -283,22 +268,24 @@ def _pack(steps: Iterable[Step]) -> _Packed:
     for step in steps:
         node_refs = [_intern(n, packed.nodes, node_index, packed.latest_node, seen) for n in step.nodes]
         edge_refs = [_intern(e, packed.edges, edge_index, packed.latest_edge, seen) for e in step.edges]
+        fresh = step.frame.new
+        new = [item["id"] for item in [*step.nodes, *step.edges] if item["id"] in fresh]
         packed.steps.append(
             {"title": step.title, "detail": step.detail, "notes": step.notes,
-             "nodes": node_refs, "edges": edge_refs}
+             "nodes": node_refs, "edges": edge_refs, "new": new}
         )
         items = zip([*step.nodes, *step.edges], [*node_refs, *edge_refs], strict=True)
         seen = {id(item): (item, ref) for item, ref in items}
     return packed
 
 
-def _page(f: Formulation, steps: list[Step] | _Packed, mode: str, title: str | None) -> str:
+def _page(f: Formulation, packed: _Packed, mode: str, title: str | None) -> str:
     """Build the page: the union of all steps' nodes and edges is drawn once, steps show subsets."""
-    packed = steps if isinstance(steps, _Packed) else _pack(steps)
     union = {
         "nodes": [packed.nodes[i] for i in packed.latest_node.values()],
         "edges": [packed.edges[i] for i in packed.latest_edge.values()],
     }
+    positions = step_positions(union["nodes"], union["edges"], x_gap=PAGE_X_GAP, y_gap=PAGE_Y_GAP)
     meta = f.meta
     sub = [f"Case {meta.case_id}", f.template.name]
     if meta.fictional:
@@ -308,9 +295,10 @@ def _page(f: Formulation, steps: list[Step] | _Packed, mode: str, title: str | N
         "sub": " · ".join(sub),
         "steps": packed.steps,
         "pool": {"nodes": packed.nodes, "edges": packed.edges},
+        "positions": {i: {"x": x, "y": y} for i, (x, y) in positions.items()},
     }
     return render_html(
-        f, title=title, vis=union, extra_data=extra, extra_css=_STEP_CSS, extra_script=_STEP_JS
+        f, title=title, vis=union, extra_data=extra, extra_css=_page_css(), extra_script=_page_js()
     )
 
 
@@ -329,280 +317,11 @@ def _intern(item: dict[str, Any], pool: list[dict[str, Any]], index: dict[str, i
     return place
 
 
-def _revision_info(revision: Revision, number: int) -> dict[str, Any]:
-    if isinstance(revision, int):
-        return {"version": revision, "time": "", "author": "", "session": None, "message": ""}
-    if not isinstance(revision, Mapping):
-        raise InvalidValue(
-            f"Version {number}: a revision must be a version number or have version, time, author, "
-            "session and message."
-        )
-    info = {name: revision.get(name) for name in ("version", "time", "author", "session", "message")}
-    info["version"] = _plain(info["version"]) or number
-    for name in ("time", "author", "message"):
-        info[name] = "" if _plain(info[name]) is None else str(info[name])
-    info["session"] = _plain(info["session"])
-    return info
+@cache
+def _page_js() -> str:
+    return step_keys_js() + "\n" + (_STATIC / "stepthrough.js").read_text(encoding="utf-8")
 
 
-def _plain(value: Any) -> Any:
-    """None for missing values (None, NaN, pandas NA), else the value (whole floats as int)."""
-    if value is None or value is pd.NA or value != value:  # NaN
-        return None
-    try:
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if hasattr(value, "item"):
-            return value.item()
-    except (TypeError, ValueError):
-        return None
-    return value
-
-
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}" if n == 1 else f"{n} {what}s"
-
-
-def _when(time: str) -> str:
-    """'2026-11-25T19:10:46Z' -> '2026-11-25 19:10 UTC'."""
-    if len(time) >= 16 and time[10] == "T":
-        return f"{time[:10]} {time[11:16]} UTC" if time.endswith("Z") else f"{time[:10]} {time[11:16]}"
-    return time
-
-
-_STEP_CSS = """\
-body.st-page { font-size: 18px; }
-.st-page .wb-header { padding: 8px 28px; }
-.st-page .wb-heading { display: flex; align-items: baseline; column-gap: 18px; flex-wrap: wrap; }
-.st-page .wb-header h1 { font-size: 22px; max-height: 2.6em; }
-.st-page .wb-sub { font-size: 15px; margin: 0; }
-.st-page .wb-tools:empty { display: none; }
-.st-page .wb-legend { width: 270px; font-size: 15px; }
-.st-page .wb-legend h2 { font-size: 13px; }
-.st-page .wb-legend h3 { font-size: 14px; }
-.st-page.st-no-legend .wb-legend { display: none; }
-.st-caption {
-  flex: none; padding: 10px 28px 12px; background: #FFFFFF; border-bottom: 1px solid #E2E2DE;
-  display: flex; align-items: baseline; column-gap: 22px; row-gap: 2px; flex-wrap: wrap;
-}
-#st-title { margin: 0; font-size: 32px; font-weight: 650; color: #15202B; overflow-wrap: anywhere; }
-#st-detail { margin: 0; font-size: 19px; color: #4A4A47; overflow-wrap: anywhere; }
-#st-notes { margin: 0; font-size: 19px; color: #2B4C8C; overflow-wrap: anywhere; }
-#st-notes:empty { display: none; }
-.st-bar {
-  flex: none; display: flex; align-items: center; gap: 14px; padding: 10px 28px;
-  background: #1E2A36; color: #FFFFFF;
-}
-.st-bar button {
-  font: inherit; font-size: 20px; font-weight: 600; padding: 9px 22px; border-radius: 10px;
-  border: 2px solid #8FA3B8; background: #2C3E50; color: #FFFFFF; cursor: pointer; min-width: 130px;
-}
-.st-bar button:hover:not(:disabled) { background: #3B5168; }
-.st-bar button:focus-visible { outline: 3px solid #F0E442; outline-offset: 2px; }
-.st-bar button:disabled { opacity: 0.35; cursor: default; }
-.st-bar button.st-small { min-width: 0; font-size: 16px; padding: 8px 14px; font-weight: 500; }
-#st-counter { font-size: 20px; font-variant-numeric: tabular-nums; min-width: 72px; text-align: center; }
-.st-timeline {
-  flex: 1; display: flex; gap: 8px; overflow-x: auto; padding: 4px 2px; min-width: 0;
-  justify-content: center;
-}
-.st-bar .st-timeline button {
-  min-width: 44px; flex: none; font-size: 16px; font-weight: 600; padding: 6px 10px; border-radius: 20px;
-  border: 2px solid #5E7388; background: transparent; color: #C9D4DF;
-}
-.st-bar .st-timeline button.st-past { border-color: #A9B8C7; color: #FFFFFF; background: #34495E; }
-.st-bar .st-timeline button[aria-current="step"] {
-  background: #F0E442; border-color: #F0E442; color: #15202B;
-}
-"""
-
-# Builds the presenter bar with DOM elements and textContent only, then shows one step at a time.
-_STEP_JS = """\
-(function () {
-  "use strict";
-  var extra = JSON.parse(document.getElementById("wb-extra").textContent);
-  var wb = window.workbench;
-  var steps = extra.steps;
-  var body = document.body;
-  body.classList.add("st-page", "st-no-legend");  // the caption names the kinds; L shows the legend
-  body.setAttribute("data-mode", extra.mode);
-  if (wb) {  // projector sizes, set before the first drawing so the layout makes room for them
-    wb.network.setOptions({
-      nodes: { font: { size: 20 }, widthConstraint: { maximum: 300 } },
-      edges: { font: { size: 15 } },
-      layout: { hierarchical: { levelSeparation: 190, nodeSpacing: 280 } },
-      interaction: { keyboard: { enabled: false } }
-    });
-  }
-  document.getElementById("wb-sub").textContent = extra.sub;
-
-  function el(tag, props, text) {
-    var node = document.createElement(tag);
-    Object.keys(props || {}).forEach(function (k) { node.setAttribute(k, props[k]); });
-    if (text != null) { node.textContent = text; }
-    return node;
-  }
-  var caption = el("section", { "class": "st-caption", "aria-live": "polite" });
-  var title = el("h2", { id: "st-title" });
-  var detail = el("p", { id: "st-detail" });
-  var notes = el("p", { id: "st-notes" });
-  caption.appendChild(title); caption.appendChild(detail); caption.appendChild(notes);
-  var main = document.querySelector(".wb-main");
-  body.insertBefore(caption, main);
-
-  var bar = el("nav", { "class": "st-bar", "aria-label": "Step through" });
-  var back = el("button", { id: "st-back", type: "button", title: "Back (Left arrow)" }, "\\u25C0 Back");
-  var counter = el("span", { id: "st-counter" });
-  var next = el("button", { id: "st-next", type: "button", title: "Next (Right arrow)" }, "Next \\u25B6");
-  var timeline = el("div", { "class": "st-timeline", id: "st-timeline", role: "group",
-                              "aria-label": "Timeline" });
-  var legend = el("button", { id: "st-legend", type: "button", "class": "st-small",
-                              title: "Show or hide the legend (L)" }, "Legend");
-  var full = el("button", { id: "st-full", type: "button", "class": "st-small",
-                            title: "Full screen (F)" }, "Full screen");
-  var fit = document.getElementById("wb-fit");
-  fit.classList.add("st-small");
-  [back, next, counter, timeline, fit, legend, full].forEach(function (n) { bar.appendChild(n); });
-  body.appendChild(bar);
-  var dots = steps.map(function (step, i) {
-    var short = extra.mode === "versions" ? step.title.replace("Version ", "v") : String(i + 1);
-    var dot = el("button", { type: "button", "data-step": String(i), title: step.title,
-                             "aria-label": step.title }, short);
-    dot.addEventListener("click", function () { show(i); });
-    timeline.appendChild(dot);
-    return dot;
-  });
-
-  var current = -1;
-  var positions = null;
-
-  function styled(item, old, isNew, isNode) {
-    var copy = JSON.parse(JSON.stringify(item));
-    copy.title = wb.tooltip(item.title);
-    copy.hidden = false;
-    copy._new = isNew;
-    if (isNode) {
-      if (positions && positions[item.id]) { copy.x = positions[item.id].x; copy.y = positions[item.id].y; }
-      copy.shadow = isNew ? { enabled: true, color: "rgba(0, 114, 178, 0.8)", size: 28, x: 0, y: 0 }
-                          : { enabled: false };
-    } else {
-      if (old && old.smooth && item.same_level) { copy.smooth = old.smooth; }  // keep the page's bend
-      if (isNew) { copy.width = (copy.width || 1) + 2; }
-    }
-    return copy;
-  }
-
-  // Show the step's items (their variant in this step), hide the rest; emphasise what is new.
-  function apply(dataset, pool, refs, previous, isNode) {
-    var wanted = {};
-    refs.forEach(function (i) { wanted[pool[i].id] = i; });
-    var updates = [];
-    dataset.forEach(function (item) {
-      var id = item.id;
-      if (Object.prototype.hasOwnProperty.call(wanted, id)) {
-        var i = wanted[id];
-        var isNew = previous[id] !== i;
-        if (item.hidden || item._variant !== i || item._new !== isNew) {
-          var copy = styled(pool[i], item, isNew, isNode);
-          copy._variant = i;
-          updates.push(copy);
-        }
-      } else if (!item.hidden) {
-        updates.push({ id: id, hidden: true });
-      }
-    });
-    dataset.update(updates);
-  }
-
-  function refsOf(index) {
-    var out = { nodes: {}, edges: {} };
-    if (index < 0) { return out; }
-    steps[index].nodes.forEach(function (j) { out.nodes[extra.pool.nodes[j].id] = j; });
-    steps[index].edges.forEach(function (j) { out.edges[extra.pool.edges[j].id] = j; });
-    return out;
-  }
-
-  function show(i) {
-    if (!steps.length) { return; }
-    i = Math.max(0, Math.min(steps.length - 1, i));
-    var step = steps[i];
-    if (wb) {
-      var previous = refsOf(i - 1);  // new = not in the step before, whichever way we came
-      apply(wb.nodes, extra.pool.nodes, step.nodes, previous.nodes, true);
-      apply(wb.edges, extra.pool.edges, step.edges, previous.edges, false);
-    }
-    current = i;
-    title.textContent = step.title;
-    detail.textContent = step.detail;
-    notes.textContent = step.notes.join("  \u00B7  ");
-    counter.textContent = (i + 1) + " / " + steps.length;
-    back.disabled = i === 0;
-    next.disabled = i === steps.length - 1;
-    dots.forEach(function (dot, j) {
-      if (j === i) { dot.setAttribute("aria-current", "step"); } else { dot.removeAttribute("aria-current"); }
-      dot.classList.toggle("st-past", j < i);
-    });
-    if (dots[i] && dots[i].scrollIntoView) {
-      dots[i].scrollIntoView({ block: "nearest", inline: "nearest" });
-    }
-    body.setAttribute("data-step", String(i));
-  }
-
-  back.addEventListener("click", function () { show(current - 1); });
-  next.addEventListener("click", function () { show(current + 1); });
-  legend.addEventListener("click", toggleLegend);
-  function toggleLegend() {
-    body.classList.toggle("st-no-legend");
-    if (wb) { setTimeout(function () { wb.network.redraw(); fitAll(); }, 60); }  // the map changed width
-  }
-  full.addEventListener("click", toggleFullscreen);
-  function toggleFullscreen() {
-    if (document.fullscreenElement) { document.exitFullscreen(); }
-    else if (document.documentElement.requestFullscreen) { document.documentElement.requestFullscreen(); }
-  }
-  document.addEventListener("keydown", function (ev) {
-    if (ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
-    var k = ev.key;
-    if ((k === " " || k === "Enter") && ev.target && ev.target.tagName === "BUTTON") { return; }
-    if (k === "ArrowRight" || k === "PageDown" || k === " " || k === "ArrowDown") { show(current + 1); }
-    else if (k === "ArrowLeft" || k === "PageUp" || k === "ArrowUp") { show(current - 1); }
-    else if (k === "Home") { show(0); }
-    else if (k === "End") { show(steps.length - 1); }
-    else if (k === "f" || k === "F") { toggleFullscreen(); }
-    else if (k === "l" || k === "L") { toggleLegend(); }
-    else { return; }
-    ev.preventDefault();
-  });
-
-  // Frame every element of every step, shown or not, so the camera stays put while stepping.
-  function fitAll() { wb.network.fit({ nodes: wb.nodes.getIds(), animation: false }); }
-
-  function start() {
-    if (wb) {
-      // keep every element where the full map puts it, so nothing jumps between steps
-      positions = wb.network.getPositions();
-      wb.network.setOptions({ layout: { hierarchical: { enabled: false } }, physics: { enabled: false } });
-      wb.nodes.update(Object.keys(positions).map(function (id) {
-        return { id: id, x: positions[id].x, y: positions[id].y };
-      }));
-      fitAll();
-      fit.addEventListener("click", fitAll);  // after the page's own handler: frame the whole map
-      var pending = null;
-      window.addEventListener("resize", function () {  // e.g. entering full screen on the projector
-        clearTimeout(pending);
-        pending = setTimeout(fitAll, 150);
-      });
-    }
-    if (!steps.length) {
-      title.textContent = "Nothing to step through yet";
-      back.disabled = true; next.disabled = true;
-      body.setAttribute("data-step", "-1");
-      body.setAttribute("data-stepthrough", "ready");
-      return;
-    }
-    show(0);
-    body.setAttribute("data-stepthrough", "ready");
-  }
-  if (wb) { wb.network.once("afterDrawing", start); } else { start(); }
-})();
-"""
+@cache
+def _page_css() -> str:
+    return (_STATIC / "stepthrough.css").read_text(encoding="utf-8")

@@ -45,10 +45,9 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from workbench._paths import case_path
 from workbench.errors import WorkbenchError
 from workbench.render.visdata import legend_items
-from workbench.session import EditSession, SessionEvent
+from workbench.session import EditSession, SessionEvent, case_path
 from workbench.templates import Template
 from workbench.ui._common import StatusLine, esc, guarded
 from workbench.ui._static import style_html

@@ -25,7 +25,6 @@ Example
 
 from __future__ import annotations
 
-import copy
 import math
 from pathlib import Path
 from typing import Any
@@ -33,13 +32,19 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from workbench.analysis.compare import Matching, agreement_table, match, matches_table, merged_graph
+from workbench.analysis.compare import (
+    Matching,
+    agreement_table,
+    match_with_choices,
+    matches_table,
+    merged_graph,
+)
 from workbench.errors import SessionError
-from workbench.fileformat import history as file_history
-from workbench.fileformat import load as file_load
 from workbench.model import Formulation
-from workbench.render.visdata import edge_for, network_options, node_for
-from workbench.session import EditSession, SessionEvent
+from workbench.render.compare_map import SIDE_STYLES
+from workbench.render.compare_map import merged_vis_data as _merged_vis_data
+from workbench.render.visdata import network_options
+from workbench.session import EditSession, SessionEvent, read_case
 from workbench.ui._panel_kit import (
     NONE,
     FollowsSession,
@@ -53,13 +58,6 @@ from workbench.ui._panel_kit import (
 from workbench.ui.graph_view import GraphView
 
 __all__ = ["SIDE_STYLES", "ComparePanel", "merged_vis_data"]
-
-#: How each side looks in the merged graph: border colour (Okabe-Ito), label prefix, tooltip line.
-SIDE_STYLES: dict[str, dict[str, str]] = {
-    "shared": {"color": "#1F1F1F", "prefix": "", "note": "In both A and B", "name": "shared"},
-    "only_a": {"color": "#D55E00", "prefix": "[A] ", "note": "Only in A", "name": "only in A"},
-    "only_b": {"color": "#0072B2", "prefix": "[B] ", "note": "Only in B", "name": "only in B"},
-}
 
 #: Columns of the matching table: kind, A's label, B's match (a drop-down), how matched. Text wraps.
 _MATCH_COLUMNS = "minmax(70px, 0.8fr) minmax(110px, 1.2fr) minmax(140px, 1.4fr) minmax(50px, auto)"
@@ -152,7 +150,7 @@ class ComparePanel(FollowsSession):
         target = Path(str(path).strip()).expanduser()
         if not target.is_file():
             raise SessionError(f"There is no file at {target}.")
-        other = file_load(target)
+        other = read_case(target)
         name = f"{other.meta.title or other.meta.case_id} ({other.meta.clinician or 'no clinician'}), " \
                f"version {other.base_version}"
         self.compare_with(other, name)
@@ -224,7 +222,7 @@ class ComparePanel(FollowsSession):
             self.agreement_html.value = ""
             self.view.set_data([], [])
             return
-        matching = self._matching(a, b)
+        matching = match_with_choices(a, b, chosen=self.manual, unmatched=self.unmatched)
         self.matching = matching
         self.table = matches_table(a, b, matching)
         self.agreement = agreement_table(a, b, matching)
@@ -240,21 +238,6 @@ class ComparePanel(FollowsSession):
             self._agreement_for_people(a, b), _AGREEMENT_COLUMNS,
             formats={"value": lambda v: "undefined" if v != v else f"{v:.3f}"},
             empty="No figures.",
-        )
-
-    def _matching(self, a: Formulation, b: Formulation) -> Matching:
-        manual = {k: v for k, v in self.manual.items() if a.has_element(k) and b.has_element(v)}
-        found = match(a, b, matches=manual)
-        if not self.unmatched:
-            return found
-        elements = {k: v for k, v in found.elements.items() if k not in self.unmatched}
-        links = {k: v for k, v in found.links.items()
-                 if a.link(k).source in elements and a.link(k).target in elements}
-        return Matching(
-            elements=elements,
-            links=links,
-            methods={k: found.methods[k] for k in elements},
-            similarity={k: found.similarity[k] for k in elements},
         )
 
     def _draw_rows(self, a: Formulation, b: Formulation) -> None:
@@ -298,7 +281,7 @@ class ComparePanel(FollowsSession):
         return changed
 
     def _draw_graph(self, a: Formulation, b: Formulation, matching: Matching) -> None:
-        data = merged_vis_data(a, b, matching)
+        data = _merged_vis_data(a, b, merged_graph(a, b, matching))
         self.view.options = network_options(a.template)
         self.view.set_data(data["nodes"], data["edges"])
 
@@ -328,7 +311,7 @@ class ComparePanel(FollowsSession):
         options: list[tuple[str, Any]] = [("(choose a version)", NONE)]
         if path is not None and path.is_file():
             try:
-                hist = file_history(path)
+                hist = self.session.history()
             except Exception:  # an unreadable history only empties the list
                 hist = pd.DataFrame()
             for row in hist.to_dict("records"):
@@ -368,41 +351,9 @@ _AGREEMENT_COLUMNS = [
 def merged_vis_data(a: Formulation, b: Formulation, matching: Matching) -> dict[str, list[dict[str, Any]]]:
     """Return vis-network nodes and edges of the merged graph, each marked by its side.
 
-    Every item keeps its kind's colour and shape (from :mod:`workbench.render.visdata`);
-    the side is shown by the border colour and a label prefix ("[A] ", "[B] "), and named in
-    the tooltip. Each item carries ``side`` (shared / only_a / only_b).
+    Kept for existing callers: see :func:`workbench.render.compare_map.merged_vis_data`.
     """
-    graph = merged_graph(a, b, matching)
-    nodes = []
-    for key, attrs in graph.nodes(data=True):
-        base = node_for(a, attrs["a_id"]) if attrs["a_id"] else node_for(b, attrs["b_id"])
-        style = SIDE_STYLES[attrs["side"]]
-        node = copy.deepcopy(base)
-        node["id"] = key
-        node["side"] = attrs["side"]
-        node["label"] = style["prefix"] + str(node.get("label", ""))
-        note = style["note"]
-        if attrs["side"] == "shared" and attrs["label_b"] and attrs["label_b"] != attrs["label"]:
-            note += f"; in B: “{attrs['label_b']}”"
-        node["title"] = f"{note}\n{node.get('title', '')}".rstrip()
-        node["color"] = {**node.get("color", {}), "border": style["color"]}
-        node["borderWidth"] = 2 if attrs["side"] == "shared" else 5
-        if attrs["side"] != "shared":
-            node["shapeProperties"] = {"borderDashes": [6, 4] if attrs["side"] == "only_b" else False}
-        nodes.append(node)
-    edges = []
-    for source, target, key, attrs in graph.edges(keys=True, data=True):
-        base = edge_for(a, attrs["a_id"]) if attrs["a_id"] else edge_for(b, attrs["b_id"])
-        style = SIDE_STYLES[attrs["side"]]
-        edge = copy.deepcopy(base)
-        edge.update({"id": key, "from": source, "to": target, "side": attrs["side"]})
-        edge["title"] = f"{style['note']}\n{edge.get('title', '')}".rstrip()
-        if attrs["side"] != "shared":
-            edge["label"] = style["prefix"] + str(edge.get("label", ""))
-            edge["color"] = {"color": style["color"], "highlight": style["color"], "opacity": 1.0}
-            edge["width"] = 3
-        edges.append(edge)
-    return {"nodes": nodes, "edges": edges}
+    return _merged_vis_data(a, b, merged_graph(a, b, matching))
 
 
 def _cell(text: str) -> w.HTML:

@@ -14,12 +14,12 @@ from typing import Any
 
 from workbench.diffing import FormulationDiff
 from workbench.errors import WorkbenchError
-from workbench.fileformat.view import ViewState, load_view, save_view
 from workbench.model import Change, Formulation
+from workbench.render.diffstyle import mark_diff
 from workbench.render.visdata import edge_for, network_options, node_for, vis_data
-from workbench.session import EditSession, SessionEvent
+from workbench.session import EditSession, SessionEvent, ViewState
 from workbench.templates import Template
-from workbench.ui.graph_view import GraphView, mark_diff
+from workbench.ui.graph_view import GraphView
 
 __all__ = [
     "MAP_LABEL_WIDTH", "GraphBinding", "diff_marks", "link_rules", "map_options", "patch_for",
@@ -58,8 +58,8 @@ class GraphBinding:
 
     Where the map draws each element is kept as the case's view state: read from the view file
     beside the case when it is opened (so the map is not laid out again) and written beside it
-    each time the case is saved (:mod:`workbench.fileformat.view`). A link made on the map is
-    added to the session here.
+    each time the case is saved (:meth:`EditSession.map_view`, :meth:`EditSession.keep_map_view`).
+    A link made on the map is added to the session here.
     """
 
     def __init__(self, session: EditSession, view: GraphView) -> None:
@@ -107,7 +107,7 @@ class GraphBinding:
     def show_diff(self, old: Formulation, new: Formulation, d: FormulationDiff, caption: str) -> None:
         """Draw ``new`` with what was added, removed (taken from ``old``) and changed marked."""
         self.live = False
-        marks = diff_marks(d)
+        marks = d.marks()
         nodes = [node_for(new, el.id) for el in new.element_records()]
         nodes += [node_for(old, el.id) for el in d.elements_removed]
         edges = [edge_for(new, ln.id) for ln in new.link_records()]
@@ -125,8 +125,7 @@ class GraphBinding:
         self._stop()
 
     def _read_view(self) -> ViewState:
-        path = self.session.path
-        return load_view(path) if path is not None else ViewState()
+        return self.session.map_view()
 
     def _on_layout(self, _change: Any) -> None:
         """The page drew the case's elements somewhere new (a layout, a placement or a drag)."""
@@ -173,7 +172,7 @@ class GraphBinding:
         f = self.session.formulation
         kept = {i: p for i, p in self.layout.positions.items() if f.has_element(i)}
         try:
-            save_view(path, ViewState(kept, frozenset(i for i in self.layout.pinned if i in kept)))
+            self.session.keep_map_view(ViewState(kept, frozenset(i for i in self.layout.pinned if i in kept)))
         except OSError:  # the case itself is saved; only the drawing positions could not be kept
             _log.warning("Could not write the map's view file beside %s", path, exc_info=True)
 
@@ -234,18 +233,5 @@ def patch_for(f: Formulation, changes: Iterable[Change]) -> dict[str, Any]:
 
 
 def diff_marks(d: FormulationDiff) -> dict[str, str]:
-    """Map element and link ids to 'added', 'removed' or 'changed'."""
-    marks: dict[str, str] = {}
-    for el in d.elements_added:
-        marks[el.id] = "added"
-    for el in d.elements_removed:
-        marks[el.id] = "removed"
-    for rc in d.elements_changed:
-        marks[rc.id] = "changed"
-    for ln in d.links_added:
-        marks[ln.id] = "added"
-    for ln in d.links_removed:
-        marks[ln.id] = "removed"
-    for rc in d.links_changed:
-        marks[rc.id] = "changed"
-    return marks
+    """Map element and link ids to 'added', 'removed' or 'changed' (see :meth:`FormulationDiff.marks`)."""
+    return d.marks()

@@ -33,7 +33,6 @@ Synced state
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -43,6 +42,7 @@ import traitlets
 from ipywidgets import widget_serialization
 
 from workbench.render.assets import edge_labels_js, vis_network_css, vis_network_js
+from workbench.render.diffstyle import DIFF_STYLES, mark_diff  # where they were before, for existing callers
 
 __all__ = ["DIFF_STYLES", "GraphView", "VisLibrary", "mark_diff", "vis_library"]
 
@@ -50,13 +50,6 @@ _STATIC = Path(__file__).parent / "static"
 #: The page scripts of the graph, in order: helpers first, the view (which uses them) last.
 _SCRIPTS = ("map_placement.js", "map_linking.js", "graph_view.js")
 
-#: How a diff mark looks on top of the kind's own style: a border colour (Okabe-Ito),
-#: a label prefix (so it reads without colour too) and a tooltip line.
-DIFF_STYLES: dict[str, dict[str, str]] = {
-    "added": {"color": "#009E73", "prefix": "+ ", "note": "Added"},
-    "removed": {"color": "#D55E00", "prefix": "− ", "note": "Removed"},
-    "changed": {"color": "#0072B2", "prefix": "~ ", "note": "Changed"},
-}
 
 
 class VisLibrary(anywidget.AnyWidget):
@@ -236,46 +229,6 @@ class GraphView(anywidget.AnyWidget):
             # The page missed a patch (e.g. drawn after the changes): send the current snapshot.
             self._seq += 1
             self.snapshot = {**cast(dict[str, Any], self.snapshot), "seq": self._seq}
-
-
-def mark_diff(items: Iterable[Mapping[str, Any]], marks: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Return copies of nodes or edges with diff marks drawn on top of their own style.
-
-    ``marks`` maps ids to ``"added"``, ``"removed"`` or ``"changed"``; unmarked items are faded.
-
-    >>> mark_diff([{"id": "a", "label": "A", "title": "A"}], {"a": "added"})[0]["label"]
-    '+ A'
-    """
-    out = []
-    for item in items:
-        new = copy.deepcopy(dict(item))
-        mark = marks.get(str(new.get("id")))
-        is_node = "from" not in new
-        if mark is None:
-            if is_node:
-                new["opacity"] = min(float(new.get("opacity", 1.0)), 0.45)
-            else:
-                color = new.get("color")
-                new["color"] = {**(color if isinstance(color, dict) else {}), "opacity": 0.35}
-        else:
-            style = DIFF_STYLES[mark]
-            new["label"] = style["prefix"] + str(new.get("label", ""))
-            new["title"] = f"{style['note']}\n{new.get('title', '')}".rstrip()
-            new["diff"] = mark
-            if is_node:
-                color = new.get("color")
-                new["color"] = {**(color if isinstance(color, dict) else {}), "border": style["color"]}
-                new["borderWidth"] = 5
-                if mark == "removed":
-                    new["shapeProperties"] = {"borderDashes": [6, 4]}
-                    new["opacity"] = 0.6
-            else:
-                new["color"] = {"color": style["color"], "highlight": style["color"], "opacity": 1.0}
-                new["width"] = 4
-                if mark == "removed":
-                    new["dashes"] = [6, 4]
-        out.append(new)
-    return out
 
 
 def _upsert(items: list[dict[str, Any]], pos: dict[str, int], updates: list[dict[str, Any]],

@@ -1,8 +1,10 @@
 """The step-through presenter: reveal a formulation layer by layer, session by session, or version by version.
 
-For seminars and teaching, in the notebook or the app (the same steps as the
-standalone page of :mod:`workbench.export.stepthrough`, whose step functions
-it uses). *Layer by layer* shows the template's layers one at a time (early
+For seminars and teaching, in the notebook or the app. The steps are the one
+step model's (:mod:`workbench.analysis.steps`), drawn by
+:func:`workbench.export.stepthrough.steps_for` as the standalone page draws
+them, in the same layout; the presenter only adapts them to its widgets.
+*Layer by layer* shows the template's layers one at a time (early
 experiences first, present problems last); *by first evidence* adds elements
 in the session their first evidence comes from; *version by version* replays
 the saved versions of the file and marks what each one added, changed or
@@ -33,8 +35,7 @@ True
 from __future__ import annotations
 
 import copy
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,18 +44,15 @@ import anywidget
 import ipywidgets as w
 import traitlets
 
-from workbench.analysis._phrases import element_phrase
-from workbench.diffing import FormulationDiff, diff
-from workbench.errors import SessionError
+from workbench.analysis.steps import X_GAP, Y_GAP, layered_positions
+from workbench.errors import InvalidValue, SessionError
 from workbench.export import stepthrough
-from workbench.fileformat import each_version
-from workbench.fileformat import history as file_history
-from workbench.fileformat import load as file_load
 from workbench.model import Formulation
+from workbench.render.diffstyle import mark_diff
 from workbench.render.visdata import network_options
+from workbench.session import read_case
 from workbench.ui._panel_kit import StatusLine, esc, guarded, set_choices
-from workbench.ui.graph_sync import diff_marks
-from workbench.ui.graph_view import GraphView, mark_diff
+from workbench.ui.graph_view import GraphView
 
 __all__ = ["MODES", "Frame", "Presenter", "PresenterKeys", "frames_for", "layered_positions"]
 
@@ -63,9 +61,6 @@ _STATIC = Path(__file__).parent / "static"
 #: The ways of stepping, as (button text, value); the last needs a saved file.
 MODES = [("Layer by layer", "layers"), ("By first evidence", "sessions"), ("Version by version", "versions")]
 
-#: Spacing of the presenter's own layered layout (canvas units).
-X_GAP = 240
-Y_GAP = 160
 
 
 @dataclass(frozen=True)
@@ -90,7 +85,8 @@ class Frame:
 class PresenterKeys(anywidget.AnyWidget):
     """Keys and a full-screen button for the presenter; ``step`` is two-way."""
 
-    _esm = _STATIC / "presenter.js"
+    #: The step-through keys shared with the standalone page, then the widget's own script.
+    _esm = stepthrough.step_keys_js() + "\n" + (_STATIC / "presenter.js").read_text(encoding="utf-8")
     _css = _STATIC / "presenter.css"
 
     step = traitlets.Int(0, help="The step shown (0-based).").tag(sync=True)
@@ -107,64 +103,23 @@ def frames_for(source: Formulation | str | Path, mode: str = "layers", *, every:
     """Return the presenter's frames for a formulation (or the latest version of a file).
 
     ``mode``: ``"layers"``, ``"sessions"`` (by first evidence) or ``"versions"``
-    (needs a file). The steps come from :mod:`workbench.export.stepthrough`; the
-    presenter adds fixed places and, for versions, marks and lists what changed.
-    ``every`` picks the versions shown (see :func:`workbench.export.stepthrough.pick_versions`:
-    a long history is shown by session); the file is read once, front to back.
+    (needs a file). The steps come from :func:`workbench.export.stepthrough.steps_for`
+    (the step model's frames, drawn); the presenter gives every item its fixed place
+    and, for versions, marks what changed. ``every`` picks the versions shown (see
+    :func:`workbench.analysis.steps.pick_versions`: a long history is shown by session);
+    the file is read once, front to back.
     """
-    if mode == "versions":
-        if isinstance(source, Formulation):
-            raise SessionError("Stepping version by version needs a saved case file.")
-        wanted = set(stepthrough.pick_versions(file_history(source), every))
-        pairs = list(each_version(source, wanted))
-        versions = [f for _, f in pairs]
-        steps = stepthrough.version_steps(pairs)
-        return _frames(steps, versions)
-    f = source if isinstance(source, Formulation) else file_load(source)
-    if mode == "layers":
-        return _frames(stepthrough.layer_steps(f), None)
-    if mode == "sessions":
-        return _frames(stepthrough.session_steps(f), None)
-    raise SessionError(f"The presenter steps by layers, sessions or versions, not {mode!r}.")
-
-
-def layered_positions(
-    levels: Mapping[str, int], pairs: Iterable[tuple[str, str]]
-) -> dict[str, tuple[int, int]]:
-    """Return an ``(x, y)`` for each element: one row per level, ordered to keep links short.
-
-    Rows go top to bottom by level; within a row elements are ordered by the mean
-    position of the elements they are linked with in the rows above (the
-    barycentre heuristic), otherwise in the order given.
-
-    >>> layered_positions({"a": 0, "b": 0, "c": 1}, [("b", "c")])
-    {'a': (-120, 0), 'b': (120, 0), 'c': (0, 160)}
-    """
-    order = {item: i for i, item in enumerate(levels)}
-    neighbours: dict[str, set[str]] = {item: set() for item in levels}
-    for source, target in pairs:
-        if source in neighbours and target in neighbours and source != target:
-            neighbours[source].add(target)
-            neighbours[target].add(source)
-    rows: dict[int, list[str]] = {}
-    for item in levels:
-        rows.setdefault(levels[item], []).append(item)
-    x: dict[str, float] = {}
-    positions: dict[str, tuple[int, int]] = {}
-    for level in sorted(rows):
-        row = rows[level]
-
-        def key(item: str) -> tuple[float, int]:
-            placed = [x[n] for n in neighbours[item] if n in x]
-            centre = sum(placed) / len(placed) if placed else float(order[item] * X_GAP) - 1e6
-            return (centre, order[item])
-
-        row.sort(key=key)
-        width = (len(row) - 1) * X_GAP
-        for i, item in enumerate(row):
-            x[item] = i * X_GAP - width / 2
-            positions[item] = (round(x[item]), level * Y_GAP)
-    return {item: positions[item] for item in levels}
+    if mode not in {value for _, value in MODES}:
+        raise SessionError(f"The presenter steps by layers, sessions or versions, not {mode!r}.")
+    if mode == "versions" and isinstance(source, Formulation):
+        raise SessionError("Stepping version by version needs a saved case file.")
+    try:
+        steps = list(stepthrough.steps_for(source, mode, every=every))
+    except OSError as err:
+        raise SessionError(f"{source} cannot be read: {err.strerror or err}.") from None
+    except InvalidValue as err:
+        raise SessionError(str(err)) from None
+    return _frames(steps, versions=mode == "versions")
 
 
 class Presenter:
@@ -184,11 +139,11 @@ class Presenter:
             self.formulation = source
         else:
             self.path = Path(source)
-            self.formulation = file_load(self.path, version)
+            self.formulation = read_case(self.path, version)
         #: The frames of the current mode, and the one shown (0-based).
         self.frames: list[Frame] = []
         self.step = -1
-        #: Which versions "version by version" shows (see :func:`workbench.export.stepthrough.pick_versions`).
+        #: Which versions "version by version" shows (see :func:`workbench.analysis.steps.pick_versions`).
         self.every = every
         self._cache: dict[str, list[Frame]] = {}
         self._quiet = False
@@ -320,63 +275,38 @@ class Presenter:
         self.go(change["new"])
 
 
-def _frames(steps: Sequence[stepthrough.Step], versions: Sequence[Formulation] | None) -> list[Frame]:
-    """Turn the export's steps into frames: fixed places for every item, placeholders for hidden ones."""
+def _frames(steps: Sequence[stepthrough.Step], *, versions: bool) -> list[Frame]:
+    """Adapt the drawn steps to the presenter: fixed places for every item, placeholders for hidden ones.
+
+    Version by version, what a version added, changed or removed is marked (removed items drawn
+    as they were in the version before) and the others faded.
+    """
     latest_nodes: dict[str, dict[str, Any]] = {}
     latest_edges: dict[str, dict[str, Any]] = {}
     for step in steps:
         latest_nodes.update({n["id"]: n for n in step.nodes})
         latest_edges.update({e["id"]: e for e in step.edges})
-    positions = layered_positions(
-        {i: int(n.get("level", 0)) for i, n in latest_nodes.items()},
-        [(e["from"], e["to"]) for e in latest_edges.values()],
-    )
+    positions = stepthrough.step_positions(latest_nodes.values(), latest_edges.values(),
+                                           x_gap=X_GAP, y_gap=Y_GAP)
     frames = []
     for index, step in enumerate(steps):
         nodes, edges = list(step.nodes), list(step.edges)
-        notes = list(step.notes)
-        if versions is not None and index:
-            before, after = versions[index - 1], versions[index]
-            d = diff(before, after)
-            marks = {i: m for i, m in diff_marks(d).items() if m != "changed" or i in _really_changed_ids(d)}
-            gone_nodes = [latest_nodes[el.id] for el in d.elements_removed if el.id in latest_nodes]
-            gone_edges = [latest_edges[ln.id] for ln in d.links_removed if ln.id in latest_edges]
-            nodes = mark_diff([*nodes, *gone_nodes], marks)
-            edges = mark_diff([*edges, *gone_edges], marks)
-            notes += _change_notes(before, after, d)
-        elif versions is not None:
-            notes += [f"Comment by {c.author or 'someone'}: {c.text}" for c in versions[0].comment_records()]
+        if versions and index:
+            marks = step.frame.marks
+            nodes = mark_diff([*nodes, *(n for n in step.removed_nodes if n["id"] in positions)], marks)
+            edges = mark_diff([*edges, *(e for e in step.removed_edges if e["id"] in latest_edges)], marks)
         shown = {n["id"]: n for n in nodes}
         shown_edges = {e["id"]: e for e in edges}
         frames.append(Frame(
             title=step.title,
-            detail="" if _COUNTER.match(step.detail) else step.detail,  # the presenter counts the steps
-            notes=tuple(notes),
+            detail=step.frame.detail,  # not the page's counter: the presenter counts the steps itself
+            notes=(*step.frame.notes, *step.frame.changes),
             nodes=[_placed(shown[i], positions) if i in shown else _ghost(latest_nodes[i], positions)
                    for i in positions],
             edges=[_edge(shown_edges[i], True) if i in shown_edges else _edge(e, False)
                    for i, e in latest_edges.items()],
         ))
     return frames
-
-
-def _really_changed_ids(d: FormulationDiff) -> set[str]:
-    """Ids of elements and links whose content changed (not only their time stamps)."""
-    return {c.id for c in [*d.elements_changed, *d.links_changed] if _really_changed(c.fields)}
-
-
-def _change_notes(before: Formulation, after: Formulation, d: FormulationDiff) -> list[str]:
-    notes = [f"New: {element_phrase(after, el.id, capital=True)}" for el in d.elements_added]
-    notes += [f"New link: {after.sentence(ln.id)}" for ln in d.links_added]
-    notes += [f"Removed: {el.label}" for el in d.elements_removed]
-    notes += [f"Revised: {after.element(c.id).label} ({', '.join(_field_names(c.fields))})"
-              for c in d.elements_changed if _really_changed(c.fields)]
-    notes += [f"Comment by {c.author or 'someone'}: {c.text}" for c in d.comments_added]
-    for c in d.comments_changed:
-        if "resolved" in c.fields:
-            state = "resolved" if c.fields["resolved"][1] else "reopened"
-            notes.append(f"Comment {state}: {after.comment(c.id).text}")
-    return notes
 
 
 def _options(f: Formulation) -> dict[str, Any]:
@@ -392,11 +322,6 @@ def _placed(item: Mapping[str, Any], positions: Mapping[str, tuple[int, int]]) -
     x, y = positions[node["id"]]
     node.update({"x": x, "y": y, "fixed": True, "shown": True})
     return node
-
-
-#: A step's own counter in the export's detail line ("Layer 4 of 5", "Step 2 of 3"): the presenter
-#: shows one counter of its own ("Step 4 of 4"), so a second, differently counted one is left out.
-_COUNTER = re.compile(r"^(Layer|Step) \d+ of \d+$")
 
 
 def _ghost(node: Mapping[str, Any], positions: Mapping[str, tuple[int, int]]) -> dict[str, Any]:
@@ -424,14 +349,3 @@ def _edge(item: Mapping[str, Any], shown: bool) -> dict[str, Any]:
     edge["hidden"] = not shown
     edge["shown"] = shown
     return edge
-
-
-_STAMPS = {"updated", "created"}
-
-
-def _really_changed(fields: Mapping[str, Any]) -> bool:
-    return bool(set(fields) - _STAMPS)
-
-
-def _field_names(fields: Mapping[str, Any]) -> list[str]:
-    return [name.replace("_", " ") for name in fields if name not in _STAMPS]

@@ -1,9 +1,10 @@
 // Keyboard and full-screen control of the step-through presenter (see presenter.py).
 //
 // The widget sits inside the presenter (an element with class `wb-presenter`). While the focus is
-// anywhere inside it, the keys step through: Right / Page Down / Space / N forward, Left / Page Up /
-// P back, Home / End first and last, F full screen. The step travels to Python through the synced
-// `step` trait. Keys typed into text fields are left alone. Nothing here inserts HTML.
+// anywhere inside it, the keys step through, the same keys as the standalone page's (step_keys.js):
+// Right / Page Down / Space / N forward, Left / Page Up / P back, Home / End first and last, F full
+// screen. The step travels to Python through the synced `step` trait. Keys typed into text fields
+// are left alone. Nothing here inserts HTML.
 // With `reveal`, the presenter scrolls into view and takes the focus as soon as it is shown.
 
 function render({ model, el }) {
@@ -23,11 +24,6 @@ function render({ model, el }) {
   let root = null;
   let tries = 0;
 
-  function clamp(value) {
-    const n = model.get("n_steps") || 0;
-    return Math.max(0, Math.min(Math.max(n - 1, 0), value));
-  }
-
   function toggleFull() {
     const target = root || el;
     if (document.fullscreenElement) {
@@ -37,34 +33,19 @@ function render({ model, el }) {
     }
   }
 
+  // The keys are the standalone page's (wbStepKey, from export/static/step_keys.js, put before this).
   function onKey(event) {
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
-    const t = event.target;
-    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) {
-      return;
-    }
     const step = model.get("step") || 0;
-    let next = null;
-    switch (event.key) {
-      case "ArrowRight": case "ArrowDown": case "PageDown": case " ": case "n": case "N":
-        next = step + 1; break;
-      case "ArrowLeft": case "ArrowUp": case "PageUp": case "Backspace": case "p": case "P":
-        next = step - 1; break;
-      case "Home": next = 0; break;
-      case "End": next = (model.get("n_steps") || 1) - 1; break;
-      case "f": case "F":
-        event.preventDefault();
-        event.stopPropagation();
-        toggleFull();
-        return;
-      default:
-        return;
-    }
+    const key = wbStepKey(event, step, model.get("n_steps") || 0);
+    if (!key || key.action === "legend") return;  // the presenter has no legend to show
     event.preventDefault();
     event.stopPropagation();
-    next = clamp(next);
-    if (next !== step) {
-      model.set("step", next);
+    if (key.action === "fullscreen") {
+      toggleFull();
+      return;
+    }
+    if (key.step !== step) {
+      model.set("step", key.step);
       model.save_changes();
     }
   }
