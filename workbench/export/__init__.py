@@ -6,7 +6,8 @@ One module per job:
 - :mod:`~workbench.export.tables`: CSV and Excel of the analysis tables;
 - :mod:`~workbench.export.markdown`: the narrative as a Markdown file;
 - :mod:`~workbench.export.share_safe`: a copy for seminars, with warnings about identifying details;
-- :mod:`~workbench.export.stepthrough`: standalone pages that step through layers or versions.
+- :mod:`~workbench.export.stepthrough`: standalone pages that step through layers or versions
+  (the frames of :mod:`workbench.analysis.steps` drawn; the app's presenter draws the same).
 
 :func:`export` picks the format from the file name:
 
