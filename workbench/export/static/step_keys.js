@@ -4,6 +4,7 @@
 // Right / Down / Page Down (a presenter's clicker) / Space / N: forward; Left / Up / Page Up /
 // Backspace / P: back; Home / End: first and last; F: full screen; L: legend. Keys typed into text
 // fields are left alone, and Space or Enter on a button presses the button.
+// eslint-disable-next-line no-unused-vars -- used by the scripts joined after this one
 function wbStepKey(event, step, count) {
   "use strict";
   if (event.altKey || event.ctrlKey || event.metaKey) { return null; }

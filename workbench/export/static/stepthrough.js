@@ -1,6 +1,7 @@
 // The standalone step-through page (see workbench/export/stepthrough.py): a presenter bar built with
 // DOM elements and textContent only, then one step at a time, each element at the place the step
 // model's layout gives it (so nothing jumps). The keys come from step_keys.js, loaded before this.
+/* global wbStepKey */
 (function () {
   "use strict";
   var extra = JSON.parse(document.getElementById("wb-extra").textContent);

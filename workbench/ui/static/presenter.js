@@ -7,6 +7,8 @@
 // are left alone. Nothing here inserts HTML.
 // With `reveal`, the presenter scrolls into view and takes the focus as soon as it is shown.
 
+/* global wbStepKey */
+
 function render({ model, el }) {
   const bar = document.createElement("div");
   bar.className = "wb-presenter-keys";
