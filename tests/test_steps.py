@@ -19,10 +19,11 @@ from workbench.analysis.steps import (
     iter_version_frames,
     layer_frames,
     layered_positions,
+    pick_versions,
     session_frames,
 )
 from workbench.diffing import FormulationDiff, RecordChange
-from workbench.errors import SessionError, WorkbenchError
+from workbench.errors import InvalidValue, SessionError, WorkbenchError
 from workbench.export.stepthrough import (
     PAGE_X_GAP,
     PAGE_Y_GAP,
@@ -252,3 +253,27 @@ def test_read_case_says_what_went_wrong(tmp_path: Path) -> None:
     with pytest.raises(WorkbenchError) as caught:  # an operating-system error, said as a sentence
         read_case(tmp_path / "folder.formulation.json")
     assert "Traceback" not in str(caught.value) and str(caught.value).endswith(".")
+
+
+def test_revisions_may_be_records_with_aware_times() -> None:
+    from dataclasses import dataclass
+    from datetime import UTC, datetime
+
+    @dataclass
+    class Record:
+        version: int
+        time: datetime
+        author: str
+        session: int | None
+        message: str
+
+    f, _ids = _case()
+    records = [Record(1, datetime(2026, 1, 5, 17, 0, tzinfo=UTC), "Dr A", 1, "one"),
+               Record(2, datetime(2026, 1, 6, 9, 30, tzinfo=UTC), "Dr B", 1, "two"),
+               Record(3, datetime(2026, 1, 7, 9, 30, tzinfo=UTC), "Dr B", 2, "three")]
+    assert pick_versions(records, "session") == [2, 3]
+    assert pick_versions([{"version": 1, "session": None}, {"version": 2, "session": None}], "session") == [2]
+    frame, _f = next(iter_version_frames([(records[0], f)]))
+    assert frame.detail == "2026-01-05 17:00 UTC · session 1 · by Dr A" and frame.version == 1
+    with pytest.raises(InvalidValue, match="a revision must be"):
+        next(iter_version_frames([("v1", f)]))

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -74,8 +75,9 @@ X_GAP = 240
 Y_GAP = 160
 
 #: A saved version as the step model reads it: its number, or a mapping (a row of
-#: :func:`workbench.history`) with ``version``, ``time``, ``author``, ``session`` and ``message``.
-Revision = int | Mapping[str, Any]
+#: :func:`workbench.history`) or a record with ``version``, ``time``, ``author``, ``session`` and
+#: ``message`` (``time`` an ISO 8601 stamp or an aware datetime).
+Revision = int | Mapping[str, Any] | object
 
 _STAMPS = frozenset({"updated", "created"})
 
@@ -247,8 +249,11 @@ def change_notes(before: Formulation, after: Formulation, d: FormulationDiff) ->
     return notes
 
 
-def pick_versions(table: pd.DataFrame, every: str = "auto", *, limit: int = AUTO_LIMIT) -> list[int]:
-    """Return the version numbers a step-through by versions shows, from a :func:`workbench.history` table.
+def pick_versions(
+    table: pd.DataFrame | Iterable[Any], every: str = "auto", *, limit: int = AUTO_LIMIT
+) -> list[int]:
+    """Return the version numbers a step-through by versions shows, from :func:`workbench.history`
+    (a table with ``version`` and ``session`` columns, or records or mappings with those fields).
 
     ``every="version"``: all of them. ``"session"``: the last save of each run of
     saves with the same session number. ``"auto"``: all of them up to ``limit``
@@ -257,10 +262,15 @@ def pick_versions(table: pd.DataFrame, every: str = "auto", *, limit: int = AUTO
     """
     if every not in EVERY:
         raise InvalidValue(f"Versions are shown by {', '.join(EVERY)}, not {every!r}.")
-    versions = [int(v) for v in table["version"]]
+    if isinstance(table, pd.DataFrame):
+        versions = [int(v) for v in table["version"]]
+        sessions = [_plain(s) for s in table["session"]]
+    else:
+        rows = list(table)
+        versions = [int(_field(r, "version")) for r in rows]
+        sessions = [_plain(_field(r, "session")) for r in rows]
     if every == "version" or (every == "auto" and len(versions) <= limit):
         return versions
-    sessions = [_plain(s) for s in table["session"]]
     picked = [v for i, v in enumerate(versions) if i + 1 == len(versions) or sessions[i + 1] != sessions[i]]
     if every == "session" or len(picked) <= limit:
         return picked
@@ -314,17 +324,25 @@ def layered_positions(
 def _revision_info(revision: Revision, number: int) -> dict[str, Any]:
     if isinstance(revision, int):
         return {"version": revision, "time": "", "author": "", "session": None, "message": ""}
-    if not isinstance(revision, Mapping):
+    names = ("version", "time", "author", "session", "message")
+    if not isinstance(revision, Mapping) and not hasattr(revision, "version"):
         raise InvalidValue(
             f"Version {number}: a revision must be a version number or have version, time, author, "
             "session and message."
         )
-    info = {name: revision.get(name) for name in ("version", "time", "author", "session", "message")}
+    info = {name: _field(revision, name) for name in names}
     info["version"] = _plain(info["version"]) or number
+    if isinstance(info["time"], datetime):
+        info["time"] = info["time"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     for name in ("time", "author", "message"):
         info[name] = "" if _plain(info[name]) is None else str(info[name])
     info["session"] = _plain(info["session"])
     return info
+
+
+def _field(record: Any, name: str) -> Any:
+    """A field of a mapping or of a record (None when it has none)."""
+    return record.get(name) if isinstance(record, Mapping) else getattr(record, name, None)
 
 
 def _plain(value: Any) -> Any:
