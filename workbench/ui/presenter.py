@@ -61,6 +61,7 @@ _STATIC = Path(__file__).parent / "static"
 #: The ways of stepping, as (button text, value); the last needs a saved file.
 MODES = [("Layer by layer", "layers"), ("By first evidence", "sessions"), ("Version by version", "versions")]
 
+# layered_positions (in __all__) is the step model's layout (workbench.analysis.steps), importable here too.
 
 
 @dataclass(frozen=True)
