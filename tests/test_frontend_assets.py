@@ -1,8 +1,9 @@
 """The frontend as files: scripts and stylesheets live in static files, shipped, loaded and linted.
 
-Python keeps markup and data only; the JavaScript and CSS are files in ``render/static/`` and
-``ui/static/`` (plus ``render/edge_labels.js``), read by ``render/assets.py``, inside the wheel, and
-checked by the pinned linters in package.json (run by scripts/lint-frontend from scripts/test).
+Python keeps markup and data only; the JavaScript and CSS are files in ``render/static/``,
+``export/static/`` and ``ui/static/`` (plus ``render/edge_labels.js``), read by ``render/assets.py``,
+inside the wheel, and checked by the pinned linters in package.json (run by scripts/lint-frontend
+from scripts/test).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "workbench"
 FRONTEND = sorted([*PACKAGE.rglob("*.js"), *PACKAGE.rglob("*.css")])
 
-#: Modules that still hold page code in strings, each with who moves it (issue 9, item 2).
-STILL_IN_STRINGS = {"export/stepthrough.py"}  # the one step model (helper `steps`)
+#: Modules that still hold page code in strings, each with who moves it (issue 9, item 2): none.
+STILL_IN_STRINGS: set[str] = set()
 
 _CSS_RULE = re.compile(r"[.#]?[\w-]+(?:[ >+~.:#\w-]*)\s*\{\s*[\w-]+\s*:[^{}]*;?\s*\}")
 _JS_CODE = re.compile(r"\bfunction\s*\(|\baddEventListener\(|document\.(?:getElementById|createElement)\(")

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +57,7 @@ from workbench.analysis.steps import (
 from workbench.errors import InvalidValue
 from workbench.fileformat import each_version, history, load
 from workbench.model import Formulation
+from workbench.render.assets import asset_text
 from workbench.render.html import render_html
 from workbench.render.visdata import vis_data
 
@@ -222,10 +222,9 @@ def step_positions(
     )
 
 
-@cache
 def step_keys_js() -> str:
     """Return the script of the step-through keys, shared by the page and the app's presenter."""
-    return (_STATIC / "step_keys.js").read_text(encoding="utf-8")
+    return asset_text(_STATIC / "step_keys.js")
 
 
 # --- the page ----------------------------------------------------------------------------
@@ -317,11 +316,9 @@ def _intern(item: dict[str, Any], pool: list[dict[str, Any]], index: dict[str, i
     return place
 
 
-@cache
 def _page_js() -> str:
-    return step_keys_js() + "\n" + (_STATIC / "stepthrough.js").read_text(encoding="utf-8")
+    return step_keys_js() + "\n" + asset_text(_STATIC / "stepthrough.js")
 
 
-@cache
 def _page_css() -> str:
-    return (_STATIC / "stepthrough.css").read_text(encoding="utf-8")
+    return asset_text(_STATIC / "stepthrough.css")
