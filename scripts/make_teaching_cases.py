@@ -403,7 +403,7 @@ def ccrt_case(clock: SessionClock, out: Path) -> CaseWriter:
     w.el("rs_apologise", "response_of_self", "Apologises and says it was not important", code="RS7",
          evidence=[w.ev(3, "Sorry, I've gone on.")], time_frame="in_session", confidence="moderate")
     w.ln("therapist_w", "re_therapist", "w_heard", "expresses")
-    w.ln("therapist_ro", "re_therapist", "ro_dismiss", "contains",
+    w.ln("therapist_ro", "re_therapist", "ro_dismiss", "expects",
          description="Expected rather than actual: he was sure the therapist was bored.")
     w.ln("therapist_rs", "re_therapist", "rs_apologise", "contains")
     w.ln("dismiss_apologise", "ro_dismiss", "rs_apologise", "followed_negatively", confidence="moderate")

@@ -147,6 +147,9 @@ class Template:
     link_kinds: dict[str, LinkKind]
     code_sets: dict[str, CodeSet] = field(default_factory=dict)
     path: str | None = None
+    #: The template file's own version (1 when it does not say). A new version may add kinds
+    #: and links; files made with an older version still load (see docs/templates.md).
+    version: int = 1
     #: What the analyses need to know about the kinds (the file's ``[analysis]`` table; see
     #: :mod:`workbench.analysis.roles`): which kinds are roots, drives, symptoms, ...
     analysis: dict[str, Any] = field(default_factory=dict)
@@ -405,8 +408,16 @@ def _template_from_data(data: dict[str, Any], where: str) -> Template:
         link_kinds=link_kinds,
         code_sets=code_sets,
         path=where,
+        version=_version(data.get("version", 1), where),
         analysis=_analysis_table(data.get("analysis", {}), where),
     )
+
+
+def _version(raw: Any, where: str) -> int:
+    """The template's version: a whole number from 1."""
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        raise TemplateError(f"Template file {where}: 'version' must be a whole number from 1, not {raw!r}.")
+    return raw
 
 
 def _analysis_table(raw: Any, where: str) -> dict[str, Any]:

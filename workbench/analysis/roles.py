@@ -74,8 +74,10 @@ class Roles:
 #: The settings an ``[analysis]`` table may hold, and what each is.
 _KIND_SETS = ("roots", "drives", "symptoms", "strengths", "therapist", "cycle_kinds")
 _LINK_SETS = ("maintaining_links", "repeating_links")
+#: Settings read by their own analysis module (``ccrt``: :mod:`workbench.analysis.ccrt`).
+_OWN_TABLES = ("ccrt",)
 _KEYS = (*_KIND_SETS, *_LINK_SETS, "expect_strength", "required", "per_element", "cycle_name",
-         "reverse_links")
+         "reverse_links", *_OWN_TABLES)
 
 
 def roles_for(template: Template) -> Roles:
