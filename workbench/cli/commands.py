@@ -48,6 +48,7 @@ GROUPS: tuple[str, ...] = (
     "templates",  # templates
     "analysis",  # check, trace, compare
     "export",  # export, stepthrough
+    "ccrt",  # ccrt: the CCRT summary of a CCRT formulation
     "app",  # app: the Voilà launcher
 )
 
