@@ -387,7 +387,7 @@ def test_the_app_has_a_supervise_tab_wired_to_its_graph(carer: Path) -> None:
     assert panels.presenter.position.value == f"Step 1 of {len(panels.presenter.frames)}"
     box.children[0].click()  # "Close the presenter"
     assert box not in app.children and len(app.children) == 2
-    assert PANELS == ("Trace", "Checks", "Comments", "Compare", "Present")
+    assert PANELS == ("Trace", "Checks", "Comments", "Compare", "Present", "CCRT")
 
 
 def test_supervise_and_teach_one_liners(carer: Path) -> None:

@@ -2,8 +2,9 @@
 
 - :class:`SupervisionPanels` puts the trace, checks, comments and compare panels
   behind one row of buttons, plus an entry that opens the step-through
-  presenter. The app shows it as its *Supervise* tab (:func:`attach_to_app`),
-  wired to the app's graph and status line.
+  presenter, and the CCRT summary (for CCRT formulations). The app shows it
+  as its *Supervise* tab (:func:`attach_to_app`), wired to the app's graph
+  and status line.
 - :class:`Supervision` is a full-width workspace for a seminar: the live graph
   of a case with the panels beside it, and a save row (comments are saved as a
   new version). :func:`supervise` opens one; :func:`teach` opens the presenter.
@@ -14,7 +15,7 @@ Example
 >>> s = EditSession.new_case(case_id="T-1")
 >>> panels = SupervisionPanels(s, view=None)
 >>> [title for title, _ in panels.choice.options]
-['Trace', 'Checks', 'Comments', 'Compare', 'Present']
+['Trace', 'Checks', 'Comments', 'Compare', 'Present', 'CCRT']
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from workbench.errors import SessionError, WorkbenchError
 from workbench.model import resolve_element
 from workbench.session import EditSession
 from workbench.ui._panel_kit import StatusLine, esc, guarded, show_highlight
+from workbench.ui.ccrt_panel import CCRTPanel
 from workbench.ui.checks_panel import ChecksPanel
 from workbench.ui.comments_panel import CommentsPanel
 from workbench.ui.compare_panel import ComparePanel
@@ -43,7 +45,7 @@ _View = TypeVar("_View")
 __all__ = ["PANELS", "Supervision", "SupervisionPanels", "attach_to_app", "supervise", "teach", "trace_case"]
 
 #: The panels, in the order of their buttons.
-PANELS = ("Trace", "Checks", "Comments", "Compare", "Present")
+PANELS = ("Trace", "Checks", "Comments", "Compare", "Present", "CCRT")
 
 
 class SupervisionPanels:
@@ -77,6 +79,7 @@ class SupervisionPanels:
                                   visible=self._is_showing(1))
         self.comments = CommentsPanel(session, view=view, status=self.status)
         self.compare = ComparePanel(session, other=other, status=self.status)
+        self.ccrt = CCRTPanel(session, status=self.status, visible=self._is_showing(PANELS.index("CCRT")))
         self.present_mode = w.ToggleButtons(
             options=[("Layer by layer", "layers"), ("By first evidence", "sessions"),
                      ("Version by version", "versions")], value="layers")
@@ -94,7 +97,8 @@ class SupervisionPanels:
         ])
         self.choice.style.button_width = "auto"
         self.stack = w.Stack(
-            [self.trace.widget, self.checks.widget, self.comments.widget, self.compare.widget, present],
+            [self.trace.widget, self.checks.widget, self.comments.widget, self.compare.widget, present,
+             self.ccrt.widget],
             selected_index=0,
         )
         w.jslink((self.choice, "index"), (self.stack, "selected_index"))
@@ -139,7 +143,7 @@ class SupervisionPanels:
 
     def close(self) -> None:
         """Stop every panel listening to the session."""
-        for panel in (self.trace, self.checks, self.comments, self.compare):
+        for panel in (self.trace, self.checks, self.comments, self.compare, self.ccrt):
             panel.close()
 
     def _is_showing(self, index: int) -> Callable[[], bool]:
@@ -149,6 +153,8 @@ class SupervisionPanels:
         """The host shows the panels: bring the one on screen up to date."""
         if self.choice.value < len(self.panels):
             self.panels[self.choice.value].shown()
+        elif PANELS[self.choice.value] == "CCRT":
+            self.ccrt.shown()
 
     def _on_choice(self, change: dict[str, Any]) -> None:
         self.stack.selected_index = change["new"]
