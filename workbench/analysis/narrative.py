@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable
 
 from workbench.analysis._phrases import chain_sentence
+from workbench.analysis.ccrt import COMPONENTS, ccrt_score, has_ccrt
 from workbench.analysis.trace import cycles
 from workbench.model import Element, Evidence, Formulation, Link, confidence_name
 
@@ -106,6 +107,9 @@ def narrative_markdown(f: Formulation) -> str:
         lines += [_link_line(f, ln) for ln in links]
         lines.append("")
 
+    if has_ccrt(t):
+        lines += _ccrt_section(f)
+
     kept_links = {ln.id for ln in links}
     found = cycles(f)
     if len(found):
@@ -130,6 +134,33 @@ def narrative_markdown(f: Formulation) -> str:
 
 
 # --- helpers -------------------------------------------------------------------
+
+
+def _ccrt_section(f: Formulation) -> list[str]:
+    """The CCRT in sentences, then each component's categories with frequency and pervasiveness."""
+    score = ccrt_score(f)
+    lines = ["## Core Conflictual Relationship Theme (CCRT)", ""]
+    lines += [f"- {escape_markdown(line)}" for line in score.summary()]
+    lines.append("")
+    n = len(score.episodes)
+    if not n:
+        return lines
+    headings = ["Component", "Category", "Episodes", "Pervasiveness", "Positive", "Negative", "Actual",
+                "Expected", "CCRT"]
+    lines += [f"Categories by the number of the {n} episodes they occur in (pervasiveness: their share):", "",
+              "| " + " | ".join(headings) + " |", "|" + " --- |" * len(headings)]
+    for component in COMPONENTS:
+        for c in score.component(component).categories:
+            name = f"{c.category} {c.name}" if c.coded else c.name
+            marks = ["", "", "", ""] if component == "W" else [str(c.positive), str(c.negative), "", ""]
+            if component == "RO":
+                marks[2:] = [str(c.actual), str(c.expected)]
+            ccrt = ("tie" if c.tie else "yes") if c.in_ccrt else ""
+            cells = [component, escape_markdown(name), f"{c.frequency} of {n}",
+                     f"{round(c.pervasiveness * 100)}%", *marks, ccrt]
+            lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
 
 
 def _element_line(f: Formulation, el: Element) -> str:

@@ -39,14 +39,22 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from workbench.analysis.ccrt import ccrt_score, has_ccrt
 from workbench.analysis.tables import analysis_tables
 from workbench.errors import InvalidValue
 from workbench.model import Formulation
 
-__all__ = ["TABLES", "export_tables", "write_csv", "write_csv_folder", "write_excel"]
+__all__ = ["CCRT_TABLES", "TABLES", "export_tables", "write_csv", "write_csv_folder", "write_excel"]
 
 #: The tables written, in order (the Excel sheet of each is its name capitalised).
 TABLES = ("elements", "links", "evidence", "sessions", "strength", "comments")
+
+#: The tables a CCRT formulation adds after :data:`TABLES`: each category's frequency and
+#: pervasiveness (:meth:`~workbench.analysis.ccrt.CCRTScore.to_frame`), and what each episode scores.
+CCRT_TABLES = ("ccrt", "ccrt_episodes")
+
+#: Sheet names that are not the table's name capitalised.
+_SHEETS = {"ccrt": "CCRT", "ccrt_episodes": "CCRT episodes"}
 
 #: Where a spreadsheet could read a formula: the cell's start before ``= + - @``, tab or CR,
 #: and each line's start inside the cell (after CR or LF) before ``= + - @`` or tab.
@@ -56,17 +64,25 @@ _MAX_WIDTH = 60
 
 
 def export_tables(f: Formulation) -> dict[str, pd.DataFrame]:
-    """Return the tables that the exports write, by name (see :data:`TABLES`)."""
+    """Return the tables that the exports write, by name (see :data:`TABLES` and :data:`CCRT_TABLES`)."""
     tables = dict(analysis_tables(f))
     tables["comments"] = f.comments().reset_index()
-    return {name: tables[name] for name in TABLES}
+    out = {name: tables[name] for name in TABLES}
+    if has_ccrt(f.template):
+        score = ccrt_score(f)
+        frame = score.to_frame()
+        for column in ("episodes", "labels"):  # tuples: one cell of text each
+            frame[column] = frame[column].map("; ".join)
+        out["ccrt"] = frame
+        out["ccrt_episodes"] = score.episodes_frame()
+    return out
 
 
 def write_excel(f: Formulation, path: str | Path) -> Path:
     """Write every table to one Excel workbook (one sheet each, after a *Case* sheet); return the path."""
     path = Path(path)
     sheets = {"Case": _case_table(f)}
-    sheets.update({name.capitalize(): table for name, table in export_tables(f).items()})
+    sheets.update({_SHEETS.get(name, name.capitalize()): table for name, table in export_tables(f).items()})
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, table in sheets.items():
             _clean_text(table, _ILLEGAL, "\ufffd").to_excel(writer, sheet_name=name, index=False)
@@ -80,7 +96,7 @@ def write_csv(
     """Write one table (``elements`` by default, see :data:`TABLES`) to a CSV file; return the path."""
     tables = export_tables(f)
     if table not in tables:
-        raise InvalidValue(f"There is no table {table!r} to export; tables are: {', '.join(TABLES)}.")
+        raise InvalidValue(f"There is no table {table!r} to export; tables are: {', '.join(tables)}.")
     path = Path(path)
     _to_csv(tables[table], path, spreadsheet_safe)
     return path
