@@ -49,8 +49,10 @@ __all__ = [
     "missing_evidence",
     "no_strength",
     "run_checks",
+    "ruptures_without_repair",
     "symptoms_without_roots",
     "template_completeness",
+    "transference_without_alliance",
 ]
 
 #: The columns of every check table. ``id`` is the element or link flagged ('' for the
@@ -211,6 +213,53 @@ def no_strength(f: Formulation) -> pd.DataFrame:
                         "and what can the work build on?")])
 
 
+def transference_without_alliance(f: Formulation) -> pd.DataFrame:
+    """Ask how each transference element bears on the working alliance, where the template has one.
+
+    A transference element linked to no alliance, rupture or repair element is flagged for
+    discussion: the transference is lived inside the therapeutic relationship, and the
+    supervisor asks what it does to the collaboration (Bordin 1979; Safran & Muran 2000).
+    """
+    roles = roles_for(f.template)
+    relationship = roles.alliance | roles.ruptures | roles.repairs
+    if not roles.alliance or not roles.therapist:
+        return _table([])
+    graph = _active_graph(f)
+    alliance_names = _kind_list(f, relationship)
+    rows = []
+    for el in _active_elements(f):
+        if el.kind not in roles.therapist:
+            continue
+        if any(f.element(n).kind in relationship for n in nx.all_neighbors(graph, el.id)):
+            continue
+        rows.append(_row("transference_without_alliance", "info", el.id, "element", el.label,
+                         f"{element_phrase(f, el.id, capital=True)} is not linked to any {alliance_names}: "
+                         "how does it bear on the working alliance?"))
+    return _table(rows)
+
+
+def ruptures_without_repair(f: Formulation) -> pd.DataFrame:
+    """Flag alliance ruptures that no repair is linked to yet (Safran & Muran 2000).
+
+    A rupture left unaddressed is what the alliance literature links to drop-out, so the
+    formulation should say how it is, or could be, worked through.
+    """
+    roles = roles_for(f.template)
+    if not roles.ruptures or not roles.repairs:
+        return _table([])
+    repaired = {ln.target for ln in _active_links(f)
+                if f.element(ln.source).kind in roles.repairs
+                and (not roles.repair_links or ln.kind in roles.repair_links)}
+    repair_names = _kind_list(f, roles.repairs)
+    rows = []
+    for el in _active_elements(f):
+        if el.kind in roles.ruptures and el.id not in repaired:
+            rows.append(_row("rupture_without_repair", "warning", el.id, "element", el.label,
+                             f"{element_phrase(f, el.id, capital=True)} has no {repair_names} linked to it: "
+                             "how is it, or could it be, worked through with the client?"))
+    return _table(rows)
+
+
 #: Every check, in the order :func:`run_checks` runs them.
 CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
     "symptom_without_roots": symptoms_without_roots,
@@ -221,6 +270,8 @@ CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
     "low_confidence": low_confidence,
     "incomplete": template_completeness,
     "no_strength": no_strength,
+    "rupture_without_repair": ruptures_without_repair,
+    "transference_without_alliance": transference_without_alliance,
 }
 
 
@@ -276,7 +327,7 @@ def _counted(table: pd.DataFrame) -> pd.DataFrame:
 
 
 #: Warnings that say more about an element than "not linked to anything" does.
-_MORE_SPECIFIC = ("symptom_without_roots", "drive_without_roots", "incomplete")
+_MORE_SPECIFIC = ("symptom_without_roots", "drive_without_roots", "incomplete", "rupture_without_repair")
 
 
 def _one_per_problem(f: Formulation, table: pd.DataFrame) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from typing import Any
 from workbench.errors import TemplateError
 from workbench.templates import Template
 
-__all__ = ["Requirement", "Roles", "roles_for"]
+__all__ = ["NamedCycle", "Requirement", "Roles", "roles_for"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,17 @@ class Requirement:
 
     group: str
     kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NamedCycle:
+    """A cycle the method names, found when a cycle runs through every one of ``kinds``.
+
+    The CMP's four-step cycle (all four categories), Malan's triangle of person (O, P and T).
+    """
+
+    name: str
+    kinds: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,14 @@ class Roles:
     #: The name of a cycle that runs through at least two of ``cycle_kinds`` ("CMP cycle").
     cycle_name: str = ""
     cycle_kinds: frozenset[str] = frozenset()
+    #: Cycles named when they pass through every kind of a set; tried before ``cycle_name``.
+    named_cycles: tuple[NamedCycle, ...] = ()
+    #: The therapeutic relationship: the working alliance, its ruptures and their repairs.
+    alliance: frozenset[str] = frozenset()
+    ruptures: frozenset[str] = frozenset()
+    repairs: frozenset[str] = frozenset()
+    #: Link kinds by which a repair works through a rupture ("resolves").
+    repair_links: frozenset[str] = frozenset()
     #: Link kinds whose cycles are vicious circles.
     maintaining_links: frozenset[str] = frozenset()
     #: Link kinds whose cycles are repetitions of a pattern.
@@ -72,12 +91,13 @@ class Roles:
 
 
 #: The settings an ``[analysis]`` table may hold, and what each is.
-_KIND_SETS = ("roots", "drives", "symptoms", "strengths", "therapist", "cycle_kinds")
-_LINK_SETS = ("maintaining_links", "repeating_links")
+_KIND_SETS = ("roots", "drives", "symptoms", "strengths", "therapist", "cycle_kinds", "alliance", "ruptures",
+              "repairs")
+_LINK_SETS = ("maintaining_links", "repeating_links", "repair_links")
 #: Settings read by their own analysis module (``ccrt``: :mod:`workbench.analysis.ccrt`).
 _OWN_TABLES = ("ccrt",)
 _KEYS = (*_KIND_SETS, *_LINK_SETS, "expect_strength", "required", "per_element", "cycle_name",
-         "reverse_links", *_OWN_TABLES)
+         "named_cycles", "reverse_links", *_OWN_TABLES)
 
 
 def roles_for(template: Template) -> Roles:
@@ -114,6 +134,15 @@ def roles_for(template: Template) -> Roles:
         if not group:
             raise TemplateError(f"{where}: [analysis] required item {number} has no 'group' name.")
         required.append(Requirement(group, kinds(req.get("kinds"), f"required {group!r}", element_kinds)))
+    named = []
+    for number, item in enumerate(_table_list(spec.get("named_cycles", []), where, "named_cycles"), start=1):
+        name = str(item.get("name", "")).strip()
+        if not name:
+            raise TemplateError(f"{where}: [analysis] named_cycles item {number} has no 'name'.")
+        members = kinds(item.get("kinds"), f"named_cycles {name!r}", element_kinds)
+        if len(set(members)) < 2:
+            raise TemplateError(f"{where}: [analysis] named_cycles {name!r} needs at least two kinds.")
+        named.append(NamedCycle(name, frozenset(members)))
     per_element = {
         str(anchor): kinds(needed, f"per_element {anchor!r}", element_kinds)
         for anchor, needed in _table(spec.get("per_element", {}), where, "per_element").items()
@@ -129,6 +158,7 @@ def roles_for(template: Template) -> Roles:
         required=tuple(required),
         per_element=per_element,
         cycle_name=str(spec.get("cycle_name", "")),
+        named_cycles=tuple(named),
         reverse_links=reverse,
     )
 

@@ -154,7 +154,9 @@ def cycles(f: Formulation, *, max_length: int = MAX_LENGTH, max_cycles: int = MA
     """Return the cycles of links (maintaining or repeating patterns), named and flagged.
 
     Each cycle starts at its element in the earliest layer. ``type`` names it:
-    the template's own cycle (e.g. "CMP cycle") when it runs through at least
+    a cycle the template names when it runs through every kind of that cycle
+    (the CMP's full four-step cycle, Malan's triangle of person); else the
+    template's own cycle (e.g. "CMP cycle") when it runs through at least
     two of that method's categories; "vicious circle" when every link
     maintains the next; "repeating pattern" when a link repeats a pattern;
     "maintaining cycle" when some link maintains; otherwise "cycle". ``name``
@@ -181,7 +183,10 @@ def cycles(f: Formulation, *, max_length: int = MAX_LENGTH, max_cycles: int = MA
     for number, (nodes, links) in enumerate(found, start=1):
         kinds = {f.element(n).kind for n in nodes}
         link_kinds = {f.link(ln).kind for ln in links}
-        if roles.cycle_name and len(kinds & roles.cycle_kinds) >= 2:
+        named = next((c.name for c in roles.named_cycles if c.kinds <= kinds), "")
+        if named:
+            kind_of_cycle = named
+        elif roles.cycle_name and len(kinds & roles.cycle_kinds) >= 2:
             kind_of_cycle = roles.cycle_name
         elif roles.maintaining_links and link_kinds <= roles.maintaining_links:
             kind_of_cycle = "vicious circle"

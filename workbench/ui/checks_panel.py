@@ -52,6 +52,8 @@ CHECK_NAMES = {
     "low_confidence": "Low confidence",
     "incomplete": "Template completeness",
     "no_strength": "No strength",
+    "rupture_without_repair": "Rupture without repair",
+    "transference_without_alliance": "Transference and alliance",
 }
 
 #: The badge of each severity (styles in ``ui/static/panels.css``).
