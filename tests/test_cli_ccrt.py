@@ -71,3 +71,12 @@ def test_ccrt_of_another_template_is_one_error_line(capsys: pytest.CaptureFixtur
 def test_ccrt_of_an_old_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _err = run(capsys, "ccrt", str(CASE), "-v", "1")
     assert code == 0 and "2 relationship episodes." in out
+
+
+def test_export_writes_the_ccrt_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, _err = run(capsys, "export", str(CASE), "-o", str(tmp_path / "ccrt.csv"), "--table", "ccrt")
+    assert code == 0
+    text = (tmp_path / "ccrt.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[1].startswith("W,category,W6,To be loved and understood,4,")
+    code, _out, err = run(capsys, "export", str(CMP), "-o", str(tmp_path / "cmp.csv"), "--table", "ccrt")
+    assert code == 1 and "There is no table 'ccrt' to export" in err

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.cli._common import Command, add_version, clean, output_file
-from workbench.export import FORMATS, TABLES, export, format_for, share_safe
+from workbench.export import CCRT_TABLES, FORMATS, TABLES, export, format_for, share_safe
 from workbench.export.share_safe import scan_text
 from workbench.export.stepthrough import (
     AUTO_LIMIT,
@@ -53,8 +53,9 @@ def configure_export(p: argparse.ArgumentParser) -> None:
                         "(.graphml .gexf .csv .xlsx .md .html)")
     p.add_argument("--format", choices=sorted(FORMATS), metavar="F",
                    help="the format, if OUT's suffix does not say it: " + ", ".join(sorted(FORMATS)))
-    p.add_argument("--table", choices=TABLES, default="elements",
-                   help="the table for a .csv file (default: %(default)s); a folder OUT gets every table")
+    p.add_argument("--table", choices=(*TABLES, *CCRT_TABLES), default="elements",
+                   help="the table for a .csv file (default: %(default)s; ccrt and ccrt_episodes for a CCRT "
+                        "formulation); a folder OUT gets every table")
     add_version(p, "the version to export (default: the latest)")
     _add_share_safe(p)
 

@@ -28,11 +28,19 @@ from workbench.export.graph_formats import to_graph, write_gexf, write_graphml
 from workbench.export.markdown import write_markdown
 from workbench.export.share_safe import identifying_details, scan_text, share_safe
 from workbench.export.stepthrough import stepthrough_html, stepthrough_versions_html
-from workbench.export.tables import TABLES, export_tables, write_csv, write_csv_folder, write_excel
+from workbench.export.tables import (
+    CCRT_TABLES,
+    TABLES,
+    export_tables,
+    write_csv,
+    write_csv_folder,
+    write_excel,
+)
 from workbench.model import Formulation
 from workbench.render.html import render_html
 
 __all__ = [
+    "CCRT_TABLES",
     "FORMATS",
     "TABLES",
     "export",
