@@ -324,6 +324,113 @@ def psychodynamic_trainee(clock: SessionClock, out: Path) -> CaseWriter:
     return w
 
 
+# --- case 1b: psychodynamic, the working alliance ------------------------------------------
+
+ALLIANCE_TITLE = "The polite latecomer (fictional teaching case)"
+ALLIANCE_DESCRIPTION = (
+    f"{FICTION_NOTE} A man in his fifties comes with panic attacks on the way to work since a "
+    "restructure. He agrees with everything the therapist says and then arrives late. In session 4 a "
+    "comment on his lateness is followed by a withdrawal rupture; in session 5 the therapist takes it up "
+    "and the rupture is repaired. The case shows the psychodynamic template's working alliance, ruptures "
+    "and repairs, and a defense enacted in the transference."
+)
+
+
+def alliance_case(clock: SessionClock, out: Path) -> CaseWriter:
+    """Five versions of a psychodynamic formulation with the working alliance, a rupture and its repair."""
+    w = _writer(
+        clock, out, "psychodynamic_polite_latecomer", date(2026, 5, 4),
+        template="psychodynamic", case_id="TEACH-PD-02", title=ALLIANCE_TITLE,
+        clinician=THERAPIST, description=ALLIANCE_DESCRIPTION,
+    )
+
+    w.session(1)
+    w.el("panic", "present_symptom", "Panic attacks on the train to work",
+         evidence=[w.ev(1, "By the second stop my heart is going and I have to get off.")],
+         confidence="high", status="supported", time_frame="present")
+    w.el("father", "early_experience", "Father who mocked mistakes at the dinner table",
+         evidence=[w.ev(1, "If you got something wrong it was the joke of the evening.")],
+         confidence="moderate", time_frame="past")
+    w.el("alliance", "working_alliance", "Agreed focus on the panic; a polite, careful bond",
+         description="Agrees to weekly sessions and to keeping a panic diary; keeps his coat on.",
+         evidence=[w.ev(1, "Whatever you think is best. I'll do my homework.")],
+         confidence="moderate", time_frame="in_session")
+    w.el("keeps_going", "strength", "Keeps going to work despite the panic",
+         evidence=[w.ev(1, "I get off, I walk the rest. I've not missed a day.")],
+         confidence="high", status="supported", time_frame="present")
+    w.ln("going_panic", "keeps_going", "panic", "protects_against", confidence="moderate")
+    w.save("Session 1: the presenting problem and an agreed focus", author=THERAPIST, session=1)
+
+    w.session(2)
+    w.el("fear", "unconscious_fear", "Fear of being exposed as incompetent",
+         evidence=[w.ev(2, note="Flushed when describing a question he could not answer in a meeting.")],
+         confidence="moderate")
+    w.el("wish", "unconscious_wish", "Wish to be thought capable without being examined",
+         evidence=[w.ev(2, "I just want them to trust me to get on with it.")], confidence="low")
+    w.el("comply", "defense", "Compliance: agrees at once, then quietly does it his own way",
+         evidence=[w.ev(2, "I said yes in the meeting and then redid it my way at night.")],
+         confidence="moderate")
+    w.el("defers", "relational_pattern", "Defers to his manager, then stays late redoing the work",
+         evidence=[w.ev(2, "She's the boss. I'd never argue. I just fix it afterwards.")],
+         confidence="moderate", time_frame="present")
+    w.ln("father_fear", "father", "fear", "gives_rise_to", confidence="moderate")
+    w.ln("father_wish", "father", "wish", "gives_rise_to", confidence="low")
+    w.ln("comply_fear", "comply", "fear", "defends_against", confidence="moderate")
+    w.ln("fear_panic", "fear", "panic", "expressed_as", confidence="moderate")
+    w.ln("comply_defers", "comply", "defers", "expressed_as", confidence="moderate")
+    w.ln("wish_defers", "wish", "defers", "expressed_as", confidence="low")
+    w.save("Session 2: an early fear, and the compliance that keeps it away", author=THERAPIST, session=2)
+
+    w.session(3)
+    w.el("tr_agrees", "transference", "Agrees with every comment, then arrives late to the next session",
+         evidence=[w.ev(3, "Yes, absolutely.", note="Twelve minutes late; apologised twice.")],
+         confidence="low", time_frame="in_session")
+    w.ln("comply_tr", "comply", "tr_agrees", "enacted_in", confidence="moderate",
+         description="The compliance he shows his manager, lived out with the therapist.")
+    w.ln("defers_tr", "defers", "tr_agrees", "repeats_in", confidence="low")
+    w.save("Session 3: transference emerging: agreement, then lateness", author=THERAPIST, session=3)
+
+    w.session(4)
+    w.el("rupture", "rupture", "Withdrawal after a comment on his lateness: apologises, then goes quiet",
+         evidence=[w.ev(4, "You're right. Sorry. It won't happen again.",
+                        note="Said little for the rest of the session; left without the usual handshake.")],
+         confidence="moderate", time_frame="in_session")
+    w.ln("tr_rupture", "tr_agrees", "rupture", "surfaces_as", confidence="moderate")
+    w.ln("rupture_alliance", "rupture", "alliance", "strains", confidence="moderate")
+    w.save("Session 4: a rupture in the alliance", author=THERAPIST, session=4)
+
+    w.session(4, hour=19)
+    w.comment("c_rupture", "A withdrawal rupture: the apology closes the subject. Come back to it at the "
+              "start of the next session: how did the comment on his lateness land?",
+              author=SUPERVISOR, on="rupture")
+    w.comment("c_lateness", "Is the lateness the other side of the compliance, a quiet protest? Keep it as a "
+              "hypothesis until you have heard more.", author=SUPERVISOR, on="tr_agrees")
+    w.comment("c_alliance", "Say where the alliance stands now: the bond as well as the agreed focus.",
+              author=SUPERVISOR)
+    w.save("Supervision: the rupture, and how to come back to it", author=SUPERVISOR, session=4)
+
+    w.session(5)
+    w.el("repair", "repair",
+         "Therapist asks how the comment landed and owns that it sounded like a reprimand",
+         evidence=[w.ev(5, "It felt like being back at the dinner table.",
+                        note="He then said he had been angry all week, and laughed.")],
+         confidence="moderate", status="supported", time_frame="in_session")
+    w.el("names_anger", "strength", "Can name his anger when asked directly",
+         evidence=[w.ev(5, "Honestly? I was fuming.")], confidence="moderate", time_frame="in_session")
+    w.ln("repair_rupture", "repair", "rupture", "resolves", confidence="moderate")
+    w.ln("repair_alliance", "repair", "alliance", "strengthens", confidence="moderate")
+    w.ln("anger_alliance", "names_anger", "alliance", "strengthens", confidence="low")
+    w.update("alliance", description="Agreed focus on the panic. After the repair in session 5 the bond is "
+             "less polite and more open: he took his coat off.")
+    w.more_evidence("alliance", w.ev(5, note="Took his coat off for the first time."))
+    w.more_evidence("tr_agrees", w.ev(5, "I suppose I say yes so nobody looks too closely."))
+    w.update("tr_agrees", confidence="moderate")
+    w.resolve("c_rupture")
+    w.resolve("c_alliance")
+    w.save("Session 5: the rupture taken up and repaired", author=THERAPIST, session=5)
+    return w
+
+
 # --- case 2: CCRT ------------------------------------------------------------------------
 
 CCRT_TITLE = "The unheard colleague (fictional teaching case)"
@@ -558,6 +665,10 @@ def cmp_case(clock: SessionClock, out: Path) -> CaseWriter:
          evidence=[w.ev(5, "I lived on toast that week.")], confidence="moderate", time_frame="present")
     w.ln("pull_engaged", "disagrees", "th_engaged", "pulls_for", confidence="moderate")
     w.ln("granted_neglect", "taken_for_granted", "neglect", "internalised_as", confidence="low")
+    w.ln("critic_drop", "self_critic", "expects_drop", "confirms", confidence="low",
+         description="Calling herself useless bears out her expectation that others will drop her: "
+                     "the full four-step cycle.",
+         evidence=[w.ev(6, "If I'm this useless, of course they'd rather ask someone else.")])
     w.more_evidence("curt", w.ev(5, "She replied the same day when I finally asked. I didn't expect that."))
     w.update("curt", confidence="low", notes="Her fear more than her supervisor's conduct; keep in view.")
     w.update("expects_drop", status="supported", confidence="high")
@@ -641,6 +752,9 @@ def malan_case(clock: SessionClock, out: Path) -> CaseWriter:
     w.ln("grief_guilt", "grief", "guilt", "arouses", confidence="low")
     w.ln("grief_father", "grief", "father", "felt_toward", confidence="low")
     w.ln("headaches_anger", "headaches", "anger", "defends_against", confidence="low")
+    w.ln("therapist_back_father", "therapist", "father", "links_back_to", confidence="low",
+         description="The T/P link, made in session 5: the moved session felt like his father's preference.",
+         evidence=[w.ev(5, "You sounded just like him then.")])
     w.ln("anger_therapist", "anger", "therapist", "felt_toward", confidence="moderate",
          description="When the therapist moved a session: 'I suppose that suits you.'")
     w.more_evidence("anger", w.ev(4, "I suppose that suits you.", note="When a session time was moved."))
@@ -658,6 +772,7 @@ def malan_case(clock: SessionClock, out: Path) -> CaseWriter:
 OUTPUTS = (
     "psychodynamic_self_sufficient_carer",
     "psychodynamic_self_sufficient_carer_trainee",
+    "psychodynamic_polite_latecomer",
     "ccrt_unheard_colleague",
     "ccrt_unheard_colleague_second_rater",
     "cmp_obliging_student",
@@ -684,6 +799,7 @@ def make_all(out: Path = DEFAULT_OUT) -> list[Path]:
             ccrt_second_rater(clock, out, ccrt),
             cmp_case(clock, out),
             malan_case(clock, out),
+            alliance_case(clock, out),  # last: the file identities of the others stay as they were
         ]
     finally:
         _clock.now = original

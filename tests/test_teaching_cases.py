@@ -37,6 +37,11 @@ CASES = {
         "malan", 4,
         {"hidden_feeling", "anxiety", "defense", "current_other", "past_parent", "therapist"},
     ),
+    "psychodynamic_polite_latecomer": (
+        "psychodynamic", 4,
+        {"early_experience", "unconscious_wish", "unconscious_fear", "defense", "relational_pattern",
+         "transference", "present_symptom", "strength", "working_alliance", "rupture", "repair"},
+    ),
     "psychodynamic_self_sufficient_carer_trainee": ("psychodynamic", 2, set()),
     "ccrt_unheard_colleague_second_rater": ("ccrt", 1, set()),
 }

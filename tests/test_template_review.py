@@ -105,7 +105,9 @@ def test_the_alliance_kinds_and_links() -> None:
     f.add_link(repair, ids["alliance"], "strengthens")
     t = f.template
     assert t.link_kind("strains").sign == -1 and t.link_kind("resolves").sign == -1
-    assert t.layer_name(t.element_kind("rupture").layer) == "The therapeutic relationship"
+    row = t.layer_name(t.element_kind("rupture").layer)
+    assert row == "Relational patterns and the therapeutic relationship"
+    assert len(t.layers) == 5  # as in version 1: step-throughs count the same layers
     assert f.sentence(strains).startswith("Withdrawal: says the break is no bother, goes quiet strains ")
     assert f.sentence(resolves).endswith("resolves Withdrawal: says the break is no bother, goes quiet")
 
