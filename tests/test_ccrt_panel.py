@@ -41,8 +41,8 @@ def test_the_supervise_tab_shows_the_ccrt_of_the_teaching_case(tmp_path: Path) -
     assert "W (wish): W6 “To be loved and understood”" in text and "in 4 of 6 episodes (67%)" in text
     tables = panel.tables.value
     assert "RO5 Rejecting and opposing (Dismisses him and moves on, Belittles him)" in tables
-    assert "<td>4 of 6</td><td>67%</td><td>0 / 4</td><td>3 / 1</td><td>yes</td>" in tables
-    assert "Dismisses him and moves on [RO5] (negative, expected)" in panel.episodes.value
+    assert "<td>4 of 6 (67%)</td><td>0 / 4</td><td>3 / 1</td><td>yes</td>" in tables
+    assert "RO: Dismisses him and moves on [RO5] (negative, expected)" in panel.episodes.value
 
 
 def test_the_panel_follows_edits_while_shown_and_catches_up_when_shown(tmp_path: Path) -> None:

@@ -39,8 +39,15 @@ from workbench.ui._panel_kit import FollowsSession, StatusLine, esc, guarded, ht
 
 __all__ = ["CCRTPanel"]
 
-_COLUMNS = [("category", "Category"), ("episodes", "Episodes"), ("pervasiveness", "Pervasiveness"),
-            ("valence", "Positive / negative"), ("reality", "Actual / expected"), ("ccrt", "CCRT")]
+#: The columns of a component's table: the category, the episodes it occurs in with its
+#: pervasiveness, positive/negative (RO, RS), actual/expected (RO), and the CCRT mark.
+_COLUMNS = [("category", "Category"), ("episodes", "Episodes"), ("valence", "Pos / neg"),
+            ("reality", "Actual / expected"), ("ccrt", "CCRT")]
+
+#: Narrow tables for the app's side bar: the category column takes the room left.
+_STYLE = ("<style>.wb-ccrt-panel .wb-panel-table { width: 100%; font-size: 12px; }"
+          " .wb-ccrt-panel .wb-panel-table td:not(:first-child) { white-space: nowrap; }"
+          " .wb-ccrt-labels { color: #555; }</style>")
 
 
 class CCRTPanel(FollowsSession):
@@ -70,6 +77,7 @@ class CCRTPanel(FollowsSession):
         self.widget = w.VBox(
             [
                 panel_style(),
+                w.HTML(_STYLE, layout=w.Layout(display="none")),
                 w.HTML("<b>CCRT</b>: the core conflictual relationship theme (Luborsky), counted from the "
                        "relationship episodes. A category's frequency is the number of episodes it occurs "
                        "in; its pervasiveness is that share of all episodes."),
@@ -113,11 +121,8 @@ class CCRTPanel(FollowsSession):
                 parts.append(html_table(_rows(part.clusters, component, len(score.episodes)),
                                         _columns(component)))
         self.tables.value = "".join(parts)
-        self.episodes.value = "<p><b>Episodes</b></p>" + html_table(
-            score.episodes_frame(),
-            [("label", "Episode"), ("kind", "With"), ("W", "W"), ("RO", "RO"), ("RS", "RS"),
-             ("missing", "Missing")],
-        )
+        self.episodes.value = "<p><b>Episodes</b></p><ul class='wb-panel-list'>" + "".join(
+            _episode_item(row) for row in score.episodes_frame().to_dict("records")) + "</ul>"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -136,6 +141,13 @@ def _columns(component: str) -> list[tuple[str, str]]:
     return [c for c in _COLUMNS if c[0] not in drop]
 
 
+def _episode_item(row: dict[str, Any]) -> str:
+    """One episode: its label and kind, then what it scores for W, RO and RS (escaped)."""
+    parts = [f"<b>{esc(row['label'])}</b> <span class='wb-ccrt-labels'>({esc(row['kind'])})</span>"]
+    parts += [f"{esc(c)}: {esc(row[c]) if row[c] else '<i>none</i>'}" for c in COMPONENTS]
+    return "<li>" + "<br>".join(parts) + "</li>"
+
+
 def _rows(counts: tuple[CategoryCount, ...], component: str, total: int) -> pd.DataFrame:
     rows = []
     for c in counts:
@@ -145,8 +157,7 @@ def _rows(counts: tuple[CategoryCount, ...], component: str, total: int) -> pd.D
         valence = f"{c.positive} / {c.negative}" + (f" ({c.unmarked} not marked)" if c.unmarked else "")
         rows.append({
             "category": name,
-            "episodes": f"{c.frequency} of {total}",
-            "pervasiveness": f"{round(c.pervasiveness * 100)}%",
+            "episodes": f"{c.frequency} of {total} ({round(c.pervasiveness * 100)}%)",
             "valence": valence,
             "reality": f"{c.actual} / {c.expected}",
             "ccrt": ("tie" if c.tie else "yes") if c.in_ccrt else "",
