@@ -20,7 +20,7 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as w
@@ -43,11 +43,6 @@ __all__ = ["CCRTPanel"]
 #: pervasiveness, positive/negative (RO, RS), actual/expected (RO), and the CCRT mark.
 _COLUMNS = [("category", "Category"), ("episodes", "Episodes"), ("valence", "Pos / neg"),
             ("reality", "Actual / expected"), ("ccrt", "CCRT")]
-
-#: Narrow tables for the app's side bar: the category column takes the room left.
-_STYLE = ("<style>.wb-ccrt-panel .wb-panel-table { width: 100%; font-size: 12px; }"
-          " .wb-ccrt-panel .wb-panel-table td:not(:first-child) { white-space: nowrap; }"
-          " .wb-ccrt-labels { color: #555; }</style>")
 
 
 class CCRTPanel(FollowsSession):
@@ -77,7 +72,6 @@ class CCRTPanel(FollowsSession):
         self.widget = w.VBox(
             [
                 panel_style(),
-                w.HTML(_STYLE, layout=w.Layout(display="none")),
                 w.HTML("<b>CCRT</b>: the core conflictual relationship theme (Luborsky), counted from the "
                        "relationship episodes. A category's frequency is the number of episodes it occurs "
                        "in; its pervasiveness is that share of all episodes."),
@@ -141,9 +135,9 @@ def _columns(component: str) -> list[tuple[str, str]]:
     return [c for c in _COLUMNS if c[0] not in drop]
 
 
-def _episode_item(row: dict[str, Any]) -> str:
+def _episode_item(row: Mapping[Any, Any]) -> str:
     """One episode: its label and kind, then what it scores for W, RO and RS (escaped)."""
-    parts = [f"<b>{esc(row['label'])}</b> <span class='wb-ccrt-labels'>({esc(row['kind'])})</span>"]
+    parts = [f"<b>{esc(row['label'])}</b> <span class='wb-ccrt-kind'>({esc(row['kind'])})</span>"]
     parts += [f"{esc(c)}: {esc(row[c]) if row[c] else '<i>none</i>'}" for c in COMPONENTS]
     return "<li>" + "<br>".join(parts) + "</li>"
 
