@@ -133,7 +133,7 @@ def test_templates_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     data = json.loads(out)
     assert [t["id"] for t in data] == ["ccrt", "cmp", "five_ps", "malan", "psychodynamic"]
-    assert set(data[0]) == {"id", "name", "method", "description", "references", "path"}
+    assert set(data[0]) == {"id", "name", "method", "description", "references", "path", "version"}
 
 
 def test_template_detail_shows_kinds_link_kinds_and_clusters(capsys: pytest.CaptureFixture[str]) -> None:

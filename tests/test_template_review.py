@@ -221,3 +221,12 @@ def test_five_ps_protective_lessens_perpetuating_and_the_problem_feeds_a_vicious
     f.add_link(mood, withdrawal, "perpetuates")
     assert f.template.link_kind(f.link(protects).kind).sign == -1
     assert list(cycles(f)["type"]) == ["vicious circle"]
+
+
+def test_workbench_templates_shows_the_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench.cli import main
+
+    assert main(["templates", "cmp"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith("(cmp, template version 2)")
+    assert main(["templates", "--json"]) == 0
+    assert {t["id"]: t["version"] for t in json.loads(capsys.readouterr().out)}["malan"] == 2

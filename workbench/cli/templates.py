@@ -45,7 +45,7 @@ COMMANDS: tuple[Command, ...] = (
 
 
 def _template_text(t: Template) -> str:
-    lines = [one_line(f"{t.name} ({t.id})"), one_line(f"Method: {t.method}")]
+    lines = [one_line(f"{t.name} ({t.id}, template version {t.version})"), one_line(f"Method: {t.method}")]
     if t.description:
         lines.append(one_line(t.description))
     for ref in t.references:
@@ -84,7 +84,7 @@ def _template_text(t: Template) -> str:
 def _template_json(t: Template, *, detail: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": t.id, "name": t.name, "method": t.method, "description": t.description,
-        "references": list(t.references), "path": t.path,
+        "references": list(t.references), "path": t.path, "version": t.version,
     }
     if not detail:
         return out
