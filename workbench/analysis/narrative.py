@@ -27,7 +27,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import pandas as pd
+
 from workbench.analysis._phrases import chain_sentence
+from workbench.analysis.alliance import alliance_timeline
 from workbench.analysis.ccrt import COMPONENTS, ccrt_score, has_ccrt
 from workbench.analysis.trace import cycles
 from workbench.model import Element, Evidence, Formulation, Link, confidence_name
@@ -109,6 +112,7 @@ def narrative_markdown(f: Formulation) -> str:
 
     if has_ccrt(t):
         lines += _ccrt_section(f)
+    lines += _alliance_section(f)
 
     kept_links = {ln.id for ln in links}
     found = cycles(f)
@@ -159,6 +163,21 @@ def _ccrt_section(f: Formulation) -> list[str]:
             cells = [component, escape_markdown(name), f"{c.frequency} of {n}",
                      f"{round(c.pervasiveness * 100)}%", *marks, ccrt]
             lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
+def _alliance_section(f: Formulation) -> list[str]:
+    """The working alliance, ruptures and repairs by the session of their first evidence (none: [])."""
+    timeline = alliance_timeline(f)
+    if timeline.empty:
+        return []
+    lines = ["## The therapeutic relationship over the sessions", ""]
+    for row in timeline.to_dict("records"):
+        when = "No session yet" if row["session"] is None or pd.isna(row["session"]) else (
+            f"Session {int(row['session'])}")
+        text = f"{row['kind']}: {row['label']}" + (f" — {row['detail']}" if row["detail"] else "")
+        lines.append(f"- {when} · {escape_markdown(text)}.")
     lines.append("")
     return lines
 
