@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import workbench
 from workbench.analysis.ccrt import FRAME_COLUMNS, NotACCRTFormulation, ccrt_score
@@ -256,3 +258,53 @@ def test_the_teaching_case_has_a_ccrt() -> None:
     assert [c.category for c in score.component("RO").ccrt] == ["RO5"]
     assert [c.category for c in score.component("RS").ccrt] == ["RS7"]
     assert score.component("RO").reality_counts()["expected"] == 1  # the RO in the episode with the therapist
+
+
+# --- property: the counts agree with a plain count of the episodes' codes ------------------------
+
+CODES = {"wish": ["W1", "W5", "W6"], "response_of_other": ["RO2", "RO5"], "response_of_self": ["RS6", "RS7"]}
+COMPONENT_OF = {"wish": "W", "response_of_other": "RO", "response_of_self": "RS"}
+
+
+@st.composite
+def scored_episodes(draw: st.DrawFn) -> tuple[Formulation, list[dict[str, set[str]]]]:
+    """Random episodes, each linked to some coded components; returns the codes each episode holds."""
+    f = workbench.new("ccrt", case_id="P")
+    elements = {kind: [f.add_element(kind, f"{code} element", code=code) for code in codes]
+                for kind, codes in CODES.items()}
+    held: list[dict[str, set[str]]] = []
+    for n in range(draw(st.integers(min_value=0, max_value=6))):
+        episode = f.add_element("episode_current", f"RE {n}")
+        codes: dict[str, set[str]] = {"W": set(), "RO": set(), "RS": set()}
+        for kind, ids in elements.items():
+            for element in draw(st.lists(st.sampled_from(ids), max_size=3, unique=True)):
+                link = "expresses" if kind == "wish" else draw(st.sampled_from(["contains", "expects"]))
+                if kind == "response_of_self":
+                    link = "contains"
+                f.add_link(episode, element, link)
+                codes[COMPONENT_OF[kind]].add(str(f.element(element).code))
+        held.append(codes)
+    return f, held
+
+
+@settings(max_examples=60, deadline=None)
+@given(scored_episodes())
+def test_frequencies_pervasiveness_and_the_ccrt_agree_with_a_plain_count(
+    case: tuple[Formulation, list[dict[str, set[str]]]],
+) -> None:
+    f, held = case
+    score = ccrt_score(f)
+    assert len(score.episodes) == len(held)
+    for component in ("W", "RO", "RS"):
+        expected = {code: sum(code in ep[component] for ep in held)
+                    for code in {c for ep in held for c in ep[component]}}
+        counts = {c.category: c for c in score.component(component).categories}
+        assert {code: c.frequency for code, c in counts.items()} == expected
+        for c in counts.values():
+            assert c.pervasiveness == c.frequency / len(held)
+        top = max(expected.values(), default=0)
+        assert {c.category for c in score.component(component).ccrt} == {
+            code for code, n in expected.items() if n == top}
+        tied = sum(n == top for n in expected.values()) > 1
+        assert all(c.tie == tied for c in score.component(component).ccrt)
+        assert len(score.component(component).missing) == sum(not ep[component] for ep in held)
