@@ -308,3 +308,16 @@ def test_frequencies_pervasiveness_and_the_ccrt_agree_with_a_plain_count(
         tied = sum(n == top for n in expected.values()) > 1
         assert all(c.tie == tied for c in score.component(component).ccrt)
         assert len(score.component(component).missing) == sum(not ep[component] for ep in held)
+
+
+def test_a_sites_copy_of_the_version_1_template_still_gets_its_ccrt(tmp_path: Path) -> None:
+    # A site that copied the version 1 template (no [analysis.ccrt], no "expects") to add its
+    # standard categories keeps the CCRT summary: the shipped kinds are recognised.
+    path = tmp_path / "ccrt.toml"
+    text = (ROOT / "tests" / "data" / "templates_v1" / "ccrt_template_v1.toml").read_text(encoding="utf-8")
+    path.write_text(text.replace('id = "ccrt"\n', 'id = "ccrt_site"\n', 1), encoding="utf-8")
+    f = workbench.new(load_template(path), case_id="T-8")
+    episode = f.add_element("episode_past", "RE 1")
+    f.add_link(episode, f.add_element("response_of_other", "Leaves", code="RO5"), "contains")
+    (ro,) = ccrt_score(f).component("RO").ccrt
+    assert (ro.category, ro.actual, ro.expected) == ("RO5", 1, 0)

@@ -314,8 +314,9 @@ class CCRTScore:
 
 
 def has_ccrt(template: Template) -> bool:
-    """Return whether ``template`` says how its elements hold a CCRT (an ``[analysis.ccrt]`` table)."""
-    return isinstance(template.analysis.get("ccrt"), dict)
+    """Return whether ``template`` holds a CCRT: an ``[analysis.ccrt]`` table, or the kinds of the
+    shipped CCRT template (a site's own copy made from its version 1, which had no table)."""
+    return isinstance(template.analysis.get("ccrt"), dict) or _shipped_ccrt_kinds(template) is not None
 
 
 def ccrt_spec(template: Template) -> CCRTSpec:
@@ -325,6 +326,8 @@ def ccrt_spec(template: Template) -> CCRTSpec:
     :class:`~workbench.errors.TemplateError` when it names kinds that do not exist.
     """
     raw = template.analysis.get("ccrt")
+    if raw is None:
+        raw = _shipped_ccrt_kinds(template)
     if raw is None:
         raise NotACCRTFormulation(
             f"The template {template.id!r} ({template.name}) has no relationship episodes to score: "
@@ -390,6 +393,26 @@ def occurrence_text(o: Occurrence) -> str:
 
 
 # --- helpers -------------------------------------------------------------------
+
+#: The ``[analysis.ccrt]`` of the shipped CCRT template, for a copy of it that has no table.
+_SHIPPED_SPEC: dict[str, Any] = {
+    "episodes": ["episode_current", "episode_past", "episode_therapist"],
+    "wish": "wish", "response_of_other": "response_of_other", "response_of_self": "response_of_self",
+    "component_links": ["expresses", "contains", "expects"], "expected_links": ["expects"],
+}
+
+
+def _shipped_ccrt_kinds(template: Template) -> dict[str, Any] | None:
+    """The shipped template's CCRT settings if ``template`` has its kinds (links it lacks left out)."""
+    kinds = [*_SHIPPED_SPEC["episodes"], "wish", "response_of_other", "response_of_self"]
+    if not all(k in template.element_kinds for k in kinds) or "contains" not in template.link_kinds:
+        return None
+    spec = dict(_SHIPPED_SPEC)
+    spec["component_links"] = [k for k in _SHIPPED_SPEC["component_links"] if k in template.link_kinds]
+    spec["expected_links"] = [k for k in _SHIPPED_SPEC["expected_links"] if k in template.link_kinds]
+    if not spec["expected_links"]:
+        del spec["expected_links"]
+    return spec
 
 
 def _episode(f: Formulation, spec: CCRTSpec, episode: Element, active: Mapping[str, Element],
