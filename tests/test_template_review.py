@@ -230,3 +230,32 @@ def test_workbench_templates_shows_the_version(capsys: pytest.CaptureFixture[str
     assert capsys.readouterr().out.splitlines()[0].endswith("(cmp, template version 2)")
     assert main(["templates", "--json"]) == 0
     assert {t["id"]: t["version"] for t in json.loads(capsys.readouterr().out)}["malan"] == 2
+
+
+TWO = '["acts_of_self", "acts_of_others"]'
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (f"named_cycles = [ {{ kinds = {TWO} }} ]", "named_cycles item 1 has no 'name'"),
+        ('named_cycles = [ { name = "x", kinds = ["acts_of_self"] } ]', "'x' needs at least two"),
+        ('named_cycles = [ { name = "x", kinds = ["ghost", "acts_of_self"] } ]', "unknown element kinds"),
+        ('repair_links = ["ghost"]', "repair_links names unknown link kinds: ghost"),
+    ],
+)
+def test_a_mistake_in_the_new_analysis_settings_is_a_sentence(
+    tmp_path: Path, setting: str, message: str
+) -> None:
+    from workbench.analysis.roles import roles_for
+    from workbench.errors import TemplateError
+    from workbench.templates import load_template
+
+    text = (ROOT / "templates" / "cmp.toml").read_text(encoding="utf-8")
+    text = re.sub(r"^named_cycles = \[.*?\n\]\n", "", text, flags=re.MULTILINE | re.DOTALL)
+    assert "named_cycles" not in text
+    path = tmp_path / "cmp_site.toml"
+    text = text.replace('id = "cmp"', 'id = "cmp_site"', 1)
+    path.write_text(f"{text}\n{setting}\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match=re.escape(message)):
+        roles_for(load_template(path))
