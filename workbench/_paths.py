@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
+from workbench.errors import InvalidValue, WorkbenchError, short
 
-__all__ = ["builtin_templates_dir", "case_path", "cases_home", "make_case_folder", "user_template_dirs"]
+__all__ = [
+    "builtin_templates_dir", "case_path", "cases_home", "file_name", "make_case_folder", "user_template_dirs",
+]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -66,13 +68,32 @@ def case_path(name: str | os.PathLike[str], folder: str | os.PathLike[str]) -> P
     >>> str(case_path("/srv/x.formulation.json", "/home/ana"))
     '/srv/x.formulation.json'
     """
-    text = os.fspath(name).strip()
+    text = file_name(name).strip()
     if not text:
         raise WorkbenchError("Please type a file name for the case.")
     path = Path(text).expanduser()
     if not path.is_absolute():
         path = Path(folder).expanduser() / path
     return Path(os.path.abspath(path))
+
+
+def file_name(name: object) -> str:
+    """The file name ``name`` (text or a path) as text; :class:`InvalidValue` if it cannot name a file.
+
+    >>> file_name(Path("cases") / "c-017.formulation.json")
+    'cases/c-017.formulation.json'
+    >>> file_name(17)
+    Traceback (most recent call last):
+    ...
+    workbench.errors.InvalidValue: A file name is text such as 'case.formulation.json', not 17.
+    """
+    text = os.fspath(name) if isinstance(name, str | os.PathLike) else None
+    if not isinstance(text, str):
+        raise InvalidValue(f"A file name is text such as 'case.formulation.json', not {short(name)}.")
+    if "\0" in text:
+        raise InvalidValue(f"The file name {short(text.replace(chr(0), ''))} holds a null character; "
+                           "type it again.")
+    return text
 
 
 def make_case_folder(path: Path, folder: str | os.PathLike[str]) -> None:

@@ -3,9 +3,18 @@
 All errors derive from :class:`WorkbenchError`. Their messages are short
 sentences meant for a clinician: they say what is wrong, where, and, where it
 helps, what to do about it. The UI and the CLI show ``str(error)`` as it is.
+
+One error style: a value the user gave that cannot be used (a field, an option,
+a file name, an argument) is an :class:`InvalidValue`, never a bare
+``ValueError`` or ``TypeError``; ``InvalidValue`` is a ``ValueError`` too, so
+code that catches ``ValueError`` still works. :func:`user_message` is the one
+place that decides which failures are the user's (told as a sentence) and which
+are bugs (``None``): the CLI and the notebook functions both use it.
 """
 
 from __future__ import annotations
+
+from workbench._text import safe_text
 
 __all__ = [
     "AmbiguousElement",
@@ -34,6 +43,7 @@ __all__ = [
     "VersionNotFound",
     "WorkbenchError",
     "short",
+    "user_message",
 ]
 
 
@@ -117,7 +127,8 @@ class ElementInUse(ModelError):
 
 
 class InvalidValue(ModelError, ValueError):
-    """A field value out of range or of the wrong type."""
+    """A value given by the user (a field, an option, a file name, an argument) that is out of range
+    or of the wrong type. A ``ValueError`` too, for callers that catch that."""
 
 
 class DuplicateId(ModelError):
@@ -238,3 +249,39 @@ def short(value: object, limit: int = 60) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return repr(text) if isinstance(value, str) else text
+
+
+def user_message(err: BaseException) -> str | None:
+    """The sentence that tells the user about ``err``, or ``None`` when ``err`` is a bug.
+
+    A :class:`WorkbenchError` says it itself; an operating-system error names the
+    file and the reason (``'x.json: no such file or folder.'``); text that is not
+    UTF-8 is named as such. Anything else is a fault of the workbench, for the
+    caller to report as one.
+
+    >>> user_message(InvalidValue("The weight is a number from 0 to 1."))
+    'The weight is a number from 0 to 1.'
+    >>> user_message(FileNotFoundError(2, "No such file or directory", "case.json"))
+    'case.json: no such file or folder.'
+    >>> user_message(ZeroDivisionError()) is None
+    True
+    """
+    if isinstance(err, WorkbenchError):
+        return str(err)
+    if isinstance(err, UnicodeError):
+        return "the file is not readable text (it is not UTF-8)."
+    if isinstance(err, OSError):
+        return _os_message(err)
+    return None
+
+
+def _os_message(exc: OSError) -> str:
+    name = safe_text(str(exc.filename)) if exc.filename is not None else "the file"
+    if isinstance(exc, FileNotFoundError):
+        return f"{name}: no such file or folder."
+    if isinstance(exc, IsADirectoryError):
+        return f"{name} is a folder, not a file."
+    if isinstance(exc, PermissionError):
+        return f"{name}: permission denied."
+    reason = exc.strerror or type(exc).__name__
+    return f"{name}: {reason}."

@@ -32,6 +32,7 @@ import pandas as pd
 from workbench.analysis._phrases import element_phrase, kind_phrase
 from workbench.analysis.roles import roles_for
 from workbench.analysis.trace import MAX_CYCLES, MAX_LENGTH, cycles
+from workbench.errors import InvalidValue, short
 from workbench.model import Formulation, confidence_name
 
 __all__ = [
@@ -288,7 +289,7 @@ def run_checks(f: Formulation, *, low_confidence: float = LOW_CONFIDENCE, group:
     as isolated, and two or more evidence gaps become one row with their count.
     """
     if not 0 <= low_confidence <= 1:
-        raise ValueError("The low-confidence threshold must be a number from 0 to 1.")
+        raise InvalidValue("The low-confidence threshold must be a number from 0 to 1.")
     tables = []
     for name, check in CHECKS.items():
         table = check(f, threshold=low_confidence) if name == "low_confidence" else check(f)
@@ -312,7 +313,7 @@ def fails(findings: pd.DataFrame, fail_on: str = "warning") -> bool:
     """Whether ``findings`` should fail a check run: any warning (``"warning"``), any finding
     (``"info"``) or never (``"never"``)."""
     if fail_on not in FAIL_ON:
-        raise ValueError(f"fail_on is one of {', '.join(FAIL_ON)}, not {fail_on!r}.")
+        raise InvalidValue(f"A check fails on one of {', '.join(FAIL_ON)}, not {short(fail_on)}.")
     if fail_on == "never" or findings.empty:
         return False
     if fail_on == "info":

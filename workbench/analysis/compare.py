@@ -263,7 +263,7 @@ def jaccard(shared: int, n_a: int, n_b: int) -> float:
     """
     union = n_a + n_b - shared
     if shared < 0 or shared > min(n_a, n_b):
-        raise ValueError("The shared count must lie between 0 and the smaller of the two counts.")
+        raise InvalidValue("The shared count must lie between 0 and the smaller of the two counts.")
     return shared / union if union else math.nan
 
 
@@ -275,10 +275,10 @@ def kappa_terms(codes_a: Sequence[Hashable], codes_b: Sequence[Hashable]) -> tup
     marginal proportions (Cohen, 1960).
     """
     if len(codes_a) != len(codes_b):
-        raise ValueError("Both codings must code the same units.")
+        raise InvalidValue("Both codings must code the same units.")
     n = len(codes_a)
     if n == 0:
-        raise ValueError("Kappa needs at least one coded unit.")
+        raise InvalidValue("Kappa needs at least one coded unit.")
     observed = Fraction(sum(1 for x, y in zip(codes_a, codes_b, strict=True) if x == y), n)
     count_a, count_b = Counter(codes_a), Counter(codes_b)
     expected = sum((Fraction(count_a[c] * count_b[c], n * n) for c in count_a), Fraction(0))

@@ -39,6 +39,7 @@ import pandas as pd
 from workbench.analysis._cycles import bounded_cycles
 from workbench.analysis._phrases import chain_sentence, short_chain
 from workbench.analysis.roles import roles_for
+from workbench.errors import InvalidValue
 from workbench.model import Formulation
 
 __all__ = [
@@ -227,7 +228,7 @@ def _trace(
 ) -> list[TracePath]:
     f.element(element_id)  # raises ElementNotFound with a clear message
     if max_length < 1 or max_paths < 1:
-        raise ValueError("max_length and max_paths must be at least 1.")
+        raise InvalidValue("The longest path and the number of paths must each be at least 1.")
     graph = f.graph
     into = direction == "into"
     reverse = set(roles_for(f.template).reverse_links) if causal else set()

@@ -49,7 +49,7 @@ from typing import Any
 import workbench
 from workbench._paths import case_path, cases_home, make_case_folder
 from workbench.cli._common import Command, login_name
-from workbench.errors import WorkbenchError
+from workbench.errors import InvalidValue, WorkbenchError
 from workbench.templates import DEFAULT_TEMPLATE
 
 __all__ = [
@@ -298,7 +298,7 @@ def voila_env(base: dict[str, str] | None = None, *, token: str | None = None) -
     env = dict(os.environ if base is None else base)
     if token is not None:
         if not token:
-            raise ValueError("The access token must not be empty.")
+            raise InvalidValue("The access token must not be empty.")
         env["JUPYTER_TOKEN"] = token
         env.pop("JUPYTER_TOKEN_FILE", None)
     paths = [str(VOILA_DATA_DIR), *[p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]]

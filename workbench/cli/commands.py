@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import workbench
 from workbench import errors
-from workbench.cli._common import Command, clean, one_line
+from workbench.cli._common import Command, one_line
 
 __all__ = ["COMMANDS", "GROUPS", "Command", "build_parser", "main"]
 
@@ -54,11 +54,9 @@ GROUPS: tuple[str, ...] = (
 
 
 def _commands_of(group: str) -> tuple[Command, ...]:
-    """The ``COMMANDS`` of the module ``workbench.cli.<group>``."""
-    module = importlib.import_module(f"workbench.cli.{group}")
-    rows = module.COMMANDS
-    if not isinstance(rows, tuple) or not all(isinstance(row, Command) for row in rows):
-        raise TypeError(f"workbench.cli.{group}.COMMANDS must be a tuple of Command rows")
+    """The ``COMMANDS`` of the module ``workbench.cli.<group>`` (``tests/test_cli_package.py`` checks
+    that each is a tuple of :class:`Command` rows and that no module is left out)."""
+    rows: tuple[Command, ...] = importlib.import_module(f"workbench.cli.{group}").COMMANDS
     return rows
 
 
@@ -111,15 +109,11 @@ def _run_reporting_errors(run: Callable[[argparse.Namespace], int], args: argpar
                 return code
             finally:
                 _report_warnings(caught)
-    except errors.WorkbenchError as exc:
-        _say_error(str(exc))
     except BrokenPipeError:  # the reader went away (workbench show ... | head): not an error
         _silence_stdout()
         return 0
-    except UnicodeError:
-        _say_error("the file is not readable text (it is not UTF-8).")
-    except OSError as exc:
-        _say_error(_os_message(exc))
+    except (errors.WorkbenchError, UnicodeError, OSError) as exc:  # the user's: told as a sentence
+        _say_error(errors.user_message(exc) or str(exc))
     except KeyboardInterrupt:
         _say_error("interrupted.")
         return 130
@@ -157,14 +151,3 @@ def _silence_stdout() -> None:
 def _say_error(message: str) -> None:
     print(f"error: {one_line(message)}", file=sys.stderr)
 
-
-def _os_message(exc: OSError) -> str:
-    name = clean(str(exc.filename)) if exc.filename is not None else "the file"
-    if isinstance(exc, FileNotFoundError):
-        return f"{name}: no such file or folder."
-    if isinstance(exc, IsADirectoryError):
-        return f"{name} is a folder, not a file."
-    if isinstance(exc, PermissionError):
-        return f"{name}: permission denied."
-    reason = exc.strerror or type(exc).__name__
-    return f"{name}: {reason}."

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbench._paths import file_name
 from workbench.errors import InvalidValue
 from workbench.export.graph_formats import to_graph, write_gexf, write_graphml
 from workbench.export.markdown import write_markdown
@@ -107,7 +108,7 @@ def export(f: Formulation, path: str | Path, format: str | None = None, *, table
     Returns the path written. For a share-safe export, pass the copy that
     :func:`share_safe` returns.
     """
-    path = Path(path)
+    path = Path(file_name(path))  # InvalidValue for a name no file can have
     chosen = (format or format_for(path)).lower().lstrip(".")
     chosen = {"excel": "xlsx", "markdown": "md", "htm": "html"}.get(chosen, chosen)
     if chosen == "html":

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from workbench._paths import file_name
 from workbench.errors import FormulationFileError
 
 __all__ = ["locked_for_reading", "locked_for_saving"]
@@ -110,6 +111,9 @@ def _open(path: Path, shown: str, *, write: bool) -> BinaryIO | None:
         ) from None
     except OSError as exc:
         raise FormulationFileError(f"the file cannot be read ({exc.strerror}).", path=shown) from None
+    except ValueError:  # a name no file can have: told as InvalidValue (a null character)
+        file_name(shown)
+        raise
 
 
 def _still_named(path: Path, fh: BinaryIO) -> bool:

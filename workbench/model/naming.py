@@ -23,7 +23,7 @@ True
 
 from __future__ import annotations
 
-from workbench.errors import AmbiguousElement, ElementNotFound, short
+from workbench.errors import AmbiguousElement, ElementNotFound, InvalidValue, short
 from workbench.model.formulation import Formulation
 
 __all__ = ["element_name", "element_names", "match_elements", "resolve_element"]
@@ -71,8 +71,12 @@ def match_elements(f: Formulation, text: str) -> list[str]:
     Tried in turn, the first that finds anything wins: the element id; the
     whole name ("label (Kind)"); the whole label; part of the label or name;
     every word of ``text`` somewhere in the label. Neither case nor
-    repeated spaces matter. An empty text matches nothing.
+    repeated spaces matter. An empty text matches nothing; a ``text`` that is not
+    text is an :class:`~workbench.errors.InvalidValue`.
     """
+    if not isinstance(text, str):
+        raise InvalidValue(f"An element is named by text (its label, part of it, or its id), "
+                           f"not {short(text)}.")
     wanted = _key(text)
     if not wanted:
         return []

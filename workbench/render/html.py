@@ -29,6 +29,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from workbench.errors import InvalidValue
 from workbench.model import Formulation
 from workbench.render.assets import (
     VIS_NETWORK_VERSION,
@@ -181,7 +182,7 @@ def _esc(text: str) -> str:
 def _trusted(code: str, tag: str) -> str:
     """Check that extra page code cannot close its own element."""
     if f"</{tag}" in code.lower():
-        raise ValueError(f"Extra page code must not contain '</{tag}'.")
+        raise InvalidValue(f"Extra page code must not contain '</{tag}'.")
     return code
 
 

@@ -53,6 +53,7 @@ from collections.abc import Collection, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from workbench.errors import InvalidValue, short
 from workbench.model import Element, Evidence, Formulation, Link, confidence_name
 from workbench.templates import ElementKind, LinkKind, Template
 
@@ -235,7 +236,8 @@ def network_options(template: Template, *, direction: str = "UD") -> dict[str, A
     ``direction`` is ``"UD"`` (top to bottom, the default) or ``"LR"`` (left to right).
     """
     if direction not in ("UD", "LR"):
-        raise ValueError(f"direction must be 'UD' or 'LR', not {direction!r}")
+        raise InvalidValue(f"The layout direction is 'UD' (top to bottom) or 'LR' (left to right), "
+                           f"not {short(direction)}.")
     vertical = direction == "UD"
     return {
         "autoResize": True,

@@ -16,20 +16,23 @@ from typing import Any, TypeVar
 
 import ipywidgets as w
 
-from workbench.errors import InvalidValue, WorkbenchError
+from workbench.errors import InvalidValue, user_message
 from workbench.model import CONFIDENCE_SCALE, STATUSES, TIME_FRAMES, Evidence, confidence_name
 
 __all__ = [
     "LABELLED",
+    "NOT_OPENED",
     "AssessmentFields",
     "ConfidenceInput",
     "ConfirmBar",
     "EvidenceEditor",
     "StatusLine",
     "esc",
+    "failure_message",
     "full_width",
     "guarded",
     "on_enter",
+    "open_or_explain",
     "parse_optional_float",
     "parse_session",
     "set_optional",
@@ -116,6 +119,29 @@ class StatusLine(w.HTML):  # type: ignore[misc]
                       if message else "")
 
 
+#: What :func:`failure_message` adds after a fault of the workbench in a running app.
+STILL_IN_MEMORY = "your work is still in memory. Please try again, or save a copy."
+
+#: What :func:`failure_message` adds after a fault of the workbench while a case was being opened.
+NOT_OPENED = "the case was not opened. Please report this."
+
+
+def failure_message(err: Exception, *, then: str = STILL_IN_MEMORY) -> str:
+    """The one sentence a notebook shows for a failure: the way every panel and every notebook
+    function (``workbench.app``, ``supervise``, ``teach``, ``trace``) tells what went wrong.
+
+    The user's own errors (:func:`workbench.errors.user_message`: an ``InvalidValue`` or any
+    other workbench error, a file the system refuses) are told as they are. Anything else is a
+    fault of the workbench: its traceback goes to the ``workbench.ui`` log, never onto the page,
+    and the sentence names only its type, followed by ``then``.
+    """
+    message = user_message(err)
+    if message is not None:
+        return message
+    _log.error("Unexpected error in the app", exc_info=err)
+    return f"Something went wrong ({type(err).__name__}); {then}"
+
+
 def guarded(status: StatusLine) -> Callable[[F], F]:
     """Wrap a widget callback so that any error ends up as a sentence in the status line."""
 
@@ -124,19 +150,30 @@ def guarded(status: StatusLine) -> Callable[[F], F]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 return fn(*args, **kwargs)
-            except WorkbenchError as err:
-                status.error(str(err))
             except Exception as err:  # never a traceback in the app
-                _log.error("Unexpected error in the app", exc_info=True)
-                status.error(
-                    f"Something went wrong ({type(err).__name__}); your work is still in memory. "
-                    "Please try again, or save a copy."
-                )
+                status.error(failure_message(err))
             return None
 
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+View = TypeVar("View")
+
+
+def open_or_explain(open_view: Callable[[], View]) -> View | StatusLine:
+    """Open a view for a notebook function; if that fails, return a status line that says why.
+
+    The sentence is :func:`failure_message`'s, so ``workbench.supervise``, ``teach`` and
+    ``trace`` tell a failure as the app does, never with a traceback.
+    """
+    try:
+        return open_view()
+    except Exception as err:
+        line = StatusLine()
+        line.error(failure_message(err, then=NOT_OPENED))
+        return line
 
 
 #: Seconds between Enter and acting on it in a running kernel. The page sends Enter at once but may

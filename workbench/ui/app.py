@@ -45,11 +45,10 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from workbench.errors import WorkbenchError
 from workbench.render.visdata import legend_items
 from workbench.session import EditSession, SessionEvent, case_path
 from workbench.templates import Template
-from workbench.ui._common import StatusLine, esc, guarded
+from workbench.ui._common import NOT_OPENED, StatusLine, esc, failure_message, guarded
 from workbench.ui._static import style_html
 from workbench.ui.element_panel import ElementPanel
 from workbench.ui.graph_sync import GraphBinding
@@ -117,15 +116,16 @@ class App(w.VBox):  # type: ignore[misc]
         self._style = w.HTML(_STYLE)
         super().__init__([self._style], layout=w.Layout(width="100%"))
         self.add_class("wb-app")
-        target = case_path(path, self.folder) if path is not None else None
-        if target is not None and target.exists():
-            try:
+        target: Path | None = None
+        try:
+            target = case_path(path, self.folder) if path is not None else None
+            if target is not None and target.exists():
                 self._begin(EditSession.open_file(target, folder=self.folder))
                 return
-            except WorkbenchError as err:
-                self._show_start(target, template)
-                self.status.error(str(err))
-                return
+        except Exception as err:  # told as workbench.supervise, teach and trace tell it
+            self._show_start(target, template)
+            self.status.error(failure_message(err, then=NOT_OPENED))
+            return
         self._show_start(target, template)
         if target is not None:
             self.status.info(f"There is no case at {target} yet: start a new one there, or open another one.")

@@ -22,13 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import ipywidgets as w
 
-from workbench.errors import SessionError, WorkbenchError
+from workbench._paths import file_name
+from workbench.errors import SessionError
 from workbench.model import resolve_element
 from workbench.session import EditSession
+from workbench.ui._common import open_or_explain
 from workbench.ui._panel_kit import StatusLine, esc, guarded, show_highlight
 from workbench.ui.ccrt_panel import CCRTPanel
 from workbench.ui.checks_panel import ChecksPanel
@@ -39,8 +41,6 @@ from workbench.ui.graph_view import GraphView
 from workbench.ui.presenter import Presenter
 from workbench.ui.save_panel import SavePanel
 from workbench.ui.trace_panel import TracePanel
-
-_View = TypeVar("_View")
 
 __all__ = ["PANELS", "Supervision", "SupervisionPanels", "attach_to_app", "supervise", "teach", "trace_case"]
 
@@ -248,12 +248,12 @@ def supervise(path: str | Path, other: str | Path | None = None) -> Supervision 
 
     >>> workbench.supervise("cases/teaching/ccrt_unheard_colleague.formulation.json")  # doctest: +SKIP
     """
-    return _or_message(lambda: Supervision(path, other=other))
+    return open_or_explain(lambda: Supervision(file_name(path), other=other))
 
 
 def teach(path: str | Path, *, mode: str = "layers") -> Presenter | StatusLine:
     """Open the step-through presenter on a case file (``mode``: layers, sessions or versions)."""
-    return _or_message(lambda: Presenter(path, mode=mode))
+    return open_or_explain(lambda: Presenter(file_name(path), mode=mode))
 
 
 def trace_case(
@@ -268,19 +268,11 @@ def trace_case(
     ...            "Anger at being overlooked", direction="out_of")  # doctest: +SKIP
     """
     def open_and_trace() -> TracePanel:
-        panel = TracePanel(EditSession.open_file(path))
+        panel = TracePanel(EditSession.open_file(file_name(path)))
         if label is not None:
             panel.trace(resolve_element(panel.session.formulation, label), direction)
         return panel
 
-    return _or_message(open_and_trace)
+    return open_or_explain(open_and_trace)
 
 
-def _or_message(open_view: Callable[[], _View]) -> _View | StatusLine:
-    """Open a view; if that fails, return the reason as a sentence in a status line, not a traceback."""
-    try:
-        return open_view()
-    except WorkbenchError as err:
-        line = StatusLine()
-        line.error(str(err))
-        return line

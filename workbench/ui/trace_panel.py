@@ -26,7 +26,7 @@ import ipywidgets as w
 import pandas as pd
 
 from workbench.analysis.trace import consequences_of, cycles, highlight_for, roots_of
-from workbench.errors import ElementNotFound
+from workbench.errors import ElementNotFound, InvalidValue, short
 from workbench.model import element_names, resolve_element
 from workbench.render.visdata import network_options, vis_data
 from workbench.session import EditSession, SessionEvent
@@ -150,6 +150,9 @@ class TracePanel(FollowsSession):
     def trace(self, element_id: str, direction: str | None = None) -> None:
         """Trace ``element_id`` (``direction``: ``"into"``, ``"out_of"`` or ``"both"``)."""
         if direction is not None:
+            if direction not in [value for _, value in DIRECTIONS]:
+                raise InvalidValue(f"A trace goes 'into' an element, 'out_of' it or 'both', "
+                                   f"not {short(direction)}.")
             self.direction.value = direction
         self.element.value = element_id
 
