@@ -212,3 +212,39 @@ def test_the_cli_tells_an_os_error_as_user_message_does(
     assert main(["render", str(CARER), "-o", str(missing)]) == 1
     expected = user_message(FileNotFoundError(2, "No such file or directory", str(missing)))
     assert capsys.readouterr().err == f"error: {expected}\n"
+
+
+# --- an empty entry in the app is an InvalidValue too ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "sentence"),
+    [
+        (lambda s, p: s.save_as(p / "c.formulation.json", "First", "  "), "Please give a author"),
+        (lambda s, p: s.save_as(p / "c.formulation.json", "", "Dr A"), "Please give a message"),
+        (lambda s, p: s.save_as("  ", "First", "Dr A"), "Please give a file name to save the copy to."),
+        (lambda s, p: case_path("  ", p), "Please type a file name for the case."),
+    ],
+    ids=["author", "message", "save-as-name", "case-path"],
+)
+def test_an_empty_entry_is_an_invalid_value_and_still_what_it_was(
+    tmp_path: Path, call: Callable[[EditSession, Path], Any], sentence: str
+) -> None:
+    s = EditSession.new_case("psychodynamic", case_id="C-1")
+    with pytest.raises(InvalidValue, match=sentence[:20]) as caught:
+        call(s, tmp_path)
+    assert isinstance(caught.value, ValueError)
+    if "save" in sentence or "give" in sentence:
+        assert isinstance(caught.value, errors.SessionError)  # callers that catch SessionError still work
+
+
+def test_a_comment_without_author_or_text_is_an_invalid_entry_told_in_the_panel() -> None:
+    from workbench.ui.comments_panel import CommentsPanel
+
+    panel = CommentsPanel(EditSession.new_case("psychodynamic", case_id="C-1"))
+    panel.text.value = "Is this the core fear?"
+    with pytest.raises(errors.InvalidEntry, match="author"):
+        CommentsPanel.add.__wrapped__(panel)  # type: ignore[attr-defined]  # under the panel's guard
+    assert panel.add() is None  # the button's way: the sentence in the panel's status line
+    assert panel.status.is_error
+    assert panel.status.message == "Please give your name or role as the author of the comment."

@@ -70,7 +70,7 @@ def case_path(name: str | os.PathLike[str], folder: str | os.PathLike[str]) -> P
     """
     text = file_name(name).strip()
     if not text:
-        raise WorkbenchError("Please type a file name for the case.")
+        raise InvalidValue("Please type a file name for the case.")
     path = Path(text).expanduser()
     if not path.is_absolute():
         path = Path(folder).expanduser() / path

@@ -27,6 +27,7 @@ __all__ = [
     "FileContentError",
     "FormulationFileError",
     "IncompleteSaveWarning",
+    "InvalidEntry",
     "InvalidValue",
     "LinkNotAllowed",
     "LinkNotFound",
@@ -36,10 +37,12 @@ __all__ = [
     "NotJSONError",
     "RenderError",
     "SaveConflict",
+    "SessionError",
     "TemplateError",
     "TemplateNotFound",
     "TruncatedFileError",
     "UnknownKind",
+    "UnsavedChanges",
     "VersionNotFound",
     "WorkbenchError",
     "short",
@@ -233,6 +236,10 @@ class RenderError(WorkbenchError):
 
 class SessionError(WorkbenchError):
     """An editing-session request that cannot be done now (no file yet, file exists, ...)."""
+
+
+class InvalidEntry(SessionError, InvalidValue):
+    """A value typed or chosen in the app that cannot be used: empty where one is needed, say."""
 
 
 class UnsavedChanges(SessionError):

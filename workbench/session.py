@@ -40,6 +40,7 @@ from workbench.diffing import FormulationDiff, diff
 from workbench.errors import (
     CommentNotFound,
     ElementNotFound,
+    InvalidEntry,
     LinkNotFound,
     SaveConflict,
     SessionError,
@@ -317,7 +318,7 @@ class EditSession:
     def save_as(self, path: str | Path, message: str, author: str, session_number: int | None = None) -> int:
         """Save the case, changes included, into a new file (a copy) and continue editing that file."""
         if str(path).strip() == "":
-            raise SessionError("Please give a file name to save the copy to.")
+            raise InvalidEntry("Please give a file name to save the copy to.")
         target = case_path(path, self.folder)
         if target.exists():
             raise SessionError(f"A file already exists at {target}; choose another file name.")
@@ -553,7 +554,7 @@ def _writing(path: Path) -> Iterator[None]:
 
 def _check_text(value: Any, name: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise SessionError(f"Please give a {name} for this version.")
+        raise InvalidEntry(f"Please give a {name} for this version.")
     return value.strip()
 
 

@@ -137,7 +137,7 @@ def prepare_case(path: str | os.PathLike[str] | None, *, folder: str | os.PathLi
     """
     if path is None:
         if case_id:
-            raise WorkbenchError("Name the file of the new case, e.g. workbench app c-017.formulation.json "
+            raise InvalidValue("Name the file of the new case, e.g. workbench app c-017.formulation.json "
                                  "--case-id C-017.")
         home = Path(folder) if folder is not None else cases_home()
         try:

@@ -24,7 +24,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbench.errors import SessionError
+from workbench.errors import InvalidEntry
 from workbench.model import Comment
 from workbench.session import EditSession, SessionEvent
 from workbench.ui._panel_kit import (
@@ -102,9 +102,9 @@ class CommentsPanel(FollowsSession):
         author = self.author.value.strip()
         text = self.text.value.strip()
         if not author:
-            raise SessionError("Please give your name or role as the author of the comment.")
+            raise InvalidEntry("Please give your name or role as the author of the comment.")
         if not text:
-            raise SessionError("Please write the comment first.")
+            raise InvalidEntry("Please write the comment first.")
         target = self.target.value or None
         with self.session.step("add comment"):
             comment_id = self.session.formulation.add_comment(text, author=author, target=target)
