@@ -97,7 +97,8 @@ def app(path: str | Path | None = None, *, template: str | None = None,
     panel to begin a new case from a template, open a file or pick a recent case.
     File names that are not absolute (``path`` and every name typed in the app)
     are taken inside ``folder``: by default the working directory, which in
-    JupyterLab is the notebook's folder.
+    JupyterLab is the notebook's folder. A case that cannot be opened is told as a
+    sentence on the start screen, never as a traceback.
 
     >>> workbench.app("cases/demo.formulation.json")   # doctest: +SKIP
     """
@@ -111,6 +112,7 @@ def supervise(path: str | Path, other: str | Path | None = None) -> Supervision 
     """Open a case for supervision: its live graph with trace, checks, comments and compare panels.
 
     ``other`` is a second formulation of the case (a trainee's, say) to compare with at once.
+    A case that cannot be opened is shown as a sentence, not raised.
 
     >>> workbench.supervise("cases/teaching/ccrt_unheard_colleague.formulation.json")  # doctest: +SKIP
     """
@@ -121,6 +123,8 @@ def supervise(path: str | Path, other: str | Path | None = None) -> Supervision 
 
 def teach(path: str | Path, *, mode: str = "layers") -> Presenter | StatusLine:
     """Open the step-through presenter on a case file: ``mode`` is layers, sessions or versions.
+
+    A case that cannot be opened is shown as a sentence, not raised.
 
     >>> workbench.teach("cases/teaching/cmp_obliging_student.formulation.json")  # doctest: +SKIP
     """
