@@ -59,7 +59,9 @@ def test_the_registry_keeps_the_order_and_every_name_once() -> None:
     assert positions == sorted(positions)
 
 
-def test_a_new_group_is_one_line_in_groups(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_new_group_is_one_line_in_groups(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """What the package docstring promises: a module with COMMANDS plus its name in GROUPS."""
     module = tmp_path / "wb_cli_probe.py"
     module.write_text(
@@ -73,9 +75,13 @@ def test_a_new_group_is_one_line_in_groups(monkeypatch: pytest.MonkeyPatch, tmp_
     monkeypatch.setitem(sys.modules, "workbench.cli.probe", importlib.import_module("wb_cli_probe"))
     from workbench.cli import commands
 
-    rows = commands._commands_of("probe")
-    monkeypatch.setattr(commands, "COMMANDS", (*commands.COMMANDS, *rows))
+    groups = (*commands.GROUPS, "probe")  # the one line
+    monkeypatch.setattr(commands, "COMMANDS", commands.commands_of(groups))
     assert commands.main(["probe", "hello"]) == 0
+    assert capsys.readouterr().out == "probe hello\n"
+    assert commands.main(["--help"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.index("    app ") < listed.index("    probe ")  # listed where its group is
 
 
 def test_python_dash_m_workbench_cli_runs_the_command() -> None:

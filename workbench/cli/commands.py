@@ -33,7 +33,7 @@ import workbench
 from workbench import errors
 from workbench.cli._common import Command, one_line
 
-__all__ = ["COMMANDS", "GROUPS", "Command", "build_parser", "main"]
+__all__ = ["COMMANDS", "GROUPS", "Command", "build_parser", "commands_of", "main"]
 
 PROG = "workbench"
 
@@ -53,15 +53,20 @@ GROUPS: tuple[str, ...] = (
 )
 
 
-def _commands_of(group: str) -> tuple[Command, ...]:
-    """The ``COMMANDS`` of the module ``workbench.cli.<group>`` (``tests/test_cli_package.py`` checks
-    that each is a tuple of :class:`Command` rows and that no module is left out)."""
-    rows: tuple[Command, ...] = importlib.import_module(f"workbench.cli.{group}").COMMANDS
-    return rows
+def commands_of(groups: Iterable[str]) -> tuple[Command, ...]:
+    """The ``COMMANDS`` of the modules ``workbench.cli.<group>``, one group after the other.
+
+    (``tests/test_cli_package.py`` checks that each is a tuple of :class:`Command` rows
+    and that no module of the package is left out of :data:`GROUPS`.)
+    """
+    found: list[Command] = []
+    for group in groups:
+        found += importlib.import_module(f"workbench.cli.{group}").COMMANDS
+    return tuple(found)
 
 
 #: Every subcommand, in the order ``workbench --help`` lists them.
-COMMANDS: tuple[Command, ...] = tuple(command for group in GROUPS for command in _commands_of(group))
+COMMANDS: tuple[Command, ...] = commands_of(GROUPS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
