@@ -247,9 +247,8 @@ def _number(value: Any) -> str:
     return "undefined" if value is None or pd.isna(value) else f"{float(value):.3f}"
 
 
-def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): jsonable(v) for k, v in row.items()} for row in table.to_dict("records")]
-
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): jsonable(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def _fraction(text: str) -> float:
