@@ -21,7 +21,7 @@ from workbench.cli._common import clean, one_line, table
 
 CLI_DIR = Path(cli.__file__).resolve().parent
 
-#: The order ``workbench --help`` has always listed the commands in.
+#: The order ``workbench --help`` has always listed these commands in (others may be added among them).
 HELP_ORDER = ["new", "validate", "repair", "log", "show", "diff", "render", "templates", "check", "trace",
               "compare", "export", "stepthrough", "app"]
 
@@ -52,8 +52,9 @@ def test_each_group_lists_command_rows(group: str) -> None:
 
 def test_the_registry_keeps_the_order_and_every_name_once() -> None:
     names = [command.name for command in COMMANDS]
-    assert names[: len(HELP_ORDER)] == HELP_ORDER
     assert len(names) == len(set(names))
+    kept = [name for name in names if name in HELP_ORDER]  # new commands may come anywhere
+    assert kept == HELP_ORDER
     listed = build_parser().format_help()
     positions = [re.search(rf"^    {name}\b", listed, re.MULTILINE).start() for name in HELP_ORDER]  # type: ignore[union-attr]
     assert positions == sorted(positions)
