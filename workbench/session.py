@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from workbench._paths import case_path, make_case_folder
+from workbench._paths import case_path, file_name, make_case_folder
 from workbench.diffing import FormulationDiff, diff
 from workbench.errors import (
     CommentNotFound,
@@ -61,6 +61,7 @@ __all__ = [
     "SessionEvent",
     "ViewState",
     "case_path",
+    "file_name",
     "read_case",
     "recent_cases",
     "recent_file",

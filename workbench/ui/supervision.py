@@ -11,7 +11,7 @@
 
 Example
 -------
->>> from workbench.session import EditSession
+>>> from workbench.session import EditSession, file_name
 >>> s = EditSession.new_case(case_id="T-1")
 >>> panels = SupervisionPanels(s, view=None)
 >>> [title for title, _ in panels.choice.options]
@@ -26,10 +26,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbench._paths import file_name
 from workbench.errors import SessionError
 from workbench.model import resolve_element
-from workbench.session import EditSession
+from workbench.session import EditSession, file_name
 from workbench.ui._common import open_or_explain
 from workbench.ui._panel_kit import StatusLine, esc, guarded, show_highlight
 from workbench.ui.ccrt_panel import CCRTPanel
@@ -248,7 +247,7 @@ def supervise(path: str | Path, other: str | Path | None = None) -> Supervision 
 
     >>> workbench.supervise("cases/teaching/ccrt_unheard_colleague.formulation.json")  # doctest: +SKIP
     """
-    return open_or_explain(lambda: Supervision(file_name(path), other=other))
+    return open_or_explain(lambda: Supervision(path, other=other))
 
 
 def teach(path: str | Path, *, mode: str = "layers") -> Presenter | StatusLine:
@@ -268,7 +267,7 @@ def trace_case(
     ...            "Anger at being overlooked", direction="out_of")  # doctest: +SKIP
     """
     def open_and_trace() -> TracePanel:
-        panel = TracePanel(EditSession.open_file(file_name(path)))
+        panel = TracePanel(EditSession.open_file(path))
         if label is not None:
             panel.trace(resolve_element(panel.session.formulation, label), direction)
         return panel
