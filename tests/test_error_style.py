@@ -248,3 +248,13 @@ def test_a_comment_without_author_or_text_is_an_invalid_entry_told_in_the_panel(
     assert panel.add() is None  # the button's way: the sentence in the panel's status line
     assert panel.status.is_error
     assert panel.status.message == "Please give your name or role as the author of the comment."
+
+
+def test_a_wrong_presenter_mode_is_an_invalid_entry_shown_in_the_presenter() -> None:
+    from workbench.ui.presenter import Presenter
+
+    shown = workbench.teach(CARER, mode="bogus")  # the presenter opens, saying why it stays as it is
+    assert isinstance(shown, Presenter) and shown.status.is_error
+    assert shown.status.message == "The presenter steps by layers, sessions or versions, not 'bogus'."
+    with pytest.raises(errors.InvalidEntry):
+        Presenter.set_mode.__wrapped__(shown, "sideways")  # type: ignore[attr-defined]  # under its guard

@@ -39,7 +39,7 @@ from workbench.analysis.compare import (
     matches_table,
     merged_graph,
 )
-from workbench.errors import SessionError
+from workbench.errors import InvalidEntry, SessionError
 from workbench.model import Formulation
 from workbench.render.compare_map import SIDE_STYLES
 from workbench.render.compare_map import merged_vis_data as _merged_vis_data
@@ -146,7 +146,7 @@ class ComparePanel(FollowsSession):
     def compare_with_file(self, path: str | Path) -> None:
         """Compare with the latest version of another case file."""
         if not str(path).strip():
-            raise SessionError("Please type the path of the formulation file to compare with.")
+            raise InvalidEntry("Please type the path of the formulation file to compare with.")
         target = Path(str(path).strip()).expanduser()
         if not target.is_file():
             raise SessionError(f"There is no file at {target}.")
@@ -159,7 +159,7 @@ class ComparePanel(FollowsSession):
     def compare_with_version(self, version: int | str | None) -> None:
         """Compare with version ``version`` of this case's own file."""
         if version in (None, NONE):
-            raise SessionError("Please choose a version to compare with.")
+            raise InvalidEntry("Please choose a version to compare with.")
         number = int(version)
         other = self.session.view_version(number)
         self.compare_with(other, f"version {number} of this case")

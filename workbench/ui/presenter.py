@@ -45,7 +45,7 @@ import ipywidgets as w
 import traitlets
 
 from workbench.analysis.steps import X_GAP, Y_GAP, layered_positions
-from workbench.errors import InvalidValue, SessionError
+from workbench.errors import InvalidEntry, InvalidValue, SessionError
 from workbench.export import stepthrough
 from workbench.model import Formulation
 from workbench.render.diffstyle import mark_diff
@@ -111,7 +111,7 @@ def frames_for(source: Formulation | str | Path, mode: str = "layers", *, every:
     the file is read once, front to back.
     """
     if mode not in {value for _, value in MODES}:
-        raise SessionError(f"The presenter steps by layers, sessions or versions, not {mode!r}.")
+        raise InvalidEntry(f"The presenter steps by layers, sessions or versions, not {mode!r}.")
     if mode == "versions" and isinstance(source, Formulation):
         raise SessionError("Stepping version by version needs a saved case file.")
     try:
@@ -198,7 +198,7 @@ class Presenter:
     def set_mode(self, mode: str) -> None:
         """Step by ``"layers"``, ``"sessions"`` (first evidence) or ``"versions"``; start at step one."""
         if mode not in {value for _, value in MODES}:
-            raise SessionError(f"The presenter steps by layers, sessions or versions, not {mode!r}.")
+            raise InvalidEntry(f"The presenter steps by layers, sessions or versions, not {mode!r}.")
         if mode == "versions" and self.path is None:
             raise SessionError("Stepping version by version needs a saved case file.")
         if self.mode.value != mode:
