@@ -79,6 +79,7 @@ def same_fields(a: Formulation, b: Formulation, *, order: bool = True) -> None:
         for record_id, record in ra.items():
             for f in fields(record):
                 assert getattr(record, f.name) == getattr(rb[record_id], f.name), (name, record_id, f.name)
+    assert a.session_notes() == b.session_notes(), "session notes differ"
     if order:
         assert [r.id for r in a.element_records()] == [r.id for r in b.element_records()], "element order"
         assert [r.id for r in a.link_records()] == [r.id for r in b.link_records()], "link order differs"
@@ -96,6 +97,10 @@ def random_edit(f: Formulation, rng: random.Random) -> str:
         choices += ["update_link", "remove_link"]
     if comments:
         choices += ["resolve", "remove_comment"]
+    sessions = [s.number for s in f.session_notes()]
+    choices += ["add_session"]
+    if sessions:
+        choices += ["update_session", "update_session", "remove_session"]
     action = rng.choice(choices)
     kinds = list(f.template.element_kinds)
     if action == "add_element":
@@ -133,6 +138,14 @@ def random_edit(f: Formulation, rng: random.Random) -> str:
         f.remove_comment(rng.choice(comments))
     elif action == "meta":
         f.update_meta(title=_text(rng), fictional=rng.random() < 0.5)
+    elif action == "add_session":
+        number = rng.choice([n for n in range(0, 40) if n not in sessions])
+        f.add_session(number, date=rng.choice([None, "2026-03-18"]), text=rng.choice(["", _text(rng)]))
+    elif action == "update_session":
+        values = rng.choice([{"text": _text(rng)}, {"date": rng.choice([None, "2024-02-29"])}])
+        f.update_session(rng.choice(sessions), **values)
+    elif action == "remove_session":
+        f.remove_session(rng.choice(sessions))
     return action
 
 
@@ -159,6 +172,7 @@ def _element_fields(rng: random.Random) -> dict[str, Any]:
                 "date": rng.choice([None, "2026-03-18"]),
                 "quote": _text(rng),
                 "note": rng.choice(["", _text(rng)]),
+                "start": rng.choice([None, None, 0, rng.randint(1, 500)]),
             }
             for _ in range(rng.randint(0, 2))
         ]

@@ -109,10 +109,14 @@ def test_apply_diff_explains_every_difference(rng: random.Random, before: int, a
     assert len(rows) == (
         sum(
             len(getattr(d, f"{g}_{c}"))
-            for g in ("elements", "links", "comments")
+            for g in ("elements", "links", "comments", "sessions")
             for c in ("added", "removed")
         )
-        + sum(len(rc.fields) for g in ("elements", "links", "comments") for rc in getattr(d, f"{g}_changed"))
+        + sum(
+            len(rc.fields)
+            for g in ("elements", "links", "comments", "sessions")
+            for rc in getattr(d, f"{g}_changed")
+        )
         + len(d.meta_changed)
     )
 

@@ -29,11 +29,11 @@ from typing import Any, Literal
 import pandas as pd
 
 from workbench.errors import DiffDoesNotApply, short
-from workbench.model import Comment, Element, Formulation, Link
+from workbench.model import Comment, Element, Formulation, Link, SessionNote
 
 __all__ = ["FormulationDiff", "RecordChange", "apply_diff", "diff", "patch"]
 
-What = Literal["element", "link", "comment"]
+What = Literal["element", "link", "comment", "session"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ class FormulationDiff:
 
     Records added or removed are given whole; changed records list only the
     fields that differ. ``labels`` maps ids to readable text for tables and
-    is not part of the comparison of two diffs.
+    is not part of the comparison of two diffs. Sessions (their notes) are
+    matched by number; a changed session's ``id`` is ``'session-<number>'``.
     """
 
     elements_added: list[Element] = field(default_factory=list)
@@ -64,6 +65,9 @@ class FormulationDiff:
     comments_changed: list[RecordChange] = field(default_factory=list)
     meta_changed: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    sessions_added: list[SessionNote] = field(default_factory=list)
+    sessions_removed: list[SessionNote] = field(default_factory=list)
+    sessions_changed: list[RecordChange] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -105,7 +109,7 @@ class FormulationDiff:
         and ``new`` are None); a changed record takes one row per changed field.
         """
         rows: list[dict[str, Any]] = []
-        for what in ("element", "link", "comment"):
+        for what in ("element", "link", "comment", "session"):
             for change in ("added", "removed"):
                 for record in getattr(self, f"{what}s_{change}"):
                     rows.append(self._row(what, record.id, change))
@@ -153,6 +157,9 @@ _GROUPS = (
     "comments_added",
     "comments_removed",
     "comments_changed",
+    "sessions_added",
+    "sessions_removed",
+    "sessions_changed",
 )
 
 #: Fields that change with every edit (time stamps), not with what a record says.
@@ -170,6 +177,7 @@ def diff(a: Formulation, b: Formulation) -> FormulationDiff:
         ("elements", a.element_records(), b.element_records()),
         ("links", a.link_records(), b.link_records()),
         ("comments", a.comment_records(), b.comment_records()),
+        ("sessions", a.session_notes(), b.session_notes()),
     ):
         old_by_id = {r.id: r for r in old}
         new_by_id = {r.id: r for r in new}
@@ -238,6 +246,17 @@ def patch(formulation: Formulation, d: FormulationDiff) -> None:
             *_added(f, "comment", d.comments_added),
         ],
     )
+    _check_removed(f, "session", d.sessions_removed)
+    f.remove_records(sessions=[s.number for s in d.sessions_removed])
+    f.restore_records(
+        sessions=[
+            *(
+                _changed(f.session_note(_number(rc.id)), rc.fields, f"session {_number(rc.id)}", rc.id)
+                for rc in _present(f, "session", d.sessions_changed)
+            ),
+            *_added(f, "session", d.sessions_added),
+        ],
+    )
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -265,7 +284,15 @@ def _labels(f: Formulation, d: FormulationDiff) -> dict[str, str]:
     for cm in f.comment_records():
         if cm.id in ids:
             labels[cm.id] = cm.text if len(cm.text) <= 60 else cm.text[:59] + "…"
+    for sn in f.session_notes():
+        if sn.id in ids:
+            labels[sn.id] = f"Session {sn.number}"
     return labels
+
+
+def _number(session_id: str) -> int:
+    """The session number in a session's id ``'session-<number>'``."""
+    return int(session_id.rpartition("-")[2])
 
 
 def _name(what: What, record_id: str) -> str:
@@ -277,10 +304,14 @@ def _exists(f: Formulation, what: What, record_id: str) -> bool:
         return f.has_element(record_id)
     if what == "link":
         return f.has_link(record_id)
+    if what == "session":
+        return any(s.id == record_id for s in f.session_notes())
     return record_id in {c.id for c in f.comment_records()}
 
 
 def _get(f: Formulation, what: What, record_id: str) -> Any:
+    if what == "session":
+        return f.session_note(_number(record_id))
     return {"element": f.element, "link": f.link, "comment": f.comment}[what](record_id)
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "RenderError",
     "SaveConflict",
     "SessionError",
+    "SessionNotFound",
     "TemplateError",
     "TemplateNotFound",
     "TruncatedFileError",
@@ -116,6 +117,13 @@ class LinkNotFound(ModelError, KeyError):
 
 class CommentNotFound(ModelError, KeyError):
     """No comment with this id is in the formulation."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class SessionNotFound(ModelError, KeyError):
+    """No session with this number has notes in the formulation."""
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""

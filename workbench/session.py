@@ -44,6 +44,7 @@ from workbench.errors import (
     LinkNotFound,
     SaveConflict,
     SessionError,
+    SessionNotFound,
     UnsavedChanges,
     WorkbenchError,
     short,
@@ -267,6 +268,16 @@ class EditSession:
         """Change the case title, clinician, description (one undo step)."""
         with self.step("edit case"):
             self._formulation.update_meta(**values)
+
+    def add_session(self, number: int, *, date: Any = None, text: str = "") -> int:
+        """Add a session's date and process notes (one undo step); return its number."""
+        with self.step(f"add session {short(number)}"):
+            return self._formulation.add_session(number, date=date, text=text)
+
+    def update_session(self, number: int, **values: Any) -> None:
+        """Change a session's ``date`` or ``text`` (one undo step)."""
+        with self.step(f"edit session {short(number)}"):
+            self._formulation.update_session(number, **values)
 
     def undo(self) -> bool:
         """Undo the last unsaved edit step; return whether there was one."""
@@ -576,6 +587,8 @@ def _apply(f: Formulation, change: Change, *, backwards: bool) -> None:
         f.restore_records(elements=[record])
     elif change.what == "link":
         f.restore_records(links=[record])
+    elif change.what == "session":
+        f.restore_records(sessions=[record])
     else:
         f.restore_records(comments=[record])
 
@@ -588,5 +601,7 @@ def _remove(f: Formulation, change: Change) -> None:
             f.remove_link(change.id)
         elif change.what == "comment":
             f.remove_comment(change.id)
-    except (ElementNotFound, LinkNotFound, CommentNotFound):
+        elif change.what == "session":
+            f.remove_session(change.before.number if change.before is not None else change.after.number)
+    except (ElementNotFound, LinkNotFound, CommentNotFound, SessionNotFound):
         pass  # already gone with its element or link (comments go with what they are on)

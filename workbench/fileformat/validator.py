@@ -73,6 +73,7 @@ def check_state(state: v1.State, template: Template) -> None:
     _check_elements(state.elements.values(), template)
     _check_links(state, state.links.values(), template)
     _check_comments(state, state.comments.values())
+    _check_sessions(state.sessions.values())
 
 
 def check_records(state: v1.State, template: Template, touched: v1.Touched) -> None:
@@ -92,6 +93,7 @@ def check_records(state: v1.State, template: Template, touched: v1.Touched) -> N
         links.update(i for i, ln in state.links.items() if ln["source"] in ends or ln["target"] in ends)
     _check_links(state, (state.links[i] for i in links), template)
     _check_comments(state, state.comments.values())
+    _check_sessions(state.sessions[i] for i in touched.records.get(v1.SESSIONS, ()))
 
 
 # --- semantic checks --------------------------------------------------------------------
@@ -151,6 +153,17 @@ def _check_comments(state: v1.State, comments: Iterable[dict[str, Any]]) -> None
                 f"it comments on {short(target)}, which is not an element or link of this formulation.",
                 f"comment {short(cm['id'])}",
             )
+
+
+def _check_sessions(sessions: Iterable[dict[str, Any]]) -> None:
+    for sn in sessions:
+        if sn["date"] is not None:
+            try:
+                date.fromisoformat(sn["date"])
+            except ValueError:
+                raise Problem(
+                    f"the date {short(sn['date'])} is not a real day.", f"session {sn['number']}"
+                ) from None
 
 
 def _check_dates(evidence: list[dict[str, Any]], subject: str) -> None:

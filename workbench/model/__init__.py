@@ -11,6 +11,7 @@ from workbench.model.records import (
     Element,
     Evidence,
     Link,
+    SessionNote,
     confidence_name,
 )
 
@@ -25,6 +26,7 @@ __all__ = [
     "Evidence",
     "Formulation",
     "Link",
+    "SessionNote",
     "confidence_name",
     "element_name",
     "element_names",

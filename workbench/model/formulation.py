@@ -35,6 +35,7 @@ from workbench.errors import (
     ElementNotFound,
     InvalidValue,
     LinkNotFound,
+    SessionNotFound,
     short,
 )
 from workbench.model.records import (
@@ -44,14 +45,18 @@ from workbench.model.records import (
     Comment,
     Element,
     Link,
+    SessionNote,
     clean_fields,
+    clean_session_date,
+    clean_session_number,
+    clean_session_text,
     clean_stamp,
 )
 from workbench.templates import DEFAULT_TEMPLATE, Template, get_template
 
 __all__ = ["Change", "Formulation"]
 
-What = Literal["element", "link", "comment", "meta"]
+What = Literal["element", "link", "comment", "meta", "session"]
 Action = Literal["add", "update", "remove"]
 
 
@@ -92,6 +97,7 @@ class Formulation:
         self._graph = nx.MultiDiGraph()
         self._links: dict[str, tuple[str, str]] = {}
         self._comments: dict[str, Comment] = {}
+        self._sessions: dict[int, SessionNote] = {}
         self._observers: list[Observer] = []
         #: The file version this formulation was loaded from or last saved as (set by the file layer).
         self.base_version: int | None = None
@@ -165,6 +171,17 @@ class Formulation:
             return self._comments[comment_id]
         except KeyError:
             raise CommentNotFound(f"There is no comment {short(comment_id)} in this formulation.") from None
+
+    def session_note(self, number: int) -> SessionNote:
+        """Return the notes of session ``number`` or raise :class:`SessionNotFound`."""
+        try:
+            return self._sessions[number]
+        except (KeyError, TypeError):
+            raise SessionNotFound(f"There are no notes for session {short(number)} in this case.") from None
+
+    def session_notes(self) -> list[SessionNote]:
+        """Return the sessions with notes, by session number (private: never in share-safe exports)."""
+        return [self._sessions[n] for n in sorted(self._sessions)]
 
     def has_element(self, element_id: str) -> bool:
         """Return whether an element with this id exists."""
@@ -313,6 +330,7 @@ class Formulation:
             and _by_id(self.element_records()) == _by_id(other.element_records())
             and _by_id(self.link_records()) == _by_id(other.link_records())
             and self._comments == other._comments
+            and self._sessions == other._sessions
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -483,6 +501,51 @@ class Formulation:
         self._meta = after
         self._notify(Change("update", "meta", after.case_id, before=before, after=after))
 
+    # --- changing: session notes --------------------------------------------------------
+
+    def add_session(self, number: int, *, date: Any = None, text: str = "") -> int:
+        """Add session ``number`` with its date (``YYYY-MM-DD``) and process notes; return the number.
+
+        >>> f = Formulation.new(case_id="C-1")
+        >>> f.add_session(3, date="2024-03-18", text="Spoke of her father.")
+        3
+        """
+        number = clean_session_number(number)
+        if number in self._sessions:
+            raise DuplicateId(f"Session {number} already has notes; edit them instead.")
+        stamp = _clock.now()
+        record = SessionNote(
+            number, clean_session_date(date), clean_session_text(text), created=stamp, updated=stamp
+        )
+        self._sessions[number] = record
+        self._notify(Change("add", "session", record.id, after=record))
+        return number
+
+    def update_session(self, number: int, **values: Any) -> None:
+        """Change the ``date`` or ``text`` (process notes) of session ``number``."""
+        before = self.session_note(number)
+        for name in values:
+            if name not in ("date", "text"):
+                raise InvalidValue(
+                    f"A session has no field {name!r} that can be changed; fields are: date, text."
+                )
+        clean: dict[str, Any] = {}
+        if "date" in values:
+            clean["date"] = clean_session_date(values["date"])
+        if "text" in values:
+            clean["text"] = clean_session_text(values["text"])
+        after = replace(before, updated=_clock.now(), **clean)
+        if _same_content(before, after):
+            return
+        self._sessions[number] = after
+        self._notify(Change("update", "session", after.id, before=before, after=after))
+
+    def remove_session(self, number: int) -> None:
+        """Remove session ``number`` and its notes (evidence quoting them stays, flagged as not found)."""
+        record = self.session_note(number)
+        del self._sessions[number]
+        self._notify(Change("remove", "session", record.id, before=record))
+
     # --- observers and copies --------------------------------------------------------
 
     def observe(self, callback: Observer) -> Callable[[], None]:
@@ -496,6 +559,7 @@ class Formulation:
         other._graph = self._graph.copy()  # records are immutable: the copy shares them, in the same order
         other._links = dict(self._links)
         other._comments = dict(self._comments)
+        other._sessions = dict(self._sessions)
         other.base_version, other.file_id, other.modified = self.base_version, self.file_id, self.modified
         return other
 
@@ -506,6 +570,7 @@ class Formulation:
         links: list[Link] | None = None,
         comments: list[Comment] | None = None,
         meta: CaseMeta | None = None,
+        sessions: list[SessionNote] | None = None,
     ) -> None:
         """Put whole records back as they were (for undo, file readers and patches).
 
@@ -537,6 +602,12 @@ class Formulation:
             self._notify(
                 Change("update" if before_cm else "add", "comment", cm.id, before=before_cm, after=cm)
             )
+        for sn in sessions or []:
+            before_sn = self._sessions.get(sn.number)
+            self._sessions[sn.number] = sn
+            self._notify(
+                Change("update" if before_sn else "add", "session", sn.id, before=before_sn, after=sn)
+            )
 
     def remove_records(
         self,
@@ -544,13 +615,16 @@ class Formulation:
         elements: list[str] | None = None,
         links: list[str] | None = None,
         comments: list[str] | None = None,
+        sessions: list[int] | None = None,
     ) -> None:
-        """Remove records by id exactly, without cascades (for undo, file readers and patches).
+        """Remove records by id (sessions by number) exactly, without cascades (for undo, readers, patches).
 
         Comments go first, then links, then elements. Nothing else is removed
         with them: an element that a remaining link still uses raises
         :class:`ElementInUse`, and comments on removed records stay unless listed.
         """
+        for number in sessions or []:
+            self.remove_session(number)
         for comment_id in comments or []:
             self.remove_comment(comment_id)
         for link_id in links or []:

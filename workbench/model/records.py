@@ -25,8 +25,12 @@ __all__ = [
     "Element",
     "Evidence",
     "Link",
+    "SessionNote",
     "clean_evidence",
     "clean_fields",
+    "clean_session_date",
+    "clean_session_number",
+    "clean_session_text",
     "clean_stamp",
     "confidence_name",
 ]
@@ -51,14 +55,18 @@ TIME_FRAMES = ("past", "present", "in_session")
 class Evidence:
     """One piece of clinical material behind an element or link.
 
+    ``start`` is where the quote begins (a character position) in the
+    session's notes, when it was picked from them (see :class:`SessionNote`).
+
     >>> Evidence(session=3, quote="He never came to my games.")
-    Evidence(session=3, date=None, quote='He never came to my games.', note='')
+    Evidence(session=3, date=None, quote='He never came to my games.', note='', start=None)
     """
 
     session: int | None = None
     date: str | None = None
     quote: str = ""
     note: str = ""
+    start: int | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,29 @@ class Comment:
     time: str = ""
     target: str | None = None
     resolved: bool = False
+
+
+@dataclass(frozen=True)
+class SessionNote:
+    """One therapy session: its number, its date and the clinician's process notes (private).
+
+    Notes are kept with the case and versioned like everything else, but they
+    never go into share-safe or client-facing exports.
+
+    >>> SessionNote(3, "2024-03-18", "Arrived late; spoke of her father.").id
+    'session-3'
+    """
+
+    number: int
+    date: str | None = None
+    text: str = ""
+    created: str = ""
+    updated: str = ""
+
+    @property
+    def id(self) -> str:
+        """A key for the session, unique in a formulation: ``'session-<number>'``."""
+        return f"session-{self.number}"
 
 
 @dataclass(frozen=True)
@@ -195,11 +226,11 @@ def clean_evidence(items: Any) -> tuple[Evidence, ...]:
             item = {f.name: getattr(item, f.name) for f in fields(Evidence)}
         if not isinstance(item, Mapping):
             raise InvalidValue(f"Evidence item {number} must have a session, date, quote or note.")
-        unknown = set(item) - {"session", "date", "quote", "note"}
+        unknown = set(item) - {"session", "date", "quote", "note", "start"}
         if unknown:
             raise InvalidValue(
                 f"Evidence item {number} has unknown field {sorted(unknown)[0]!r}; "
-                "fields are: session, date, quote, note."
+                "fields are: session, date, quote, note, start."
             )
         out.append(
             Evidence(
@@ -207,9 +238,40 @@ def clean_evidence(items: Any) -> tuple[Evidence, ...]:
                 date=_date(item.get("date"), number),
                 quote=_text("quote", item.get("quote") or ""),
                 note=_text("note", item.get("note") or ""),
+                start=_start(item.get("start"), number),
             )
         )
     return tuple(out)
+
+
+def clean_session_number(value: Any) -> int:
+    """Return ``value`` if it is a session number (a whole number from 0); raise :class:`InvalidValue`.
+
+    >>> clean_session_number(4)
+    4
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10**15:
+        raise InvalidValue(f"A session number must be a whole number from 0, not {short(value)}.")
+    return value
+
+
+def clean_session_date(value: Any) -> str | None:
+    """Return a session's date as ``YYYY-MM-DD`` (None for no date); raise :class:`InvalidValue`."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and _DATE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise InvalidValue(f"The date of a session must look like 2024-03-18, not {short(value)}.")
+
+
+def clean_session_text(value: Any) -> str:
+    """Return a session's notes as text; raise :class:`InvalidValue` for anything else."""
+    return _text("notes of a session", value)
 
 
 # --- cleaners ------------------------------------------------------------------
@@ -297,6 +359,17 @@ def _session(value: Any, number: int) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidValue(f"Evidence item {number}: the session must be a whole number, not {short(value)}.")
+    return value
+
+
+def _start(value: Any, number: int) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 10**15:
+        raise InvalidValue(
+            f"Evidence item {number}: the position of the quote must be a whole number from 0, "
+            f"not {short(value)}."
+        )
     return value
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from workbench.diffing import FormulationDiff, RecordChange
 from workbench.errors import short
 from workbench.fileformat._places import Problem
-from workbench.model import CaseMeta, Comment, Element, Evidence, Formulation, Link
+from workbench.model import CaseMeta, Comment, Element, Evidence, Formulation, Link, SessionNote
 from workbench.templates import Template
 
 __all__ = [
@@ -43,6 +43,10 @@ FORMAT_VERSION = 1
 #: The record groups of a snapshot or a delta, in the order they are written.
 GROUPS = ("elements", "links", "comments")
 
+#: The session notes (private): a snapshot or delta holds them only when a version has any,
+#: so a file without notes is written exactly as before they existed. Keyed by number.
+SESSIONS = "sessions"
+
 
 @cache
 def schema() -> dict[str, Any]:
@@ -56,8 +60,15 @@ def schema() -> dict[str, Any]:
 
 
 def record_to_json(record: Any) -> dict[str, Any]:
-    """Return an element, link, comment or case record as a JSON object."""
-    return {f.name: value_to_json(getattr(record, f.name)) for f in fields(record)}
+    """Return an element, link, comment, session or case record as a JSON object.
+
+    An evidence item's ``start`` (where its quote begins in the session's
+    notes) is written only when it is known.
+    """
+    out = {f.name: value_to_json(getattr(record, f.name)) for f in fields(record)}
+    if isinstance(record, Evidence) and record.start is None:
+        del out["start"]
+    return out
 
 
 def value_to_json(value: Any) -> Any:
@@ -69,18 +80,22 @@ def value_to_json(value: Any) -> Any:
 
 def snapshot_to_json(f: Formulation) -> dict[str, Any]:
     """Return the whole formulation as a snapshot object."""
-    return {
+    out = {
         "meta": record_to_json(f.meta),
         "elements": [record_to_json(r) for r in f.element_records()],
         "links": [record_to_json(r) for r in f.link_records()],
         "comments": [record_to_json(r) for r in f.comment_records()],
     }
+    sessions = f.session_notes()
+    if sessions:
+        out[SESSIONS] = [record_to_json(s) for s in sessions]
+    return out
 
 
 def diff_to_json(d: FormulationDiff) -> dict[str, Any]:
     """Return a diff as a delta object; empty groups are left out."""
     out: dict[str, Any] = {}
-    for group in GROUPS:
+    for group in (*GROUPS, SESSIONS):
         part: dict[str, Any] = {}
         added = getattr(d, f"{group}_added")
         removed = getattr(d, f"{group}_removed")
@@ -90,12 +105,18 @@ def diff_to_json(d: FormulationDiff) -> dict[str, Any]:
         if removed:
             part["removed"] = [record_to_json(r) for r in removed]
         if changed:
-            part["changed"] = [{"id": rc.id, "fields": _pairs(rc.fields)} for rc in changed]
+            part["changed"] = [_change_to_json(group, rc) for rc in changed]
         if part:
             out[group] = part
     if d.meta_changed:
         out["meta"] = _pairs(d.meta_changed)
     return out
+
+
+def _change_to_json(group: str, rc: RecordChange) -> dict[str, Any]:
+    if group == SESSIONS:
+        return {"number": int(rc.id.rpartition("-")[2]), "fields": _pairs(rc.fields)}
+    return {"id": rc.id, "fields": _pairs(rc.fields)}
 
 
 def _pairs(changes: dict[str, tuple[Any, Any]]) -> dict[str, list[Any]]:
@@ -113,9 +134,11 @@ class State:
     elements: dict[str, dict[str, Any]] = field(default_factory=dict)
     links: dict[str, dict[str, Any]] = field(default_factory=dict)
     comments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Session notes keyed by their number as text (``"3"``).
+    sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def group(self, name: str) -> dict[str, dict[str, Any]]:
-        """Return the records of group ``name`` ('elements', 'links' or 'comments')."""
+        """Return the records of group ``name`` ('elements', 'links', 'comments' or 'sessions')."""
         records: dict[str, dict[str, Any]] = getattr(self, name)
         return records
 
@@ -133,6 +156,10 @@ def state_from_snapshot(snapshot: dict[str, Any]) -> State:
             if _used(state, record["id"]):
                 raise Problem(f"the id {short(record['id'])} is used twice.", _subject(group, record["id"]))
             records[record["id"]] = record
+    for record in snapshot.get(SESSIONS, []):
+        if _key(SESSIONS, record) in state.sessions:
+            raise Problem(f"session {record['number']} is there twice.", f"session {record['number']}")
+        state.sessions[_key(SESSIONS, record)] = record
     return state
 
 
@@ -143,6 +170,7 @@ def to_formulation(state: State, template: Template) -> Formulation:
         elements=[_record(Element, r) for r in state.elements.values()],
         links=[_record(Link, r) for r in state.links.values()],
         comments=[_record(Comment, r) for r in state.comments.values()],
+        sessions=[SessionNote(**r) for r in state.sessions.values()],
     )
     f.modified = False
     return f
@@ -171,7 +199,7 @@ def _record(cls: type, data: dict[str, Any]) -> Any:
 class Touched:
     """Which records a delta added or changed, and which elements lost or changed kind."""
 
-    records: dict[str, set[str]] = field(default_factory=lambda: {g: set() for g in GROUPS})
+    records: dict[str, set[str]] = field(default_factory=lambda: {g: set() for g in (*GROUPS, SESSIONS)})
     elements_rekinded_or_removed: set[str] = field(default_factory=set)
     meta: bool = False
 
@@ -184,20 +212,20 @@ def apply_delta(state: State, delta: dict[str, Any]) -> Touched:
     used, a changed field with another old value) raises :class:`Problem`.
     """
     touched = Touched()
-    for group in ("comments", "links"):
+    for group in (SESSIONS, "comments", "links"):
         _remove(state, group, delta.get(group, {}).get("removed", []))
     if "meta" in delta:
         state.meta = _change(state.meta, delta["meta"], "", None)
         touched.meta = True
-    for group in GROUPS:
+    for group in (*GROUPS, SESSIONS):
         order = ("added", "changed") if group == "elements" else ("changed", "added")
         part = delta.get(group, {})
         records = state.group(group)
         for step in order:
             for item in part.get(step, []):
-                record_id = item["id"]
+                record_id = _key(group, item)
                 if step == "added":
-                    if _used(state, record_id):
+                    if _used(state, record_id) if group != SESSIONS else record_id in records:
                         raise Problem(f"the id {short(record_id)} is used twice.", _subject(group, record_id))
                     records[record_id] = item
                 else:
@@ -220,19 +248,20 @@ def apply_delta(state: State, delta: dict[str, Any]) -> Touched:
 def _remove(state: State, group: str, removed: list[dict[str, Any]]) -> None:
     records = state.group(group)
     for item in removed:
-        subject = _subject(group, item["id"])
-        current = records.get(item["id"])
+        key = _key(group, item)
+        subject = _subject(group, key)
+        current = records.get(key)
         if current is None:
             raise Problem("it is removed here but does not exist in the version before.", subject)
         if current != item:
             raise Problem("it is removed here but differs from the one in the version before.", subject)
-        del records[item["id"]]
+        del records[key]
 
 
 def _change(record: dict[str, Any], changes: dict[str, Any], group: str, record_id: Any) -> dict[str, Any]:
     new = dict(record)
     for name, (old, value) in changes.items():
-        if name not in record or name == "id":
+        if name not in record or name == "id" or (group == SESSIONS and name == "number"):
             raise Problem(f"field {name!r} cannot be changed; it is not a field of this record.",
                           _subject(group, record_id))
         if record[name] != old:
@@ -243,6 +272,11 @@ def _change(record: dict[str, Any], changes: dict[str, Any], group: str, record_
             )
         new[name] = value
     return new
+
+
+def _key(group: str, item: dict[str, Any]) -> str:
+    """The key of a record (or a change) in its group: its id, or a session's number as text."""
+    return str(item["number"]) if group == SESSIONS else str(item["id"])
 
 
 def _used(state: State, record_id: str) -> bool:
