@@ -274,7 +274,7 @@ class EditSession:
         with self.step(f"add session {short(number)}"):
             return self._formulation.add_session(number, date=date, text=text)
 
-    def update_session(self, number: int, **values: Any) -> None:
+    def update_session(self, number: int, /, **values: Any) -> None:
         """Change a session's ``date`` or ``text`` (one undo step)."""
         with self.step(f"edit session {short(number)}"):
             self._formulation.update_session(number, **values)

@@ -30,6 +30,7 @@ import networkx as nx
 import pandas as pd
 
 from workbench.analysis._phrases import element_phrase, kind_phrase
+from workbench.analysis.evidence import flagged_quotes
 from workbench.analysis.roles import roles_for
 from workbench.analysis.trace import MAX_CYCLES, MAX_LENGTH, cycles
 from workbench.errors import InvalidValue, short
@@ -54,6 +55,7 @@ __all__ = [
     "symptoms_without_roots",
     "template_completeness",
     "transference_without_alliance",
+    "unmatched_quotes",
 ]
 
 #: The columns of every check table. ``id`` is the element or link flagged ('' for the
@@ -152,6 +154,17 @@ def missing_evidence(f: Formulation) -> pd.DataFrame:
         if not ln.evidence:
             rows.append(_row("no_evidence", "info", ln.id, "link", f.sentence(ln.id),
                              f"The link “{f.sentence(ln.id)}” has no evidence from the sessions yet."))
+    return _table(rows)
+
+
+def unmatched_quotes(f: Formulation) -> pd.DataFrame:
+    """Flag quotes no longer found verbatim in their session's notes (edited notes or a paraphrase)."""
+    rows = []
+    for q in flagged_quotes(f):
+        where = f"“{q.label}”" if q.what == "link" else element_phrase(f, q.target)
+        rows.append(_row("quote_not_in_notes", "info", q.target, q.what, q.label,
+                         f"The quote “{_short(q.quote)}” behind {where} is not found word for word in the "
+                         f"notes of session {q.session}: the notes were edited, or it is a paraphrase."))
     return _table(rows)
 
 
@@ -273,6 +286,7 @@ CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
     "no_strength": no_strength,
     "rupture_without_repair": ruptures_without_repair,
     "transference_without_alliance": transference_without_alliance,
+    "quote_not_in_notes": unmatched_quotes,
 }
 
 
@@ -426,6 +440,11 @@ def _kind_list(f: Formulation, kinds: Iterable[str], joiner: str = "or") -> str:
 def _count_word(n: int) -> str:
     words = {1: "the", 2: "both", 3: "all three", 4: "all four", 5: "all five", 6: "all six"}
     return words.get(n, f"all {n}")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _row(check: str, severity: str, id: str, what: str, label: str, message: str,

@@ -4,7 +4,9 @@ For case reports and seminar handouts. Every piece of user text (and of the
 template's names, since templates are user-editable files) is escaped, so a
 label cannot add formatting, links, images or HTML to the narrative. Evidence
 quotes and private notes are left out: the narrative names only the sessions
-that the evidence comes from.
+that the evidence comes from, unless ``quotes=True`` asks for the quotes behind
+each element and link (for the clinician's own record; a share-safe copy has
+none). Session notes themselves are never in the narrative.
 
 Example
 -------
@@ -32,6 +34,8 @@ import pandas as pd
 from workbench.analysis._phrases import chain_sentence
 from workbench.analysis.alliance import alliance_timeline
 from workbench.analysis.ccrt import COMPONENTS, ccrt_score, has_ccrt
+from workbench.analysis.evidence import Quote
+from workbench.analysis.evidence import quotes as quotes_behind
 from workbench.analysis.trace import cycles
 from workbench.model import Element, Evidence, Formulation, Link, confidence_name
 
@@ -69,15 +73,21 @@ def escape_markdown(text: str) -> str:
     return _LINE_START.sub(lambda m: f"{m.group(1) or ''}\\{m.group(2)}", text)
 
 
-def narrative_markdown(f: Formulation) -> str:
+def narrative_markdown(f: Formulation, *, quotes: bool = False) -> str:
     """Return the formulation as a Markdown narrative: one section per template layer, then the links.
 
     Each element is given with its kind, label, description, confidence (as a
     named level), status and the sessions its evidence comes from; each link
     as a sentence built from the template's verb phrases. Cycles are named in
-    their own section; discarded hypotheses are listed last.
+    their own section; discarded hypotheses are listed last. With ``quotes``,
+    each is followed by the quotes behind it, those no longer found word for
+    word in their session's notes marked as such.
     """
     t = f.template
+    behind: dict[str, list[Quote]] = {}
+    if quotes:
+        for q in quotes_behind(f):
+            behind.setdefault(q.target, []).append(q)
     meta = f.meta
     lines = [f"# Case formulation: {escape_markdown(meta.title or meta.case_id)}", ""]
     about = f"Case {escape_markdown(meta.case_id)} · {escape_markdown(t.name)}"
@@ -98,7 +108,7 @@ def narrative_markdown(f: Formulation) -> str:
         by_layer.setdefault(t.element_kinds[el.kind].layer, []).append(el)
     for layer in sorted(by_layer):
         lines += [f"## {escape_markdown(t.layer_name(layer))}", ""]
-        lines += [_element_line(f, el) for el in by_layer[layer]]
+        lines += [_with_quotes(_element_line(f, el), behind.get(el.id)) for el in by_layer[layer]]
         lines.append("")
     if not kept:
         lines += ["No elements are recorded yet.", ""]
@@ -107,7 +117,7 @@ def narrative_markdown(f: Formulation) -> str:
              if ln.source not in dropped_ids and ln.target not in dropped_ids and ln.status != "discarded"]
     if links:
         lines += ["## How they link", ""]
-        lines += [_link_line(f, ln) for ln in links]
+        lines += [_with_quotes(_link_line(f, ln), behind.get(ln.id)) for ln in links]
         lines.append("")
 
     if has_ccrt(t):
@@ -131,8 +141,8 @@ def narrative_markdown(f: Formulation) -> str:
     dropped_links = [ln for ln in f.link_records() if ln.id not in kept_links]  # by id: one pass
     if dropped or dropped_links:
         lines += ["## Discarded hypotheses", ""]
-        lines += [_element_line(f, el) for el in dropped]
-        lines += [_link_line(f, ln) for ln in dropped_links]
+        lines += [_with_quotes(_element_line(f, el), behind.get(el.id)) for el in dropped]
+        lines += [_with_quotes(_link_line(f, ln), behind.get(ln.id)) for ln in dropped_links]
         lines.append("")
     return "\n".join(lines)
 
@@ -188,6 +198,22 @@ def _element_line(f: Formulation, el: Element) -> str:
     if el.description:
         text += f" — {escape_markdown(el.description)}"
     return f"{text} ({_details(el.confidence, el.status, el.evidence)})"
+
+
+def _with_quotes(line: str, items: list[Quote] | None) -> str:
+    """The line of an element or link followed by the quotes behind it, as a nested list."""
+    if not items:
+        return line
+    out = [line]
+    for q in items:
+        where = f"Session {q.session}" if q.session is not None else "No session"
+        if q.date:
+            where += f", {escape_markdown(q.date)}"
+        text = f"  - {where}: “{escape_markdown(q.quote)}”"
+        if q.flagged:
+            text += " (not found word for word in the session's notes: edited notes or a paraphrase)"
+        out.append(text)
+    return "\n".join(out)
 
 
 def _link_line(f: Formulation, ln: Link) -> str:

@@ -28,9 +28,12 @@ from workbench.model import Formulation
 __all__ = ["write_markdown"]
 
 
-def write_markdown(f: Formulation, path: str | Path) -> Path:
-    """Write the narrative of ``f`` to ``path`` (a ``.md`` file) and return the path."""
+def write_markdown(f: Formulation, path: str | Path, *, quotes: bool = False) -> Path:
+    """Write the narrative of ``f`` to ``path`` (a ``.md`` file) and return the path.
+
+    ``quotes`` adds the quotes behind each element and link (never the session notes).
+    """
     path = Path(path)
-    text = safe_text(narrative_markdown(f), keep="\n\t").rstrip("\n") + "\n"
+    text = safe_text(narrative_markdown(f, quotes=quotes), keep="\n\t").rstrip("\n") + "\n"
     path.write_text(text, encoding="utf-8", errors="replace", newline="\n")
     return path

@@ -521,7 +521,7 @@ class Formulation:
         self._notify(Change("add", "session", record.id, after=record))
         return number
 
-    def update_session(self, number: int, **values: Any) -> None:
+    def update_session(self, number: int, /, **values: Any) -> None:
         """Change the ``date`` or ``text`` (process notes) of session ``number``."""
         before = self.session_note(number)
         for name in values:
