@@ -408,7 +408,10 @@ class EvidenceEditor(w.VBox):  # type: ignore[misc]
         self.add_button.add_class(f"{css_prefix}-add-evidence")
         self.add_button.on_click(lambda _b: self.add_row())
         title = w.HTML("<b>Evidence</b> <span class='wb-hint'>session, date (2024-03-18), quote</span>")
-        super().__init__([title, self.rows_box, self.add_button])
+        #: The quotes behind the record shown, checked against the session notes (set by the panel).
+        self.behind = w.HTML(layout=w.Layout(width="100%"))
+        self.behind.add_class(f"{css_prefix}-quotes")
+        super().__init__([title, self.rows_box, self.add_button, self.behind])
         self.add_class("wb-evidence")
 
     @property
@@ -434,6 +437,7 @@ class EvidenceEditor(w.VBox):  # type: ignore[misc]
         remove.add_class(f"{self._prefix}-evidence-remove")
         row = w.HBox([session, day, quote, remove], layout=w.Layout(width="100%"))
         row.note = note  # kept as it is; only the quote is edited here
+        row.start = item.start if item else None  # where a quote picked from session notes starts
         remove.on_click(lambda _b: self.remove_row(row))
         self.rows_box.children = (*self.rows_box.children, row)
         return row
@@ -456,6 +460,7 @@ class EvidenceEditor(w.VBox):  # type: ignore[misc]
                 "date": day.value.strip() or None,
                 "quote": quote.value,
                 "note": getattr(row, "note", ""),
+                "start": getattr(row, "start", None),
             })
         return items
 
@@ -515,6 +520,7 @@ class AssessmentFields:
         """Empty the fields for a new record."""
         self.description.value = ""
         self.evidence.value = []
+        self.evidence.behind.value = ""
         self.confidence.value = None
         self.status_field.value = "hypothesis"
 

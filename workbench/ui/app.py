@@ -58,6 +58,7 @@ from workbench.ui.history_panel import HistoryPanel
 from workbench.ui.lazy_tabs import LazyTabs
 from workbench.ui.link_panel import LinkPanel
 from workbench.ui.save_panel import SavePanel
+from workbench.ui.sessions_panel import SessionsPanel
 from workbench.ui.start_panel import StartPanel
 from workbench.ui.supervision import SupervisionPanels, attach_to_app
 
@@ -66,7 +67,7 @@ __all__ = ["App", "app"]
 #: Tab order of the editors at the side (the *Supervise* tab follows them).
 TABS = ("Element", "Link", "Save", "History", "Case")
 #: The tabs built only when first opened (or first asked for in code): fewer widgets at start.
-LAZY_TABS = ("History", "Case", "Supervise")
+LAZY_TABS = ("History", "Case", "Supervise", "Sessions")
 
 #: Small inline SVG symbols for the legend, one per vis-network shape (no icon font needed).
 _SYMBOLS = {
@@ -173,6 +174,17 @@ class App(w.VBox):  # type: ignore[misc]
                                      author=lambda: str(self.saving.author.value))
         return self._history
 
+    @property
+    def sessions(self) -> SessionsPanel:
+        """The Sessions tab's panel: notes, quotes picked from them, the timeline (built now if needed)."""
+        self._ensure("Sessions")
+        return self._sessions
+
+    def _build_sessions(self) -> w.Widget:
+        assert self.session is not None
+        self._sessions = SessionsPanel(self.session, self.status)
+        return self._sessions
+
     def _build_case(self) -> w.Widget:
         self._discard = w.Checkbox(value=False, description="Discard unsaved changes of this case",
                                    indent=False)
@@ -238,6 +250,7 @@ class App(w.VBox):  # type: ignore[misc]
         self._lazy.add("History", self._build_history)
         self._lazy.add("Case", self._build_case)
         self._lazy.add("Supervise", self._build_supervision)
+        self._lazy.add("Sessions", self._build_sessions)
         self.legend = w.HTML()
         self.legend.add_class("wb-legend")
         fit = w.Button(description="Fit", icon="arrows-alt", tooltip="Zoom to show the whole map",

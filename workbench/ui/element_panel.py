@@ -22,6 +22,7 @@ from workbench.ui._common import (
     show_editing,
     time_frame_options,
 )
+from workbench.ui.quotes_view import quotes_behind_html
 
 __all__ = ["ElementPanel"]
 
@@ -198,6 +199,8 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         """Follow a change in the case: update the list, and the form if its element changed or went."""
         if self.editing is not None and not self.session.formulation.has_element(self.editing):
             self.clear()
+        elif self.editing is not None:  # evidence attached elsewhere (Sessions tab) or notes edited
+            self.evidence.behind.value = quotes_behind_html(self.session.formulation, self.editing)
         self.refresh_list()
         self._sync_buttons()
 
@@ -260,6 +263,7 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         self.kind.value = el.kind
         self.label.value = el.label
         self.assessment.fill(el)
+        self.evidence.behind.value = quotes_behind_html(self.session.formulation, el.id)
         set_optional(self.time_frame, el.time_frame)
         self.tags.value = ", ".join(el.tags)
         self._show_kind()

@@ -21,6 +21,7 @@ from workbench.ui._common import (
     show_editing,
 )
 from workbench.ui.element_picker import ElementPicker
+from workbench.ui.quotes_view import quotes_behind_html
 
 __all__ = ["LinkPanel"]
 
@@ -164,6 +165,7 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         ln = self.session.formulation.link(link_id)
         self.editing = link_id
         self._fill(ln)
+        self.evidence.behind.value = quotes_behind_html(self.session.formulation, link_id)
         self.refresh_list()
         self._sync_buttons()
 
@@ -182,6 +184,8 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         """Follow a change in the case (labels, new or deleted elements and links)."""
         if self.editing is not None and not self.session.formulation.has_link(self.editing):
             self.editing = None
+        elif self.editing is not None:  # evidence attached elsewhere (Sessions tab) or notes edited
+            self.evidence.behind.value = quotes_behind_html(self.session.formulation, self.editing)
         src, tgt = self._endpoint(self.source), self._endpoint(self.target)
         self.refresh_choices()
         f = self.session.formulation
