@@ -540,7 +540,7 @@ def test_the_live_map_packs_rows_for_narrower_labels(case_path: Path) -> None:
 
 def test_rarely_used_tabs_are_built_when_first_opened(case_path: Path) -> None:
     app = App(case_path)
-    assert app.tabs.titles == (*TABS, "Supervise", "Sessions")
+    assert app.tabs.titles == (*TABS, "Supervise")
     boxes = {title: app.tabs.children[i] for i, title in enumerate(app.tabs.titles) if title in LAZY_TABS}
     assert set(boxes) == set(LAZY_TABS)
     assert all(box.children == () for box in boxes.values())  # nothing built yet: fewer widgets to draw

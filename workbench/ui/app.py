@@ -30,6 +30,8 @@ Stable CSS classes for browser tests (``widget.add_class``):
   ``wb-history-restore``, ``wb-history-restore-author``, ``wb-history-restore-session``,
   ``wb-history-confirm-yes``, ``wb-history-confirm-no``, ``wb-diff-a``, ``wb-diff-b``,
   ``wb-history-compare``, ``wb-history-back``, ``wb-diff-list``, ``wb-history-refresh``
+- sessions: see :mod:`workbench.ui.sessions_panel` (``wb-sessions-panel`` and the classes listed there);
+  the element and link editors show the quotes behind the record in ``wb-element-quotes`` / ``wb-link-quotes``
 - start panel: ``wb-start``, ``wb-start-template``, ``wb-start-case-id``, ``wb-start-title``,
   ``wb-start-path``, ``wb-start-create``, ``wb-open-path``, ``wb-open-button``, ``wb-recent-list``,
   ``wb-open-recent``, ``wb-start-folder`` (where bare file names go); in the Case tab also
@@ -65,7 +67,7 @@ from workbench.ui.supervision import SupervisionPanels, attach_to_app
 __all__ = ["App", "app"]
 
 #: Tab order of the editors at the side (the *Supervise* tab follows them).
-TABS = ("Element", "Link", "Save", "History", "Case")
+TABS = ("Element", "Link", "Save", "History", "Sessions", "Case")
 #: The tabs built only when first opened (or first asked for in code): fewer widgets at start.
 LAZY_TABS = ("History", "Case", "Supervise", "Sessions")
 
@@ -248,9 +250,9 @@ class App(w.VBox):  # type: ignore[misc]
         # History, Case and Supervise are built when first opened (or asked for): about half the widgets.
         self._lazy = LazyTabs(self.tabs)
         self._lazy.add("History", self._build_history)
+        self._lazy.add("Sessions", self._build_sessions)
         self._lazy.add("Case", self._build_case)
         self._lazy.add("Supervise", self._build_supervision)
-        self._lazy.add("Sessions", self._build_sessions)
         self.legend = w.HTML()
         self.legend.add_class("wb-legend")
         fit = w.Button(description="Fit", icon="arrows-alt", tooltip="Zoom to show the whole map",
