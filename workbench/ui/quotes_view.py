@@ -50,11 +50,16 @@ def _table(items: list[Quote], *, first: str, first_cell: object) -> str:
     rows = []
     for q in items:
         flag = " class='wb-quote-flagged'" if q.flagged else ""
-        mark = "⚠ " if q.flagged else ""
-        rows.append(f"<tr{flag}><td>{cell(q)}</td><td>“{esc(q.quote)}”</td>"
-                    f"<td>{mark}{esc(_STATUS_TEXT[q.status])}</td></tr>")
-    return (f"<table class='wb-table wb-quotes-table'><tr><th>{first}</th><th>Quote</th>"
-            "<th>In the notes?</th></tr>" + "".join(rows) + "</table>")
+        status = f"<span style='color:#b00020'>⚠ {esc(_STATUS_TEXT[q.status])}</span>" if q.flagged else (
+            f"<span class='wb-hint'>{esc(_STATUS_TEXT[q.status])}</span>")
+        rows.append(f"<tr{flag}><td style='{_WRAP}'>{cell(q)}</td>"
+                    f"<td style='{_WRAP}'>“{esc(q.quote)}”<br>{status}</td></tr>")
+    return (f"<table class='wb-table wb-quotes-table'><tr><th>{first}</th><th>Quote, and whether the session's "
+            "notes hold it</th></tr>" + "".join(rows) + "</table>")
+
+
+#: Table cells wrap (the app's tables keep their second column on one line).
+_WRAP = "white-space: normal; vertical-align: top;"
 
 
 def _session(q: Quote) -> str:
