@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
-from e2e_pages import NETWORK_HOOK, text_of, wait_for_graph_label
+from e2e_pages import NETWORK_HOOK, wait_for_graph_label
 from e2e_servers import DEMO_CASE, Server
 
 import workbench
@@ -59,7 +59,8 @@ def test_a_passage_selected_in_the_notes_is_attached_as_evidence(
     for _ in range(len(QUOTE)):
         page.keyboard.press("Shift+ArrowRight")
     page.wait_for_function(
-        "(q) => (document.querySelector('.wb-sessions-selected')?.textContent ?? '').includes(q)", arg=QUOTE)
+        "(q) => (document.querySelector('.wb-sessions-selected')?.textContent ?? '').includes(q)",
+        arg=QUOTE)
 
     target = page.locator(".wb-sessions-target input")
     target.fill("Father criticised")

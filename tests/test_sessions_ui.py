@@ -1,4 +1,5 @@
-"""The Sessions tab driven from Python as a user would: notes, attaching a selected passage, flags, timeline."""
+"""The Sessions tab driven from Python as a user would: notes, attaching a selected passage, flags and the
+timeline."""
 
 from __future__ import annotations
 

@@ -54,8 +54,8 @@ def _table(items: list[Quote], *, first: str, first_cell: object) -> str:
             f"<span class='wb-hint'>{esc(_STATUS_TEXT[q.status])}</span>")
         rows.append(f"<tr{flag}><td style='{_WRAP}'>{cell(q)}</td>"
                     f"<td style='{_WRAP}'>“{esc(q.quote)}”<br>{status}</td></tr>")
-    return (f"<table class='wb-table wb-quotes-table'><tr><th>{first}</th><th>Quote, and whether the session's "
-            "notes hold it</th></tr>" + "".join(rows) + "</table>")
+    return (f"<table class='wb-table wb-quotes-table'><tr><th>{first}</th>"
+            "<th>Quote, and whether the session's notes hold it</th></tr>" + "".join(rows) + "</table>")
 
 
 #: Table cells wrap (the app's tables keep their second column on one line).
