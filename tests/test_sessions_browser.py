@@ -64,7 +64,8 @@ def test_a_passage_selected_in_the_notes_is_attached_as_evidence(
 
     target = page.locator(".wb-sessions-target input")
     target.fill("Father criticised")
-    option = page.locator(".wb-sessions-target li.wb-picker-option", has_text="Father criticised every mistake")
+    option = page.locator(".wb-sessions-target li.wb-picker-option",
+                          has_text="Father criticised every mistake")
     option.first.click()
     page.locator(".wb-sessions-attach").click()
     _status_says(page, "Quote from session 97 attached to “Father criticised every mistake”.")

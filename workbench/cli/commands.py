@@ -49,6 +49,7 @@ GROUPS: tuple[str, ...] = (
     "analysis",  # check, trace, compare
     "export",  # export, stepthrough
     "ccrt",  # ccrt: the CCRT summary of a CCRT formulation
+    "evidence",  # evidence, timeline
     "app",  # app: the Voilà launcher
 )
 

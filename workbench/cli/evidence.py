@@ -7,27 +7,26 @@
   added and what rests on it; with SESSION, the details of that session.
 
 The session notes themselves are never printed: only the quotes taken from them.
-Each subcommand is a pair ``configure_*`` / ``run_*``; :data:`EVIDENCE_COMMANDS`
-lists them as ``(name, help, configure, run)`` rows for the command line to register.
+Each subcommand is a pair ``configure_*`` / ``run_*``; :data:`COMMANDS` lists them
+for :mod:`workbench.cli.commands` to register.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import workbench
 from workbench import errors
-from workbench._cli_common import add_json, add_version, jsonable, print_json
-from workbench._text import safe_text
 from workbench.analysis.evidence import Quote, quotes
 from workbench.analysis.timeline import session_timeline
+from workbench.cli._common import Command, add_json, add_version, jsonable, one_line, print_json
 from workbench.fileformat import each_version
 from workbench.model import Formulation, resolve_element
 
 __all__ = [
-    "EVIDENCE_COMMANDS",
+    "COMMANDS",
     "configure_evidence",
     "configure_timeline",
     "run_evidence",
@@ -66,16 +65,16 @@ def run_evidence(args: argparse.Namespace) -> int:
             "flagged": flagged,
         })
         return 0
-    whose = f" behind {_one_line(_name(f, target))}" if target else ""
+    whose = f" behind {one_line(_name(f, target))}" if target else ""
     if not found:
         what = "flagged quotes" if args.flagged else "quotes"
-        print(f"No {what}{whose} in version {f.base_version} of {_one_line(str(args.path))}.")
+        print(f"No {what}{whose} in version {f.base_version} of {one_line(str(args.path))}.")
         return 0
-    print(f"Quotes{whose} (version {f.base_version} of {_one_line(str(args.path))}):")
+    print(f"Quotes{whose} (version {f.base_version} of {one_line(str(args.path))}):")
     last = None
     for q in found:
         if target is None and q.target != last:
-            print(f"{_one_line(q.label)}:")
+            print(f"{one_line(q.label)}:")
             last = q.target
         print("  " + _quote_line(q))
     if flagged:
@@ -135,25 +134,22 @@ def run_timeline(args: argparse.Namespace) -> int:
               f"{_count(len(view.held.link_records()), 'link')}.")
         print(f"  This session: {d.summary().lower() if not d.is_empty else 'no changes'}.")
         for el in d.elements_added:
-            print(f"    + {_one_line(el.label)}")
+            print(f"    + {one_line(el.label)}")
         for ln in d.links_added:
-            print(f"    + {_one_line(d.labels.get(ln.id, ln.id))}")
+            print(f"    + {one_line(d.labels.get(ln.id, ln.id))}")
     if view.resting:
         print("  Resting on this session (their evidence cites it):")
         for r in view.resting:
-            print(f"    - {_one_line(r.label)}")
+            print(f"    - {one_line(r.label)}")
     return 0
 
 
-#: ``(name, help, configure, run)`` rows for the command line to register.
-EVIDENCE_COMMANDS: list[
-    tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
-] = [
-    ("evidence", "the quotes behind an element or link, flagging those not found in the session notes",
-     configure_evidence, run_evidence),
-    ("timeline", "per session: the versions saved, what it added, what rests on it",
-     configure_timeline, run_timeline),
-]
+COMMANDS: tuple[Command, ...] = (
+    Command("evidence", "the quotes behind an element or link, flagging those not found in the session notes",
+            configure_evidence, run_evidence),
+    Command("timeline", "per session: the versions saved after it, what it added, what rests on it",
+            configure_timeline, run_timeline),
+)
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -180,7 +176,7 @@ def _quote_line(q: Quote) -> str:
     where = f"session {q.session}" if q.session is not None else "no session"
     if q.date:
         where += f" ({q.date})"
-    text = f"{where}: “{_one_line(q.quote)}”"
+    text = f"{where}: “{one_line(q.quote)}”"
     if q.flagged:
         text += "  ! not found word for word in the notes of that session (edited notes or a paraphrase)"
     elif q.status == "no notes":
@@ -218,7 +214,3 @@ def _session_number(text: str) -> int:
     if number < 0:
         raise argparse.ArgumentTypeError(f"sessions are numbered from 0, not {number}")
     return number
-
-
-def _one_line(text: str) -> str:
-    return " ".join(safe_text(text).split())
