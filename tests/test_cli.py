@@ -391,7 +391,7 @@ def test_show_json(capsys: pytest.CaptureFixture[str], case: Path) -> None:
     assert data["template"]["id"] == "psychodynamic"
     labels = {e["label"]: e for e in data["elements"]}
     assert labels["Father often absent"]["evidence"] == [
-        {"session": 2, "date": None, "quote": "never there", "note": ""}
+        {"session": 2, "date": None, "quote": "never there", "note": "", "start": None}
     ]
     assert labels["Fear of being abandoned"]["status"] == "supported"
     assert data["links"][0]["sentence"] == "Father often absent gives rise to Fear of being abandoned"

@@ -53,7 +53,9 @@ def test_evidence_for_one_element_or_link_and_only_the_flagged(
     assert capsys.readouterr().out.startswith("No flagged quotes behind Father often absent")
 
 
-def test_evidence_names_an_unknown_element_in_one_line(case: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_evidence_names_an_unknown_element_in_one_line(
+    case: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["evidence", str(case), "nothing like this"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1 and "workbench show PATH" in err
