@@ -209,8 +209,19 @@ def _sessions(d: Demo) -> list[int]:
     )
     versions.append(save("Sessions 4-5: transference, devaluing; supervision notes", 5))
 
-    # Sessions 6-7: firmer ground; one hypothesis dropped.
+    # Sessions 6-7: firmer ground; one hypothesis dropped. The process notes of both sessions are
+    # kept with the case (private: never exported); the quotes below are found in them word for word.
     d.after_session(7)
+    f.add_session(6, date=d.day(6), text=(
+        "Came straight from the board meeting, still flushed. About his manager: \"When she corrected "
+        "my figures in front of everyone I wanted to vanish.\" Long silence.\n\n"
+        "Later, about the weekend, softer: \"My daughter said I was the best coach. I nearly cried.\"\n\n"
+        "I asked about his brother again. \"Tom? He looked out for me. It was Dad I had to beat.\" "
+        "Less guarded than in the first weeks; left on time."))
+    f.add_session(7, date=d.day(7), text=(
+        "Arrived early. I named, carefully, how in the first weeks he had questioned my training. "
+        "A pause, then he laughed: \"So I tested you too. Of course I did.\"\n\n"
+        "He recognised the old fear of being shown up as we spoke about it. Warm ending."))
     el("humour", "strength", "Can laugh at himself in session",
        evidence=[d.ev(7, "So I tested you too. Of course I did.")],
        confidence="moderate", status="supported", time_frame="in_session")

@@ -54,6 +54,9 @@ def test_demo_case_is_valid_fictional_and_rich() -> None:
     assert len(quoted) >= 10
     assert {el.status for el in f} == {"hypothesis", "supported", "discarded"}
     assert f.comment_records()
+    assert [s.number for s in f.session_notes()] == [6, 7]  # process notes: the Sessions tab has some
+    quotes = [q for q in workbench.analysis.evidence.quotes(f) if q.session in (6, 7)]
+    assert quotes and all(q.status == "found" for q in quotes)
 
     history = workbench.history(DEMO)
     assert 3 <= len(history) <= 4
