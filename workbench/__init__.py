@@ -24,6 +24,7 @@ from workbench.model import (
     Evidence,
     Formulation,
     Link,
+    SessionNote,
 )
 from workbench.render.html import render_html
 from workbench.templates import DEFAULT_TEMPLATE, Template, get_template, templates
@@ -46,6 +47,7 @@ __all__ = [
     "Formulation",
     "FormulationDiff",
     "Link",
+    "SessionNote",
     "Template",
     "app",
     "apply_diff",
