@@ -188,4 +188,7 @@ def test_the_command_line_exports_keep_the_notes_out(
     assert main(["stepthrough", str(p), "-o", str(tmp_path / "v.html"), "--versions", "--share-safe"]) == 0
     page = _read_all(tmp_path / "v.html")
     assert PRIVATE not in page and "never there" not in page
+    assert main(["stepthrough", str(p), "-o", str(tmp_path / "w.html"), "--versions"]) == 0
+    page = _read_all(tmp_path / "w.html")
+    assert PRIVATE not in page and "session changed" not in page  # not even that the notes changed
     assert PRIVATE not in capsys.readouterr().out

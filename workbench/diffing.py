@@ -89,6 +89,10 @@ class FormulationDiff:
                       if stamps or set(c.fields) - _STAMPS})
         return marks
 
+    def without_notes(self) -> FormulationDiff:
+        """Return this diff without the changes to session notes (for pages others see: notes are private)."""
+        return replace(self, sessions_added=[], sessions_removed=[], sessions_changed=[])
+
     def summary(self) -> str:
         """Return the changes as one plain sentence, e.g. ``'2 elements added, 1 link changed'``."""
         parts = []

@@ -213,7 +213,7 @@ def iter_version_frames(pairs: Iterable[tuple[Revision, Formulation]]) -> Iterat
             changes = [_comment_note(c.author, c.text) for c in f.comment_records()]
             marks: dict[str, str] = {}
         else:
-            d = diff(previous, f)
+            d = diff(previous, f).without_notes()  # session notes are private: never on a page
             notes.append(d.summary())
             changes = change_notes(previous, f, d)
             marks = d.marks(stamps=False)
