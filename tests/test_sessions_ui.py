@@ -88,9 +88,11 @@ def test_a_selected_passage_is_attached_to_an_element_and_a_link_with_its_positi
     [ev] = app.session.formulation.link(link).evidence
     assert (ev.quote, ev.start) == ("I'm useless", at)
     assert "Father often absent" in panel.quotes.value and "found in the notes" in panel.quotes.value
-    # the element editor shows the quotes behind it
+    # the element and link editors show the quotes behind them
     app.elements.show(past)
     assert "He was never there" in app.elements.evidence.behind.value
+    app.links.show(link)
+    assert "I'm useless" in app.links.evidence.behind.value and "I'm useless" not in app.elements.evidence.behind.value
     # updating the element through its form keeps where the quote starts
     app.elements.confidence.value = 0.7
     app.elements.update_button.click()
