@@ -50,16 +50,13 @@ def _table(items: list[Quote], *, first: str, first_cell: object) -> str:
     rows = []
     for q in items:
         flag = " class='wb-quote-flagged'" if q.flagged else ""
-        status = f"<span style='color:#b00020'>⚠ {esc(_STATUS_TEXT[q.status])}</span>" if q.flagged else (
-            f"<span class='wb-hint'>{esc(_STATUS_TEXT[q.status])}</span>")
-        rows.append(f"<tr{flag}><td style='{_WRAP}'>{cell(q)}</td>"
-                    f"<td style='{_WRAP}'>“{esc(q.quote)}”<br>{status}</td></tr>")
+        status = f"⚠ {esc(_STATUS_TEXT[q.status])}" if q.flagged else esc(_STATUS_TEXT[q.status])
+        kind = "wb-quote-status" if q.flagged else "wb-quote-status wb-hint"
+        rows.append(f"<tr{flag}><td>{cell(q)}</td>"
+                    f"<td>“{esc(q.quote)}”<br><span class='{kind}'>{status}</span></td></tr>")
     return (f"<table class='wb-table wb-quotes-table'><tr><th>{first}</th>"
             "<th>Quote, and whether the session's notes hold it</th></tr>" + "".join(rows) + "</table>")
 
-
-#: Table cells wrap (the app's tables keep their second column on one line).
-_WRAP = "white-space: normal; vertical-align: top;"
 
 
 def _session(q: Quote) -> str:
