@@ -190,3 +190,21 @@ def test_the_notes_widget_reports_a_selection_in_python_characters() -> None:
     assert n.selected == "bc"
     n.select(4, 2)  # selected backwards
     assert n.selected == "bc"
+
+
+def test_notes_typed_but_not_kept_are_never_dropped(app: App) -> None:
+    write_session(app, 1, "First.")
+    write_session(app, 2, "Second.")
+    panel = app.sessions
+    panel.notes.value = "Second, typed on."  # not kept yet
+    add_element(app, "defense", "Denial")  # an edit elsewhere leaves the typed notes in place
+    assert panel.notes.value == "Second, typed on." and panel.pending()
+    panel.pick.value = 1  # switching sessions keeps them
+    assert app.session.formulation.session_note(2).text == "Second, typed on."
+    assert panel.notes.value == "First." and "Notes of session 2 kept" in app.status.message
+    app.tabs.selected_index = app.tabs.titles.index("Sessions")
+    panel.date.value = "2024-05-06"
+    app.tabs.selected_index = app.tabs.titles.index("Save")  # so does leaving the tab
+    assert app.session.formulation.session_note(1).date == "2024-05-06"
+    save(app, "notes", 2)
+    assert workbench.load(app.session.path).session_note(2).text == "Second, typed on."

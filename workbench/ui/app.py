@@ -185,6 +185,10 @@ class App(w.VBox):  # type: ignore[misc]
     def _build_sessions(self) -> w.Widget:
         assert self.session is not None
         self._sessions = SessionsPanel(self.session, self.status)
+        index = self._lazy.index("Sessions") if self._lazy is not None else -1
+        # notes typed but not kept are kept on leaving the tab (to save them, say)
+        self.tabs.observe(guarded(self.status)(
+            lambda c: self._sessions.keep_pending() if c["old"] == index else None), "selected_index")
         return self._sessions
 
     def _build_case(self) -> w.Widget:

@@ -100,7 +100,9 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
         self._targets: dict[str, str] = {}
         self._timeline_key: tuple[Any, ...] | None = None
         self._timeline_cache: Any = None
-        self.pick.observe(guard(lambda _c: self.show(self.current)), "value")
+        #: The session whose notes the form shows (what a switch keeps the typed notes of).
+        self.shown: int | None = None
+        self.pick.observe(guard(self._on_pick), "value")
         self.add_button.on_click(guard(lambda _b: self.add()))
         self.keep_button.on_click(guard(lambda _b: self.keep()))
         self.attach_button.on_click(guard(lambda _b: self.attach()))
@@ -122,8 +124,11 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
         """The case being edited."""
         return self.session.formulation
 
-    def refresh(self) -> None:
-        """Read the sessions, the attach targets and the shown session's quotes from the case again."""
+    def refresh(self, *, keep_typed: bool = False) -> None:
+        """Read the sessions, the attach targets and the shown session's quotes from the case again.
+
+        With ``keep_typed``, notes typed but not kept yet stay in the form (an element was edited).
+        """
         f = self.formulation
         sessions = f.session_notes()
         options = [(_session_title(s.number, s.date), s.number) for s in sessions]
@@ -141,10 +146,15 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
         names = list(self._targets)
         if list(self.target.options) != names:
             self.target.options = names
-        self.show(self.current)
+        self.show(self.current, keep_typed=keep_typed)
 
-    def show(self, number: int | None) -> None:
-        """Show a session's date, notes and quotes in the form (an empty form for None)."""
+    def show(self, number: int | None, *, keep_typed: bool = False) -> None:
+        """Show a session's date, notes and quotes in the form (an empty form for None).
+
+        With ``keep_typed``, notes typed but not kept yet for that same session stay in the form.
+        """
+        typed = keep_typed and number is not None and number == self.shown and self.pending()
+        self.shown = number
         for widget in (self.date, self.notes, self.keep_button, self.attach_button, self.target,
                        self.timeline_button):
             widget.disabled = number is None
@@ -155,10 +165,11 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
             self._show_selected()
             return
         note = self.formulation.session_note(number)
-        if self.notes.value != note.text:
-            self.notes.value = note.text
-            self.notes.select(0, 0)
-        self.date.value = note.date or ""
+        if not typed:
+            if self.notes.value != note.text:
+                self.notes.value = note.text
+                self.notes.select(0, 0)
+            self.date.value = note.date or ""
         self.quotes.value = quotes_html([q for q in quotes(self.formulation) if q.session == number])
         self.timeline.value = ""
         self._show_selected()
@@ -172,6 +183,26 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
         self.pick.value = number
         self.status.info(f"Session {number} added: write or paste its notes, then press Keep notes.")
         return number
+
+    def pending(self) -> bool:
+        """Whether the form holds notes or a date not kept in the case yet."""
+        number = self.shown
+        if number is None or not self.formulation.session_notes() or number not in {
+            s.number for s in self.formulation.session_notes()
+        }:
+            return False
+        note = self.formulation.session_note(number)
+        return (self.notes.value, self.date.value.strip() or None) != (note.text, note.date)
+
+    def keep_pending(self) -> bool:
+        """Keep notes typed but not kept yet (on leaving the session or the tab); return whether any were."""
+        if not self.pending():
+            return False
+        number = self.shown
+        assert number is not None
+        self.session.update_session(number, text=self.notes.value, date=self.date.value.strip() or None)
+        self.status.info(f"Notes of session {number} kept; they are saved with the next version.")
+        return True
 
     def keep(self) -> None:
         """Keep the notes and date in the form in the case (one undo step)."""
@@ -255,12 +286,18 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
             shown = passage if len(passage) <= 200 else passage[:199] + "…"
             self.selected.value = f"Selected: <q class='wb-sessions-passage'>{esc(shown)}</q>"
 
+    def _on_pick(self, _change: dict[str, Any]) -> None:
+        if self.shown is not None and self.shown != self.current:
+            self.keep_pending()  # typed notes are never dropped by a switch to another session
+        self.show(self.current)
+
     def _on_session(self, event: SessionEvent) -> None:
         if event.kind == "saved":
             self.timeline.value = ""
             return
-        if event.kind == "reset" or any(c.what in ("session", "element", "link") for c in event.changes):
-            self.refresh()
+        sessions_changed = event.kind == "reset" or any(c.what == "session" for c in event.changes)
+        if sessions_changed or any(c.what in ("element", "link") for c in event.changes):
+            self.refresh(keep_typed=not sessions_changed)
 
 
 def timeline_html(view: SessionView) -> str:
