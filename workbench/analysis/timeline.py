@@ -27,7 +27,7 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -140,26 +140,31 @@ class Timeline:
         return table
 
 
-def session_timeline(versions: Iterable[tuple[dict[str, Any], Formulation]]) -> Timeline:
+def session_timeline(versions: Iterable[tuple[Any, Formulation]]) -> Timeline:
     """Read ``(revision, formulation)`` pairs, oldest first, into a :class:`Timeline`.
 
-    Memory holds two formulations per session (before its first version and
-    after its last), not one per version.
+    A revision is a mapping (as the file holds it) or a record with ``version``
+    and ``session`` attributes. Memory holds two formulations per session
+    (before its first version and after its last), not one per version.
     """
     before: dict[int, Formulation | None] = {}
     after: dict[int, Formulation] = {}
     numbers: dict[int, list[int]] = {}
     previous: Formulation | None = None
     for revision, f in versions:
-        session = revision.get("session")
+        session, version = _field(revision, "session"), _field(revision, "version")
         if isinstance(session, int) and not isinstance(session, bool):
             if session not in numbers:
                 before[session] = previous
                 numbers[session] = []
-            numbers[session].append(int(revision["version"]))
+            numbers[session].append(int(version))
             after[session] = f
         previous = f
     return Timeline(before, after, numbers, previous)
+
+
+def _field(revision: Any, name: str) -> Any:
+    return revision.get(name) if isinstance(revision, Mapping) else getattr(revision, name, None)
 
 
 def resting_on(f: Formulation) -> list[Resting]:
