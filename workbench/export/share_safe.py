@@ -2,9 +2,9 @@
 
 :func:`share_safe` returns a copy that keeps the structure (elements, links,
 kinds, labels, status, confidence, which sessions the evidence came from) but
-drops what is private: evidence quotes, notes and dates, the ``notes`` fields
-of elements and links, the clinician's name, and (unless asked to keep them)
-comments. The case id becomes a neutral code such as ``"Case 7QK"``.
+drops what is private: the session notes, evidence quotes, notes, dates and
+positions, the ``notes`` fields of elements and links, the clinician's name,
+and (unless asked to keep them) comments. The case id becomes a neutral code such as ``"Case 7QK"``.
 
 It also scans the text that is left (case title and description, labels,
 descriptions, tags, kept comments) for details that may identify a client:
@@ -71,7 +71,8 @@ def share_safe(
 ) -> tuple[Formulation, pd.DataFrame]:
     """Return a share-safe copy of ``formulation`` and a table of warnings.
 
-    The copy drops evidence quotes, notes and dates (the session numbers stay),
+    The copy drops the session notes (the clinician's process notes never leave
+    the case file), evidence quotes, notes and dates (the session numbers stay),
     the ``notes`` of every element and link, the clinician (unless
     ``keep_clinician``) and all comments (unless ``keep_comments``). Its case id
     is ``case_code``, or a random neutral code like ``"Case 7QK"`` (repeatable
