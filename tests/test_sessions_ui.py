@@ -208,3 +208,15 @@ def test_notes_typed_but_not_kept_are_never_dropped(app: App) -> None:
     assert app.session.formulation.session_note(1).date == "2024-05-06"
     save(app, "notes", 2)
     assert workbench.load(app.session.path).session_note(2).text == "Second, typed on."
+
+
+def test_while_hidden_the_tab_only_notes_that_it_must_catch_up(app: App) -> None:
+    panel = app.sessions  # built, but another tab is open
+    write_session(app, 1, "Notes.")
+    assert app.tabs.selected_index != app.tabs.titles.index("Sessions")
+    el = add_element(app, "defense", "Denial")
+    assert "Denial (Defense)" not in panel.target.options  # not sent to the page while hidden
+    app.tabs.selected_index = app.tabs.titles.index("Sessions")
+    assert "Denial (Defense)" in panel.target.options
+    app.session.update_element(el, label="Denial, mostly")
+    assert "Denial, mostly (Defense)" in panel.target.options  # shown: it follows at once

@@ -184,11 +184,17 @@ class App(w.VBox):  # type: ignore[misc]
 
     def _build_sessions(self) -> w.Widget:
         assert self.session is not None
-        self._sessions = SessionsPanel(self.session, self.status)
         index = self._lazy.index("Sessions") if self._lazy is not None else -1
-        # notes typed but not kept are kept on leaving the tab (to save them, say)
-        self.tabs.observe(guarded(self.status)(
-            lambda c: self._sessions.keep_pending() if c["old"] == index else None), "selected_index")
+        self._sessions = SessionsPanel(self.session, self.status,
+                                       visible=lambda: self.tabs.selected_index == index)
+
+        def on_tab(change: dict[str, object]) -> None:
+            if change["old"] == index:  # notes typed but not kept are kept on leaving the tab
+                self._sessions.keep_pending()
+            if change["new"] == index:
+                self._sessions.shown()
+
+        self.tabs.observe(guarded(self.status)(on_tab), "selected_index")
         return self._sessions
 
     def _build_case(self) -> w.Widget:

@@ -17,6 +17,7 @@ Stable CSS classes for browser tests: ``wb-sessions-panel``, ``wb-sessions-pick`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
@@ -40,8 +41,13 @@ LINK_PREFIX = "Link: "
 class SessionsPanel(w.VBox):  # type: ignore[misc]
     """Session notes, evidence picked from them, and the session timeline (see the module)."""
 
-    def __init__(self, session: EditSession, status: StatusLine) -> None:
+    def __init__(self, session: EditSession, status: StatusLine,
+                 visible: Callable[[], bool] | None = None) -> None:
         self.session = session
+        #: Whether the panel is on screen: while it is not, edits elsewhere only mark it stale
+        #: (its lists are sent to the page again when it is shown, see :meth:`shown`).
+        self.visible: Callable[[], bool] = visible if visible is not None else (lambda: True)
+        self._stale = False
         #: This tab's message line, next to its buttons (it passes each message on to ``status``).
         self.status = status.near("wb-sessions-message")
         guard = guarded(self.status)
@@ -101,7 +107,7 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
         self._timeline_key: tuple[Any, ...] | None = None
         self._timeline_cache: Any = None
         #: The session whose notes the form shows (what a switch keeps the typed notes of).
-        self.shown: int | None = None
+        self.showing: int | None = None
         self.pick.observe(guard(self._on_pick), "value")
         self.add_button.on_click(guard(lambda _b: self.add()))
         self.keep_button.on_click(guard(lambda _b: self.keep()))
@@ -153,8 +159,8 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
 
         With ``keep_typed``, notes typed but not kept yet for that same session stay in the form.
         """
-        typed = keep_typed and number is not None and number == self.shown and self.pending()
-        self.shown = number
+        typed = keep_typed and number is not None and number == self.showing and self.pending()
+        self.showing = number
         for widget in (self.date, self.notes, self.keep_button, self.attach_button, self.target,
                        self.timeline_button):
             widget.disabled = number is None
@@ -186,7 +192,7 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
 
     def pending(self) -> bool:
         """Whether the form holds notes or a date not kept in the case yet."""
-        number = self.shown
+        number = self.showing
         if number is None or not self.formulation.session_notes() or number not in {
             s.number for s in self.formulation.session_notes()
         }:
@@ -198,7 +204,7 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
         """Keep notes typed but not kept yet (on leaving the session or the tab); return whether any were."""
         if not self.pending():
             return False
-        number = self.shown
+        number = self.showing
         assert number is not None
         self.session.update_session(number, text=self.notes.value, date=self.date.value.strip() or None)
         self.status.info(f"Notes of session {number} kept; they are saved with the next version.")
@@ -239,6 +245,7 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
                 evidence = [*f.element(target).evidence, item]
                 f.update_element(target, evidence=evidence)
                 name = f.element(target).label
+        self.refresh(keep_typed=True)  # its own edit: the quotes table follows, even while hidden
         self.status.info(f"Quote from session {number} attached to “{name}”.")
         return target
 
@@ -287,7 +294,7 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
             self.selected.value = f"Selected: <q class='wb-sessions-passage'>{esc(shown)}</q>"
 
     def _on_pick(self, _change: dict[str, Any]) -> None:
-        if self.shown is not None and self.shown != self.current:
+        if self.showing is not None and self.showing != self.current:
             self.keep_pending()  # typed notes are never dropped by a switch to another session
         self.show(self.current)
 
@@ -297,7 +304,16 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
             return
         sessions_changed = event.kind == "reset" or any(c.what == "session" for c in event.changes)
         if sessions_changed or any(c.what in ("element", "link") for c in event.changes):
+            if not sessions_changed and not self.visible():
+                self._stale = True  # an element or link edited in another tab: refreshed when shown
+                return
             self.refresh(keep_typed=not sessions_changed)
+
+    def shown(self) -> None:
+        """The panel came on screen: catch up with edits made while it was hidden."""
+        if self._stale:
+            self._stale = False
+            self.refresh(keep_typed=True)
 
 
 def timeline_html(view: SessionView) -> str:
