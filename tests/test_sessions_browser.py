@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
-from e2e_pages import NETWORK_HOOK, wait_for_graph_label
+from e2e_pages import NETWORK_HOOK, text_of, wait_for_graph_label
 from e2e_servers import DEMO_CASE, Server
 
 import workbench
@@ -74,6 +74,18 @@ def test_a_passage_selected_in_the_notes_is_attached_as_evidence(
     row = page.locator(".wb-sessions-quotes tr", has_text=QUOTE).first.inner_text()
     assert "Father criticised every mistake" in row and "found in the notes" in row and "⚠" not in row
     save_screenshot_to_artifacts(page, "sessions-01-attached")
+
+    # the demo case's session 7 in the timeline: what it added, and its own notes
+    page.locator(".wb-sessions-pick select").select_option(label="Session 7 · 2026-10-19")
+    page.wait_for_function(
+        "() => (document.querySelector('.wb-sessions-notes textarea')?.value ?? '').includes('tested you')")
+    page.locator(".wb-sessions-timeline-show").click()
+    page.wait_for_function(
+        "() => (document.querySelector('.wb-sessions-timeline')?.textContent ?? '').includes('After it')")
+    timeline = text_of(page, ".wb-sessions-timeline")
+    assert "version 4" in timeline and "Can laugh at himself in session" in timeline
+    page.locator(".wb-sessions-timeline").scroll_into_view_if_needed()
+    save_screenshot_to_artifacts(page, "sessions-03-timeline")
 
     # the element editor lists the quote behind the element
     page.locator(".wb-tabs .lm-TabBar-tab", has_text="Element").click()

@@ -220,3 +220,25 @@ def test_while_hidden_the_tab_only_notes_that_it_must_catch_up(app: App) -> None
     assert "Denial (Defense)" in panel.target.options
     app.session.update_element(el, label="Denial, mostly")
     assert "Denial, mostly (Defense)" in panel.target.options  # shown: it follows at once
+
+
+def test_the_map_shows_the_case_after_a_session_with_what_it_added_marked(app: App) -> None:
+    past = add_element(app, "early_experience", "Father often absent")
+    save(app, "after session 1", 1)
+    fear = add_element(app, "unconscious_fear", "Fear of being left")
+    save(app, "after session 2", 2)
+    add_element(app, "defense", "Denial")  # unsaved: not in any session's version
+    panel = app.sessions
+    write_session(app, 2, "Notes.")
+    view = panel.show_on_map()
+    assert view is not None and view.versions == (3,)
+    assert not app.binding.live and "After session 2 (version 3" in app.graph.caption
+    shown = {n["id"]: n for n in app.graph.nodes}
+    assert set(shown) == {past, fear}  # as it was then: no Denial
+    assert shown[fear].get("diff") == "added" and "diff" not in shown[past]  # what session 2 added
+    panel.back_button.click()
+    assert app.binding.live and len(app.graph.nodes) == 3
+    panel.pick.value = 2
+    write_session(app, 9, "No version names this one.")
+    panel.show_on_map()
+    assert app.binding.live and "nothing to draw" in app.status.message

@@ -72,9 +72,9 @@ class SessionView:
     """One session in the timeline.
 
     ``held`` is the formulation after the session's last saved version (None when
-    no version names the session); ``added`` what its versions changed, from the
-    version saved before its first one; ``resting`` the elements and links whose
-    evidence cites it in the newest version.
+    no version names the session); ``added`` what its versions changed, from
+    ``before`` (the version saved before its first one; None for none); ``resting``
+    the elements and links whose evidence cites it in the newest version.
     """
 
     session: int
@@ -83,6 +83,7 @@ class SessionView:
     held: Formulation | None
     added: FormulationDiff
     resting: tuple[Resting, ...]
+    before: Formulation | None = None
 
 
 class Timeline:
@@ -113,7 +114,8 @@ class Timeline:
             notes = {s.number: s for s in self.latest.session_notes()}
             date = notes[session].date if session in notes else None
             resting = tuple(r for r in resting_on(self.latest) if session in r.sessions)
-        return SessionView(session, date, tuple(self._versions.get(session, ())), after, added, resting)
+        versions = tuple(self._versions.get(session, ()))
+        return SessionView(session, date, versions, after, added, resting, before)
 
     def table(self) -> pd.DataFrame:
         """Return one row per session (columns :data:`TIMELINE_COLUMNS`)."""

@@ -186,7 +186,7 @@ class App(w.VBox):  # type: ignore[misc]
         assert self.session is not None
         index = self._lazy.index("Sessions") if self._lazy is not None else -1
         self._sessions = SessionsPanel(self.session, self.status,
-                                       visible=lambda: self.tabs.selected_index == index)
+                                       visible=lambda: self.tabs.selected_index == index, graph=self.binding)
 
         def on_tab(change: dict[str, object]) -> None:
             if change["old"] == index:  # notes typed but not kept are kept on leaving the tab

@@ -30,6 +30,7 @@ from workbench.model import Formulation, element_names, resolve_element
 from workbench.session import EditSession, SessionEvent
 from workbench.ui._common import StatusLine, esc, full_width, guarded
 from workbench.ui.element_picker import ElementPicker
+from workbench.ui.graph_sync import GraphBinding
 from workbench.ui.notes_area import NotesArea
 from workbench.ui.quotes_view import quotes_html
 
@@ -42,8 +43,10 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
     """Session notes, evidence picked from them, and the session timeline (see the module)."""
 
     def __init__(self, session: EditSession, status: StatusLine,
-                 visible: Callable[[], bool] | None = None) -> None:
+                 visible: Callable[[], bool] | None = None, graph: GraphBinding | None = None) -> None:
         self.session = session
+        #: The live map, to show what the formulation held after a session (None: no map).
+        self.graph = graph
         #: Whether the panel is on screen: while it is not, edits elsewhere only mark it stale
         #: (its lists are sent to the page again when it is shown, see :meth:`shown`).
         self.visible: Callable[[], bool] = visible if visible is not None else (lambda: True)
@@ -74,6 +77,12 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
             description="Show timeline", icon="clock-o", layout=w.Layout(width="140px"),
             tooltip="What the formulation held after this session, and what it added")
         self.timeline = w.HTML(layout=w.Layout(width="100%", max_height="320px", overflow="auto"))
+        self.map_button = w.Button(
+            description="Show on the map", icon="map", layout=w.Layout(width="150px"),
+            tooltip="Draw the formulation as it was after this session, what it added marked (read-only)")
+        self.back_button = w.Button(description="Back to editing", icon="pencil", button_style="info",
+                                    layout=w.Layout(width="150px", display="none"),
+                                    tooltip="Show the case being edited again")
         for widget, name in [
             (self.pick, "wb-sessions-pick"), (self.number, "wb-sessions-number"),
             (self.add_button, "wb-sessions-add"), (self.date, "wb-sessions-date"),
@@ -81,6 +90,7 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
             (self.selected, "wb-sessions-selected"), (self.target, "wb-sessions-target"),
             (self.attach_button, "wb-sessions-attach"), (self.quotes, "wb-sessions-quotes"),
             (self.timeline_button, "wb-sessions-timeline-show"), (self.timeline, "wb-sessions-timeline"),
+            (self.map_button, "wb-sessions-map"), (self.back_button, "wb-sessions-back"),
         ]:
             widget.add_class(name)
         private = w.HTML("<span class='wb-hint'>Private: notes are saved with the case's versions and never "
@@ -98,8 +108,8 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
             self.status,
             w.HTML("<b>Quotes from this session</b>"),
             self.quotes,
-            w.HBox([w.HTML("<b>Timeline</b>&nbsp;"), self.timeline_button],
-                   layout=w.Layout(align_items="center")),
+            w.HBox([w.HTML("<b>Timeline</b>&nbsp;"), self.timeline_button, self.map_button, self.back_button],
+                   layout=w.Layout(align_items="center", flex_flow="row wrap")),
             self.timeline,
         ], layout=w.Layout(width="100%", padding="4px"))
         self.add_class("wb-sessions-panel")
@@ -113,6 +123,10 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
         self.keep_button.on_click(guard(lambda _b: self.keep()))
         self.attach_button.on_click(guard(lambda _b: self.attach()))
         self.timeline_button.on_click(guard(lambda _b: self.show_timeline()))
+        self.map_button.on_click(guard(lambda _b: self.show_on_map()))
+        self.back_button.on_click(guard(lambda _b: self.back()))
+        if graph is None:
+            self.map_button.layout.display = "none"
         self.notes.observe(lambda _c: self._show_selected(), ["selection_start", "selection_end", "value"])
         self._stop = session.observe(guard(self._on_session))
         self.refresh()
@@ -264,6 +278,30 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
         view: SessionView = self._timeline_cache.at(number)
         self.timeline.value = timeline_html(view)
         return view
+
+    def show_on_map(self) -> SessionView | None:
+        """Draw the formulation as it was after the session, read-only, with what the session added marked."""
+        view = self.show_timeline()
+        if view is None or self.graph is None:
+            return view
+        if view.held is None:
+            self.status.info(f"No version was saved with session {view.session}'s number: nothing to draw.")
+            return view
+        start = view.before if view.before is not None else Formulation(view.held.meta, view.held.template)
+        last = view.versions[-1]
+        caption = f"After session {view.session} (version {last}, read-only): what it added is marked"
+        self.graph.show_diff(start, view.held, view.added.without_notes(), caption)
+        self.back_button.layout.display = None
+        self.status.info(f"The map shows the case after session {view.session}; "
+                         "Back to editing returns to it.")
+        return view
+
+    def back(self) -> None:
+        """Show the case being edited again on the map."""
+        if self.graph is not None:
+            self.graph.show_current()
+        self.back_button.layout.display = "none"
+        self.status.info("Back to editing the case.")
 
     # --- helpers -----------------------------------------------------------------------------
 
