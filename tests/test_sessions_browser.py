@@ -86,6 +86,13 @@ def test_a_passage_selected_in_the_notes_is_attached_as_evidence(
     assert "version 4" in timeline and "Can laugh at himself in session" in timeline
     page.locator(".wb-sessions-timeline").scroll_into_view_if_needed()
     save_screenshot_to_artifacts(page, "sessions-03-timeline")
+    page.locator(".wb-sessions-map").click()
+    page.wait_for_function(
+        "() => (document.querySelector('.wb-graph-caption')?.textContent ?? '').includes('After session 7')")
+    save_screenshot_to_artifacts(page, "sessions-04-map-after-session")
+    page.locator(".wb-sessions-back").click()
+    page.wait_for_function(
+        "() => !(document.querySelector('.wb-graph-caption')?.textContent ?? '').includes('After session')")
 
     # the element editor lists the quote behind the element
     page.locator(".wb-tabs .lm-TabBar-tab", has_text="Element").click()

@@ -108,7 +108,7 @@ def run_timeline(args: argparse.Namespace) -> int:
                 print(_session_line(row))
         return 0
     view = timeline.at(args.session)
-    d = view.added
+    d = view.added.without_notes()  # what it added to the formulation
     if args.json:
         print_json({
             "path": str(args.path),

@@ -363,7 +363,7 @@ def timeline_html(view: SessionView) -> str:
         versions = ", ".join(str(v) for v in view.versions)
         parts.append(f"<div>After it (version {esc(versions)}) the formulation held "
                      f"{len(view.held)} elements and {len(view.held.link_records())} links.</div>")
-        d = view.added
+        d = view.added.without_notes()  # what it added to the formulation (the notes are shown above)
         added = [esc(el.label) for el in d.elements_added]
         added += [esc(d.labels.get(ln.id, ln.id)) for ln in d.links_added]
         summary = esc(d.summary()) if not d.is_empty else "no changes"
