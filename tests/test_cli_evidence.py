@@ -81,3 +81,19 @@ def test_timeline_lists_the_sessions_and_details_one(case: Path, capsys: pytest.
     sessions = json.loads(capsys.readouterr().out)["sessions"]
     assert [s["session"] for s in sessions] == [2, 5, 9] and sessions[2]["date"] is None
     assert main(["timeline", str(case), "x"]) == 2
+
+
+def test_the_markdown_export_lists_the_quotes_on_request(
+    case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain, quoted, safe = tmp_path / "a.md", tmp_path / "b.md", tmp_path / "c.md"
+    assert main(["export", str(case), "-o", str(plain)]) == 0
+    assert main(["export", str(case), "-o", str(quoted), "--quotes"]) == 0
+    assert main(["export", str(case), "-o", str(safe), "--quotes", "--share-safe"]) == 0
+    capsys.readouterr()
+    assert "I'm useless" not in plain.read_text(encoding="utf-8")
+    text = quoted.read_text(encoding="utf-8")
+    assert "  - Session 5: “I'm useless”" in text and "“I am worthless” (not found word for word" in text
+    assert PRIVATE not in text
+    safe_text = safe.read_text(encoding="utf-8")
+    assert "useless" not in safe_text and PRIVATE not in safe_text

@@ -56,6 +56,9 @@ def configure_export(p: argparse.ArgumentParser) -> None:
     p.add_argument("--table", choices=(*TABLES, *CCRT_TABLES), default="elements",
                    help="the table for a .csv file (default: %(default)s; ccrt and ccrt_episodes for a CCRT "
                         "formulation); a folder OUT gets every table")
+    p.add_argument("--quotes", action="store_true",
+                   help="in the Markdown narrative, list the quotes behind each element and link "
+                        "(flagging those not found in the session notes); a share-safe copy has none")
     add_version(p, "the version to export (default: the latest)")
     _add_share_safe(p)
 
@@ -69,7 +72,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.share_safe:
         f, warnings = share_safe(f, case_code=args.case_code)
         _print_warnings(warnings)
-    export(f, out, fmt, table=args.table)
+    export(f, out, fmt, table=args.table, quotes=args.quotes)
     safe = f", share-safe as {f.meta.case_id!r}" if args.share_safe else ""
     print(f"Wrote {_clean(str(out))} ({fmt}, {what} of {_clean(str(args.path))}, "
           f"{len(f)} elements, {len(f.link_records())} links{safe}).")

@@ -100,13 +100,17 @@ def format_for(path: str | Path) -> str:
     return _SUFFIXES[suffix]
 
 
-def export(f: Formulation, path: str | Path, format: str | None = None, *, table: str = "elements") -> Path:
+def export(
+    f: Formulation, path: str | Path, format: str | None = None, *, table: str = "elements",
+    quotes: bool = False,
+) -> Path:
     """Write ``f`` to ``path`` in ``format`` (default: from the suffix, see :func:`format_for`).
 
     ``format="csv"`` writes the table named by ``table`` to a ``.csv`` file, or
     every table into ``path`` as a folder when it does not end in ``.csv``.
-    Returns the path written. For a share-safe export, pass the copy that
-    :func:`share_safe` returns.
+    ``quotes`` puts the quotes behind each element and link into the Markdown
+    narrative (never the session notes). Returns the path written. For a
+    share-safe export, pass the copy that :func:`share_safe` returns.
     """
     path = Path(file_name(path))  # InvalidValue for a name no file can have
     chosen = (format or format_for(path)).lower().lstrip(".")
@@ -127,7 +131,7 @@ def export(f: Formulation, path: str | Path, format: str | None = None, *, table
     elif chosen == "xlsx":
         write_excel(f, path)
     elif chosen == "md":
-        write_markdown(f, path)
+        write_markdown(f, path, quotes=quotes)
     else:
         raise InvalidValue(f"There is no export format {chosen!r}; formats are: {', '.join(FORMATS)}.")
     return path
