@@ -3,7 +3,9 @@ session's notes no longer hold them; the sessions of a case. Never the notes the
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -97,3 +99,20 @@ def test_the_markdown_export_lists_the_quotes_on_request(
     assert PRIVATE not in text
     safe_text = safe.read_text(encoding="utf-8")
     assert "useless" not in safe_text and PRIVATE not in safe_text
+
+
+def test_the_session_notes_benchmark_prints_ratios_and_leaves_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_session_notes.py"
+    spec = importlib.util.spec_from_file_location("bench_session_notes", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--elements", "6", "--sessions", "2", "--versions", "3", "--repeats", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "session timeline" in out and "ratio" in out
+    assert "6 elements, 2 sessions of notes, 3 versions" in out
+    assert list(tmp_path.iterdir()) == []  # its temporary folder is gone
