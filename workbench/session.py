@@ -36,6 +36,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from workbench._paths import case_path, file_name, make_case_folder
+from workbench.analysis.timeline import Timeline, session_timeline
 from workbench.diffing import FormulationDiff, diff
 from workbench.errors import (
     CommentNotFound,
@@ -49,6 +50,7 @@ from workbench.errors import (
     WorkbenchError,
     short,
 )
+from workbench.fileformat import each_version as file_each_version
 from workbench.fileformat import history as file_history
 from workbench.fileformat import load as file_load
 from workbench.fileformat import restore as file_restore
@@ -403,6 +405,14 @@ class EditSession:
             return file_history(path)
         except OSError as err:
             raise SessionError(f"The history of {path} cannot be read: {err.strerror}.") from None
+
+    def timeline(self) -> Timeline:
+        """Return the session timeline of the saved versions (see :mod:`workbench.analysis.timeline`)."""
+        path = self._need_path("timeline")
+        try:
+            return session_timeline(file_each_version(path))
+        except OSError as err:
+            raise SessionError(f"The versions of {path} cannot be read: {err.strerror}.") from None
 
     def view_version(self, version: int) -> Formulation:
         """Return version ``version`` of the case file, to look at (the edits here are untouched)."""

@@ -23,9 +23,8 @@ from typing import Any
 import ipywidgets as w
 
 from workbench.analysis.evidence import quotes
-from workbench.analysis.timeline import SessionView, session_timeline
+from workbench.analysis.timeline import SessionView
 from workbench.errors import InvalidValue
-from workbench.fileformat import each_version
 from workbench.model import Formulation, element_names, resolve_element
 from workbench.session import EditSession, SessionEvent
 from workbench.ui._common import StatusLine, esc, full_width, guarded
@@ -273,7 +272,7 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
             return None
         key = (str(path), self.session.version, path.stat().st_size, path.stat().st_mtime_ns)
         if key != self._timeline_key:
-            self._timeline_cache = session_timeline(each_version(path))
+            self._timeline_cache = self.session.timeline()
             self._timeline_key = key
         view: SessionView = self._timeline_cache.at(number)
         self.timeline.value = timeline_html(view)
