@@ -202,3 +202,22 @@ def test_notes_and_picked_quotes_round_trip_through_every_saved_version(
         assert got == want
         same_fields(got, want)
     workbench.validate(p)
+
+
+def test_repair_keeps_every_version_with_notes(tmp_path: Path) -> None:
+    p = tmp_path / "c.formulation.json"
+    shutil.copy(GOLDEN / "format-1.formulation.jsonl", p)
+    f = workbench.load(p)
+    f.add_session(3, text="notes as first written")
+    workbench.save(f, p, message="notes", author="Dr A", session=3)
+    f.update_session(3, text="notes as edited")
+    workbench.save(f, p, message="notes edited", author="Dr A", session=3)
+    with open(p, "ab") as fh:
+        fh.write(b'{"revision": {"version": 9')  # an interrupted save
+    report = workbench.fileformat.repair(p)
+    assert [(s.line, s.version) for s in report.set_aside] == [(10, None)]  # only the torn line
+    assert sorted(report.kept) == list(range(1, 9))
+    store._CACHE.clear()
+    assert workbench.load(p, 7).session_note(3).text == "notes as first written"
+    assert workbench.load(p).session_note(3).text == "notes as edited"
+    workbench.validate(p)

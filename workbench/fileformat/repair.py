@@ -230,12 +230,7 @@ def _reason(problem: Problem | ModelError) -> str:
 
 def _copy(state: v1.State) -> v1.State:
     """A copy that a delta can change without touching ``state`` (records are replaced, not changed)."""
-    return v1.State(
-        meta=dict(state.meta),
-        elements=dict(state.elements),
-        links=dict(state.links),
-        comments=dict(state.comments),
-    )
+    return state.copy()
 
 
 # --- writing -----------------------------------------------------------------------------------

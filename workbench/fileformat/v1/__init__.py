@@ -142,6 +142,16 @@ class State:
         records: dict[str, dict[str, Any]] = getattr(self, name)
         return records
 
+    def copy(self) -> State:
+        """A copy that a delta can change without touching this one (records are replaced, not changed)."""
+        return State(
+            meta=dict(self.meta),
+            elements=dict(self.elements),
+            links=dict(self.links),
+            comments=dict(self.comments),
+            sessions=dict(self.sessions),
+        )
+
     def counts(self) -> tuple[int, int, int]:
         """Return the numbers of elements, links and comments."""
         return len(self.elements), len(self.links), len(self.comments)
