@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fileformat_helpers import HOSTILE, same_fields
+from fileformat_helpers import HOSTILE, reseal, same_fields
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -221,3 +221,50 @@ def test_repair_keeps_every_version_with_notes(tmp_path: Path) -> None:
     assert workbench.load(p, 7).session_note(3).text == "notes as first written"
     assert workbench.load(p).session_note(3).text == "notes as edited"
     workbench.validate(p)
+
+
+def _edited_file(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    """A two-version file with notes whose version-2 line (a delta) ``edit`` changes, checksums renewed."""
+    p = tmp_path / "c.formulation.json"
+    f = workbench.new(case_id="C-1")
+    f.add_element("defense", "Denial", description="Long enough to keep the next line a delta. " * 5)
+    f.add_session(1, date="2024-01-08", text="first")
+    workbench.save(f, p, message="v1", author="Dr A")
+    f.update_session(1, text="second")
+    workbench.save(f, p, message="v2", author="Dr A")
+    lines = p.read_bytes().split(b"\n")
+    line = json.loads(lines[2])
+    edit(line)
+    lines[2] = json.dumps(line, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    p.write_bytes(reseal(b"\n".join(lines)))
+    store._CACHE.clear()
+    return p
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (lambda line: line["delta"]["sessions"]["changed"][0].update(number=4), "does not exist"),
+        (lambda line: line["delta"]["sessions"]["changed"][0]["fields"].update(number=[1, 2]),
+         "cannot be changed"),
+        (lambda line: line["delta"]["sessions"]["changed"][0]["fields"].update(text=["other", "x"]),
+         "was 'first'"),
+        (lambda line: line["delta"]["sessions"].update(added=[{"number": 1, "date": None, "text": "",
+                                                              "created": "2024-01-01T00:00:00Z",
+                                                              "updated": "2024-01-01T00:00:00Z"}]),
+         "used twice"),
+        (lambda line: line["delta"]["sessions"].update(removed=[{"number": 1, "date": None, "text": "other",
+                                                                "created": "2024-01-01T00:00:00Z",
+                                                                "updated": "2024-01-01T00:00:00Z"}]),
+         "differs"),
+    ],
+)
+def test_a_delta_that_does_not_fit_the_notes_is_reported_with_its_place(
+    tmp_path: Path, edit, words: str  # type: ignore[no-untyped-def]
+) -> None:
+    p = _edited_file(tmp_path, edit)
+    with pytest.raises(workbench.errors.FormulationFileError) as caught:
+        workbench.load(p)
+    message = str(caught.value)
+    assert "line 3" in message and words in message, message
+    assert workbench.load(p, 1).session_note(1).text == "first"  # the version before is intact
