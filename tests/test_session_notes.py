@@ -244,7 +244,7 @@ def _edited_file(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("edit", "words"),
     [
-        (lambda line: line["delta"]["sessions"]["changed"][0].update(number=4), "does not exist"),
+        (lambda line: line["delta"]["sessions"]["changed"][0].update(number=4), "session 4: it is changed"),
         (lambda line: line["delta"]["sessions"]["changed"][0]["fields"].update(number=[1, 2]),
          "cannot be changed"),
         (lambda line: line["delta"]["sessions"]["changed"][0]["fields"].update(text=["other", "x"]),

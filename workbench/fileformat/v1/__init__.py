@@ -294,4 +294,6 @@ def _used(state: State, record_id: str) -> bool:
 
 
 def _subject(group: str, record_id: Any) -> str:
+    if group == SESSIONS:
+        return f"session {record_id}"
     return f"{group[:-1]} {short(record_id)}" if group else "case details"
