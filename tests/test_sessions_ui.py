@@ -242,3 +242,19 @@ def test_the_map_shows_the_case_after_a_session_with_what_it_added_marked(app: A
     write_session(app, 9, "No version names this one.")
     panel.show_on_map()
     assert app.binding.live and "nothing to draw" in app.status.message
+
+
+def test_a_session_is_removed_after_asking_and_undo_brings_it_back(app: App) -> None:
+    write_session(app, 1, "First.")
+    write_session(app, 2, "Second.")
+    panel = app.sessions
+    panel.remove_button.click()
+    assert panel.confirm.pending and "Remove session 2" in panel.confirm.question.value
+    panel.confirm.no.click()
+    assert [s.number for s in app.session.formulation.session_notes()] == [1, 2]
+    panel.remove_button.click()
+    panel.confirm.yes.click()
+    assert [s.number for s in app.session.formulation.session_notes()] == [1]
+    assert panel.current == 1 and panel.notes.value == "First."
+    assert app.session.undo()
+    assert app.session.formulation.session_note(2).text == "Second."

@@ -281,6 +281,11 @@ class EditSession:
         with self.step(f"edit session {short(number)}"):
             self._formulation.update_session(number, **values)
 
+    def remove_session(self, number: int) -> None:
+        """Remove a session and its notes (one undo step; earlier versions keep them)."""
+        with self.step(f"delete session {short(number)}"):
+            self._formulation.remove_session(number)
+
     def undo(self) -> bool:
         """Undo the last unsaved edit step; return whether there was one."""
         if not self._undo:

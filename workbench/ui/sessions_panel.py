@@ -27,7 +27,7 @@ from workbench.analysis.timeline import SessionView
 from workbench.errors import InvalidValue
 from workbench.model import Formulation, element_names, resolve_element
 from workbench.session import EditSession, SessionEvent
-from workbench.ui._common import StatusLine, esc, full_width, guarded
+from workbench.ui._common import ConfirmBar, StatusLine, esc, full_width, guarded
 from workbench.ui.element_picker import ElementPicker
 from workbench.ui.graph_sync import GraphBinding
 from workbench.ui.notes_area import NotesArea
@@ -59,6 +59,10 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
                                        layout=w.Layout(width="130px"))
         self.add_button = w.Button(description="Add session", icon="plus", layout=w.Layout(width="120px"),
                                    tooltip="Add a session with this number, to write its notes")
+        self.remove_button = w.Button(
+            description="Remove…", icon="trash", layout=w.Layout(width="100px"),
+            tooltip="Remove this session and its notes (earlier versions keep them)")
+        self.confirm = ConfirmBar("wb-sessions")
         self.date = w.Text(description="Date", placeholder="2024-03-18", style=small,
                            layout=w.Layout(width="200px"))
         self.notes = NotesArea(rows=12,
@@ -90,12 +94,14 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
             (self.attach_button, "wb-sessions-attach"), (self.quotes, "wb-sessions-quotes"),
             (self.timeline_button, "wb-sessions-timeline-show"), (self.timeline, "wb-sessions-timeline"),
             (self.map_button, "wb-sessions-map"), (self.back_button, "wb-sessions-back"),
+            (self.remove_button, "wb-sessions-remove"),
         ]:
             widget.add_class(name)
         private = w.HTML("<span class='wb-hint'>Private: notes are saved with the case's versions and never "
                          "exported, not even in share-safe copies.</span>")
         super().__init__([
-            w.HBox([self.pick], layout=full_width()),
+            w.HBox([self.pick, self.remove_button], layout=full_width()),
+            self.confirm,
             w.HBox([self.number, self.add_button], layout=w.Layout(flex_flow="row wrap")),
             private,
             self.date,
@@ -119,6 +125,7 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
         self.showing: int | None = None
         self.pick.observe(guard(self._on_pick), "value")
         self.add_button.on_click(guard(lambda _b: self.add()))
+        self.remove_button.on_click(guard(lambda _b: self.ask_remove()))
         self.keep_button.on_click(guard(lambda _b: self.keep()))
         self.attach_button.on_click(guard(lambda _b: self.attach()))
         self.timeline_button.on_click(guard(lambda _b: self.show_timeline()))
@@ -154,12 +161,13 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
         keep = self.current
         if [tuple(o) for o in self.pick.options] != options:
             self.pick.options = options
+            if options:  # the next number to add, unless the user is typing one
+                self.number.value = max(n for _, n in options) + 1
         if options:
             numbers = [n for _, n in options]
             wanted = keep if keep in numbers else numbers[-1]
             if self.pick.value != wanted:
                 self.pick.value = wanted
-            self.number.value = max(numbers) + 1
         links = {LINK_PREFIX + f.sentence(ln.id): ln.id for ln in f.link_records()}
         self._targets = {**element_names(f), **links}
         names = list(self._targets)
@@ -175,7 +183,7 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
         typed = keep_typed and number is not None and number == self.showing and self.pending()
         self.showing = number
         for widget in (self.date, self.notes, self.keep_button, self.attach_button, self.target,
-                       self.timeline_button):
+                       self.timeline_button, self.map_button, self.remove_button):
             widget.disabled = number is None
         if number is None:
             self.date.value, self.notes.value = "", ""
@@ -222,6 +230,20 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
         self.session.update_session(number, text=self.notes.value, date=self.date.value.strip() or None)
         self.status.info(f"Notes of session {number} kept; they are saved with the next version.")
         return True
+
+    def ask_remove(self) -> None:
+        """Ask, here in the tab, before removing the session shown and its notes."""
+        number = self._need_session()
+        self.confirm.ask(
+            f"Remove session {number} and its notes? Earlier versions keep them, and Undo brings them "
+            "back; quotes taken from them stay, no longer checked.",
+            "Remove", guarded(self.status)(lambda: self.remove(number)))
+
+    def remove(self, number: int) -> None:
+        """Remove session ``number`` and its notes (one undo step)."""
+        self.showing = None  # nothing typed in the form is kept for a session that goes
+        self.session.remove_session(number)
+        self.status.info(f"Session {number} and its notes removed; Undo brings them back.")
 
     def keep(self) -> None:
         """Keep the notes and date in the form in the case (one undo step)."""
