@@ -12,7 +12,8 @@ Stable CSS classes for browser tests: ``wb-sessions-panel``, ``wb-sessions-pick`
 ``wb-sessions-number``, ``wb-sessions-date``, ``wb-sessions-add``, ``wb-sessions-notes``,
 ``wb-sessions-keep``, ``wb-sessions-selected``, ``wb-sessions-target`` (the picker),
 ``wb-sessions-attach``, ``wb-sessions-quotes``, ``wb-sessions-timeline-show``,
-``wb-sessions-timeline``, ``wb-sessions-message``.
+``wb-sessions-timeline``, ``wb-sessions-map``, ``wb-sessions-back``, ``wb-sessions-remove`` (with
+``wb-sessions-confirm-yes`` / ``-no``), ``wb-sessions-message``.
 """
 
 from __future__ import annotations
