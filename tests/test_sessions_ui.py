@@ -258,3 +258,17 @@ def test_a_session_is_removed_after_asking_and_undo_brings_it_back(app: App) -> 
     assert panel.current == 1 and panel.notes.value == "First."
     assert app.session.undo()
     assert app.session.formulation.session_note(2).text == "Second."
+
+
+def test_a_new_date_keeps_the_form_and_the_selection(app: App) -> None:
+    add_element(app, "defense", "Denial")
+    write_session(app, 1, "Other notes.")
+    write_session(app, 2, "abc def ghi")
+    panel = app.sessions
+    panel.date.value = "2024-03-18"  # the session's title in the list changes with its date
+    panel.notes.select(4, 7)
+    panel.target.value = "Denial"
+    panel.attach_button.click()
+    assert panel.pick.options[-1] == ("Session 2 · 2024-03-18", 2)
+    assert (panel.current, panel.notes.value, panel.notes.selected) == (2, "abc def ghi", "def")
+    assert app.session.formulation.session_note(1).text == "Other notes."

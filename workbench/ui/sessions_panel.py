@@ -51,6 +51,7 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
         #: (its lists are sent to the page again when it is shown, see :meth:`shown`).
         self.visible: Callable[[], bool] = visible if visible is not None else (lambda: True)
         self._stale = False
+        self._updating = False
         #: This tab's message line, next to its buttons (it passes each message on to ``status``).
         self.status = status.near("wb-sessions-message")
         guard = guarded(self.status)
@@ -160,15 +161,19 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
         sessions = f.session_notes()
         options = [(_session_title(s.number, s.date), s.number) for s in sessions]
         keep = self.current
-        if [tuple(o) for o in self.pick.options] != options:
-            self.pick.options = options
-            if options:  # the next number to add, unless the user is typing one
-                self.number.value = max(n for _, n in options) + 1
-        if options:
-            numbers = [n for _, n in options]
-            wanted = keep if keep in numbers else numbers[-1]
-            if self.pick.value != wanted:
-                self.pick.value = wanted
+        self._updating = True  # new options pass the dropdown through other values: not a pick
+        try:
+            if [tuple(o) for o in self.pick.options] != options:
+                self.pick.options = options
+                if options:  # the next number to add, unless the user is typing one
+                    self.number.value = max(n for _, n in options) + 1
+            if options:
+                numbers = [n for _, n in options]
+                wanted = keep if keep in numbers else numbers[-1]
+                if self.pick.value != wanted:
+                    self.pick.value = wanted
+        finally:
+            self._updating = False
         links = {LINK_PREFIX + f.sentence(ln.id): ln.id for ln in f.link_records()}
         self._targets = {**element_names(f), **links}
         names = list(self._targets)
@@ -354,6 +359,8 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
             self.selected.value = f"Selected: <q class='wb-sessions-passage'>{esc(shown)}</q>"
 
     def _on_pick(self, _change: dict[str, Any]) -> None:
+        if self._updating:
+            return
         if self.showing is not None and self.showing != self.current:
             self.keep_pending()  # typed notes are never dropped by a switch to another session
         self.show(self.current)
