@@ -71,6 +71,7 @@ def test_a_passage_selected_in_the_notes_is_attached_as_evidence(
     _status_says(page, "Quote from session 97 attached to “Father criticised every mistake”.")
     page.wait_for_function(
         "(q) => (document.querySelector('.wb-sessions-quotes')?.textContent ?? '').includes(q)", arg=QUOTE)
+    assert QUOTE in text_of(page, ".wb-sessions-selected")  # the passage stays selected
     row = page.locator(".wb-sessions-quotes tr", has_text=QUOTE).first.inner_text()
     assert "Father criticised every mistake" in row and "found in the notes" in row and "⚠" not in row
     save_screenshot_to_artifacts(page, "sessions-01-attached")
