@@ -24,7 +24,7 @@ from typing import Any
 import ipywidgets as w
 
 from workbench.analysis.evidence import quotes
-from workbench.analysis.timeline import SessionView
+from workbench.analysis.timeline import SessionView, Timeline
 from workbench.errors import InvalidValue
 from workbench.model import Formulation, element_names, resolve_element
 from workbench.session import EditSession, SessionEvent
@@ -122,7 +122,7 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
         self.add_class("wb-sessions-panel")
         self._targets: dict[str, str] = {}
         self._timeline_key: tuple[Any, ...] | None = None
-        self._timeline_cache: Any = None
+        self._timeline_cache: Timeline | None = None
         #: The session whose notes the form shows (what a switch keeps the typed notes of).
         self.showing: int | None = None
         self.pick.observe(guard(self._on_pick), "value")
@@ -299,10 +299,10 @@ class SessionsPanel(w.VBox):  # type: ignore[misc]
                                    "the saved versions.</span>")
             return None
         key = (str(path), self.session.version, path.stat().st_size, path.stat().st_mtime_ns)
-        if key != self._timeline_key:
+        if key != self._timeline_key or self._timeline_cache is None:
             self._timeline_cache = self.session.timeline()
             self._timeline_key = key
-        view: SessionView = self._timeline_cache.at(number)
+        view = self._timeline_cache.at(number)
         self.timeline.value = timeline_html(view)
         return view
 
