@@ -18,12 +18,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import workbench
-from workbench import errors
 from workbench.analysis.evidence import Quote, quotes
 from workbench.analysis.timeline import session_timeline
 from workbench.cli._common import Command, add_json, add_version, jsonable, one_line, print_json
+from workbench.cli.analysis import find_element
 from workbench.fileformat import each_version
-from workbench.model import Formulation, resolve_element
+from workbench.model import Formulation
 
 __all__ = [
     "COMMANDS",
@@ -156,14 +156,7 @@ COMMANDS: tuple[Command, ...] = (
 
 
 def _target(f: Formulation, wanted: str) -> str:
-    if f.has_link(wanted):
-        return wanted
-    try:
-        return resolve_element(f, wanted)
-    except errors.AmbiguousElement:
-        raise
-    except errors.ElementNotFound as err:
-        raise errors.ElementNotFound(f"{err} 'workbench show PATH' lists the elements.") from None
+    return wanted if f.has_link(wanted) else find_element(f, wanted)
 
 
 def _name(f: Formulation, target: str | None) -> str:
