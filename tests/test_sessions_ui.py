@@ -6,20 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_ui import HOSTILE, add_element, add_link
+from test_ui import HOSTILE, _own_home, add_element, add_link  # noqa: F401  (_own_home: autouse fixture)
 
 import workbench
 from workbench.ui.app import App
 from workbench.ui.notes_area import NotesArea
 
 NOTES = "She came late. He was never there when I needed him. 🧠 I'm useless, they'll see."
-
-
-@pytest.fixture(autouse=True)
-def _own_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
 
 
 @pytest.fixture
