@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "workbench"
 
-#: Each layer and the layers of ours it may import (besides errors, _clock, _paths, _text).
+#: Each layer and the layers of ours it may import (besides errors, _clock, _paths, _text, _values).
 ALLOWED = {
     "model": {"model", "templates"},
     "templates": {"templates"},
@@ -42,10 +42,11 @@ ALLOWED |= {
     "cli": {"cli", "__init__", *_BELOW_UI},
 }
 #: The small helpers every layer may import; they import only each other, downwards too.
-BASE = {"errors", "_clock", "_paths", "_text"}
+BASE = {"errors", "_clock", "_paths", "_text", "_values"}
 ALLOWED |= {
     "_text": {"_text"},
     "_clock": {"_clock"},
+    "_values": {"_values"},
     "errors": {"errors", "_text"},
     "_paths": {"_paths", "errors", "_text"},
 }

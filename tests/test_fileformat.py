@@ -6,6 +6,7 @@ import hashlib
 import json
 import random
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from workbench.errors import (
     SaveConflict,
     VersionNotFound,
 )
-from workbench.fileformat import migrate, store, v1, v2, writer
+from workbench.fileformat import StorePolicy, migrate, store, v1, v2, writer
 from workbench.fileformat._places import Problem
 
 GOLDEN = Path(__file__).parent / "data" / "golden" / "format-1.formulation.jsonl"
@@ -90,7 +91,23 @@ def test_history_lists_versions_with_author_time_session_message_and_counts(path
         workbench.save(f, path, message="A strength", author="Dr Ng")
         f.remove_link("ln-0002")
         workbench.save(f, path, message="", author="Dr Rivera", session=3)
-    hist = workbench.history(path)
+    revisions = workbench.history(path)
+    assert [(r.version, r.author, r.session, r.message) for r in revisions] == [
+        (1, "Dr Rivera", 1, "Start"),
+        (2, "Dr Ng", None, "A strength"),
+        (3, "Dr Rivera", 3, ""),
+    ]
+    assert [(r.elements, r.links, r.comments, r.stored) for r in revisions] == [
+        (3, 2, 2, "snapshot"),
+        (4, 2, 2, "delta"),
+        (4, 1, 2, "delta"),
+    ]
+    times = [r.time for r in revisions]
+    assert times == sorted(times) and all(t.tzinfo is UTC for t in times)
+    assert all(datetime(2026, 11, 25, 14, 0, tzinfo=UTC) < t < datetime(2026, 11, 25, 14, 1, tzinfo=UTC)
+               for t in times)
+    assert revisions.lost_version is None
+    hist = revisions.to_frame()  # the same as a pandas table
     assert list(hist.columns) == [
         "version",
         "time",
@@ -110,7 +127,7 @@ def test_history_lists_versions_with_author_time_session_message_and_counts(path
     assert hist["links"].tolist() == [2, 2, 1]
     assert hist["comments"].tolist() == [2, 2, 2]
     assert hist["stored"].tolist() == ["snapshot", "delta", "delta"]
-    assert all(t.startswith("2026-11-25T14:00:") and t.endswith("Z") for t in hist["time"])
+    assert hist["time"].tolist() == [t.strftime("%Y-%m-%dT%H:%M:%SZ") for t in times]
     assert hist.attrs["lost_version"] is None
 
 
@@ -125,8 +142,8 @@ def test_restore_appends_a_new_version_with_the_old_content(path: Path) -> None:
     assert path.read_bytes().startswith(before)
     assert workbench.load(path) == workbench.load(path, 1)
     assert workbench.load(path, 2) == f
-    hist = workbench.history(path)
-    assert hist.iloc[-1][["author", "message"]].tolist() == ["Supervisor", "Restored version 1."]
+    last = workbench.history(path)[-1]
+    assert (last.author, last.message) == ("Supervisor", "Restored version 1.")
     with pytest.raises(VersionNotFound, match="there is no version 9; the file holds versions 1 to 3"):
         workbench.restore(path, 9, author="A")
 
@@ -200,10 +217,10 @@ def test_snapshot_when_deltas_outgrow_it_or_every_k_versions(
     snapshot_bytes = len(lines_of(path)[1])
     f.update_element("el-0001", description="x" * (snapshot_bytes + 10))  # a delta bigger than the snapshot
     workbench.save(f, path, message="Big", author="A")
-    monkeypatch.setattr(store, "SNAPSHOT_EVERY", 4)
+    every_4 = StorePolicy(snapshot_every=4)
     for i in range(8):
         f.update_element("el-0002", label=f"Small {i}")
-        workbench.save(f, path, message="Small", author="A")
+        workbench.save(f, path, message="Small", author="A", policy=every_4)
     assert workbench.history(path)["stored"].tolist() == (
         ["snapshot", "snapshot"] + ["delta"] * 3 + ["snapshot"] + ["delta"] * 3 + ["snapshot"]
     )
@@ -211,16 +228,15 @@ def test_snapshot_when_deltas_outgrow_it_or_every_k_versions(
     assert [r["base"] for r in revisions] == [1, 2, 2, 2, 2, 6, 6, 6, 6, 10]
 
 
-def test_load_of_the_newest_version_reads_only_the_tail(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "SNAPSHOT_EVERY", 3)
+def test_load_of_the_newest_version_reads_only_the_tail(path: Path) -> None:
     f = sample()
     for i in range(7):
         f.update_element("el-0001", label=f"Label {i}")
-        workbench.save(f, path, message=f"v{i + 1}", author="A")
+        workbench.save(f, path, message=f"v{i + 1}", author="A", policy=StorePolicy(snapshot_every=3))
     lines = lines_of(path)
     lines[2] = lines[2].replace(b'"author":"A"', b'"author":7')  # break version 2, before the last snapshot
     path.write_bytes(reseal(b"\n".join(lines) + b"\n"))
-    store._CACHE.clear()
+    store.CACHE.clear()
     assert workbench.load(path) == f  # versions 7 (snapshot) read from the end, version 2 never parsed
     with pytest.raises(
         FileContentError, match=r"line 3 \(version 2\), revision, field 'author': 7 should be text"
@@ -252,7 +268,7 @@ def test_validate_checks_every_delta_even_those_load_skips(path: Path) -> None:
     assert b'"snapshot":' in lines[3]
     lines[2] = lines[2].replace(b'["Father often absent","Two"]', b'["Somebody else","Two"]')
     path.write_bytes(reseal(b"\n".join(lines) + b"\n"))
-    store._CACHE.clear()
+    store.CACHE.clear()
     assert workbench.load(path) == f  # the newest version is a snapshot: the bad delta is not needed
     with pytest.raises(
         FileContentError,
@@ -305,7 +321,7 @@ def test_a_torn_last_line_is_ignored_reported_and_cut_by_the_next_save(path: Pat
     workbench.save(f, path, message="Three", author="A")
     third = path.read_bytes()[len(good) :]
     path.write_bytes(good + third[: len(third) // 2])  # a crash in the middle of writing version 3
-    store._CACHE.clear()
+    store.CACHE.clear()
     with pytest.warns(
         IncompleteSaveWarning,
         match=r"the save of version 3 was interrupted and is lost; "
@@ -315,7 +331,9 @@ def test_a_torn_last_line_is_ignored_reported_and_cut_by_the_next_save(path: Pat
     assert caught[0].message.lost_version == 3  # type: ignore[union-attr]
     assert g.base_version == 2 and g.element("el-0001").label == "Two"
     with pytest.warns(IncompleteSaveWarning):
-        assert workbench.history(path).attrs["lost_version"] == 3
+        revisions = workbench.history(path)
+    assert revisions.lost_version == revisions.to_frame().attrs["lost_version"] == 3
+    assert revisions.versions() == [1, 2]
     g.update_element("el-0001", label="Three again")
     assert workbench.save(g, path, message="Three again", author="A") == 3
     data = path.read_bytes()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from workbench import errors
 from workbench.diffing import FormulationDiff, apply_diff, diff
 from workbench.export import export, share_safe, stepthrough_html, stepthrough_versions_html
-from workbench.fileformat import history, load, restore, save, validate
+from workbench.fileformat import Revision, Revisions, StorePolicy, history, load, restore, save, validate
 from workbench.model import (
     CaseMeta,
     Change,
@@ -47,7 +47,10 @@ __all__ = [
     "Formulation",
     "FormulationDiff",
     "Link",
+    "Revision",
+    "Revisions",
     "SessionNote",
+    "StorePolicy",
     "Template",
     "app",
     "apply_diff",

@@ -33,8 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import pandas as pd
-
 from workbench._paths import case_path, file_name, make_case_folder
 from workbench.analysis.timeline import Timeline, session_timeline
 from workbench.diffing import FormulationDiff, diff
@@ -50,6 +48,7 @@ from workbench.errors import (
     WorkbenchError,
     short,
 )
+from workbench.fileformat import Revision, Revisions
 from workbench.fileformat import each_version as file_each_version
 from workbench.fileformat import history as file_history
 from workbench.fileformat import load as file_load
@@ -61,6 +60,8 @@ from workbench.templates import DEFAULT_TEMPLATE
 
 __all__ = [
     "EditSession",
+    "Revision",
+    "Revisions",
     "SessionEvent",
     "ViewState",
     "case_path",
@@ -403,8 +404,8 @@ class EditSession:
 
     # --- history ----------------------------------------------------------------------
 
-    def history(self) -> pd.DataFrame:
-        """Return the versions of the case file (version, time, author, session, message)."""
+    def history(self) -> Revisions:
+        """Return the versions of the case file, oldest first (see :func:`workbench.history`)."""
         path = self._need_path("history")
         try:
             return file_history(path)

@@ -11,19 +11,37 @@ line, then one line per saved version, appended and never rewritten. See
 - :mod:`.v2` holds the format-2 schema (format 1 plus checksums and the model's rules);
 - :mod:`.writer` writes deterministic lines, atomically or by appending;
 - :mod:`.checksum` seals and verifies the checksum on every line (format 2);
-- :mod:`.store` puts them together: save, load, history, each_version, restore, validate;
+- :mod:`.store` puts them together: save, load, history, each_version, restore, validate,
+  with an explicit :class:`~.store.StorePolicy` and :class:`~.store.VersionCache`;
+- :mod:`.revisions` holds what ``history()`` returns: typed records with ``.to_frame()``;
 - :mod:`.repair` rewrites a damaged file keeping every intact version.
 """
 
 from workbench.fileformat.migrate import CURRENT_FORMAT
 from workbench.fileformat.reader import FORMAT_NAME
 from workbench.fileformat.repair import RepairReport, repair
-from workbench.fileformat.store import each_version, history, load, restore, save, validate
+from workbench.fileformat.revisions import Revision, Revisions
+from workbench.fileformat.store import (
+    CACHE,
+    StorePolicy,
+    VersionCache,
+    each_version,
+    history,
+    load,
+    restore,
+    save,
+    validate,
+)
 
 __all__ = [
+    "CACHE",
     "CURRENT_FORMAT",
     "FORMAT_NAME",
     "RepairReport",
+    "Revision",
+    "Revisions",
+    "StorePolicy",
+    "VersionCache",
     "each_version",
     "history",
     "load",

@@ -15,11 +15,11 @@ written exactly as the workbench writes it, is left untouched.
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from workbench import _clock
 from workbench.errors import FormulationFileError, ModelError
 from workbench.fileformat import checksum, reader, v1, validator, writer
 from workbench.fileformat._places import Problem
@@ -249,7 +249,7 @@ def _header_line(header: dict[str, Any]) -> bytes:
 
 def _backup(p: Path, original: bytes, mode: int) -> Path:
     """Copy the original bytes next to the file as ``<name>.<UTC time>.bak`` (a name not yet used)."""
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    stamp = _clock.compact()
     for attempt in range(1, 1000):
         suffix = "" if attempt == 1 else f"-{attempt}"
         backup = p.with_name(f"{p.name}.{stamp}{suffix}.bak")

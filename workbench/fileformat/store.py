@@ -3,7 +3,8 @@
 A file is JSON Lines: a header, then one line per saved version. A version is
 stored either as a full *snapshot* or as a *delta* (the changes since the
 version before). A snapshot is written when the deltas since the last one add
-up to more bytes than that snapshot, or every :data:`SNAPSHOT_EVERY` versions,
+up to more bytes than that snapshot, or every ``snapshot_every`` versions of the
+:class:`StorePolicy` given to :func:`save` (:data:`SNAPSHOT_EVERY` by default),
 so the newest version is always a snapshot plus a bounded number of deltas,
 read from the end of the file. Saving appends one line: its cost does not grow
 with the number of versions.
@@ -13,6 +14,11 @@ Saves hold an exclusive lock on the file itself, whatever name reaches it
 (:class:`~workbench.errors.SaveConflict`); reads hold a shared lock. Opening a
 file for loading or saving removes leftovers of killed saves in its folder
 (:mod:`.tempfiles`).
+
+The newest version of the last few files saved or loaded is kept in memory
+(:data:`CACHE`, a :class:`VersionCache`), so that the next save of the same
+file need not read it again; it is used only while the file is byte for byte
+as it was left.
 """
 
 from __future__ import annotations
@@ -22,11 +28,8 @@ import warnings
 from collections import deque
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
-
-import pandas as pd
 
 from workbench import _clock
 from workbench.diffing import diff
@@ -48,13 +51,56 @@ from workbench.fileformat import checksum, reader, tempfiles, v1, validator, wri
 from workbench.fileformat._places import Place, Problem
 from workbench.fileformat.locking import locked_for_reading, locked_for_saving
 from workbench.fileformat.migrate import CURRENT_FORMAT, upgrade
+from workbench.fileformat.revisions import Revision, Revisions
 from workbench.model import Formulation
 from workbench.templates import Template, get_template
 
-__all__ = ["SNAPSHOT_EVERY", "each_version", "history", "load", "restore", "save", "validate"]
+__all__ = [
+    "CACHE",
+    "DEFAULT_POLICY",
+    "SNAPSHOT_EVERY",
+    "StorePolicy",
+    "VersionCache",
+    "each_version",
+    "history",
+    "load",
+    "restore",
+    "save",
+    "validate",
+]
 
-#: At most this many versions follow a snapshot before the next full snapshot.
+#: The default of :attr:`StorePolicy.snapshot_every`: at most this many versions follow a snapshot
+#: before the next full snapshot. (Changing this name changes nothing: pass a :class:`StorePolicy`.)
 SNAPSHOT_EVERY = 200
+
+
+@dataclass(frozen=True)
+class StorePolicy:
+    """How :func:`save` and :func:`restore` store a new version (the file format is the same for any policy).
+
+    ``snapshot_every``: a full snapshot is written at the latest this many
+    versions after the last one (sooner when the deltas since it outgrow it).
+    A small number makes many snapshots, which tests use to exercise both
+    kinds of line; any policy writes files every workbench reads.
+
+    >>> StorePolicy(snapshot_every=0)
+    Traceback (most recent call last):
+    ...
+    workbench.errors.InvalidValue: A snapshot must be written at least every 1 version, not every 0.
+    """
+
+    snapshot_every: int = SNAPSHOT_EVERY
+
+    def __post_init__(self) -> None:
+        every = self.snapshot_every
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise InvalidValue(
+                f"A snapshot must be written at least every 1 version, not every {short(every)}."
+            )
+
+
+#: The policy of every save that is given none.
+DEFAULT_POLICY = StorePolicy()
 
 PathLike = str | os.PathLike[str]
 
@@ -62,7 +108,15 @@ PathLike = str | os.PathLike[str]
 _CREATE_RETRIES = 20
 
 
-def save(f: Formulation, path: PathLike, *, message: str, author: str, session: int | None = None) -> int:
+def save(
+    f: Formulation,
+    path: PathLike,
+    *,
+    message: str,
+    author: str,
+    session: int | None = None,
+    policy: StorePolicy = DEFAULT_POLICY,
+) -> int:
     """Save ``f`` as a new version of the file at ``path``; return the new version number.
 
     A path where no file exists gets a new file (version 1): this is also how
@@ -70,6 +124,7 @@ def save(f: Formulation, path: PathLike, *, message: str, author: str, session: 
     ``f`` was loaded from as its newest version, or
     :class:`~workbench.errors.SaveConflict` is raised and nothing is written.
     Afterwards ``f.base_version`` is the new version and ``f.modified`` is False.
+    ``policy`` chooses when a full snapshot is written (:class:`StorePolicy`).
 
     >>> import tempfile, pathlib, workbench
     >>> f = workbench.new(case_id="C-1")
@@ -87,12 +142,15 @@ def save(f: Formulation, path: PathLike, *, message: str, author: str, session: 
         with locked_for_saving(p, shown) as fh:
             if fh is None or os.fstat(fh.fileno()).st_size == 0:
                 created = _create(
-                    f, p, shown, message=message, author=author, session=session, over_empty=fh is not None
+                    f, p, shown, message=message, author=author, session=session, over_empty=fh is not None,
+                    policy=policy,
                 )
                 if created:
                     return 1
                 continue  # another save created the file first: save onto it, which is a conflict
-            return _save_locked(f, p, fh, shown, message=message, author=author, session=session)
+            return _save_locked(
+                f, p, fh, shown, message=message, author=author, session=session, policy=policy
+            )
     raise FormulationFileError("the file kept changing while it was being saved; try again.", path=shown)
 
 
@@ -110,54 +168,29 @@ def load(path: PathLike, version: int | None = None) -> Formulation:
         opened.warn_if_torn(stacklevel=4)
         wanted = opened.latest if version is None else opened.check_version(version)
         f = opened.formulation(wanted)
-        if wanted == opened.latest:
-            _remember(p, opened, f)
+        if wanted == opened.latest and not opened.torn:
+            CACHE.remember(p, opened.file_id, opened.latest, opened.end, f)
         return f
 
 
-def history(path: PathLike) -> pd.DataFrame:
-    """Return one row per saved version: version, time, author, session, message, counts, stored.
+def history(path: PathLike) -> Revisions:
+    """Return the saved versions, oldest first: one :class:`~workbench.fileformat.revisions.Revision` each.
 
-    ``stored`` is ``"snapshot"`` or ``"delta"``; ``elements``, ``links`` and
-    ``comments`` count the records of each version. Snapshots are not decoded.
+    Each record holds the version number, its time (an aware UTC datetime),
+    author, session (or None), message, the numbers of elements, links and
+    comments, and ``stored``: ``"snapshot"`` or ``"delta"``. ``lost_version``
+    names a version whose save was interrupted. ``history(path).to_frame()``
+    is the same as a pandas table. Snapshots are not decoded.
     """
     p = Path(path)
-    rows = []
+    records = []
     with locked_for_reading(p, str(path)) as fh:
         opened = _Opened.read(fh, str(path))
         opened.warn_if_torn(stacklevel=4)
         for version, raw in enumerate(opened.forward(), start=1):
             revision, stored = opened.revision_only(raw, version)
-            rows.append(
-                {
-                    "version": revision["version"],
-                    "time": revision["time"],
-                    "author": revision["author"],
-                    "session": revision["session"],
-                    "message": revision["message"],
-                    "elements": revision["elements"],
-                    "links": revision["links"],
-                    "comments": revision["comments"],
-                    "stored": stored,
-                }
-            )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "version",
-            "time",
-            "author",
-            "session",
-            "message",
-            "elements",
-            "links",
-            "comments",
-            "stored",
-        ],
-    )
-    frame["session"] = frame["session"].astype("Int64")
-    frame.attrs["lost_version"] = opened.latest + 1 if opened.torn else None
-    return frame
+            records.append(Revision.from_json(revision, stored))
+    return Revisions(records, lost_version=opened.latest + 1 if opened.torn else None)
 
 
 def each_version(
@@ -186,12 +219,19 @@ def each_version(
 
 
 def restore(
-    path: PathLike, version: int, *, author: str, message: str | None = None, session: int | None = None
+    path: PathLike,
+    version: int,
+    *,
+    author: str,
+    message: str | None = None,
+    session: int | None = None,
+    policy: StorePolicy = DEFAULT_POLICY,
 ) -> int:
     """Save the content of an old ``version`` as a new version; return its number.
 
     Nothing is rewritten: the restored content is appended as the newest
-    version, with the stamps it had. ``session`` is the new version's session number.
+    version, with the stamps it had. ``session`` is the new version's session
+    number; ``policy`` as for :func:`save`.
     """
     message = f"Restored version {version}." if message is None else message
     _check_revision_fields(message, author, session)
@@ -203,7 +243,9 @@ def restore(
         opened = _Opened.read(fh, shown)
         old = opened.formulation(opened.check_version(version))
         old.base_version, old.file_id = opened.latest, opened.file_id
-        return _save_locked(old, p, fh, shown, message=message, author=author, session=session)
+        return _save_locked(
+            old, p, fh, shown, message=message, author=author, session=session, policy=policy
+        )
 
 
 def validate(path: PathLike) -> None:
@@ -224,16 +266,25 @@ def validate(path: PathLike) -> None:
 
 
 def _save_locked(
-    f: Formulation, p: Path, fh: BinaryIO, shown: str, *, message: str, author: str, session: int | None
+    f: Formulation,
+    p: Path,
+    fh: BinaryIO,
+    shown: str,
+    *,
+    message: str,
+    author: str,
+    session: int | None,
+    policy: StorePolicy,
 ) -> int:
     """Append ``f`` as the next version to the file open (and locked) as ``fh``."""
     opened = _Opened.read(fh, shown)
     last = opened.last_revision
     _check_conflict(f, opened, last, shown)
-    before = _remembered(p, opened, fh) or opened.formulation(opened.latest)
+    cached = CACHE.newest(p, opened.file_id, opened.latest, opened.end, fh)
+    before = cached or opened.formulation(opened.latest)
     version = opened.latest + 1
     revision = _revision(f, version, message=message, author=author, session=session)
-    line = version_line(before, f, revision, last["stored"])
+    line = version_line(before, f, revision, last["stored"], policy)
     line = _ready(line, shown, opened.file_id, opened.file_format)
     try:
         size = writer.append_to(fh.fileno(), line if opened.newline else b"\n" + line, keep=opened.end)
@@ -243,24 +294,29 @@ def _save_locked(
             path=shown,
         ) from None
     f.base_version, f.file_id, f.modified = version, opened.file_id, False
-    _remember_saved(p, opened.file_id, version, size, f)
+    CACHE.remember(p, opened.file_id, version, size, f)
     return version
 
 
 def version_line(
-    before: Formulation | None, f: Formulation, revision: dict[str, Any], stored_before: dict[str, Any] | None
+    before: Formulation | None,
+    f: Formulation,
+    revision: dict[str, Any],
+    stored_before: dict[str, Any] | None,
+    policy: StorePolicy = DEFAULT_POLICY,
 ) -> bytes:
     """Return the line of a new version (without checksum): a delta after ``before``, or a snapshot.
 
     A snapshot is written for the first version, when the deltas since the
-    last snapshot would outgrow it, or every :data:`SNAPSHOT_EVERY` versions.
+    last snapshot would outgrow it, or every ``policy.snapshot_every`` versions.
     ``revision`` gets its ``stored`` field.
     """
     version = revision["version"]
     if before is not None and stored_before is not None:
         delta = writer.dumps(v1.diff_to_json(diff(before, f)))
         chain = stored_before["delta_bytes"] + len(delta)
-        if chain <= stored_before["snapshot_bytes"] and version - stored_before["base"] < SNAPSHOT_EVERY:
+        since = version - stored_before["base"]
+        if chain <= stored_before["snapshot_bytes"] and since < policy.snapshot_every:
             revision["stored"] = {**stored_before, "delta_bytes": chain}
             return writer.delta_line(revision, delta)
     snapshot = writer.dumps(v1.snapshot_to_json(f))
@@ -289,12 +345,20 @@ def _ready(line: bytes, shown: str, file_id: str, file_format: int) -> bytes:
 
 
 def _create(
-    f: Formulation, p: Path, shown: str, *, message: str, author: str, session: int | None, over_empty: bool
+    f: Formulation,
+    p: Path,
+    shown: str,
+    *,
+    message: str,
+    author: str,
+    session: int | None,
+    over_empty: bool,
+    policy: StorePolicy,
 ) -> bool:
     """Write ``f`` as version 1 of a new file; False if another save created the file first."""
     header = writer.new_header(f.template.id)
     revision = _revision(f, 1, message=message, author=author, session=session)
-    line = _ready(version_line(None, f, revision, None), shown, header["file_id"], CURRENT_FORMAT)
+    line = _ready(version_line(None, f, revision, None, policy), shown, header["file_id"], CURRENT_FORMAT)
     first = writer.seal_line(writer.dumps(header) + b"\n", header["file_id"])
     try:
         if not writer.create_new(p, [first, line], over_empty=over_empty):
@@ -308,7 +372,7 @@ def _create(
     except OSError as exc:
         raise FormulationFileError(f"the file could not be written ({exc.strerror}).", path=shown) from None
     f.base_version, f.file_id, f.modified = 1, header["file_id"], False
-    _remember_saved(p, header["file_id"], 1, len(first) + len(line), f)
+    CACHE.remember(p, header["file_id"], 1, len(first) + len(line), f)
     return True
 
 
@@ -342,7 +406,7 @@ def _check_revision_fields(message: Any, author: Any, session: Any) -> None:
 
 
 def _check_conflict(f: Formulation, opened: _Opened, last: dict[str, Any], shown: str) -> None:
-    who, when = last["author"] or "someone", _when(last["time"])
+    who, when = last["author"] or "someone", _clock.shown(last["time"])
     details = dict(
         path=shown, other_version=last["version"], other_author=last["author"], other_time=last["time"]
     )
@@ -358,13 +422,6 @@ def _check_conflict(f: Formulation, opened: _Opened, last: dict[str, Any], shown
             f"{f.base_version}; nothing was overwritten. Save your changes under another file name.",
             **details,
         )
-
-
-def _when(stamp: str) -> str:
-    try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M UTC")
-    except ValueError:
-        return stamp
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -675,42 +732,55 @@ def read_header(fh: BinaryIO, path: str) -> tuple[reader.RawLine, dict[str, Any]
 
 # --- a small cache of the newest version of recently used files ----------------------------
 
-_CACHE: dict[str, tuple[str, int, int, int, int, Formulation]] = {}
-_CACHE_SIZE = 8
+
+class VersionCache:
+    """The newest version of the last ``size`` files saved or loaded, to save onto without reading them.
+
+    An entry is used only while the file is the same (its id, newest version,
+    inode, device and size are as they were left), so a change by anyone else
+    makes it unused. :meth:`clear` empties it, as a new process would find it.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._entries: dict[str, tuple[str, int, int, int, int, Formulation]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        """Forget every file."""
+        self._entries.clear()
+
+    def forget(self, path: PathLike) -> None:
+        """Forget the file at ``path``."""
+        self._entries.pop(_cache_key(Path(path)), None)
+
+    def remember(self, p: Path, file_id: str, version: int, size: int, f: Formulation) -> None:
+        """Keep a copy of ``f`` as ``version`` of the file at ``p``, if the file is ``size`` bytes long."""
+        st = p.stat()
+        if st.st_size != size or self.size < 1:
+            return
+        key = _cache_key(p)
+        self._entries.pop(key, None)
+        while len(self._entries) >= self.size:
+            self._entries.pop(next(iter(self._entries)))
+        self._entries[key] = (file_id, version, st.st_ino, st.st_dev, size, f.copy())
+
+    def newest(self, p: Path, file_id: str, version: int, size: int, fh: BinaryIO) -> Formulation | None:
+        """The newest version as kept after the last save or load, if the file open as ``fh`` is the same."""
+        entry = self._entries.get(_cache_key(p))
+        if entry is None:
+            return None
+        st = os.fstat(fh.fileno())
+        if entry[:5] != (file_id, version, st.st_ino, st.st_dev, size):
+            return None
+        return entry[5]
+
+
+#: The cache of this process (``CACHE.clear()`` reads every file afresh, as a new process would).
+CACHE = VersionCache()
 
 
 def _cache_key(p: Path) -> str:
     return str(p.resolve())
-
-
-def _remember_saved(p: Path, file_id: str, version: int, size: int, f: Formulation) -> None:
-    st = p.stat()
-    if st.st_size != size:
-        return
-    _CACHE.pop(_cache_key(p), None)
-    while len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[_cache_key(p)] = (file_id, version, st.st_ino, st.st_dev, size, f.copy())
-
-
-def _remember(p: Path, opened: _Opened, f: Formulation) -> None:
-    if not opened.torn:
-        _remember_saved(p, opened.file_id, opened.latest, opened.end, f)
-
-
-def _remembered(p: Path, opened: _Opened, fh: BinaryIO) -> Formulation | None:
-    """The newest version as cached after the last save or load, if the file has not changed since."""
-    entry = _CACHE.get(_cache_key(p))
-    if entry is None:
-        return None
-    file_id, version, ino, dev, size, f = entry
-    st = os.fstat(fh.fileno())
-    if (file_id, version, ino, dev, size) != (
-        opened.file_id,
-        opened.latest,
-        st.st_ino,
-        st.st_dev,
-        opened.end,
-    ):
-        return None
-    return f

@@ -4,8 +4,8 @@ The schema (``v1/schema.json``) checks structure and types. The semantic
 checks then look at what the records mean for the template: unknown element
 or link kinds, codes outside a code set, links whose ends are missing
 (dangling links), link kinds not allowed between their elements, ids used
-twice, comments on a missing element or link, evidence dates that are not
-real days. Every problem is raised as :class:`~workbench.fileformat._places.Problem`
+twice, comments on a missing element or link, evidence dates and the times
+of versions that are not real days. Every problem is raised as :class:`~workbench.fileformat._places.Problem`
 naming the record and field, so the caller can add the line and version.
 """
 
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
+from workbench import _clock
 from workbench.errors import LinkNotAllowed, UnknownKind, short
 from workbench.fileformat import v1, v2
 from workbench.fileformat._places import Problem
@@ -49,11 +50,13 @@ def check_header(header: dict[str, Any]) -> None:
 def check_revision(revision: dict[str, Any]) -> None:
     """Check the revision record of a line (version, time, author, ...) on its own."""
     _check(_validator("revision"), revision, {"revision": revision}, prefix=["revision"])
+    _check_time(revision)
 
 
 def check_line(line: dict[str, Any]) -> None:
     """Check a (migrated) revision line against the schema; it must hold a snapshot or a delta."""
     _check(_validator("revision_line"), line, line)
+    _check_time(line["revision"])
     has_snapshot, has_delta = "snapshot" in line, "delta" in line
     if has_snapshot == has_delta:
         raise Problem("a saved version must hold either a snapshot or a delta (and not both).")
@@ -175,6 +178,14 @@ def _check_dates(evidence: list[dict[str, Any]], subject: str) -> None:
                 raise Problem(
                     f"the date {short(item['date'])} of evidence item {number} is not a real day.", subject
                 ) from None
+
+
+def _check_time(revision: dict[str, Any]) -> None:
+    """The time of a version (already shaped like a stamp by the schema) must be a real moment."""
+    try:
+        _clock.parse(revision["time"])
+    except ValueError:
+        raise Problem(f"the time {short(revision['time'])} is not a real moment.", "revision") from None
 
 
 def _lower(text: str) -> str:

@@ -1,0 +1,169 @@
+"""The saved versions of a file as typed records: what :func:`workbench.history` returns.
+
+One :class:`Revision` per saved version (number, UTC time, author, session, message,
+counts, how it is stored) in a :class:`Revisions` sequence, oldest first. Pandas users
+keep one call: :meth:`Revisions.to_frame` gives the table ``history()`` returned before
+(the same columns and types, ``attrs["lost_version"]`` included).
+
+>>> from dataclasses import replace
+>>> from datetime import UTC, datetime
+>>> when = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)
+>>> first = Revision(1, when, "Dr Rivera", 1, "Start", 3, 2, 0, "snapshot")
+>>> revisions = Revisions([first, replace(first, version=2, session=None, stored="delta")])
+>>> [r.version for r in revisions], revisions[-1].session, revisions.lost_version
+([1, 2], None, None)
+>>> revisions.to_frame()[["version", "time", "session"]]
+   version                  time  session
+0        1  2026-11-25T14:00:00Z        1
+1        2  2026-11-25T14:00:00Z     <NA>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, overload
+
+import pandas as pd
+
+from workbench import _clock
+
+__all__ = ["COLUMNS", "Revision", "Revisions"]
+
+#: The columns of :meth:`Revisions.to_frame`, in order (one per field of :class:`Revision`).
+COLUMNS = ("version", "time", "author", "session", "message", "elements", "links", "comments", "stored")
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One saved version: its number, when (an aware UTC datetime), who, the session, the message,
+    how many elements, links and comments it holds, and whether it is stored as a ``"snapshot"``
+    or a ``"delta"``."""
+
+    version: int
+    time: datetime
+    author: str
+    session: int | None
+    message: str
+    elements: int
+    links: int
+    comments: int
+    stored: str
+
+    @classmethod
+    def from_json(cls, revision: Mapping[str, Any], stored: str) -> Revision:
+        """The record of a (checked) revision as the file holds it; ``stored`` is how the line holds it."""
+        return cls(
+            revision["version"],
+            _clock.parse(revision["time"]),
+            revision["author"],
+            revision["session"],
+            revision["message"],
+            revision["elements"],
+            revision["links"],
+            revision["comments"],
+            stored,
+        )
+
+    @property
+    def stamp(self) -> str:
+        """The time as the file format writes it, e.g. ``'2026-11-25T19:10:46Z'``."""
+        return _clock.stamp(self.time)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a row of :meth:`Revisions.to_frame`: the time as a stamp, plain values."""
+        return {
+            "version": self.version,
+            "time": self.stamp,
+            "author": self.author,
+            "session": self.session,
+            "message": self.message,
+            "elements": self.elements,
+            "links": self.links,
+            "comments": self.comments,
+            "stored": self.stored,
+        }
+
+
+class Revisions(Sequence[Revision]):
+    """The saved versions of a file, oldest first (a read-only sequence of :class:`Revision`).
+
+    ``lost_version`` is the number of a version whose save was interrupted (its
+    half-written line is ignored), else None. ``revisions["version"]`` (a column
+    name) is kept for code written when :func:`~workbench.history` returned a
+    DataFrame: it is ``to_frame()["version"]``.
+    """
+
+    __slots__ = ("_items", "lost_version")
+
+    def __init__(self, items: Iterable[Revision] = (), *, lost_version: int | None = None) -> None:
+        self._items: tuple[Revision, ...] = tuple(items)
+        self.lost_version = lost_version
+
+    @overload
+    def __getitem__(self, index: int) -> Revision: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Revisions: ...
+
+    @overload
+    def __getitem__(self, index: str) -> pd.Series: ...
+
+    def __getitem__(self, index: int | slice | str) -> Revision | Revisions | pd.Series:
+        if isinstance(index, str):
+            if index not in COLUMNS:
+                raise KeyError(f"{index!r} is not a field of a revision; they are {', '.join(COLUMNS)}.")
+            return self.to_frame()[index]
+        if isinstance(index, slice):
+            return Revisions(self._items[index], lost_version=self.lost_version)
+        return self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Revision]:
+        return iter(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Revisions):
+            return NotImplemented
+        return self._items == other._items and self.lost_version == other.lost_version
+
+    def __hash__(self) -> int:
+        return hash((self._items, self.lost_version))
+
+    def __repr__(self) -> str:
+        lost = f", lost_version={self.lost_version}" if self.lost_version is not None else ""
+        return f"Revisions({list(self._items)!r}{lost})"
+
+    def versions(self) -> list[int]:
+        """The version numbers, oldest first."""
+        return [r.version for r in self._items]
+
+    def get(self, version: int) -> Revision | None:
+        """The record of ``version``, or None if the file holds no such version."""
+        if 1 <= version <= len(self._items) and self._items[version - 1].version == version:
+            return self._items[version - 1]  # versions are numbered 1, 2, ... in a checked file
+        return next((r for r in self._items if r.version == version), None)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per version with the columns of :data:`COLUMNS` (``time`` as the file's stamp,
+        ``session`` as a nullable ``Int64``) and ``attrs["lost_version"]``."""
+        items = self._items
+        frame = pd.DataFrame(
+            {
+                "version": [r.version for r in items],
+                "time": [r.stamp for r in items],
+                "author": [r.author for r in items],
+                "session": pd.array([r.session for r in items], dtype="Int64"),
+                "message": [r.message for r in items],
+                "elements": [r.elements for r in items],
+                "links": [r.links for r in items],
+                "comments": [r.comments for r in items],
+                "stored": [r.stored for r in items],
+            },
+            columns=list(COLUMNS),
+        )
+        frame.attrs["lost_version"] = self.lost_version
+        return frame
