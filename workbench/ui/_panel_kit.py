@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import ipywidgets as w
 import pandas as pd
 
+from workbench._values import plain
 from workbench.model import Formulation
 from workbench.render.visdata import edge_for, node_for
 from workbench.ui._common import StatusLine, esc
@@ -193,11 +194,10 @@ def html_table(
 
 
 def _plain(value: Any) -> str:
-    if value is None or value is pd.NA:
+    value = plain(value)
+    if value is None:
         return ""
-    if isinstance(value, float):
-        return "" if value != value else f"{value:.3g}"
-    return str(value)
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
 def panel_style() -> w.HTML:

@@ -29,7 +29,7 @@ def remembered_author(session: EditSession | None = None) -> str:
         return name.strip()
     if session is not None and session.path is not None and session.path.is_file():
         try:
-            authors = [str(a) for a in session.history()["author"] if isinstance(a, str) and a.strip()]
+            authors = [rev.author for rev in session.history() if rev.author.strip()]
         except Exception:  # a file that cannot be read now: nothing to suggest
             return ""
         return authors[-1].strip() if authors else ""

@@ -311,13 +311,12 @@ class ComparePanel(FollowsSession):
         options: list[tuple[str, Any]] = [("(choose a version)", NONE)]
         if path is not None and path.is_file():
             try:
-                hist = self.session.history()
+                revisions = list(self.session.history())
             except Exception:  # an unreadable history only empties the list
-                hist = pd.DataFrame()
-            for row in hist.to_dict("records"):
-                session = f", session {int(row['session'])}" if pd.notna(row["session"]) else ""
-                options.append((f"{row['version']}: {row['message']} ({row['author']}{session})",
-                                int(row["version"])))
+                revisions = []
+            for rev in revisions:
+                session = f", session {rev.session}" if rev.session is not None else ""
+                options.append((f"{rev.version}: {rev.message} ({rev.author}{session})", rev.version))
         self.version.options = options
         self.version.value = NONE
 

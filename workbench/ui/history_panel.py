@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import ipywidgets as w
-import pandas as pd
 
+from workbench import _clock
+from workbench._values import text_or_none
 from workbench.diffing import FormulationDiff
 from workbench.errors import InvalidValue
-from workbench.session import EditSession
+from workbench.session import EditSession, Revision
 from workbench.ui._common import ConfirmBar, StatusLine, esc, guarded, parse_session
 from workbench.ui._settings import remember_author, remembered_author
 from workbench.ui.graph_sync import GraphBinding
@@ -96,9 +97,9 @@ class HistoryPanel(w.VBox):  # type: ignore[misc]
             self.table.value = "<span class='wb-hint'>This case has not been saved yet: no versions.</span>"
             self._set_choices([])
             return
-        frame = self.session.history()
-        self.table.value = history_table_html(frame)
-        self._set_choices([int(v) for v in frame["version"]])
+        revisions = self.session.history()
+        self.table.value = history_table_html(revisions)
+        self._set_choices(revisions.versions())
 
     def view(self, version: int | None = None) -> None:
         """Show a version read-only in the graph."""
@@ -197,15 +198,14 @@ class HistoryPanel(w.VBox):  # type: ignore[misc]
             self.back_button.layout.display = "none"
 
 
-def history_table_html(frame: pd.DataFrame) -> str:
-    """The versions as an escaped HTML table, newest first."""
+def history_table_html(revisions: Iterable[Revision]) -> str:
+    """The versions (as :func:`workbench.history` returns them) as an escaped HTML table, newest first."""
     rows = []
-    for rec in frame.sort_values("version", ascending=False).to_dict("records"):
-        session = "" if _missing(rec.get("session")) else str(int(rec["session"]))
+    for rec in sorted(revisions, key=lambda r: r.version, reverse=True):
+        session = "" if rec.session is None else str(rec.session)
         rows.append(
             "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in (
-                rec["version"], _short_time(rec.get("time")), _text(rec.get("author")), session,
-                _text(rec.get("message")),
+                rec.version, _clock.shown(rec.time, zone=False), rec.author, session, rec.message,
             )) + "</tr>"
         )
     head = "".join(f"<th>{h}</th>" for h in ("No.", "Date (UTC)", "Author", "Session", "Message"))
@@ -222,9 +222,9 @@ def diff_table_html(d: FormulationDiff, name_a: str, name_b: str) -> str:
     for rec in frame.to_dict("records"):
         key = (str(rec["what"]), str(rec["change"]), str(rec["label"] or rec["id"]))
         fields = seen.setdefault(key, [])
-        name = rec.get("field")
-        if not _missing(name) and str(name):
-            fields.append(str(name))
+        name = text_or_none(rec.get("field"))
+        if name is not None:
+            fields.append(name)
     for (what, change, label), fields in seen.items():
         detail = f" ({', '.join(fields)})" if fields else ""
         lines.append(f"<li class='wb-diff-{esc(change)}'><b>{esc(change)}</b> {esc(what)}: {esc(label)}"
@@ -234,28 +234,9 @@ def diff_table_html(d: FormulationDiff, name_a: str, name_b: str) -> str:
 
 def version_session(session: EditSession, version: int) -> int | None:
     """Return the session number saved with ``version`` of the session's file (``None`` if none)."""
-    frame = session.history()
-    rows = frame[frame["version"] == version]
-    if rows.empty or _missing(rows.iloc[0]["session"]):
-        return None
-    return int(rows.iloc[0]["session"])
+    revision = session.history().get(version)
+    return None if revision is None else revision.session
 
 
 def _name(version: Any) -> str:
     return "now (unsaved)" if version == _NOW else f"version {version}"
-
-
-def _missing(value: Any) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _text(value: Any) -> str:
-    return "" if _missing(value) else str(value)
-
-
-def _short_time(value: Any) -> str:
-    text = _text(value)
-    return text.replace("T", " ").removesuffix("Z")[:16]
