@@ -6,14 +6,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, is_dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from workbench import errors
+from workbench import _clock, errors
 from workbench._text import safe_text
+from workbench._values import plain
 
 __all__ = [
     "CELL_LIMIT",
@@ -91,7 +92,7 @@ def print_json(value: Any) -> None:
 
 
 def jsonable(value: Any) -> Any:
-    """Turn records, tuples, numpy/pandas scalars and NaN into plain JSON values."""
+    """Turn records, tuples, numpy/pandas scalars, NaN and times (as UTC stamps) into plain JSON values."""
     if is_dataclass(value) and not isinstance(value, type):
         return jsonable(asdict(value))
     if isinstance(value, dict):
@@ -99,17 +100,11 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value) if isinstance(value, set | frozenset) else value
         return [jsonable(v) for v in items]
-    if value is None or isinstance(value, bool | str):
+    value = plain(value)
+    if value is None or isinstance(value, bool | str | int | float):
         return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    item = getattr(value, "item", None)  # numpy scalars
-    if callable(item):
-        return jsonable(item())
-    if value.__class__.__name__ in ("NAType", "NaTType"):
-        return None
+    if isinstance(value, datetime):
+        return _clock.stamp(value)
     return str(value)
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 import workbench
 from workbench import errors
+from workbench._values import plain
 from workbench.analysis.checks import FAIL_ON, LOW_CONFIDENCE, fails, run_checks
 from workbench.analysis.compare import THRESHOLD, agreement_table, match, matches_table
 from workbench.analysis.trace import MAX_LENGTH, MAX_PATHS, consequences_of, roots_of
@@ -244,7 +245,8 @@ def _count(row: Mapping[Any, Any]) -> str:
 
 
 def _number(value: Any) -> str:
-    return "undefined" if value is None or pd.isna(value) else f"{float(value):.3f}"
+    value = plain(value)
+    return "undefined" if value is None else f"{float(value):.3f}"
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

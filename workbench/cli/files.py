@@ -13,6 +13,7 @@ from typing import Any
 
 import workbench
 from workbench import errors
+from workbench._values import text_or_none
 from workbench.cli._common import (
     Command,
     add_json,
@@ -130,9 +131,11 @@ def _configure_log(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_log(args: argparse.Namespace) -> int:
-    columns = ("version", "time", "author", "session", "message")
-    records = workbench.history(args.path).to_dict("records")
-    rows = [{key: jsonable(row.get(key)) for key in columns} for row in records]
+    rows = [
+        {"version": r.version, "time": r.stamp, "author": r.author, "session": r.session,
+         "message": r.message}
+        for r in workbench.history(args.path)
+    ]
     if args.json:
         print_json(rows)
         return 0
@@ -279,19 +282,14 @@ def _diff_rows(d: workbench.FormulationDiff) -> list[dict[str, Any]]:
     for row in d.to_frame().to_dict("records"):
         rows.append({
             "what": str(row["what"]),
-            "id": _text_or_none(row["id"]),
+            "id": text_or_none(row["id"]),
             "change": str(row["change"]),
-            "field": _text_or_none(row["field"]),
+            "field": text_or_none(row["field"]),
             "old": jsonable(row["old"]),
             "new": jsonable(row["new"]),
-            "label": _text_or_none(row["label"]) or "",
+            "label": text_or_none(row["label"]) or "",
         })
     return rows
-
-
-def _text_or_none(value: Any) -> str | None:
-    value = jsonable(value)
-    return None if value is None or value == "" else str(value)
 
 
 def _formulation_json(f: Formulation, path: str) -> dict[str, Any]:
