@@ -112,7 +112,7 @@ def run(folder: Path, n: int, rounds: int) -> int:
         f.update_element(ids[version % len(ids)], label=f"Element renamed in version {version}")
         if cold:
             # as after reopening the file: the newest version is read back from the file
-            store._CACHE.pop(store._cache_key(path), None)
+            store.CACHE.forget(path)
         workbench.save(f, path, message=f"Edit {version}", author="Bench", session=version)
 
     # Build the long file up to just before the measured window, and the short one likewise.
@@ -136,7 +136,7 @@ def run(folder: Path, n: int, rounds: int) -> int:
     ratios: dict[str, list[tuple[float, float]]] = {"warm": [], "cold": []}
     for _round in range(rounds):
         small.write_bytes(small_start)
-        store._CACHE.pop(store._cache_key(small), None)
+        store.CACHE.forget(small)
         f_small = workbench.load(small)
         this_round: dict[tuple[str, str], list[tuple[float, float]]] = {}
         for i in range(window):
@@ -157,9 +157,9 @@ def run(folder: Path, n: int, rounds: int) -> int:
     n = f_big.base_version or n  # the long file's newest version after the rounds
 
     hist = workbench.history(big)
-    snapshots = hist.loc[hist["stored"] == "snapshot", "version"].tolist()
+    snapshots = [r.version for r in hist if r.stored == "snapshot"]
     worst = max(
-        (v for v in hist["version"] if v not in snapshots),
+        (r.version for r in hist if r.stored != "snapshot"),
         key=lambda v: v - max(s for s in snapshots if s <= v),
     )
     loads: dict[str, list[tuple[float, float]]] = {"one": [], "newest": [], "worst": []}

@@ -234,7 +234,7 @@ def save_time(path: Path, at_version: int | None = None, repeats: int = 15) -> f
             started = time.perf_counter()
             workbench.save(f, copy, message="Edit", author="Bench")
             times.append(time.perf_counter() - started)
-        store._CACHE.clear()
+        store.CACHE.clear()
     return statistics.median(times) * 1000
 
 

@@ -242,7 +242,7 @@ BYTE_CASES: dict[str, tuple[Callable[[bytes], bytes], type[FormulationFileError]
 def bad(tmp_path: Path) -> Path:
     p = tmp_path / "bad.formulation.jsonl"
     good_file(p)
-    store._CACHE.clear()
+    store.CACHE.clear()
     return p
 
 
@@ -282,7 +282,7 @@ def test_a_bad_file_is_never_written_to(bad: Path) -> None:
     rewrite(bad, lambda ls: _set(el(ls, 0), "kind", "dream"))
     before = bad.read_bytes()
     f.update_element("el-0001", label="Changed")
-    store._CACHE.clear()
+    store.CACHE.clear()
     with pytest.raises(FileContentError, match="'dream' is not an element kind"):
         workbench.save(f, bad, message="x", author="A")
     assert bad.read_bytes() == before

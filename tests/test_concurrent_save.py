@@ -11,7 +11,6 @@ import multiprocessing
 import random
 import time
 import warnings
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ ROUNDS = 6 * SOAK
 def clinician(name: str, path: str, copy: str, start: Any, results: Any, delay: float) -> None:
     """One process: open the newest version, edit it, wait for the other, then save."""
     warnings.simplefilter("error")
-    store._CACHE.clear()
+    store.CACHE.clear()
     f = workbench.load(path)
     opened = f.base_version
     f.update_element("el-0001", label=f"Edited by {name}")
@@ -88,20 +87,19 @@ def test_two_processes_save_from_the_same_version_exactly_one_wins(tmp_path: Pat
     assert winner["opened"] == loser["opened"] == 3 and winner["version"] == 4
 
     hist = workbench.history(path)
-    assert hist["version"].tolist() == [1, 2, 3, 4]
-    assert hist.iloc[-1]["author"] == winner["name"]
-    time_saved = hist.iloc[-1]["time"]
-    shown = datetime.fromisoformat(time_saved.replace("Z", "+00:00")).strftime("%Y-%m-%d %H:%M UTC")
+    assert hist.versions() == [1, 2, 3, 4]
+    assert hist[-1].author == winner["name"]
+    shown = hist[-1].time.strftime("%Y-%m-%d %H:%M UTC")
     assert loser["message"] == (
         f"Version 4 was saved by {winner['name']} at {shown} after you opened version 3; "
         "nothing was overwritten. Save your changes under another file name."
     )
-    assert loser["other"] == (4, winner["name"], time_saved)
+    assert loser["other"] == (4, winner["name"], hist[-1].stamp)
 
     # nothing overwritten: the old bytes are intact, the file is valid and holds the winner's change
     assert path.read_bytes().startswith(before)
     workbench.validate(path)
-    store._CACHE.clear()
+    store.CACHE.clear()
     latest = workbench.load(path)
     assert latest.element("el-0001").label == f"Edited by {winner['name']}"
     assert workbench.load(path, 3).element("el-0001").label == "Father often absent"

@@ -26,10 +26,12 @@ from fileformat_helpers import SOAK, random_edit, sample
 import workbench
 from workbench import _clock
 from workbench.errors import IncompleteSaveWarning
-from workbench.fileformat import store
+from workbench.fileformat import StorePolicy, store
 from workbench.model import formulation as formulation_module
 
 KILLS = 40 * SOAK
+#: Many snapshots and deltas within the versions a test saves.
+POLICY = StorePolicy(snapshot_every=6)
 
 
 @contextmanager
@@ -65,7 +67,9 @@ def make_version(f: workbench.Formulation, version: int) -> None:
 
 def save_version(f: workbench.Formulation, path: Path, version: int) -> int:
     with clock_of(version):
-        return workbench.save(f, path, message=f"Version {version}", author="Saver", session=version % 7)
+        return workbench.save(
+            f, path, message=f"Version {version}", author="Saver", session=version % 7, policy=POLICY
+        )
 
 
 class Expected:
@@ -104,9 +108,8 @@ def load_quietly(path: Path, version: int | None = None) -> tuple[workbench.Form
 
 @pytest.mark.slow
 def test_killing_a_saving_process_at_random_moments_loses_at_most_the_version_being_saved(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setattr(store, "SNAPSHOT_EVERY", 6)  # many snapshots and deltas; the child inherits it
     path = tmp_path / "case.formulation.jsonl"
     expected = Expected()
     rng = random.Random(2026)
@@ -125,7 +128,7 @@ def test_killing_a_saving_process_at_random_moments_loses_at_most_the_version_be
         if not path.exists():
             assert finished == 0  # killed while creating the file: nothing was promised yet
             continue
-        store._CACHE.clear()  # read as a new process would
+        store.CACHE.clear()  # read as a new process would
         latest, lost = load_quietly(path)
         torn_seen += lost is not None
         assert list(tmp_path.glob(".*.tmp")) == []  # a killed first save's leftover went on this open
@@ -143,7 +146,7 @@ def test_killing_a_saving_process_at_random_moments_loses_at_most_the_version_be
         assert workbench.load(path) == expected[version]
         finished = version
     workbench.validate(path)
-    store._CACHE.clear()
+    store.CACHE.clear()
     for version in range(1, finished + 1):
         assert workbench.load(path, version) == expected[version], version
     assert finished > KILLS  # the child really saved between kills
@@ -165,7 +168,7 @@ def test_a_save_cut_at_any_byte_leaves_every_earlier_version_and_the_next_save_w
     cuts = [*range(1, len(line) - 1, max(1, len(line) // 60)), len(line) - 1]
     for cut in cuts:
         path.write_bytes(good + line[:cut])
-        store._CACHE.clear()
+        store.CACHE.clear()
         if cut == len(line) - 1:  # the whole line but its newline: a complete version, never dropped
             with warnings.catch_warnings():
                 warnings.simplefilter("error")

@@ -144,8 +144,8 @@ def test_add_two_elements_and_a_link_then_save(lab: RecordedPage, lab_server: Se
 
     history = workbench.history(_case_file(lab_server))
     assert len(history) == version
-    last = history.iloc[-1]
-    assert (last["message"], last["author"], last["session"]) == (SAVE_MESSAGE, SAVE_AUTHOR, 8)
+    last = history[-1]
+    assert (last.message, last.author, last.session) == (SAVE_MESSAGE, SAVE_AUTHOR, 8)
     saved = workbench.load(_case_file(lab_server))
     labels = {e.label: e for e in saved}
     assert labels[NEW_PAST].kind == "early_experience" and labels[NEW_FEAR].kind == "unconscious_fear"

@@ -77,9 +77,9 @@ def assert_nothing_lost(path: Path, outcome: list[dict[str, Any]], setup_version
     numbers = [version for version, _ in saved]
     duplicates = len(numbers) - len(set(numbers))
     workbench.validate(path)
-    store._CACHE.clear()
+    store.CACHE.clear()
     hist = workbench.history(path)
-    messages = dict(zip(hist["version"], hist["message"], strict=True))
+    messages = {r.version: r.message for r in hist}
     overwritten = [
         (version, token)
         for version, token in saved
@@ -247,11 +247,11 @@ def test_a_save_by_another_name_waits_for_the_save_holding_the_lock(tmp_path: Pa
     assert outcome["held"] == 2
     assert outcome["second"] == (
         "Version 2 was saved by Dr Held at "
-        + store._when(workbench.history(path).iloc[-1]["time"])
+        + workbench.history(path)[-1].time.strftime("%Y-%m-%d %H:%M UTC")
         + " after you opened version 1; nothing was overwritten. Save your changes under another file name."
     )
     workbench.validate(path)
-    store._CACHE.clear()
+    store.CACHE.clear()
     assert workbench.load(path).element("el-0002").label == "Held"
     assert len(workbench.history(path)) == 2
 

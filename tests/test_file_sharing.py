@@ -183,7 +183,7 @@ def test_two_os_users_saving_one_file_at_once_never_overwrite_each_other(shared:
     assert [r["error"] for r in outcome] == [None, None]
     saved = [item for r in outcome for item in r["saved"]]
     assert sorted(v for v, _ in saved) == list(range(2, 2 + len(saved)))  # every number once
-    store._CACHE.clear()
+    store.CACHE.clear()
     for version, token in saved:
         assert workbench.load(path, version).element("el-0002").label == token
     workbench.validate(path)

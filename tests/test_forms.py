@@ -232,9 +232,8 @@ def test_restore_asks_in_place_remembers_the_author_and_carries_the_session(
     assert history.restore_session.value == "3"  # carried from the version restored
     history.confirm.yes.click()
     assert not app.status.is_error, app.status.message
-    table = workbench.history(path)
-    last = table.iloc[-1]
-    assert (int(last["version"]), last["author"], int(last["session"])) == (3, "Dr Rivera", 3)
+    last = workbench.history(path)[-1]
+    assert (last.version, last.author, last.session) == (3, "Dr Rivera", 3)
     assert history.status.message == "Version 1 restored as version 3."
     settings = json.loads((_own_home / ".config" / "formulation-workbench" / "settings.json").read_text())
     assert settings["author"] == "Dr Rivera"

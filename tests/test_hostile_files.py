@@ -26,7 +26,8 @@ from workbench.errors import (
     IncompleteSaveWarning,
     WorkbenchError,
 )
-from workbench.fileformat import reader, store, writer
+from workbench.fileformat import StorePolicy, reader, store, writer
+from workbench.fileformat.store import DEFAULT_POLICY
 from workbench.session import EditSession
 
 GOLDEN_1 = Path(__file__).parent / "data" / "golden" / "format-1.formulation.jsonl"
@@ -35,16 +36,18 @@ GOLDEN_1 = Path(__file__).parent / "data" / "golden" / "format-1.formulation.jso
 # --- building files ------------------------------------------------------------------------------
 
 
-def saved_versions(p: Path, count: int = 3) -> list[workbench.Formulation]:
-    """Save ``count`` versions of the sample case (a snapshot, then deltas); return each."""
+def saved_versions(
+    p: Path, count: int = 3, policy: StorePolicy = DEFAULT_POLICY
+) -> list[workbench.Formulation]:
+    """Save ``count`` versions of the sample case (snapshots and deltas as ``policy`` says); return each."""
     f = sample()
     versions = []
     for number in range(1, count + 1):
         if number > 1:
             f.update_element("el-0001", label=f"Father often absent ({number})")
-        workbench.save(f, p, message=f"Version {number}", author="Dr Rivera", session=number)
+        workbench.save(f, p, message=f"Version {number}", author="Dr Rivera", session=number, policy=policy)
         versions.append(f.copy())
-    store._CACHE.clear()
+    store.CACHE.clear()
     return versions
 
 
@@ -68,7 +71,7 @@ def write_lines(p: Path, lines: list[dict[str, Any]], replace: tuple[bytes, byte
             content = content.replace(*replace)
         out.append(sealed(content, file_id) + b"\n")
     p.write_bytes(b"".join(out))
-    store._CACHE.clear()
+    store.CACHE.clear()
 
 
 def refused(
@@ -195,7 +198,7 @@ def test_an_old_line_appended_at_the_end_is_not_taken_as_the_newest(
     saved_versions(path, 5)
     data = path.read_bytes()
     path.write_bytes(data + data.split(b"\n")[1] + b"\n")  # version 1's line again at the end
-    store._CACHE.clear()
+    store.CACHE.clear()
     message = refused(path, capsys=capsys)
     assert "line 7" in message and "version 1" in message
     with pytest.raises(FormulationFileError) as caught:
@@ -207,7 +210,7 @@ def test_an_old_line_appended_at_the_end_is_not_taken_as_the_newest(
 def test_a_file_concatenated_twice_is_refused_and_never_saved_on(path: Path) -> None:
     saved_versions(path, 5)
     path.write_bytes(path.read_bytes() * 2)
-    store._CACHE.clear()
+    store.CACHE.clear()
     message = refused(path)
     assert "line 7" in message
     never_saved_on(path, 5)
@@ -217,7 +220,7 @@ def test_a_version_line_dropped_from_the_middle_is_refused_by_load(path: Path) -
     saved_versions(path, 5)
     lines = path.read_bytes().split(b"\n")
     path.write_bytes(b"\n".join(lines[:2] + lines[3:]))
-    store._CACHE.clear()
+    store.CACHE.clear()
     refused(path, "line 3", "version 3 where version 2 belongs")
 
 
@@ -235,7 +238,7 @@ def _accepted_and_saved_on(p: Path, expected: list[workbench.Formulation]) -> No
         assert f.base_version == len(expected)
         f.update_element("el-0002", label="Fear of being left alone")
         assert workbench.save(f, p, message="After the editor", author="A") == len(expected) + 1
-        store._CACHE.clear()
+        store.CACHE.clear()
         workbench.validate(p)
         assert workbench.load(p) == f
         for version, want in enumerate(expected, start=1):
@@ -289,24 +292,23 @@ def test_a_torn_line_that_gained_a_newline_is_an_interrupted_save(path: Path) ->
 # --- issue 14, defect 3: workbench repair ------------------------------------------------------------
 
 
-def _damaged(path: Path, monkeypatch: pytest.MonkeyPatch) -> list[workbench.Formulation]:
+def _damaged(path: Path) -> list[workbench.Formulation]:
     """Five versions (snapshots 1, 3, 5); version 2's line damaged, a blank line inside, a torn tail."""
-    monkeypatch.setattr(store, "SNAPSHOT_EVERY", 2)
-    versions = saved_versions(path, 6)
+    versions = saved_versions(path, 6, StorePolicy(snapshot_every=2))
     lines = path.read_bytes().split(b"\n")
     lines[2] = lines[2].replace(b"(2)", b"(7)")  # a changed byte: version 2 is damaged
     lines.insert(4, b"")  # a blank line after version 3
     torn = lines[7]
     lines[7] = torn[: len(torn) // 2]  # version 6 torn
     path.write_bytes(b"\n".join(lines[:8]))
-    store._CACHE.clear()
+    store.CACHE.clear()
     return versions
 
 
 def test_repair_keeps_every_intact_version_and_says_what_it_set_aside(
-    path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    versions = _damaged(path, monkeypatch)
+    versions = _damaged(path)
     original = path.read_bytes()
     with pytest.raises(FileContentError, match="checksum"):
         workbench.validate(path)
@@ -475,7 +477,7 @@ def test_a_line_moved_from_another_file_fails_its_checksum(path: Path, tmp_path:
     saved_versions(other)
     mine, theirs = path.read_bytes().split(b"\n"), other.read_bytes().split(b"\n")
     path.write_bytes(b"\n".join(mine[:3] + theirs[3:]))
-    store._CACHE.clear()
+    store.CACHE.clear()
     refused(path, "line 4 (version 3)", "checksum")
 
 
@@ -498,7 +500,7 @@ def test_an_old_format_1_file_loads_validates_and_accepts_saves(tmp_path: Path) 
     f = workbench.load(p)
     f.update_element("el-0001", label="Saved by the new workbench")
     assert workbench.save(f, p, message="New", author="A") == 7
-    store._CACHE.clear()
+    store.CACHE.clear()
     assert p.read_bytes().startswith(original)
     workbench.validate(p)
     assert [workbench.load(p, v) for v in range(1, 7)] == old
@@ -517,14 +519,14 @@ def test_a_blank_line_inside_the_file_is_named(path: Path, capsys: pytest.Captur
     saved_versions(path)
     lines = path.read_bytes().split(b"\n")
     path.write_bytes(b"\n".join([*lines[:2], b"", *lines[2:]]))
-    store._CACHE.clear()
+    store.CACHE.clear()
     refused(path, "line 3", "blank", capsys=capsys)
 
 
 def test_repair_json_lists_what_was_kept_and_set_aside(
-    path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _damaged(path, monkeypatch)
+    _damaged(path)
     capsys.readouterr()
     assert main(["repair", str(path), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import workbench
 from workbench.diffing import apply_diff, diff
-from workbench.fileformat import checksum, store
+from workbench.fileformat import StorePolicy, checksum, store
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -51,45 +51,42 @@ def test_every_saved_version_reloads_exactly(
 ) -> None:
     saved: list[workbench.Formulation] = []
     restored: set[int] = set()
-    old_every = store.SNAPSHOT_EVERY
-    store.SNAPSHOT_EVERY = snapshot_every
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "case.formulation.jsonl"
-            f = random_formulation(rng, rng.randint(0, 6))
-            for edits, how in steps:
-                if how == "restore" and saved:
-                    back = rng.randint(1, len(saved))
-                    assert workbench.restore(path, back, author="Supervisor") == len(saved) + 1
-                    saved.append(saved[back - 1].copy())
-                    restored.add(len(saved))
-                    f = workbench.load(path)
-                    continue
-                for _ in range(edits):
-                    random_edit(f, rng)
-                if how == "cold":
-                    store._CACHE.clear()
-                version = workbench.save(
-                    f,
-                    path,
-                    message=f"step {len(saved)}",
-                    author="Dr A",
-                    session=rng.choice([None, len(saved)]),
-                )
-                assert version == len(saved) + 1 and f.base_version == version and not f.modified
-                saved.append(f.copy())
-            workbench.validate(path)
-            raw = path.read_bytes().split(b"\n")
-            file_id = json.loads(raw[0])["file_id"]
-            assert raw[-1] == b"" and all(checksum.intact(line, file_id) for line in raw[:-1])
-            store._CACHE.clear()
-            for version, expected in enumerate(saved, start=1):
-                got = workbench.load(path, version)
-                assert got == expected, f"version {version}"
-                same_fields(got, expected, order=version not in restored)
-            assert workbench.history(path)["version"].tolist() == list(range(1, len(saved) + 1))
-    finally:
-        store.SNAPSHOT_EVERY = old_every
+    policy = StorePolicy(snapshot_every=snapshot_every)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "case.formulation.jsonl"
+        f = random_formulation(rng, rng.randint(0, 6))
+        for edits, how in steps:
+            if how == "restore" and saved:
+                back = rng.randint(1, len(saved))
+                assert workbench.restore(path, back, author="Supervisor", policy=policy) == len(saved) + 1
+                saved.append(saved[back - 1].copy())
+                restored.add(len(saved))
+                f = workbench.load(path)
+                continue
+            for _ in range(edits):
+                random_edit(f, rng)
+            if how == "cold":
+                store.CACHE.clear()
+            version = workbench.save(
+                f,
+                path,
+                message=f"step {len(saved)}",
+                author="Dr A",
+                session=rng.choice([None, len(saved)]),
+                policy=policy,
+            )
+            assert version == len(saved) + 1 and f.base_version == version and not f.modified
+            saved.append(f.copy())
+        workbench.validate(path)
+        raw = path.read_bytes().split(b"\n")
+        file_id = json.loads(raw[0])["file_id"]
+        assert raw[-1] == b"" and all(checksum.intact(line, file_id) for line in raw[:-1])
+        store.CACHE.clear()
+        for version, expected in enumerate(saved, start=1):
+            got = workbench.load(path, version)
+            assert got == expected, f"version {version}"
+            same_fields(got, expected, order=version not in restored)
+        assert workbench.history(path)["version"].tolist() == list(range(1, len(saved) + 1))
 
 
 @SETTINGS

@@ -125,8 +125,8 @@ def test_save_writes_a_new_version_and_clears_unsaved_state(case_file: Path) -> 
     assert version == 2 and s.version == 2
     assert not s.dirty and not s.can_undo and not s.can_redo
     history = workbench.history(case_file)
-    assert list(history["version"]) == [1, 2]
-    assert history.iloc[-1]["session"] == 4 and history.iloc[-1]["author"] == "Dr A"
+    assert history.versions() == [1, 2]
+    assert history[-1].session == 4 and history[-1].author == "Dr A"
     assert workbench.load(case_file) == s.formulation
 
 

@@ -155,9 +155,9 @@ def test_presenter_replays_versions_with_fixed_places_and_marks() -> None:
     history = workbench.history(CARER)
     assert len(p.frames) == len(history) == 6
     places = {}
-    for index, row in enumerate(history.to_dict("records")):
+    for index, row in enumerate(history):
         p.go(index)
-        version = workbench.load(CARER, int(row["version"]))
+        version = workbench.load(CARER, row.version)
         shown = {i for i in p.visible_ids() if i.startswith("el-")}
         assert shown == {el.id for el in version.element_records()}
         for node in p.view.nodes:

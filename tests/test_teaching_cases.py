@@ -150,11 +150,12 @@ def test_second_ccrt_rater_codes_the_same_components_with_four_differences() -> 
 def test_evidence_never_comes_from_a_later_session_than_its_version() -> None:
     for name in CASES:
         path = path_of(name)
-        for row in workbench.history(path).to_dict("records"):
-            f = workbench.load(path, int(row["version"]))
+        for row in workbench.history(path):
+            f = workbench.load(path, row.version)
             sessions = [e.session for el in f.element_records() for e in el.evidence]
             sessions += [e.session for ln in f.link_records() for e in ln.evidence]
-            assert all(s is not None and s <= row["session"] for s in sessions), (name, row["version"])
+            assert all(s is not None and row.session is not None and s <= row.session for s in sessions), (
+                name, row.version)
 
 
 def test_no_identifying_details_beyond_the_invented_session_dates() -> None:

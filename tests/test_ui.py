@@ -109,8 +109,8 @@ def test_add_two_elements_and_a_link_through_the_forms_then_save(case_path: Path
     app.saving.save_button.click()
     assert app.status.message == f"Saved version 2 of {case_path}."
     history = workbench.history(case_path)
-    assert list(history["version"]) == [1, 2]
-    assert history.iloc[-1]["message"] == "First elements" and history.iloc[-1]["session"] == 2
+    assert history.versions() == [1, 2]
+    assert history[-1].message == "First elements" and history[-1].session == 2
     assert workbench.load(case_path) == f
     assert "version 2" in app.header.info.value and "unsaved" not in app.header.unsaved.value
     assert "First elements" in app.history.table.value
