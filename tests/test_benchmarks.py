@@ -50,3 +50,25 @@ def test_share_safe_bench_runs_and_compares_with_plain_text(capsys: pytest.Captu
     assert _bench("bench_share_safe").main(["--repeats", "1", "--scale", "0.05"]) == 0
     out = capsys.readouterr().out
     assert "hostile / plain" in out
+
+
+def test_history_bench_refuses_a_baseline_without_workbench_in_a_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    assert _bench("bench_history").main(["--source", str(tmp_path), "--cache", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "holds no workbench/" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_history_bench_compares_log_with_a_baseline_and_checks_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    this_checkout = str(BENCHMARKS.parent)
+    args = ["--source", this_checkout, "--versions", "12", "--rounds", "1", "--cache", str(tmp_path)]
+    assert _bench("bench_history").main(args) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("workbench log")]
+    assert len(lines) == 2 and all("ratio wall" in line and "same output" in line for line in lines)
+    assert [p.name for p in tmp_path.iterdir()] == ["versions-12.formulation.json"]
