@@ -235,3 +235,49 @@ def test_the_cache_is_not_used_once_the_file_changed(path: Path) -> None:
         assert CACHE.newest(path, g.file_id or "", 2, opened_size, fh) is not None
         assert CACHE.newest(path, g.file_id or "", 1, opened_size, fh) is None  # another version
         assert CACHE.newest(path, g.file_id or "", 2, opened_size - 1, fh) is None  # another size
+
+
+# --- the callers ------------------------------------------------------------------------------------
+
+
+def test_the_history_table_shows_records_newest_first_escaped_with_utc_minutes() -> None:
+    from workbench.ui.history_panel import history_table_html
+
+    when = datetime(2026, 11, 25, 19, 10, 46, tzinfo=UTC)
+    revisions = Revisions([
+        Revision(1, when, "<b>Dr X</b>", 2, "Start & go", 1, 0, 0, "snapshot"),
+        Revision(2, when + timedelta(days=1), "Dr Y", None, "<script>alert(1)</script>", 1, 0, 0, "delta"),
+    ])
+    html = history_table_html(revisions)
+    assert html.index("<td>2</td>") < html.index("<td>1</td>")  # newest first
+    assert "<td>2026-11-25 19:10</td>" in html and "<td>2026-11-26 19:10</td>" in html
+    assert "&lt;b&gt;Dr X&lt;/b&gt;" in html and "<script>" not in html and "Start &amp; go" in html
+    assert "<td>Dr Y</td><td></td>" in html  # no session: an empty cell, not 'nan' or '<NA>'
+
+
+def test_step_through_picks_versions_from_records_or_their_frame(path: Path) -> None:
+    from workbench.export.stepthrough import pick_versions
+
+    with fixed_clock():
+        f = sample()
+        for session in (1, 1, 2, None, 3, 3):
+            f.update_element("el-0001", label=f"Label {session}")
+            workbench.save(f, path, message="v", author="A", session=session)
+    revisions = workbench.history(path)
+    by_session = [2, 3, 4, 6]
+    assert pick_versions(revisions, "session") == pick_versions(revisions.to_frame(), "session") == by_session
+    assert pick_versions(revisions, "version") == [1, 2, 3, 4, 5, 6]
+
+
+def test_log_prints_the_records_and_json_keeps_its_shape(
+    path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workbench.cli import main
+
+    three_versions(path)
+    assert main(["log", "--json", str(path)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    revisions = workbench.history(path)
+    fields = ("version", "author", "session", "message")
+    assert rows == [{"time": r.stamp, **{name: getattr(r, name) for name in fields}} for r in revisions]
+    assert rows[1]["session"] is None and rows[0]["time"].endswith("Z")

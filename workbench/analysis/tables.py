@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbench._values import plain
 from workbench.model import Formulation, Link, confidence_name
 
 __all__ = [
@@ -134,6 +135,6 @@ def _with_level(table: pd.DataFrame) -> pd.DataFrame:
     """Add the named confidence level after the confidence column."""
     table = table.copy()
     where = list(table.columns).index("confidence") + 1
-    levels = [confidence_name(c) if pd.notna(c) else "" for c in table["confidence"]]
+    levels = [confidence_name(c) if plain(c) is not None else "" for c in table["confidence"]]
     table.insert(where, "confidence_level", levels)
     return table
