@@ -281,3 +281,14 @@ def test_log_prints_the_records_and_json_keeps_its_shape(
     fields = ("version", "author", "session", "message")
     assert rows == [{"time": r.stamp, **{name: getattr(r, name) for name in fields}} for r in revisions]
     assert rows[1]["session"] is None and rows[0]["time"].endswith("Z")
+
+
+def test_a_step_through_takes_history_records_as_revisions(path: Path) -> None:
+    from workbench.export.stepthrough import version_steps
+
+    three_versions(path)
+    revisions = workbench.history(path)
+    pairs = [(r, workbench.load(path, r.version)) for r in revisions]
+    details = [step.detail for step in version_steps(pairs)]
+    assert details[0] == f"{_clock.shown(revisions[0].time)} · session 1 · by Dr Rivera"
+    assert details[1] == f"{_clock.shown(revisions[1].time)} · by Dr Ng"
