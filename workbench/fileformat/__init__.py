@@ -11,20 +11,18 @@ line, then one line per saved version, appended and never rewritten. See
 - :mod:`.v2` holds the format-2 schema (format 1 plus checksums and the model's rules);
 - :mod:`.writer` writes deterministic lines, atomically or by appending;
 - :mod:`.checksum` seals and verifies the checksum on every line (format 2);
-- :mod:`.store` puts them together: save, load, history, each_version, restore, validate,
-  with an explicit :class:`~.store.StorePolicy` and :class:`~.store.VersionCache`;
+- :mod:`.store` puts them together: save, load, history, each_version, restore, validate;
+- :mod:`.policy` holds the store's :class:`~.policy.StorePolicy` and :class:`~.policy.VersionCache`;
 - :mod:`.revisions` holds what ``history()`` returns: typed records with ``.to_frame()``;
 - :mod:`.repair` rewrites a damaged file keeping every intact version.
 """
 
 from workbench.fileformat.migrate import CURRENT_FORMAT
+from workbench.fileformat.policy import CACHE, StorePolicy, VersionCache
 from workbench.fileformat.reader import FORMAT_NAME
 from workbench.fileformat.repair import RepairReport, repair
 from workbench.fileformat.revisions import Revision, Revisions
 from workbench.fileformat.store import (
-    CACHE,
-    StorePolicy,
-    VersionCache,
     each_version,
     history,
     load,
