@@ -292,3 +292,19 @@ def test_a_step_through_takes_history_records_as_revisions(path: Path) -> None:
     details = [step.detail for step in version_steps(pairs)]
     assert details[0] == f"{_clock.shown(revisions[0].time)} · session 1 · by Dr Rivera"
     assert details[1] == f"{_clock.shown(revisions[1].time)} · by Dr Ng"
+
+
+def test_a_time_written_with_an_offset_is_read_as_utc_and_the_table_keeps_the_text(path: Path) -> None:
+    three_versions(path)
+    lines = path.read_bytes().split(b"\n")
+    stamp = json.loads(lines[1])["revision"]["time"].encode()
+    lines[1] = lines[1].replace(stamp, b"2026-11-25T16:00:01.5+02:00")  # another program's way
+    path.write_bytes(reseal(b"\n".join(lines)))
+    CACHE.clear()
+    first = workbench.history(path)[0]
+    assert first.time == datetime(2026, 11, 25, 14, 0, 1, 500000, tzinfo=UTC) and first.time.tzinfo is UTC
+    assert first.stamp == "2026-11-25T16:00:01.5+02:00"
+    assert workbench.history(path).to_frame()["time"][0] == "2026-11-25T16:00:01.5+02:00"  # as before
+    assert first == Revision(1, first.time, first.author, 1, "Start", 3, 2, 2, "snapshot")  # same moment
+    assert Revision(1, first.time, "A", None, "", 0, 0, 0, "snapshot").stamp == "2026-11-25T14:00:01.500000Z"
+    pd.testing.assert_frame_equal(workbench.history(path).to_frame(), frame_as_before(path))

@@ -41,9 +41,9 @@ def parse(text: str) -> datetime:
 
 def stamp(when: datetime) -> str:
     """Return ``when`` as the workbench writes it: UTC, ``Z``, seconds (a fraction only if it has one)."""
-    when = when.astimezone(UTC) if when.tzinfo is not UTC else when
-    text = when.strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{text}.{when.microsecond:06d}Z" if when.microsecond else f"{text}Z"
+    if when.tzinfo is not UTC:
+        when = when.astimezone(UTC)
+    return when.isoformat()[:-6] + "Z"  # isoformat ends in "+00:00" in UTC; it is the fast way
 
 
 def shown(when: datetime | str, *, zone: bool = True) -> str:

@@ -21,7 +21,7 @@ keep one call: :meth:`Revisions.to_frame` gives the table ``history()`` returned
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, overload
 
@@ -39,7 +39,12 @@ COLUMNS = ("version", "time", "author", "session", "message", "elements", "links
 class Revision:
     """One saved version: its number, when (an aware UTC datetime), who, the session, the message,
     how many elements, links and comments it holds, and whether it is stored as a ``"snapshot"``
-    or a ``"delta"``."""
+    or a ``"delta"``.
+
+    ``stamp`` is the time as the file holds it (``'2026-11-25T19:10:46Z'``); a record made
+    in Python without one gets the time written as the workbench writes it. Records compare
+    by their time, not by how it was written.
+    """
 
     version: int
     time: datetime
@@ -50,13 +55,19 @@ class Revision:
     links: int
     comments: int
     stored: str
+    stamp: str = field(default="", repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.stamp:
+            object.__setattr__(self, "stamp", _clock.stamp(self.time))
 
     @classmethod
     def from_json(cls, revision: Mapping[str, Any], stored: str) -> Revision:
         """The record of a (checked) revision as the file holds it; ``stored`` is how the line holds it."""
+        stamp = revision["time"]
         return cls(
             revision["version"],
-            _clock.parse(revision["time"]),
+            _clock.parse(stamp),
             revision["author"],
             revision["session"],
             revision["message"],
@@ -64,12 +75,8 @@ class Revision:
             revision["links"],
             revision["comments"],
             stored,
+            stamp,
         )
-
-    @property
-    def stamp(self) -> str:
-        """The time as the file format writes it, e.g. ``'2026-11-25T19:10:46Z'``."""
-        return _clock.stamp(self.time)
 
     def to_dict(self) -> dict[str, Any]:
         """The record as a row of :meth:`Revisions.to_frame`: the time as a stamp, plain values."""

@@ -182,6 +182,8 @@ def _check_dates(evidence: list[dict[str, Any]], subject: str) -> None:
 
 def _check_time(revision: dict[str, Any]) -> None:
     """The time of a version (already shaped like a stamp by the schema) must be a real moment."""
+    if revision["time"][8:10] <= "28":  # the schema's pattern leaves only days 29 to 31 to check
+        return
     try:
         _clock.parse(revision["time"])
     except ValueError:
