@@ -9,12 +9,15 @@ once from each checkout (``--source DIR`` is the baseline: a folder holding its
 machine's load hits both alike. It prints the median wall and CPU seconds (user +
 system, from ``os.wait4``) of each and the ratio this/baseline; the output of both
 must be the same. The file is the 50-element, ``--versions``-version file of
-``bench_scale.py``, built once into its cache folder.
+``bench_scale.py``, built once into its cache folder. Then ``history()`` and its table
+(``to_frame()``) in one process each, best CPU seconds of five calls, and whether the two
+tables are the same.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -26,6 +29,24 @@ from bench_scale import versions_file
 
 HERE = Path(__file__).resolve().parents[1]
 RUN_CLI = "import sys; from workbench.cli import main; sys.exit(main(sys.argv[1:]))"
+#: In a child: the best CPU seconds of ``history()`` and of the table (``to_frame()`` where
+#: history returns records), of five calls each, and a digest of the table.
+IN_PROCESS = """
+import hashlib, json, sys, time, workbench
+path = sys.argv[1]
+def best(fn):
+    times = []
+    for _ in range(5):
+        started = time.process_time()
+        fn()
+        times.append(time.process_time() - started)
+    return min(times)
+def table():
+    found = workbench.history(path)
+    return found.to_frame() if hasattr(found, "to_frame") else found
+digest = hashlib.sha256(table().to_csv().encode()).hexdigest()
+print(json.dumps([best(lambda: workbench.history(path)), best(table), digest]))
+"""
 
 
 def timed(argv: list[str], source: Path) -> tuple[float, float, bytes]:
@@ -77,6 +98,21 @@ def main(argv: list[str] | None = None) -> int:
               f"{cpu['baseline']:.2f} s CPU; this {wall['this']:.2f} s wall {cpu['this']:.2f} s CPU; "
               f"ratio wall {wall['this'] / wall['baseline']:.2f}, "
               f"CPU {cpu['this'] / cpu['baseline']:.2f}; {same}")
+    in_process: dict[str, list[list[float]]] = {name: [] for name in sources}
+    digests: dict[str, str] = {}
+    for _ in range(max(1, args.rounds // 2)):
+        for name, source in sources.items():
+            env = {**os.environ, "PYTHONPATH": str(source)}
+            done = subprocess.run([sys.executable, "-c", IN_PROCESS, str(path)], env=env,
+                                  stdout=subprocess.PIPE, check=True)
+            history_cpu, table_cpu, digests[name] = json.loads(done.stdout)
+            in_process[name].append([history_cpu, table_cpu])
+    for index, what in enumerate(("history()", "history() as a table")):
+        base = min(v[index] for v in in_process["baseline"])
+        this = min(v[index] for v in in_process["this"])
+        same = "same table" if digests["baseline"] == digests["this"] else "TABLE DIFFERS"
+        print(f"{what} in process, best CPU: baseline {base:.3f} s, this {this:.3f} s, "
+              f"ratio {this / base:.2f}; {same}")
     print(f"load after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 

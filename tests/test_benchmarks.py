@@ -69,6 +69,8 @@ def test_history_bench_compares_log_with_a_baseline_and_checks_the_output(
     this_checkout = str(BENCHMARKS.parent)
     args = ["--source", this_checkout, "--versions", "12", "--rounds", "1", "--cache", str(tmp_path)]
     assert _bench("bench_history").main(args) == 0
-    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("workbench log")]
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith("workbench log")]
     assert len(lines) == 2 and all("ratio wall" in line and "same output" in line for line in lines)
+    assert out.count("same table") == 2
     assert [p.name for p in tmp_path.iterdir()] == ["versions-12.formulation.json"]

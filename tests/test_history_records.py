@@ -105,6 +105,7 @@ def test_records_round_trip_through_the_frame(path: Path) -> None:
         Revision.from_json({**row, "session": plain(row["session"])}, row["stored"]) for row in rows
     )
     assert again == revisions
+    pd.testing.assert_frame_equal(again.to_frame(), revisions.to_frame())  # from records as from the file
     assert [r.to_dict() for r in revisions] == [{**row, "session": plain(row["session"])} for row in rows]
 
 

@@ -93,6 +93,10 @@ class Revision:
         }
 
 
+#: One version as :func:`~workbench.history` reads it: the values of :data:`COLUMNS`, the time as its stamp.
+Row = tuple[int, str, str, int | None, str, int, int, int, str]
+
+
 class Revisions(Sequence[Revision]):
     """The saved versions of a file, oldest first (a read-only sequence of :class:`Revision`).
 
@@ -100,13 +104,44 @@ class Revisions(Sequence[Revision]):
     half-written line is ignored), else None. ``revisions["version"]`` (a column
     name) is kept for code written when :func:`~workbench.history` returned a
     DataFrame: it is ``to_frame()["version"]``.
+
+    What the file says is kept as rows; the records are made from them the first
+    time they are asked for, so a history that only goes to a table (or is only
+    counted) costs no more than the table did.
     """
 
-    __slots__ = ("_items", "lost_version")
+    __slots__ = ("_items", "_rows", "lost_version")
 
     def __init__(self, items: Iterable[Revision] = (), *, lost_version: int | None = None) -> None:
-        self._items: tuple[Revision, ...] = tuple(items)
+        self._items: tuple[Revision, ...] | None = tuple(items)
+        self._rows: tuple[Row, ...] | None = None
         self.lost_version = lost_version
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Row], *, lost_version: int | None = None) -> Revisions:
+        """The versions of checked rows (as :func:`~workbench.history` reads them)."""
+        new = cls((), lost_version=lost_version)
+        new._items, new._rows = None, tuple(rows)
+        return new
+
+    @property
+    def _records(self) -> tuple[Revision, ...]:
+        if self._items is None:
+            assert self._rows is not None
+            self._items = tuple(
+                Revision(r[0], _clock.parse(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[1])
+                for r in self._rows
+            )
+        return self._items
+
+    def _table_rows(self) -> tuple[Row, ...]:
+        if self._rows is None:
+            self._rows = tuple(
+                (r.version, r.stamp, r.author, r.session, r.message, r.elements, r.links, r.comments,
+                 r.stored)
+                for r in self._records
+            )
+        return self._rows
 
     @overload
     def __getitem__(self, index: int) -> Revision: ...
@@ -123,54 +158,45 @@ class Revisions(Sequence[Revision]):
                 raise KeyError(f"{index!r} is not a field of a revision; they are {', '.join(COLUMNS)}.")
             return self.to_frame()[index]
         if isinstance(index, slice):
-            return Revisions(self._items[index], lost_version=self.lost_version)
-        return self._items[index]
+            return Revisions(self._records[index], lost_version=self.lost_version)
+        return self._records[index]
 
     def __len__(self) -> int:
-        return len(self._items)
+        if self._items is not None:
+            return len(self._items)
+        assert self._rows is not None
+        return len(self._rows)
 
     def __iter__(self) -> Iterator[Revision]:
-        return iter(self._items)
+        return iter(self._records)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Revisions):
             return NotImplemented
-        return self._items == other._items and self.lost_version == other.lost_version
+        return self._records == other._records and self.lost_version == other.lost_version
 
     def __hash__(self) -> int:
-        return hash((self._items, self.lost_version))
+        return hash((self._records, self.lost_version))
 
     def __repr__(self) -> str:
         lost = f", lost_version={self.lost_version}" if self.lost_version is not None else ""
-        return f"Revisions({list(self._items)!r}{lost})"
+        return f"Revisions({list(self._records)!r}{lost})"
 
     def versions(self) -> list[int]:
         """The version numbers, oldest first."""
-        return [r.version for r in self._items]
+        return [row[0] for row in self._table_rows()]
 
     def get(self, version: int) -> Revision | None:
         """The record of ``version``, or None if the file holds no such version."""
-        if 1 <= version <= len(self._items) and self._items[version - 1].version == version:
-            return self._items[version - 1]  # versions are numbered 1, 2, ... in a checked file
-        return next((r for r in self._items if r.version == version), None)
+        records = self._records
+        if 1 <= version <= len(records) and records[version - 1].version == version:
+            return records[version - 1]  # versions are numbered 1, 2, ... in a checked file
+        return next((r for r in records if r.version == version), None)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per version with the columns of :data:`COLUMNS` (``time`` as the file's stamp,
         ``session`` as a nullable ``Int64``) and ``attrs["lost_version"]``."""
-        items = self._items
-        frame = pd.DataFrame(
-            {
-                "version": [r.version for r in items],
-                "time": [r.stamp for r in items],
-                "author": [r.author for r in items],
-                "session": pd.array([r.session for r in items], dtype="Int64"),
-                "message": [r.message for r in items],
-                "elements": [r.elements for r in items],
-                "links": [r.links for r in items],
-                "comments": [r.comments for r in items],
-                "stored": [r.stored for r in items],
-            },
-            columns=list(COLUMNS),
-        )
+        frame = pd.DataFrame(list(self._table_rows()), columns=list(COLUMNS))
+        frame["session"] = frame["session"].astype("Int64")
         frame.attrs["lost_version"] = self.lost_version
         return frame

@@ -52,7 +52,7 @@ from workbench.fileformat._places import Place, Problem
 from workbench.fileformat.locking import locked_for_reading, locked_for_saving
 from workbench.fileformat.migrate import CURRENT_FORMAT, upgrade
 from workbench.fileformat.policy import CACHE, DEFAULT_POLICY, SNAPSHOT_EVERY, StorePolicy, VersionCache
-from workbench.fileformat.revisions import Revision, Revisions
+from workbench.fileformat.revisions import Revisions
 from workbench.model import Formulation
 from workbench.templates import Template, get_template
 
@@ -151,14 +151,17 @@ def history(path: PathLike) -> Revisions:
     is the same as a pandas table. Snapshots are not decoded.
     """
     p = Path(path)
-    records = []
+    rows = []
     with locked_for_reading(p, str(path)) as fh:
         opened = _Opened.read(fh, str(path))
         opened.warn_if_torn(stacklevel=4)
         for version, raw in enumerate(opened.forward(), start=1):
-            revision, stored = opened.revision_only(raw, version)
-            records.append(Revision.from_json(revision, stored))
-    return Revisions(records, lost_version=opened.latest + 1 if opened.torn else None)
+            r, stored = opened.revision_only(raw, version)
+            rows.append(
+                (r["version"], r["time"], r["author"], r["session"], r["message"], r["elements"], r["links"],
+                 r["comments"], stored)
+            )
+    return Revisions.from_rows(rows, lost_version=opened.latest + 1 if opened.torn else None)
 
 
 def each_version(
