@@ -31,7 +31,7 @@ from workbench import _clock
 
 __all__ = ["COLUMNS", "Revision", "Revisions"]
 
-#: The columns of :meth:`Revisions.to_frame`, in order (one per field of :class:`Revision`).
+#: The columns of :meth:`Revisions.to_frame`, in order: the fields of a :class:`Revision`.
 COLUMNS = ("version", "time", "author", "session", "message", "elements", "links", "comments", "stored")
 
 
