@@ -29,8 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import pandas as pd
-
+from workbench._values import plain
 from workbench.analysis._phrases import chain_sentence
 from workbench.analysis.alliance import alliance_timeline
 from workbench.analysis.ccrt import COMPONENTS, ccrt_score, has_ccrt
@@ -184,8 +183,8 @@ def _alliance_section(f: Formulation) -> list[str]:
         return []
     lines = ["## The therapeutic relationship over the sessions", ""]
     for row in timeline.to_dict("records"):
-        when = "No session yet" if row["session"] is None or pd.isna(row["session"]) else (
-            f"Session {int(row['session'])}")
+        session = plain(row["session"])
+        when = "No session yet" if session is None else f"Session {int(session)}"
         text = f"{row['kind']}: {row['label']}" + (f" — {row['detail']}" if row["detail"] else "")
         lines.append(f"- {when} · {escape_markdown(text)}.")
     lines.append("")

@@ -32,11 +32,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
+from workbench import _clock
+from workbench._values import plain
 from workbench.analysis._phrases import element_phrase
 from workbench.diffing import FormulationDiff, diff
 from workbench.errors import InvalidValue
@@ -202,7 +204,7 @@ def iter_version_frames(pairs: Iterable[tuple[Revision, Formulation]]) -> Iterat
         info = _revision_info(revision, number)
         detail = []
         if info["time"]:
-            detail.append(_when(str(info["time"])))
+            detail.append(_clock.shown(str(info["time"])))
         if info["session"] not in (None, ""):
             detail.append(f"session {info['session']}")
         if info["author"]:
@@ -333,7 +335,7 @@ def _revision_info(revision: Revision, number: int) -> dict[str, Any]:
     info = {name: _field(revision, name) for name in names}
     info["version"] = _plain(info["version"]) or number
     if isinstance(info["time"], datetime):
-        info["time"] = info["time"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        info["time"] = _clock.stamp(info["time"])
     for name in ("time", "author", "message"):
         info[name] = "" if _plain(info[name]) is None else str(info[name])
     info["session"] = _plain(info["session"])
@@ -346,17 +348,9 @@ def _field(record: Any, name: str) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    """None for missing values (None, NaN, pandas NA), else the value (whole floats as int)."""
-    if value is None or value is pd.NA or value != value:  # NaN
-        return None
-    try:
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if hasattr(value, "item"):
-            return value.item()
-    except (TypeError, ValueError):
-        return None
-    return value
+    """None for missing values (None, NaN, pandas NA), else the plain value (whole floats as int)."""
+    value = plain(value)
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _comment_note(author: str | None, text: str) -> str:
@@ -365,13 +359,6 @@ def _comment_note(author: str | None, text: str) -> str:
 
 def _count(n: int, what: str) -> str:
     return f"{n} {what}" if n == 1 else f"{n} {what}s"
-
-
-def _when(time: str) -> str:
-    """'2026-11-25T19:10:46Z' -> '2026-11-25 19:10 UTC'."""
-    if len(time) >= 16 and time[10] == "T":
-        return f"{time[:10]} {time[11:16]} UTC" if time.endswith("Z") else f"{time[:10]} {time[11:16]}"
-    return time
 
 
 def _really_changed(fields: Mapping[str, Any]) -> bool:

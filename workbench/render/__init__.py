@@ -5,7 +5,8 @@
 - :mod:`workbench.render.html`: :func:`render_html`, a standalone page that makes no request;
 - :mod:`workbench.render.mapdata`: the live map's options, link rules and patches after edits;
 - :mod:`workbench.render.diffstyle`: diff marks (added, changed, removed) drawn over the items' style;
-- :mod:`workbench.render.compare_map`: the merged map of two formulations, each item marked by its side.
+- :mod:`workbench.render.compare_map`: the merged map of two formulations, each item marked by its side;
+- :mod:`workbench.render.text`: times and missing values as people read them.
 """
 
 from workbench.render.assets import vis_network_css, vis_network_js

@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 import ipywidgets as w
 import pandas as pd
 
-from workbench._values import plain
 from workbench.model import Formulation
+from workbench.render.text import plain
 from workbench.render.visdata import edge_for, node_for
 from workbench.ui._common import StatusLine, esc
 from workbench.ui._common import guarded as guarded_by

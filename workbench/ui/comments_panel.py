@@ -24,9 +24,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbench import _clock
 from workbench.errors import InvalidEntry
 from workbench.model import Comment
+from workbench.render.text import shown_time
 from workbench.session import EditSession, SessionEvent
 from workbench.ui._panel_kit import (
     NONE,
@@ -197,6 +197,6 @@ def _comment_html(c: Comment, about: str) -> str:
     state = ("<span class='wb-badge wb-badge-resolved'>resolved</span>" if c.resolved
              else "<span class='wb-badge wb-badge-open'>open</span>")
     css = "wb-comment wb-comment-resolved" if c.resolved else "wb-comment"
-    when = _clock.shown(c.time) if c.time else ""
+    when = shown_time(c.time) if c.time else ""
     return (f"<div class='{css}'>{state}<span class='wb-comment-meta'>{esc(c.author or 'unknown author')}, "
             f"{esc(when)}, on {esc(about)}</span><br>{esc(c.text)}</div>")

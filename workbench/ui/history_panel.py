@@ -7,10 +7,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from workbench import _clock
-from workbench._values import text_or_none
 from workbench.diffing import FormulationDiff
 from workbench.errors import InvalidValue
+from workbench.render.text import shown_time, text_or_none
 from workbench.session import EditSession, Revision
 from workbench.ui._common import ConfirmBar, StatusLine, esc, guarded, parse_session
 from workbench.ui._settings import remember_author, remembered_author
@@ -205,7 +204,7 @@ def history_table_html(revisions: Iterable[Revision]) -> str:
         session = "" if rec.session is None else str(rec.session)
         rows.append(
             "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in (
-                rec.version, _clock.shown(rec.time, zone=False), rec.author, session, rec.message,
+                rec.version, shown_time(rec.time, zone=False), rec.author, session, rec.message,
             )) + "</tr>"
         )
     head = "".join(f"<th>{h}</th>" for h in ("No.", "Date (UTC)", "Author", "Session", "Message"))
