@@ -309,3 +309,12 @@ def test_a_time_written_with_an_offset_is_read_as_utc_and_the_table_keeps_the_te
     assert first == Revision(1, first.time, first.author, 1, "Start", 3, 2, 2, "snapshot")  # same moment
     assert Revision(1, first.time, "A", None, "", 0, 0, 0, "snapshot").stamp == "2026-11-25T14:00:01.500000Z"
     pd.testing.assert_frame_equal(workbench.history(path).to_frame(), frame_as_before(path))
+
+
+def test_a_comment_shows_its_time_as_every_other_place_does() -> None:
+    from workbench.model import Comment
+    from workbench.ui.comments_panel import _comment_html
+
+    html = _comment_html(Comment("cm-1", "Look at <this>", "Dr S", "2026-11-25T19:10:46Z"), "the case")
+    assert "Dr S, 2026-11-25 19:10 UTC, on the case" in html and "&lt;this&gt;" in html
+    assert "Dr S, , on the case" in _comment_html(Comment("cm-2", "No time", "Dr S"), "the case")
