@@ -68,6 +68,19 @@ def sample(template: str = "psychodynamic") -> Formulation:
     return f
 
 
+def three_versions(path: Any) -> Formulation:
+    """Save three versions at 2026-11-25 14:00 UTC: sessions 1, none and 3, authors Dr Rivera, Dr Ng,
+    Dr Rivera, messages 'Start', 'A strength', '' (a snapshot, then two deltas); return the last."""
+    with fixed_clock("2026-11-25T14:00:00"):
+        f = sample()
+        workbench.save(f, path, message="Start", author="Dr Rivera", session=1)
+        f.add_element("strength", "Good friendships")
+        workbench.save(f, path, message="A strength", author="Dr Ng")
+        f.remove_link("ln-0002")
+        workbench.save(f, path, message="", author="Dr Rivera", session=3)
+    return f
+
+
 def same_fields(a: Formulation, b: Formulation, *, order: bool = True) -> None:
     """Assert field by field (with a clear message) that two formulations hold the same records."""
     assert a.meta == b.meta

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from fileformat_helpers import fixed_clock, random_edit, reseal, same_fields, sample
+from fileformat_helpers import fixed_clock, random_edit, reseal, same_fields, sample, three_versions
 from jsonschema import Draft202012Validator
 
 import workbench
@@ -84,13 +84,7 @@ def test_saving_appends_one_line_and_never_rewrites_earlier_bytes(path: Path) ->
 
 
 def test_history_lists_versions_with_author_time_session_message_and_counts(path: Path) -> None:
-    with fixed_clock("2026-11-25T14:00:00"):
-        f = sample()
-        workbench.save(f, path, message="Start", author="Dr Rivera", session=1)
-        f.add_element("strength", "Good friendships")
-        workbench.save(f, path, message="A strength", author="Dr Ng")
-        f.remove_link("ln-0002")
-        workbench.save(f, path, message="", author="Dr Rivera", session=3)
+    three_versions(path)
     revisions = workbench.history(path)
     assert [(r.version, r.author, r.session, r.message) for r in revisions] == [
         (1, "Dr Rivera", 1, "Start"),

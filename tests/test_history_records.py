@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from fileformat_helpers import fixed_clock, reseal, sample
+from fileformat_helpers import fixed_clock, reseal, sample, three_versions
 
 import workbench
 from workbench import _clock
@@ -29,17 +29,6 @@ from workbench.fileformat.revisions import COLUMNS
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     return tmp_path / "case.formulation.json"
-
-
-def three_versions(path: Path) -> workbench.Formulation:
-    with fixed_clock("2026-11-25T14:00:00"):
-        f = sample()
-        workbench.save(f, path, message="Start", author="Dr Rivera", session=1)
-        f.add_element("strength", "Good friendships")
-        workbench.save(f, path, message="A strength", author="Dr Ng")
-        f.remove_link("ln-0002")
-        workbench.save(f, path, message="", author="Dr Rivera", session=3)
-    return f
 
 
 def frame_as_before(path: Path) -> pd.DataFrame:
