@@ -111,7 +111,7 @@ def test_an_edit_to_a_note_is_a_change_in_the_next_version_and_old_versions_keep
         }
     }
     assert "sessions" not in json.loads(lines[1])["snapshot"]  # a version without notes is written as before
-    store._CACHE.clear()
+    store.CACHE.clear()
     assert workbench.load(p, 1).session_notes() == []
     assert workbench.load(p, 2).session_note(1).text == "She said: I am always the one who waits."
     assert workbench.load(p, 3).session_note(1).text == "She said: I always wait."
@@ -127,7 +127,7 @@ def test_old_files_load_without_notes_and_take_notes_in_their_own_format(tmp_pat
     f.add_session(4, date="2026-01-26", text=HOSTILE[0])
     f.update_element("el-0001", evidence=[{"session": 4, "quote": HOSTILE[0][:10], "start": 0}])
     version = workbench.save(f, p, message="notes", author="Dr A", session=4)
-    store._CACHE.clear()
+    store.CACHE.clear()
     again = workbench.load(p)
     assert again == f and again.session_note(4).text == HOSTILE[0]
     assert again.element("el-0001").evidence[0].start == 0
@@ -196,7 +196,7 @@ def test_notes_and_picked_quotes_round_trip_through_every_saved_version(
             f.update_element(el, evidence=[quote])
         workbench.save(f, p, message=action, author="Dr A")
         saved.append(f.copy())
-    store._CACHE.clear()
+    store.CACHE.clear()
     for version, want in enumerate(saved, start=1):
         got = workbench.load(p, version)
         assert got == want
@@ -217,7 +217,7 @@ def test_repair_keeps_every_version_with_notes(tmp_path: Path) -> None:
     report = workbench.fileformat.repair(p)
     assert [(s.line, s.version) for s in report.set_aside] == [(10, None)]  # only the torn line
     assert sorted(report.kept) == list(range(1, 9))
-    store._CACHE.clear()
+    store.CACHE.clear()
     assert workbench.load(p, 7).session_note(3).text == "notes as first written"
     assert workbench.load(p).session_note(3).text == "notes as edited"
     workbench.validate(p)
@@ -237,7 +237,7 @@ def _edited_file(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
     edit(line)
     lines[2] = json.dumps(line, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     p.write_bytes(reseal(b"\n".join(lines)))
-    store._CACHE.clear()
+    store.CACHE.clear()
     return p
 
 
