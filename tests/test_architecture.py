@@ -31,8 +31,11 @@ ALLOWED = {
     "export": {"export", "analysis", "render", "fileformat", "diffing", "model", "templates"},
     "session": {"session", "fileformat", "diffing", "model", "templates", "render", "analysis", "export"},
     "workspace": {"workspace"},
+    "classroom": {"classroom", "session", "fileformat", "diffing", "model", "templates", "render", "analysis",
+                  "export"},
 }
-_BELOW_UI = {"session", "fileformat", "diffing", "model", "templates", "render", "analysis", "export"}
+_BELOW_UI = {"classroom", "session", "fileformat", "diffing", "model", "templates", "render", "analysis",
+             "export"}
 #: The top: the widgets, and the command line with the Voilà launcher. The UI never imports the
 #: CLI (nor the package's own ``__init__``, which imports the UI); the CLI never imports the UI:
 #: the app launcher (``cli/app.py``) reaches the app only through the notebook it writes, whose
