@@ -33,8 +33,10 @@ if TYPE_CHECKING:
     from workbench.ui._common import StatusLine
     from workbench.ui.app import App
     from workbench.ui.presenter import Presenter
+    from workbench.ui.seminar_view import SeminarView
     from workbench.ui.supervision import Supervision
     from workbench.ui.trace_panel import TracePanel
+    from workbench.ui.trainee_desk import TraineeDesk
 
 __version__ = "0.1.0"
 
@@ -64,6 +66,7 @@ __all__ = [
     "render_html",
     "restore",
     "save",
+    "seminar",
     "share_safe",
     "stepthrough_html",
     "stepthrough_versions_html",
@@ -150,3 +153,25 @@ def trace(path: str | Path, label: str, *, direction: str = "into") -> TracePane
     from workbench.ui.supervision import trace_case  # imported here, as for app()
 
     return trace_case(path, label, direction=direction)
+
+
+def seminar(*, role: str | None = None, root: str | Path | None = None) -> SeminarView | TraineeDesk:
+    """Open the seminar on a shared machine (JupyterHub): the supervisor's view or the trainee's desk.
+
+    ``role`` is ``"supervisor"`` or ``"trainee"`` (default: supervisor for members of the group
+    wb-supervisors); ``root`` the seminar folder (default: ``$WORKBENCH_SEMINAR_ROOT`` or
+    ``/srv/workbench``). See deploy/jupyterhub/README.md.
+
+    >>> workbench.seminar()  # doctest: +SKIP
+    """
+    from workbench.classroom.folders import is_supervisor  # imported here, as for app()
+
+    if role not in (None, "supervisor", "trainee"):
+        raise errors.InvalidValue(f"The role is 'supervisor' or 'trainee', not {role!r}.")
+    if role == "supervisor" or (role is None and is_supervisor()):
+        from workbench.ui.seminar_view import SeminarView as _View
+
+        return _View(root=root)
+    from workbench.ui.trainee_desk import TraineeDesk as _Desk
+
+    return _Desk(root=root)

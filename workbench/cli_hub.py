@@ -33,8 +33,8 @@ def configure_command(p: argparse.ArgumentParser) -> None:
                        "into the library")
     setup.add_argument("--library", metavar="DIR", help="cases to copy into the library as they are")
     setup.add_argument("--references", metavar="DIR", help="reference formulations to copy as they are")
-    setup.add_argument("--teaching", metavar="DIR",
-                       help="notebooks and cases every user gets a copy of in ~/formulations")
+    setup.add_argument("--teaching", metavar="DIR", action="append", default=[],
+                       help="notebooks and cases every user gets a copy of in ~/formulations (repeatable)")
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -39,6 +39,7 @@ __all__ = [
     "SeminarFolders",
     "SetupError",
     "current_user",
+    "is_supervisor",
     "seminar_folders",
     "setup",
 ]
@@ -103,6 +104,20 @@ def current_user() -> str:
     return pwd.getpwuid(os.geteuid()).pw_name
 
 
+def is_supervisor(user: str | None = None) -> bool:
+    """Whether ``user`` (default: this process's user) is in the supervisors' group."""
+    name = user or current_user()
+    try:
+        group = grp.getgrnam(SUPERVISORS)
+    except KeyError:
+        return False
+    try:
+        primary = pwd.getpwnam(name).pw_gid
+    except KeyError:
+        primary = -1
+    return name in group.gr_mem or primary == group.gr_gid
+
+
 def setup(
     root: str | os.PathLike[str],
     *,
@@ -111,14 +126,14 @@ def setup(
     cases: str | os.PathLike[str] | None = None,
     library: str | os.PathLike[str] | None = None,
     references: str | os.PathLike[str] | None = None,
-    teaching: str | os.PathLike[str] | None = None,
+    teaching: Sequence[str | os.PathLike[str]] = (),
 ) -> list[str]:
     """Create or repair the seminar's folders, groups and memberships; return what was changed.
 
     The users must exist. Each formulation in ``cases`` becomes a reference (supervisors only)
     and its *starter* in the library: the same case (id, title, template, description) with no
     elements yet, for the trainees to build. Cases in ``library`` and ``references`` are copied
-    as they are, and everything in ``teaching``. Nothing that is there already is replaced.
+    as they are, and everything in the ``teaching`` folders. Nothing that is there already is replaced.
     Needs root.
     """
     if os.geteuid() != 0:
@@ -151,8 +166,8 @@ def setup(
         done += _copy_cases(Path(library), folders.library, 0, 0, 0o644)
     if references is not None:
         done += _copy_cases(Path(references), folders.references, 0, sup, 0o640)
-    if teaching is not None:
-        done += _copy_tree(Path(teaching), folders.teaching)
+    for source in teaching:
+        done += _copy_tree(Path(source), folders.teaching)
     return done
 
 
