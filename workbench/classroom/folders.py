@@ -10,6 +10,7 @@ Layout under the seminar root (``$WORKBENCH_SEMINAR_ROOT``, by default ``/srv/wo
     feedback/             root:wb-supervisors 0751
     feedback/<trainee>/   <trainee>:wb-supervisors 3770  supervisors write comments the trainee reads
 
+Each trainee's and supervisor's home folder is made private (their own copies of cases live there).
 A hand-in (group read only, from the setgid folder's group bits) can be changed by nobody but the
 trainee, and only by appending versions; another trainee cannot even reach it. Feedback files are
 the supervisors' (readable by the trainee, whose folder it is; the sticky bit keeps supervisors
@@ -133,7 +134,8 @@ def setup(
     The users must exist. Each formulation in ``cases`` becomes a reference (supervisors only)
     and its *starter* in the library: the same case (id, title, template, description) with no
     elements yet, for the trainees to build. Cases in ``library`` and ``references`` are copied
-    as they are, and everything in the ``teaching`` folders. Nothing that is there already is replaced.
+    as they are, and everything in the ``teaching`` folders. Nothing that is there already is
+    replaced, except teaching files whose source changed (users' own copies never change).
     Needs root.
     """
     if os.geteuid() != 0:
@@ -159,6 +161,8 @@ def setup(
         uid = pwd.getpwnam(user).pw_uid
         done += _folder(folders.handin_folder(user), uid, sup, 0o2750)
         done += _folder(folders.feedback_folder(user), uid, sup, 0o3770)
+    for user in [*trainees, *supervisors]:
+        done += _private_home(user)
     if cases is not None:
         done += _copy_cases(Path(cases), folders.references, 0, sup, 0o640)
         done += _starters(Path(cases), folders.library)
@@ -226,6 +230,19 @@ def _folder(path: Path, uid: int, gid: int, mode: int) -> list[str]:
     return [f"set {path} to {_owner(uid, gid)}, {mode:04o}"] if changed else []
 
 
+def _private_home(user: str) -> list[str]:
+    """A user's home folder that others cannot read (their own copies of cases are kept there)."""
+    home = Path(pwd.getpwnam(user).pw_dir)
+    try:
+        st = home.stat()
+    except OSError:
+        return []  # no home yet: the system makes it (private, see deploy/jupyterhub/README.md)
+    if st.st_uid != pwd.getpwnam(user).pw_uid or not stat.S_IMODE(st.st_mode) & 0o077:
+        return []
+    os.chmod(home, stat.S_IMODE(st.st_mode) & ~0o077)
+    return [f"made the home folder {home} private to {user}"]
+
+
 def _owner(uid: int, gid: int) -> str:
     return f"{pwd.getpwuid(uid).pw_name}:{grp.getgrgid(gid).gr_name}"
 
@@ -278,9 +295,25 @@ def _copy_tree(source: Path, target: Path) -> list[str]:
             continue
         for parent in reversed(rel.parents[:-1]):
             done += _folder(target / parent, 0, 0, 0o755)
-        if _copy_new(item, target / rel, 0, 0, 0o644):
+        dest = target / rel
+        if _copy_new(item, dest, 0, 0, 0o644):
             done.append(f"copied {rel} into {target}")
+        elif dest.is_file() and not dest.is_symlink() and dest.read_bytes() != item.read_bytes():
+            _replace(item, dest)  # the distribution copy follows its source; users' copies never change
+            done.append(f"updated {rel} in {target}")
     return done
+
+
+def _replace(source: Path, target: Path) -> None:
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        shutil.copyfile(source, temp)
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
 
 
 def _copy_new(source: Path, target: Path, uid: int, gid: int, mode: int) -> bool:

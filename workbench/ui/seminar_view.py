@@ -52,6 +52,14 @@ class SeminarView(w.VBox):  # type: ignore[misc]
         self.graph: GraphView | None = None
         self._shown = w.VBox()
         self.opened: EditSession | None = None
+        for widget, name in [
+            (self.case, "wb-seminar-case"), (self.handin, "wb-seminar-handin"),
+            (self.open_button, "wb-open-handin"),
+            (self.compare_button, "wb-compare-handins"), (self.present_button, "wb-present-handin"),
+            (self.target, "wb-comment-target"), (self.comment, "wb-comment-text"),
+            (self.send_button, "wb-send-comment"), (self.status, "wb-seminar-status"),
+        ]:
+            widget.add_class(name)
         say = guarded(self.status)
         self.refresh_button.on_click(say(lambda _b: self.refresh()))
         self.case.observe(lambda _c: self._list_case(), names="value")
@@ -59,7 +67,11 @@ class SeminarView(w.VBox):  # type: ignore[misc]
         self.compare_button.on_click(say(lambda _b: self.compare()))
         self.present_button.on_click(say(lambda _b: self.present()))
         self.send_button.on_click(say(lambda _b: self.send_comment()))
-        heading = w.HTML(f"<b>Seminar</b>: hand-ins, seen by {esc(self.user)}")
+        heading = w.HTML(
+            f"<b>Seminar</b>: the hand-ins, seen by {esc(self.user)}. <b>Open read-only</b> shows one; a "
+            "comment reaches its trainee without changing their file; <b>Compare with the reference</b> "
+            "compares every hand-in of the case with the reference and with each other."
+        )
         super().__init__([
             heading, w.HBox([self.case, self.refresh_button]), self.table,
             w.HBox([self.handin, self.open_button, self.present_button]), self.compare_button,

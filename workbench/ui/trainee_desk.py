@@ -37,10 +37,19 @@ class TraineeDesk(w.VBox):  # type: ignore[misc]
         self.feedback = w.HTML()
         self.feedback.add_class("wb-feedback")
         self._app_box = w.VBox()
+        for widget, name in [(self.library, "wb-desk-library"), (self.open_button, "wb-desk-open"),
+                             (self.hand_in_button, "wb-hand-in"), (self.feedback_button, "wb-show-feedback"),
+                             (self.status, "wb-desk-status")]:
+            widget.add_class(name)
         self.open_button.on_click(guarded(self.status)(lambda _b: self.open_case()))
         self.hand_in_button.on_click(guarded(self.status)(lambda _b: self.hand_in()))
         self.feedback_button.on_click(guarded(self.status)(lambda _b: self.show_feedback()))
-        heading = w.HTML(f"<b>Seminar</b>: the case library, for {esc(self.user)}")
+        heading = w.HTML(
+            f"<b>Seminar</b>: the case library, for {esc(self.user)}. Pick a case and press "
+            "<b>Open as my copy</b> (it is copied into your own folder); build it in the app, save, then "
+            "press <b>Hand in</b>: your supervisors see the version you saved, with your name and the time. "
+            "<b>Show feedback</b> lists their comments."
+        )
         super().__init__([heading, w.HBox([self.library, self.open_button]),
                           w.HBox([self.hand_in_button, self.feedback_button]), self.status, self.feedback,
                           self._app_box], layout=w.Layout(width="100%"))
