@@ -74,3 +74,9 @@ def test_history_bench_compares_log_with_a_baseline_and_checks_the_output(
     assert len(lines) == 2 and all("ratio wall" in line and "same output" in line for line in lines)
     assert out.count("same table") == 2
     assert [p.name for p in tmp_path.iterdir()] == ["versions-12.formulation.json"]
+
+
+def test_hub_bench_refuses_too_many_users_in_a_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _bench("bench_hub").main(["--users", "41"]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: --users must be from 1 to 40.\n"

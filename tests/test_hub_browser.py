@@ -81,9 +81,9 @@ def select_containing(page: Any, css: str, text: str) -> None:
     select = page.locator(f"{css} select")
     page.wait_for_function(
         "([css, text]) => [...document.querySelectorAll(css + ' option')]"
-        ".some((o) => o.label.includes(text))",
+        ".some((o) => o.label.replace(/\\u00a0/g, ' ').includes(text))",
         arg=[css, text])
-    labels = select.locator("option").all_inner_texts()
+    labels = [label.replace("\u00a0", " ") for label in select.locator("option").all_inner_texts()]
     select.select_option(index=next(i for i, label in enumerate(labels) if text in label))
 
 

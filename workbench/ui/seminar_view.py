@@ -24,6 +24,12 @@ from workbench.ui.presenter import Presenter
 __all__ = ["SeminarView"]
 
 _WHOLE = "__whole__"
+_STYLE = """<style>
+.wb-seminar table { border-collapse: collapse; margin: 4px 0 10px; font-size: 13px; }
+.wb-seminar th, .wb-seminar td { padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: left; }
+.wb-seminar th { background: #f3f3f3; }
+.wb-comparison details { margin: 6px 0; }
+</style>"""
 
 
 class SeminarView(w.VBox):  # type: ignore[misc]
@@ -40,7 +46,7 @@ class SeminarView(w.VBox):  # type: ignore[misc]
         self.handin = w.Dropdown(description="Hand-in", layout=w.Layout(width="50%"))
         self.open_button = w.Button(description="Open read-only", icon="eye")
         self.compare_button = w.Button(description="Compare with the reference", icon="columns",
-                                       button_style="info")
+                                       button_style="info", layout=w.Layout(width="auto"))
         self.present_button = w.Button(description="Present", icon="television")
         self.target = w.Dropdown(description="About", layout=w.Layout(width="50%"))
         self.comment = w.Textarea(placeholder="Your comment for the trainee",
@@ -68,8 +74,8 @@ class SeminarView(w.VBox):  # type: ignore[misc]
         self.present_button.on_click(say(lambda _b: self.present()))
         self.send_button.on_click(say(lambda _b: self.send_comment()))
         heading = w.HTML(
-            f"<b>Seminar</b>: the hand-ins, seen by {esc(self.user)}. <b>Open read-only</b> shows one; a "
-            "comment reaches its trainee without changing their file; <b>Compare with the reference</b> "
+            _STYLE + f"<b>Seminar</b>: the hand-ins, seen by {esc(self.user)}. <b>Open read-only</b> shows "
+            "one; a comment reaches its trainee without changing their file; <b>Compare with the reference</b> "
             "compares every hand-in of the case with the reference and with each other."
         )
         super().__init__([
@@ -153,7 +159,9 @@ class SeminarView(w.VBox):  # type: ignore[misc]
         ]
         if self.handin.options and self.handin.value is None:
             self.handin.index = 0
-        shown = rows[["trainee", "version", "handed_in", "author", "message"]]
+        shown = rows[["trainee", "version", "handed_in", "author", "message"]].rename(columns={
+            "trainee": "Trainee", "version": "Hand-in", "handed_in": "Handed in (UTC)", "author": "Author",
+            "message": "Message"})
         self.table.value = shown.to_html(index=False, escape=True, border=0) if len(rows) else ""
 
 

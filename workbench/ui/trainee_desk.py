@@ -30,11 +30,15 @@ class TraineeDesk(w.VBox):  # type: ignore[misc]
         self.status = StatusLine()
         self.app: App | None = None
         self.library = w.Dropdown(description="Case", layout=w.Layout(width="60%"))
-        self.open_button = w.Button(description="Open as my copy", button_style="primary", icon="folder-open")
+        self.open_button = w.Button(description="Open as my copy", button_style="primary", icon="folder-open",
+                                    layout=w.Layout(width="auto"))
         self.hand_in_button = w.Button(description="Hand in", button_style="success", icon="paper-plane",
                                        disabled=True)
         self.feedback_button = w.Button(description="Show feedback", icon="comments", disabled=True)
         self.feedback = w.HTML()
+        style = w.HTML("<style>.wb-feedback table { border-collapse: collapse; font-size: 13px; }"
+                       ".wb-feedback th, .wb-feedback td { padding: 3px 10px; border-bottom: 1px solid #ddd;"
+                       " text-align: left; }</style>")
         self.feedback.add_class("wb-feedback")
         self._app_box = w.VBox()
         for widget, name in [(self.library, "wb-desk-library"), (self.open_button, "wb-desk-open"),
@@ -50,7 +54,7 @@ class TraineeDesk(w.VBox):  # type: ignore[misc]
             "press <b>Hand in</b>: your supervisors see the version you saved, with your name and the time. "
             "<b>Show feedback</b> lists their comments."
         )
-        super().__init__([heading, w.HBox([self.library, self.open_button]),
+        super().__init__([style, heading, w.HBox([self.library, self.open_button]),
                           w.HBox([self.hand_in_button, self.feedback_button]), self.status, self.feedback,
                           self._app_box], layout=w.Layout(width="100%"))
         self.add_class("wb-trainee-desk")
