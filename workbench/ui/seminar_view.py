@@ -75,8 +75,8 @@ class SeminarView(w.VBox):  # type: ignore[misc]
         self.send_button.on_click(say(lambda _b: self.send_comment()))
         heading = w.HTML(
             _STYLE + f"<b>Seminar</b>: the hand-ins, seen by {esc(self.user)}. <b>Open read-only</b> shows "
-            "one; a comment reaches its trainee without changing their file; <b>Compare with the reference</b> "
-            "compares every hand-in of the case with the reference and with each other."
+            "one; a comment reaches its trainee without changing their file; <b>Compare with the "
+            "reference</b> compares every hand-in of the case with the reference and with each other."
         )
         super().__init__([
             heading, w.HBox([self.case, self.refresh_button]), self.table,
