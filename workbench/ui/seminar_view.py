@@ -80,9 +80,9 @@ class SeminarView(w.VBox):  # type: ignore[misc]
         )
         super().__init__([
             heading, w.HBox([self.case, self.refresh_button]), self.table,
-            w.HBox([self.handin, self.open_button, self.present_button]), self.compare_button,
-            self.comparison, w.HBox([self.target]), w.HBox([self.comment, self.send_button]), self.status,
-            self._shown,
+            w.HBox([self.handin, self.open_button, self.present_button]), self._shown,
+            w.HBox([self.target]), w.HBox([self.comment, self.send_button]), self.status,
+            self.compare_button, self.comparison,
         ], layout=w.Layout(width="100%"))
         self.add_class("wb-seminar")
         self.refresh()
@@ -110,11 +110,13 @@ class SeminarView(w.VBox):  # type: ignore[misc]
             raise SessionError("Pick a hand-in first.")
         self.opened = EditSession.open_file(chosen)
         self.graph = GraphView(height="520px")
+        self.graph.add_class("wb-graph")
         GraphBinding(self.opened, self.graph)
         f = self.opened.formulation
         self.target.options = [("the whole formulation", _WHOLE)] + [
             (f"{e.label} ({e.kind})", e.id) for e in f.element_records()
         ]
+        self.target.index = 0
         self.send_button.disabled = False
         trainee = Path(chosen).parent.name
         caption = w.HTML(f"<b>{esc(trainee)}</b>: {esc(f.meta.title or f.meta.case_id)}, read-only")
