@@ -23,6 +23,7 @@ import pytest
 from test_file_sharing import as_user
 
 import workbench
+from workbench import cli
 from workbench.classroom import folders as seminar
 from workbench.classroom import handin as desk
 from workbench.classroom import seminar as sem
@@ -228,3 +229,18 @@ def test_feedback_reaches_only_its_trainee_and_the_comparison_names_what_was_mis
     assert "Panic on the night bus (one)" in added
     assert pair == pytest.approx(1 / 3)  # both have "Self-sufficiency", each one symptom of their own
     assert reference == str(folders.references / CASE)
+
+
+def test_the_setup_command_reports_what_it_did_and_a_missing_user_in_one_line(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["hub", "setup", "--root", str(root), "--trainees", f"{T1},{T2}", "--supervisors", SUP]
+    assert cli.main([*args, "--cases", str(CASES)]) == 0
+    out = capsys.readouterr().out
+    assert f"created {root / 'handins' / T1} ({T1}:{seminar.SUPERVISORS}, 2750)" in out
+    assert out.endswith(f"The seminar folders in {root} are set up ({len(out.splitlines()) - 1} changes).\n")
+    assert cli.main(args) == 0
+    assert capsys.readouterr().out == f"The seminar folders in {root} are set up (0 changes).\n"
+    assert cli.main(["hub", "setup", "--root", str(root), "--trainees", "nobody-such-user"]) == 1
+    assert capsys.readouterr().err == (
+        "error: There is no user nobody-such-user on this machine; create the account first.\n")

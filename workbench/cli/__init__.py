@@ -10,6 +10,7 @@
 - :mod:`~workbench.cli.analysis`: ``check``, ``trace``, ``compare``;
 - :mod:`~workbench.cli.export`: ``export``, ``stepthrough``;
 - :mod:`~workbench.cli.app`: ``app``, the Voilà launcher (:func:`~workbench.cli.app.launch`);
+- :mod:`~workbench.cli.hub`: ``hub setup``, the seminar folders on a shared machine;
 - :mod:`~workbench.cli._common`: what they share (:class:`Command`, options, tables, JSON).
 
 Adding a command

@@ -51,6 +51,7 @@ GROUPS: tuple[str, ...] = (
     "ccrt",  # ccrt: the CCRT summary of a CCRT formulation
     "evidence",  # evidence, timeline
     "app",  # app: the Voilà launcher
+    "hub",  # hub setup: the seminar folders on a shared machine (JupyterHub)
 )
 
 
