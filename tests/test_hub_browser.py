@@ -138,6 +138,8 @@ def test_trainees_hand_in_and_the_supervisor_compares_and_comments(browser: Any,
         page.locator(".wb-send-comment").click()
         wait_text(page, ".wb-seminar-status", "Comment sent to trainee1")
         save_screenshot_to_artifacts(page, "hub-seminar-view", full_page=True)
+        page.locator(".wb-comparison").scroll_into_view_if_needed()
+        save_screenshot_to_artifacts(page, "hub-seminar-comparison")
 
         # trainee1 sees the comment; trainee2's feedback stays empty
         page = pages[0].page

@@ -82,7 +82,7 @@ class SeminarView(w.VBox):  # type: ignore[misc]
             heading, w.HBox([self.case, self.refresh_button]), self.table,
             w.HBox([self.handin, self.open_button, self.present_button]), self._shown,
             w.HBox([self.target]), w.HBox([self.comment, self.send_button]), self.status,
-            self.compare_button, self.comparison,
+            w.HBox([self.compare_button]), self.comparison,
         ], layout=w.Layout(width="100%"))
         self.add_class("wb-seminar")
         self.refresh()
