@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 hub.stop_server(name, timeout=args.timeout)
                 hub.api("DELETE", f"/users/{name}")
-            except (OSError, TimeoutError):
+                wait_until_gone(name, args.timeout)  # userdel refuses a user with running processes
+            except (OSError, TimeoutError, KeyError):
                 pass
             subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
     report = summary(rows, hub_before, hub_after)
@@ -108,16 +109,27 @@ def pss_mb(pid: int) -> float:
 
 def user_memory_mb(name: str) -> float:
     """The memory of all processes of the OS user ``name`` (their server and kernels)."""
+    return sum(pss_mb(pid) for pid in user_processes(name))
+
+
+def wait_until_gone(name: str, timeout: float) -> None:
+    """Wait until the OS user ``name`` has no processes left (their server and kernels ended)."""
+    deadline = time.monotonic() + timeout
+    while user_processes(name) and time.monotonic() < deadline:
+        time.sleep(0.2)  # polling for the state we wait for
+
+
+def user_processes(name: str) -> list[int]:
+    """The process ids of the OS user ``name``."""
     uid = pwd.getpwnam(name).pw_uid
-    total = 0.0
+    found = []
     for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                if proc.stat().st_uid == uid:
-                    total += pss_mb(int(proc.name))
-            except OSError:
-                continue
-    return total
+        try:
+            if proc.name.isdigit() and proc.stat().st_uid == uid:
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
 
 
 def hub_memory_mb() -> float:

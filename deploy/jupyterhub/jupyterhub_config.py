@@ -12,9 +12,8 @@ with the environment variables below pointing at what it installed.
   password of a one-off workshop. For a learning platform use LTI (jupyterhub-ltiauthenticator,
   see README.md here); it is not configured or tested here.
 - The idle culler runs as a hub service and stops servers idle for an hour.
-- Memory: each active user with the workbench app open needs about MEMORY_PER_USER
-  (measured with benchmarks/bench_hub.py, see README.md); ``mem_limit`` is set to that
-  with head room. LocalProcessSpawner only passes it on (``MEM_LIMIT``); SystemdSpawner
+- Memory: each active user with the workbench app open needs about 0.25 GB (measured with
+  benchmarks/bench_hub.py, see README.md); ``mem_limit`` is 1 GB, four times that. LocalProcessSpawner only passes it on (``MEM_LIMIT``); SystemdSpawner
   (``WORKBENCH_HUB_SPAWNER=systemd``, what TLJH uses) enforces it.
 
 Every value can be set from the environment, so that the same file serves the test hub
