@@ -124,6 +124,11 @@ def test_setup_makes_the_folders_with_their_permissions_and_is_idempotent(root: 
     assert mode(folders.library / CASE) == ("root", "root", 0o644)
     assert mode(folders.references / CASE) == ("root", seminar.SUPERVISORS, 0o640)
     assert workbench.load(folders.library / CASE).element_records() == []  # a starter: no elements yet
+    # one starter per case: the trainee's and the second rater's formulations are references only
+    second = ("_trainee", "second_rater")
+    assert sorted(p.name for p in folders.library.iterdir()) == sorted(
+        p.name for p in CASES.glob("*.formulation.json") if not any(s in p.name for s in second))
+    assert len(list(folders.references.iterdir())) == len(list(CASES.glob("*.formulation.json")))
     assert workbench.load(folders.references / CASE).meta.case_id == workbench.load(
         folders.library / CASE).meta.case_id
     # a folder someone loosened is put right; nothing else changes

@@ -258,14 +258,19 @@ def _copy_cases(source: Path, target: Path, uid: int, gid: int, mode: int) -> li
 
 
 def _starters(source: Path, target: Path) -> list[str]:
-    """A starter in ``target`` for each case in ``source``: its case data, no elements, mode 0644."""
+    """A starter in ``target`` for each case in ``source`` (one per case id, the first file name):
+    its case data and no elements, mode 0644."""
     done = []
+    seen: set[str] = set()
     for case in sorted(source.glob(f"*{CASE_SUFFIX}")):
+        full = store.load(case)
+        m = full.meta
+        if m.case_id in seen:  # a second formulation of a case (a trainee's, a second rater's): no starter
+            continue
+        seen.add(m.case_id)
         dest = target / case.name
         if dest.exists() or dest.is_symlink():
             continue
-        full = store.load(case)
-        m = full.meta
         starter = Formulation.new(full.template, case_id=m.case_id, title=m.title,
                                   description=m.description, fictional=m.fictional)
         fd, temp = tempfile.mkstemp(dir=target, prefix=f".{case.name}.", suffix=".tmp")
