@@ -26,7 +26,8 @@ CASE = "psychodynamic_self_sufficient_carer.formulation.json"
 TRAINEES = ("trainee1", "trainee2")
 SUPERVISOR = "supervisor1"
 TIMEOUT = 120_000  # ms: a server start and a Voilà kernel on a busy 2-core machine
-COMMENT = "Where is the early experience behind the panic?"
+COMMENT = "Good: which fear does the father's absence give rise to?"
+MATCHING = "Father often absent"  # an early experience (the element form's first kind)
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +116,7 @@ def build_and_hand_in(browser: Any, hub: hub_server.Hub, user: str, label: str) 
 def test_trainees_hand_in_and_the_supervisor_compares_and_comments(browser: Any, hub: hub_server.Hub) -> None:
     pages = []
     try:
-        for user, label in zip(TRAINEES, ("Panic on the night bus", "Sleepless since the move"), strict=True):
+        for user, label in zip(TRAINEES, (MATCHING, "Sleepless since the move"), strict=True):
             pages.append(build_and_hand_in(browser, hub, user, label))
         handed = hub_server.SEMINAR / "handins" / "trainee1" / CASE
         assert handed.exists() and (hub_server.SEMINAR / "handins" / "trainee2" / CASE).exists()
@@ -130,11 +131,14 @@ def test_trainees_hand_in_and_the_supervisor_compares_and_comments(browser: Any,
         page.locator(".wb-compare-handins").click()
         wait_text(page, ".wb-comparison", "Compared with the reference")
         comparison = page.locator(".wb-comparison").inner_text()
-        assert "Panic on the night bus" in comparison and "Sleepless since the move" in comparison
-        assert "Missed:" in comparison
+        # trainee1's early experience matches the reference's "Father often absent for work";
+        # trainee2's does not: they missed all 15 of the reference's elements and added theirs
+        assert "trainee1: missed 14, added 0" in comparison, comparison
+        assert "trainee2: missed 15, added 1" in comparison
+        assert "Added: Sleepless since the move" in comparison
         select_containing(page, ".wb-seminar-handin", "trainee1 (")
         page.locator(".wb-open-handin").click()
-        wait_for_graph_label(page, "Panic on the night bus", timeout=TIMEOUT)
+        wait_for_graph_label(page, MATCHING, timeout=TIMEOUT)
         page.locator(".wb-comment-text textarea").fill(COMMENT)
         page.locator(".wb-send-comment").click()
         wait_text(page, ".wb-seminar-status", "Comment sent to trainee1")
