@@ -154,7 +154,7 @@ def test_hand_ins_reach_the_supervisors_and_no_other_trainee(root: Path) -> None
     assert (version, source_version) == (1, 2)
     handed = Path(path)
     assert mode(handed) == (T1, seminar.SUPERVISORS, 0o640)
-    assert workbench.history(handed).iloc[-1]["message"] == f"Handed in version 2 of {CASE}"
+    assert workbench.history(handed)[-1].message == f"Handed in version 2 of {CASE}"
     build_and_hand_in(folders, home[T2], "Sleepless since the move (two)")
 
     # the supervisor sees both hand-ins

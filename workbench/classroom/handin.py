@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench import _paths
+from workbench import _clock, _paths
 from workbench.classroom.folders import CASE_SUFFIX, SeminarFolders, current_user, seminar_folders
 from workbench.errors import FormulationFileError, WorkbenchError
 from workbench.fileformat import store
@@ -125,7 +125,8 @@ def comments_table(f: Formulation) -> pd.DataFrame:
     """The comments of ``f`` with what each is about (an element's or link's label, or the case)."""
     rows = []
     for record in f.comments().reset_index().to_dict("records"):
-        rows.append({"author": record["author"], "time": record["time"],
+        when = _clock.shown(record["time"]) if record["time"] else ""
+        rows.append({"author": record["author"], "time": when,
                      "about": _about(f, record["target"]), "text": record["text"]})
     return pd.DataFrame(rows, columns=FEEDBACK_COLUMNS)
 

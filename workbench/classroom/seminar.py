@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbench import _clock
 from workbench.analysis import compare
 from workbench.classroom.folders import CASE_SUFFIX, SeminarFolders, current_user, seminar_folders
 from workbench.errors import FormulationFileError, WorkbenchError
@@ -46,10 +47,10 @@ def handins(folders: SeminarFolders | None = None) -> pd.DataFrame:
                 f = store.load(path)
             except (WorkbenchError, OSError):
                 continue
-            last = history.iloc[-1]
+            last = history[-1]
             rows.append({"case_id": f.meta.case_id, "file": path.name, "trainee": trainee_folder.name,
-                         "version": int(last["version"]), "handed_in": str(last["time"]),
-                         "author": str(last["author"]), "message": str(last["message"]), "path": str(path)})
+                         "version": last.version, "handed_in": _clock.shown(last.time),
+                         "author": last.author, "message": last.message, "path": str(path)})
     table = pd.DataFrame(rows, columns=HANDIN_COLUMNS)
     return table.sort_values(["case_id", "trainee"], ignore_index=True)
 

@@ -162,7 +162,7 @@ class SeminarView(w.VBox):  # type: ignore[misc]
         if self.handin.options and self.handin.value is None:
             self.handin.index = 0
         shown = rows[["trainee", "version", "handed_in", "author", "message"]].rename(columns={
-            "trainee": "Trainee", "version": "Hand-in", "handed_in": "Handed in (UTC)", "author": "Author",
+            "trainee": "Trainee", "version": "Hand-in", "handed_in": "Handed in", "author": "Author",
             "message": "Message"})
         self.table.value = shown.to_html(index=False, escape=True, border=0) if len(rows) else ""
 
