@@ -52,7 +52,7 @@ def test_a_trainee_hands_in_and_the_supervisor_compares_comments_and_presents(
     assert view.case.value == workbench.load(own).meta.case_id
     assert current_user() in view.table.value
     view.open_handin(str(done.path))
-    assert view.graph is not None and len(view.graph.nodes) == 1
+    assert view.graph is not None and len(view.graph.nodes) == 1 and view.graph.read_only
     view.target.value = view.target.options[1][1]
     view.comment.value = "Where does the panic come from?"
     view.send_button.click()

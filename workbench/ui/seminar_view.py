@@ -112,6 +112,7 @@ class SeminarView(w.VBox):  # type: ignore[misc]
         self.graph = GraphView(height="520px")
         self.graph.add_class("wb-graph")
         GraphBinding(self.opened, self.graph)
+        self.graph.read_only = True  # no dragging or linking: nothing here is saved
         f = self.opened.formulation
         self.target.options = [("the whole formulation", _WHOLE)] + [
             (f"{e.label} ({e.kind})", e.id) for e in f.element_records()
