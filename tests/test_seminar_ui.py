@@ -83,3 +83,28 @@ def test_seminar_opens_by_role(folders: SeminarFolders) -> None:
     assert isinstance(workbench.seminar(role="trainee", root=folders.root), TraineeDesk)
     with pytest.raises(workbench.errors.InvalidValue, match="The role is"):
         workbench.seminar(role="teacher", root=folders.root)
+
+
+def test_session_notes_go_with_a_hand_in_only_when_the_trainee_ticks_the_box(
+    folders: SeminarFolders, tmp_path: Path
+) -> None:
+    desk = TraineeDesk(root=folders.root, cases_folder=tmp_path / "home")
+    desk.open_case()
+    assert desk.app is not None and desk.app.session is not None
+    session = desk.app.session
+    session.add_session(3, date="2024-03-18", text="She said: <b>nobody</b> ever asked me.")
+    session.save("Notes of session 3", author="Trainee One")
+    assert desk.include_notes.value is False
+
+    first = desk.hand_in()
+    assert first is not None and not first.notes_included
+    assert "without your session notes" in desk.status.message
+    assert workbench.load(first.path).session_notes() == []
+    assert workbench.load(desk.app.session.path).session_notes() != []  # one's own copy keeps them
+
+    desk.include_notes.value = True
+    second = desk.hand_in()
+    assert second is not None and second.notes_included and second.version == 2
+    handed = workbench.load(second.path).session_notes()
+    assert [(n.number, n.text) for n in handed] == [(3, "She said: <b>nobody</b> ever asked me.")]
+    assert "with your session notes" in desk.status.message

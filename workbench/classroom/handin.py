@@ -37,6 +37,7 @@ class HandIn:
     source: Path
     source_version: int
     author: str
+    notes_included: bool = False
 
 
 def library_cases(folders: SeminarFolders | None = None) -> pd.DataFrame:
@@ -80,11 +81,13 @@ def open_library_case(name: str, *, folders: SeminarFolders | None = None,
 
 
 def hand_in(path: str | os.PathLike[str], *, author: str | None = None,
-            folders: SeminarFolders | None = None, user: str | None = None) -> HandIn:
+            folders: SeminarFolders | None = None, user: str | None = None,
+            include_notes: bool = False) -> HandIn:
     """Hand in the newest saved version of one's case at ``path``; return what was handed in.
 
     Unsaved changes are not handed in: save first. Each hand-in is a new version of the hand-in
-    file, so earlier hand-ins stay.
+    file, so earlier hand-ins stay. The session notes are private: they go with the hand-in only
+    when ``include_notes`` is true (the quotes taken from them stay, as evidence does).
     """
     folders = folders or seminar_folders()
     user = user or current_user()
@@ -105,10 +108,13 @@ def hand_in(path: str | os.PathLike[str], *, author: str | None = None,
         copy.file_id, copy.base_version = previous.file_id, previous.base_version
     else:
         copy = _fresh_copy(f)
+    if not include_notes:
+        for note in copy.session_notes():
+            copy.remove_session(note.number)
     version = store.save(copy, target, message=message, author=who)
     if version == 1:  # only the trainee and the folder's group (the supervisors), whatever the umask
         os.chmod(target, stat.S_IMODE(target.stat().st_mode) & ~0o007)
-    return HandIn(target, version, source, source_version, who)
+    return HandIn(target, version, source, source_version, who, include_notes)
 
 
 def feedback_for(path: str | os.PathLike[str], *, folders: SeminarFolders | None = None,

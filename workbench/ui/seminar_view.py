@@ -17,6 +17,7 @@ from workbench.classroom import seminar
 from workbench.errors import SessionError
 from workbench.session import EditSession
 from workbench.ui._common import StatusLine, esc, guarded
+from workbench.ui._static import style_html
 from workbench.ui.graph_sync import GraphBinding
 from workbench.ui.graph_view import GraphView
 from workbench.ui.presenter import Presenter
@@ -24,12 +25,7 @@ from workbench.ui.presenter import Presenter
 __all__ = ["SeminarView"]
 
 _WHOLE = "__whole__"
-_STYLE = """<style>
-.wb-seminar table { border-collapse: collapse; margin: 4px 0 10px; font-size: 13px; }
-.wb-seminar th, .wb-seminar td { padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: left; }
-.wb-seminar th { background: #f3f3f3; }
-.wb-comparison details { margin: 6px 0; }
-</style>"""
+_STYLE = style_html("seminar.css")
 
 
 class SeminarView(w.VBox):  # type: ignore[misc]

@@ -15,6 +15,7 @@ from workbench.classroom import folders as places
 from workbench.classroom import handin
 from workbench.errors import SessionError
 from workbench.ui._common import StatusLine, esc, guarded
+from workbench.ui._static import style_html
 from workbench.ui.app import App
 
 __all__ = ["TraineeDesk"]
@@ -35,15 +36,16 @@ class TraineeDesk(w.VBox):  # type: ignore[misc]
         self.hand_in_button = w.Button(description="Hand in", button_style="success", icon="paper-plane",
                                        disabled=True)
         self.feedback_button = w.Button(description="Show feedback", icon="comments", disabled=True)
+        self.include_notes = w.Checkbox(
+            value=False, indent=False, layout=w.Layout(width="auto"),
+            description="Include my session notes (only you and your supervisors can read a hand-in)")
         self.feedback = w.HTML()
-        style = w.HTML("<style>.wb-feedback table { border-collapse: collapse; font-size: 13px; }"
-                       ".wb-feedback th, .wb-feedback td { padding: 3px 10px; border-bottom: 1px solid #ddd;"
-                       " text-align: left; }</style>")
+        style = w.HTML(style_html("seminar.css"))
         self.feedback.add_class("wb-feedback")
         self._app_box = w.VBox()
         for widget, name in [(self.library, "wb-desk-library"), (self.open_button, "wb-desk-open"),
                              (self.hand_in_button, "wb-hand-in"), (self.feedback_button, "wb-show-feedback"),
-                             (self.status, "wb-desk-status")]:
+                             (self.include_notes, "wb-include-notes"), (self.status, "wb-desk-status")]:
             widget.add_class(name)
         self.open_button.on_click(guarded(self.status)(lambda _b: self.open_case()))
         self.hand_in_button.on_click(guarded(self.status)(lambda _b: self.hand_in()))
@@ -55,7 +57,8 @@ class TraineeDesk(w.VBox):  # type: ignore[misc]
             "<b>Show feedback</b> lists their comments."
         )
         super().__init__([style, heading, w.HBox([self.library, self.open_button]),
-                          w.HBox([self.hand_in_button, self.feedback_button]), self.status, self.feedback,
+                          w.HBox([self.hand_in_button, self.feedback_button, self.include_notes]),
+                          self.status, self.feedback,
                           self._app_box], layout=w.Layout(width="100%"))
         self.add_class("wb-trainee-desk")
         self.refresh()
@@ -92,8 +95,10 @@ class TraineeDesk(w.VBox):  # type: ignore[misc]
         if session.dirty:
             self.status.error("Save your changes first (the Save tab): only saved versions are handed in.")
             return None
-        done = handin.hand_in(session.path, folders=self.folders, user=self.user)
-        self.status.info(f"Handed in version {done.source_version} of {done.source.name} "
+        done = handin.hand_in(session.path, folders=self.folders, user=self.user,
+                              include_notes=self.include_notes.value)
+        notes = "with your session notes" if done.notes_included else "without your session notes"
+        self.status.info(f"Handed in version {done.source_version} of {done.source.name}, {notes} "
                          f"(hand-in {done.version}, kept in {done.path}).")
         return done
 
