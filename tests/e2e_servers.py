@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import queue
 import re
 import secrets
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -234,16 +236,30 @@ def shut_down_sessions(server: Server, notebook: str) -> list[str]:
 
 
 def announced_url(process: subprocess.Popen[str], timeout: float) -> str:
-    """Read the output of ``workbench app`` until it prints the address of the app; return it."""
+    """Read the output of ``workbench app`` until it prints the address of the app; return it.
+
+    The lines are read by a helper thread, so a launcher that hangs without a word (stdout open,
+    nothing written) fails after ``timeout`` instead of blocking the suite in ``readline``.
+    """
     assert process.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+    stdout = process.stdout
+
+    def pump() -> None:
+        for line in stdout:
+            lines.put(line)
+        lines.put("")  # end of output
+
+    threading.Thread(target=pump, daemon=True, name="announced-url").start()
     deadline = time.monotonic() + timeout
-    seen = []
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
+    seen: list[str] = []
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
         if not line:
-            if process.poll() is not None:
-                break
-            continue
+            break
         seen.append(line)
         found = re.search(r"open at (\S+)", line)
         if found:
