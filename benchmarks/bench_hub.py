@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         print("error: the hub benchmark needs root (it creates users and starts their servers).",
               file=sys.stderr)
         return 2
+    started_here = not hub_server.answers(args.port)
     hub = hub_server.bring_up(args.port)
     names = [f"wbbench{i:02d}" for i in range(1, args.users + 1)]
     hub_before = hub_memory_mb()
@@ -73,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
             except (OSError, TimeoutError, KeyError):
                 pass
             subprocess.run(["userdel", "--remove", name], check=False, capture_output=True)
+        if started_here:  # a hub this run started is stopped again
+            hub_server.bring_down()
     report = summary(rows, hub_before, hub_after)
     if args.json:
         print(json.dumps({"users": rows, **report}, indent=2))

@@ -94,6 +94,14 @@ def answers(port: int = PORT) -> bool:
         return False
 
 
+def bring_down() -> None:
+    """Stop the hub with ``scripts/hub-down`` (its proxy and users' servers too; nothing is removed)."""
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "hub-down")], capture_output=True, text=True,
+                          timeout=300)
+    if done.returncode != 0:
+        raise RuntimeError(f"scripts/hub-down failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+
+
 def bring_up(port: int = PORT) -> Hub:
     """Start the hub with ``scripts/hub-up`` (idempotent: a running hub is reused) and return it."""
     done = subprocess.run(["bash", str(ROOT / "scripts" / "hub-up"), "--port", str(port)],

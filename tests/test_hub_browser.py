@@ -36,6 +36,7 @@ def hub() -> Iterator[hub_server.Hub]:
         if under_ci():
             pytest.fail("the hub tests need root (CI runs as root)", pytrace=False)
         pytest.skip("the hub tests need root: scripts/hub-up creates users and runs their servers")
+    started_here = not hub_server.answers()
     running = hub_server.bring_up()
     # a clean seminar for this run: no hand-ins, feedback or own copies of the case from earlier runs,
     # and servers started afresh (so that they run the workbench hub-up just installed)
@@ -52,6 +53,8 @@ def hub() -> Iterator[hub_server.Hub]:
     for user in (*TRAINEES, SUPERVISOR):
         running.start_server(user)
     yield running
+    if started_here:  # a hub this run started is stopped again; one that ran before keeps running
+        hub_server.bring_down()
 
 
 def logged_in(browser: Any, hub: hub_server.Hub, user: str) -> RecordedPage:
