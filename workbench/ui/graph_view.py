@@ -22,7 +22,10 @@ Synced state
 ``positions`` / ``pinned``
     Where the page draws each element (``{id: [x, y]}``, reported after each layout, placement
     or drag) and which ones the user dragged (placement and re-arranging leave those where they
-    are). A node sent with ``x`` and ``y`` is drawn there, with no new layout.
+    are). A node sent with ``x`` and ``y`` is drawn there, with no new layout. ``positions`` is
+    kept on the Python side only: the page reports it in ``{"type": "positions", "full",
+    "positions"}`` messages holding only what moved since its last report (``full``: all of them,
+    after a new case or layout), so a large map does not travel whole after every change.
 ``link_rules``
     The link kinds allowed between two element kinds: the map's link chooser offers only these.
     A link made on the map reaches Python as a message (see :meth:`GraphView.on_link`).
@@ -48,7 +51,7 @@ __all__ = ["DIFF_STYLES", "GraphView", "VisLibrary", "mark_diff", "vis_library"]
 
 _STATIC = Path(__file__).parent / "static"
 #: The page scripts of the graph, in order: helpers first, the view (which uses them) last.
-_SCRIPTS = ("map_placement.js", "map_linking.js", "graph_view.js")
+_SCRIPTS = ("map_frames.js", "map_placement.js", "map_linking.js", "graph_view.js")
 
 
 
@@ -108,9 +111,10 @@ class GraphView(anywidget.AnyWidget):
     caption = traitlets.Unicode("", help="Plain text shown over the graph.").tag(sync=True)
     height = traitlets.Unicode("560px", help="CSS height of the graph.").tag(sync=True)
     positions = traitlets.Dict(
-        help="Where each element is drawn, {id: [x, y]} in map units; set by the page after a layout, "
-        "a placement or a drag. Nodes sent with x and y are drawn there without a new layout."
-    ).tag(sync=True)
+        help="Where each element is drawn, {id: [x, y]} in map units; reported by the page after a layout, "
+        "a placement or a drag (only what moved travels). Nodes sent with x and y are drawn there "
+        "without a new layout."
+    )
     pinned = traitlets.List(
         traitlets.Unicode(), help="Ids of the elements the user dragged (never moved by placement)."
     ).tag(sync=True)
@@ -225,10 +229,22 @@ class GraphView(anywidget.AnyWidget):
                 for handler in list(self._link_handlers):
                     handler(source, target, kind)
             return
+        if isinstance(content, dict) and content.get("type") == "positions":
+            self._merge_positions(content.get("positions"), full=content.get("full") is True)
+            return
         if isinstance(content, dict) and content.get("type") == "resync":
             # The page missed a patch (e.g. drawn after the changes): send the current snapshot.
             self._seq += 1
             self.snapshot = {**cast(dict[str, Any], self.snapshot), "seq": self._seq}
+
+    def _merge_positions(self, moved: Any, *, full: bool) -> None:
+        """Take the positions the page reported: all of them (``full``) or those that moved."""
+        if not isinstance(moved, dict):
+            return
+        merged: dict[str, Any] = {} if full else dict(self.positions)
+        merged.update(moved)
+        if full or moved:
+            self.positions = merged
 
 
 def _upsert(items: list[dict[str, Any]], pos: dict[str, int], updates: list[dict[str, Any]],

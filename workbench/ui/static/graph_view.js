@@ -108,6 +108,12 @@ function isHierarchical(options) {
   return !!(options.layout && options.layout.hierarchical && options.layout.hierarchical.enabled);
 }
 
+// The options as vis-network gets them: its own force layout of elements without a position
+// ("improvedLayout", run when a whole data set is handed over) stays off: ours are layered or kept.
+function visOptions(options) {
+  return Object.assign({}, options, { layout: Object.assign({}, options.layout, { improvedLayout: false }) });
+}
+
 async function render({ model, el }) {
   const vis = await ensureVis(model);
   el.classList.add("wb-graph-root");
@@ -133,7 +139,8 @@ async function render({ model, el }) {
   let appliedSeq = -1;
   let placed = false; // the layered layout has been done once; positions are now the user's
   let options = Object.assign({}, model.get("options") || {});
-  const network = new vis.Network(canvas, { nodes, edges }, options);
+  const network = new vis.Network(canvas, { nodes, edges }, visOptions(options));
+  wbDeferRedraws(network); // one draw per frame, never one inside each change (map_frames.js)
   let hierarchical = isHierarchical(options);
   // Link labels kept off elements and each other (wbEdgeLabels from workbench/render/edge_labels.js,
   // put before this module by graph_view.py); a label with no free place shows on hover or selection.
@@ -184,8 +191,21 @@ async function render({ model, el }) {
     placed = true;
     if (!hierarchical) return;
     const positions = network.getPositions();
-    network.setOptions({ layout: { hierarchical: { enabled: false } }, physics: { enabled: false } });
-    nodes.update(Object.keys(positions).map((id) => ({ id, x: positions[id].x, y: positions[id].y })));
+    wbLayoutOff(network);
+    wbSetPositions(network, nodes, Object.keys(positions).map((id) => ({ id, x: positions[id].x, y: positions[id].y })));
+  }
+
+  // Replace every item in one go: vis-network takes the data sets whole, so it lays out and draws
+  // once (each data-set event would mean a pass over the whole map, and a layout while layered).
+  // `beforeFill` runs while the map is empty (e.g. new options: no layout of the old items).
+  function refill(nodeItems, edgeItems, beforeFill) {
+    network.setData({ nodes: new vis.DataSet(), edges: new vis.DataSet() });
+    nodes.clear();
+    edges.clear();
+    if (beforeFill) beforeFill();
+    nodes.add(nodeItems);
+    edges.add(edgeItems);
+    network.setData({ nodes, edges });
   }
 
   // A new node goes into its layer's row at a free place (see map_placement.js); before the first
@@ -194,12 +214,30 @@ async function render({ model, el }) {
     return placed ? placement.place(item) : item;
   }
 
-  // Tell Python where every element is (kept with the case's view state) and which ones were dragged.
+  // Tell Python where the elements are (kept with the case's view state) and which ones were dragged.
+  // Only the positions that changed since the last report travel, as a message (not synced state,
+  // which the kernel would also echo back whole): an edit costs the same messages at any map size.
+  let reported = null; // id -> "x,y" as last sent; null: send them all (a new case or layout)
   function reportPositions() {
     if (!placed || model.get("read_only")) return;
-    model.set("positions", placement.positions());
-    model.set("pinned", [...placement.pinned]);
-    model.save_changes();
+    const now = placement.positions();
+    const full = reported === null;
+    if (full) reported = new Map();
+    const moved = {};
+    let count = 0;
+    for (const id of Object.keys(now)) {
+      const key = now[id].join(",");
+      if (reported.get(id) === key) continue;
+      reported.set(id, key);
+      moved[id] = now[id];
+      count += 1;
+    }
+    const pins = [...placement.pinned].sort();
+    if (JSON.stringify(pins) !== JSON.stringify([...(model.get("pinned") || [])].sort())) {
+      model.set("pinned", pins);
+      model.save_changes();
+    }
+    if (full || count) model.send({ type: "positions", full, positions: moved });
   }
 
   // Once drawn with real sizes: move changed elements off any element they cover, keep the map in view.
@@ -214,51 +252,57 @@ async function render({ model, el }) {
   }
 
   function loadSnapshot() {
-    nodes.clear();
-    edges.clear();
     placed = false;
-    const fresh = model.get("options") || {};
-    if (JSON.stringify(fresh) !== JSON.stringify(options)) {
-      options = Object.assign({}, fresh); // e.g. another case with another template
-      hierarchical = isHierarchical(options);
-      network.setOptions(options);
-    } else if (hierarchical) {
-      network.setOptions({ layout: options.layout });
-    }
+    reported = null;
     const snap = model.get("snapshot") || {};
     placement.pinned.clear();
     for (const id of model.get("pinned") || []) placement.pin(id);
     const all = (snap.nodes || []).map(prep);
     const kept = all.filter((n) => n.x != null && n.y != null);
-    const unplaced = [];
-    if (kept.length) {
-      // Positions kept with the case: no layered layout, the others are placed around them.
-      placed = true;
-      if (hierarchical) {
+    const unplaced = all.filter((n) => n.x == null || n.y == null).map((n) => n.id);
+    refill(kept.length ? kept : all, (snap.edges || []).map(prep), () => {
+      const fresh = model.get("options") || {};
+      if (JSON.stringify(fresh) !== JSON.stringify(options)) {
+        options = Object.assign({}, fresh); // e.g. another case with another template
+        hierarchical = isHierarchical(options);
+        network.setOptions(visOptions(options));
+      } else if (hierarchical) {
+        network.setOptions({ layout: options.layout });
+      }
+      if (kept.length && hierarchical) {
+        // Positions kept with the case: no layered layout, the others are placed around them.
         network.setOptions({ layout: { hierarchical: { enabled: false } }, physics: { enabled: false } });
       }
-      nodes.add(kept);
-      for (const n of all) {
-        if (n.x != null && n.y != null) continue;
-        nodes.add(placeNew(n));
-        unplaced.push(n.id);
-      }
-    } else {
-      nodes.add(all);
+    });
+    if (kept.length) {
+      placed = true;
+      if (unplaced.length) placeUnplaced(all.filter((n) => n.x == null || n.y == null));
     }
-    edges.add((snap.edges || []).map(prep));
     appliedSeq = snap.seq == null ? 0 : snap.seq;
     updateEmpty();
-    network.once("afterDrawing", () => {
+    // Once drawn (at the next frame; boxes are measured then), in tasks of their own: settle, fit, and
+    // the link labels (in slices).
+    network.once("afterDrawing", () => wbSoon(() => {
       const wasPlaced = placed;
       freezeLayout();
       placement.settle(wasPlaced ? unplaced : nodes.getIds());
       fitReadable();
-      placeLabels();
       reportPositions();
-    });
-    network.redraw();
+      wbSoon(placeLabels);
+    }));
     showSelected(false);
+  }
+
+  // Elements a case kept no position for go into their layer's row at a free place, one after the
+  // other (each placed against the boxes of the ones before: those are measured as they are added).
+  function placeUnplaced(items) {
+    network.redraw(); // measure the kept elements' boxes
+    const ctx = network.canvas.getContext();
+    for (const n of items) {
+      nodes.add(placeNew(n));
+      const node = network.body.nodes[n.id];
+      if (node) node.updateBoundingBox(ctx, node.selected, node.hover);
+    }
   }
 
   // vis merges updates into the old item: fields that disappeared are set to null (their default).
@@ -298,11 +342,11 @@ async function render({ model, el }) {
     appliedSeq = patch.seq;
     updateEmpty();
     if (nodes.length && (touched.length || !placed)) {
-      network.once("afterDrawing", () => afterNodesChanged(touched, added));
+      network.once("afterDrawing", () => wbSoon(() => afterNodesChanged(touched, added)));
     }
     const changedLinks = (pe.update || []).map((e) => e.id);
     if (touched.length || changedLinks.length) {
-      network.once("afterDrawing", () => placeChangedLabels(touched, changedLinks));
+      network.once("afterDrawing", () => wbSoon(() => placeChangedLabels(touched, changedLinks)));
     }
   }
 
@@ -383,26 +427,23 @@ async function render({ model, el }) {
       return copy;
     });
     const keptEdges = edges.get();
-    nodes.clear();
-    edges.clear();
     placed = false;
-    if (hierarchical) network.setOptions({ layout: options.layout });
-    nodes.add(keptNodes);
-    edges.add(keptEdges);
-    network.once("afterDrawing", () => {
+    reported = null;
+    refill(keptNodes, keptEdges, () => {
+      if (hierarchical) network.setOptions({ layout: options.layout });
+    });
+    network.once("afterDrawing", () => wbSoon(() => {
       freezeLayout();
-      const back = Object.keys(keep).map((id) => ({ id, x: keep[id].x, y: keep[id].y }));
-      for (const p of back) network.moveNode(p.id, p.x, p.y);
-      if (back.length) nodes.update(back);
-      network.once("afterDrawing", () => {
+      wbSetPositions(network, nodes, Object.keys(keep).map((id) => ({ id, x: keep[id].x, y: keep[id].y })));
+      // settle against the boxes as drawn with the dragged elements back in their places
+      network.once("afterDrawing", () => wbSoon(() => {
         placement.settle(nodes.getIds());
         fitReadable();
-        placeLabels();
         reportPositions();
-      });
-      network.redraw();
-    });
-    network.redraw();
+        wbSoon(placeLabels);
+      }));
+      network.body.emitter.emit("_requestRedraw");
+    }));
   }
 
   const onSnapshot = () => loadSnapshot();

@@ -42,16 +42,21 @@ function wbPlacement(network, nodes, layout) {
       a.top < b.bottom + gap && b.top < a.bottom + gap;
   }
 
-  function move(id, x, y, boxes) {
-    const at = network.getPositions([id])[id];
+  // Move an element at once on the map and in `moves` (set in the data all together, with one draw,
+  // by wbSetPositions from map_frames.js: one data-set update per element would redraw the map each time).
+  function move(id, x, y, boxes, moves) {
+    const node = network.body.nodes[id];
     const b = boxes.get(id);
-    if (at && b) {
-      const dx = x - at.x;
-      const dy = y - at.y;
+    if (node && b) {
+      const dx = x - node.x;
+      const dy = y - node.y;
       boxes.set(id, { left: b.left + dx, right: b.right + dx, top: b.top + dy, bottom: b.bottom + dy });
     }
-    network.moveNode(id, x, y);
-    nodes.update({ id, x, y });
+    if (node) {
+      node.x = x;
+      node.y = y;
+    }
+    moves.push({ id, x, y });
   }
 
   // The x nearest `cx` where a box `ext` (offsets from its centre) at height `y` covers no other box.
@@ -92,8 +97,7 @@ function wbPlacement(network, nodes, layout) {
     const moved = Object.keys(pos)
       .filter((id) => id !== except && !pinned.has(id) && pos[id].y >= y - 1)
       .map((id) => ({ id, x: pos[id].x, y: pos[id].y + dy }));
-    for (const m of moved) network.moveNode(m.id, m.x, m.y);
-    if (moved.length) nodes.update(moved);
+    wbSetPositions(network, nodes, moved);
   }
 
   // The height of the row of `item`'s layer: the emptiest row of its layer, else between the rows of
@@ -140,15 +144,19 @@ function wbPlacement(network, nodes, layout) {
   function settle(ids) {
     const boxes = allBoxes();
     const moved = [];
+    const moves = [];
     const clear = (id) => {
       const b = boxes.get(id);
-      const at = network.getPositions([id])[id];
+      const at = network.body.nodes[id];
       if (!b || !at) return;
-      const hit = [...boxes].some(([other, ob]) => other !== id && covers(b, ob, PLACE_GAP / 2));
+      let hit = false;
+      for (const [other, ob] of boxes) {
+        if (other !== id && covers(b, ob, PLACE_GAP / 2)) { hit = true; break; }
+      }
       if (!hit) return;
       const ext = { left: b.left - at.x, right: b.right - at.x, top: b.top - at.y, bottom: b.bottom - at.y };
       const x = freeX(id, at.y, ext, middleX(boxes, id), boxes);
-      move(id, x, at.y, boxes);
+      move(id, x, at.y, boxes, moves);
       moved.push(id);
     };
     for (const id of ids) {
@@ -162,6 +170,7 @@ function wbPlacement(network, nodes, layout) {
         if (other !== id && !pinned.has(other) && covers(b, ob, PLACE_GAP / 2)) clear(other);
       }
     }
+    wbSetPositions(network, nodes, moves);
     return moved;
   }
 
