@@ -378,7 +378,8 @@ async function render({ model, el }) {
   function showSelected(focus) {
     const id = model.get("selected") || "";
     if (!id) {
-      network.unselectAll();
+      // (unselectAll draws the whole map at once, even when nothing was selected)
+      if (network.getSelectedNodes().length || network.getSelectedEdges().length) network.unselectAll();
       return;
     }
     if (nodes.get(id)) {

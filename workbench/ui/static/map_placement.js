@@ -25,16 +25,40 @@ function wbPlacement(network, nodes, layout) {
   // The box of a node with its label (canvas units), as last drawn.
   function measured(id) {
     const b = network.getBoundingBox(id);
-    return b ? { left: b.left, right: b.right, top: b.top, bottom: b.bottom } : null;
+    return b ? { id, left: b.left, right: b.right, top: b.top, bottom: b.bottom } : null;
   }
 
+  // Every element's box by id, with an index of horizontal bands (see near()).
   function allBoxes() {
     const boxes = new Map();
     for (const id of nodes.getIds()) {
       const b = measured(id);
       if (b) boxes.set(id, b);
     }
+    boxes.bands = null;
     return boxes;
+  }
+
+  // The boxes that reach into the height from `top` to `bottom` (and maybe a few more): looked up in
+  // bands of BAND canvas units, so that settling a large map is not every box against every box.
+  // Placement moves boxes across only, so their bands stay.
+  const BAND = 80;
+  function near(boxes, top, bottom) {
+    if (!boxes.bands) {
+      boxes.bands = new Map();
+      for (const b of boxes.values()) {
+        for (let k = Math.floor(b.top / BAND); k <= Math.floor(b.bottom / BAND); k++) {
+          const band = boxes.bands.get(k);
+          if (band) band.push(b);
+          else boxes.bands.set(k, [b]);
+        }
+      }
+    }
+    const found = new Set();
+    for (let k = Math.floor(top / BAND); k <= Math.floor(bottom / BAND); k++) {
+      for (const b of boxes.bands.get(k) || []) found.add(b);
+    }
+    return found;
   }
 
   function covers(a, b, gap) {
@@ -50,7 +74,10 @@ function wbPlacement(network, nodes, layout) {
     if (node && b) {
       const dx = x - node.x;
       const dy = y - node.y;
-      boxes.set(id, { left: b.left + dx, right: b.right + dx, top: b.top + dy, bottom: b.bottom + dy });
+      b.left += dx;
+      b.right += dx;
+      b.top += dy;
+      b.bottom += dy;
     }
     if (node) {
       node.x = x;
@@ -62,8 +89,8 @@ function wbPlacement(network, nodes, layout) {
   // The x nearest `cx` where a box `ext` (offsets from its centre) at height `y` covers no other box.
   function freeX(id, y, ext, cx, boxes) {
     const blocked = [];
-    for (const [other, b] of boxes) {
-      if (other === id) continue;
+    for (const b of near(boxes, y + ext.top - PLACE_GAP, y + ext.bottom + PLACE_GAP)) {
+      if (b.id === id) continue;
       if (b.bottom + PLACE_GAP <= y + ext.top || b.top - PLACE_GAP >= y + ext.bottom) continue;
       blocked.push([b.left - PLACE_GAP - ext.right, b.right + PLACE_GAP - ext.left]);
     }
@@ -83,8 +110,8 @@ function wbPlacement(network, nodes, layout) {
   function middleX(boxes, except) {
     let left = Infinity;
     let right = -Infinity;
-    for (const [id, b] of boxes) {
-      if (id === except) continue;
+    for (const b of boxes.values()) {
+      if (b.id === except) continue;
       left = Math.min(left, b.left);
       right = Math.max(right, b.right);
     }
@@ -150,8 +177,8 @@ function wbPlacement(network, nodes, layout) {
       const at = network.body.nodes[id];
       if (!b || !at) return;
       let hit = false;
-      for (const [other, ob] of boxes) {
-        if (other !== id && covers(b, ob, PLACE_GAP / 2)) { hit = true; break; }
+      for (const ob of near(boxes, b.top - PLACE_GAP, b.bottom + PLACE_GAP)) {
+        if (ob.id !== id && covers(b, ob, PLACE_GAP / 2)) { hit = true; break; }
       }
       if (!hit) return;
       const ext = { left: b.left - at.x, right: b.right - at.x, top: b.top - at.y, bottom: b.bottom - at.y };
@@ -166,8 +193,8 @@ function wbPlacement(network, nodes, layout) {
         continue;
       }
       const b = boxes.get(id);
-      for (const [other, ob] of [...boxes]) {
-        if (other !== id && !pinned.has(other) && covers(b, ob, PLACE_GAP / 2)) clear(other);
+      for (const ob of near(boxes, b.top - PLACE_GAP, b.bottom + PLACE_GAP)) {
+        if (ob.id !== id && !pinned.has(ob.id) && covers(b, ob, PLACE_GAP / 2)) clear(ob.id);
       }
     }
     wbSetPositions(network, nodes, moves);
