@@ -64,16 +64,19 @@ function wbLayoutOff(network) {
 
 // Run fn in a task of its own soon (after the current one, before timers): long work split this way
 // lets the page draw and answer input in between.
-const wbSoon = (function () {
-  if (typeof MessageChannel === "undefined") return (fn) => setTimeout(fn, 0);
-  const queue = [];
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => {
-    const fn = queue.shift();
-    if (fn) fn();
-  };
-  return (fn) => {
-    queue.push(fn);
-    channel.port2.postMessage(0);
-  };
-})();
+const SOON = { queue: [], channel: null };
+function wbSoon(fn) {
+  if (typeof MessageChannel === "undefined") {
+    setTimeout(fn, 0);
+    return;
+  }
+  if (!SOON.channel) {
+    SOON.channel = new MessageChannel();
+    SOON.channel.port1.onmessage = () => {
+      const next = SOON.queue.shift();
+      if (next) next();
+    };
+  }
+  SOON.queue.push(fn);
+  SOON.channel.port2.postMessage(0);
+}

@@ -5,6 +5,7 @@
 //
 // wbPlacement(network, nodes, layout) -> {place, settle, keepInView, pin, pinned, positions}
 //   layout() returns the hierarchical layout options (levelSeparation: the distance of two rows).
+/* global wbSetPositions -- from map_frames.js, joined in before this part */
 
 // Canvas units kept free around every element box.
 const PLACE_GAP = 26;
