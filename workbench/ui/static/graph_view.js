@@ -321,7 +321,7 @@ async function render({ model, el }) {
       }
       return item;
     });
-    dataset.update(out);
+    wbUpdateItems(network, dataset, out); // (map_frames.js)
   }
 
   function applyPatch() {

@@ -12,6 +12,7 @@
 //                                     draw once (no work over the whole map)
 // wbLayoutOff(network)               keep positions from now on (layered layout off) without a pass
 // wbSoon(fn)                         run fn in a task of its own, right after the current one
+// wbUpdateItems(network, dataset, items)  a patch's changes to items on the map, without the pass
 
 function wbDeferRedraws(network) {
   const emitter = network.body.emitter;
@@ -79,4 +80,33 @@ function wbSoon(fn) {
   }
   SOON.queue.push(fn);
   SOON.channel.port2.postMessage(0);
+}
+
+// Change items already on the map (a patch from Python): in the data set and on the map item by
+// item, as vis-network's own handler does, but without its pass over the whole map afterwards (its
+// clustering, visible items and value ranges, which such a change leaves as they are) and drawn at
+// the next frame. A new item, or a change of layer, visibility or value, goes vis-network's way.
+function wbUpdateItems(network, dataset, items) {
+  const body = network.body;
+  const isNodes = dataset === body.data.nodes;
+  const onMap = isNodes ? body.nodes : body.edges;
+  const plain = (it) => onMap[it.id] && !("hidden" in it) && !("value" in it)
+    && !("level" in it && onMap[it.id].options.level !== it.level);
+  if (!items.every(plain)) {
+    dataset.update(items);
+    return;
+  }
+  wbUnobserved(network, dataset, () => dataset.update(items));
+  let structural = false;
+  for (const it of items) {
+    const item = onMap[it.id];
+    if (isNodes) {
+      structural = item.setOptions(it) || structural;
+    } else {
+      item.disconnect();
+      structural = item.setOptions(dataset.get(it.id)) || structural;
+      item.connect();
+    }
+  }
+  body.emitter.emit(structural ? "_dataChanged" : "_requestRedraw");
 }
