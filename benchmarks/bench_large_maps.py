@@ -229,7 +229,7 @@ def page_variants(f: workbench.Formulation, folder: Path) -> dict[str, tuple[Pat
     from pyvis.network import Network
 
     ours = render_html(f)
-    call = "window.workbench.edgeLabels.place(ready);"
+    call = "labels.place(ready);"
     if call not in ours:
         raise SystemExit("render_html no longer calls the label placement as this benchmark expects")
     floor = ours.replace(call, "ready(); /* label placement off (benchmark floor) */")

@@ -16,6 +16,8 @@
 // Usage: const labels = wbEdgeLabels(network, edgesDataSet);
 //        labels.place(done) (done() runs once every label is placed; `labels.busy` until then) ...
 //        labels.placeAround(nodeIds, done, linkIds) ... labels.refresh();
+//        labels.apply(changes) sets links' options ([{id, smooth, ...}]) on these links only (no pass
+//        over the whole map, no new layout), drawn at the next frame.
 // `labels.quiet` is the set of link ids whose label is hidden until hover or selection.
 
 function wbEdgeLabels(network, edges) {
@@ -31,7 +33,9 @@ function wbEdgeLabels(network, edges) {
   var shown = new Set();
   var hovered = null;
   var run = 0; // the newest placement; an older one still going stops at its next slice
-  var api = { place: place, placeAround: placeAround, refresh: refresh, quiet: quiet, busy: false };
+  var api = { place: place, placeAround: placeAround, refresh: refresh, apply: function (changes) {
+    applyNow(changes);
+  }, quiet: quiet, busy: false };
 
   function now() { return (typeof performance !== "undefined" ? performance : Date).now(); }
 

@@ -41,6 +41,7 @@
     if (handler && handler.popup) { handler.popupObj = undefined; handler.popup.hide(); }
   });
   network.once("afterDrawing", function () {
+    var labels = wbEdgeLabels(network, edges);
     // Bend links within one layer upwards, away from the labels drawn below the symbols.
     if (data.options.layout.hierarchical.direction === "UD") {
       var pos = network.getPositions();
@@ -52,7 +53,7 @@
                                            type: a.x <= b.x ? "curvedCW" : "curvedCCW" } });
         }
       });
-      if (bends.length) { edges.update(bends); }
+      if (bends.length) { labels.apply(bends); }  // these links only: no new layout of the map
     }
     // Keep link labels off the elements and each other; a label with no free place shows on hover.
     // Placement on a large map is spread over several tasks; the page says it is ready after it.
@@ -60,7 +61,7 @@
       network.redraw();
       document.body.setAttribute("data-ready", "true");
     }
-    window.workbench.edgeLabels = wbEdgeLabels(network, edges);
-    window.workbench.edgeLabels.place(ready);
+    window.workbench.edgeLabels = labels;
+    labels.place(ready);
   });
 })();
