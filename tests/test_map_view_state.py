@@ -141,6 +141,29 @@ def test_positions_reported_while_an_earlier_version_is_shown_are_not_the_cases(
     assert next(n for n in view.nodes if n["id"] == ids["past"])["x"] == 1.0
 
 
+def test_the_page_reports_only_what_moved_and_the_case_keeps_all_of_it(
+    case: tuple[Path, dict[str, str]],
+) -> None:
+    """Positions come as messages: all of them after a layout, then only the elements that moved."""
+    path, ids = case
+    session, view, _binding = _bind(path)
+    everything = {ids["past"]: [0, 0], ids["fear"]: [10, 135], ids["defense"]: [-300, 290]}
+    _from_page(view, {"type": "positions", "full": True, "positions": everything})
+    _from_page(view, {"type": "positions", "full": False, "positions": {ids["fear"]: [40, 135]}})
+    assert view.positions == {**everything, ids["fear"]: [40, 135]}
+    _from_page(view, {"type": "positions", "full": False, "positions": "not a mapping"})  # ignored
+    session.update_element(ids["past"], label="Father absent for months")
+    session.save("moved", "Dr A")
+    assert load_view(path).positions == {
+        ids["past"]: (0.0, 0.0), ids["fear"]: (40.0, 135.0), ids["defense"]: (-300.0, 290.0)
+    }
+    # A new layout (full) replaces them: positions of elements no longer drawn do not linger.
+    _from_page(view, {"type": "positions", "full": True, "positions": {ids["past"]: [5, 5]}})
+    assert view.positions == {ids["past"]: [5, 5]}
+    # Only the page reports positions: nothing about them travels to it (no synced state).
+    assert "positions" not in view.keys
+
+
 def test_link_rules_list_only_the_kinds_the_template_allows() -> None:
     template = workbench.new(case_id="x").template
     rules = link_rules(template)
