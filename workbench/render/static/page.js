@@ -40,7 +40,9 @@
     var handler = network.interactionHandler;
     if (handler && handler.popup) { handler.popupObj = undefined; handler.popup.hide(); }
   });
-  network.once("afterDrawing", function () {
+  // After the first draw, in a task of its own (not inside vis-network's drawing task).
+  network.once("afterDrawing", function () { setTimeout(afterFirstDraw, 0); });
+  function afterFirstDraw() {
     var labels = wbEdgeLabels(network, edges);
     // Bend links within one layer upwards, away from the labels drawn below the symbols.
     if (data.options.layout.hierarchical.direction === "UD") {
@@ -63,5 +65,5 @@
     }
     window.workbench.edgeLabels = labels;
     labels.place(ready);
-  });
+  }
 })();

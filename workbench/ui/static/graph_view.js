@@ -241,13 +241,16 @@ async function render({ model, el }) {
   }
 
   // Once drawn with real sizes: move changed elements off any element they cover, keep the map in view.
-  function afterNodesChanged(touched, added) {
+  // Then the labels: of the links that changed, and near the elements that changed or moved (all of
+  // them after the first layout); one placement, so that a large map is not placed whole again.
+  function afterNodesChanged(touched, added, changedLinks) {
     const wasPlaced = placed;
     freezeLayout();
     if (!placed) return;
     const moved = wasPlaced ? placement.settle(touched) : placement.settle(nodes.getIds());
     if (added.length) placement.keepInView(added[added.length - 1]);
-    if (moved.length) placeLabels();
+    if (wasPlaced) placeChangedLabels([...new Set([...touched, ...moved])], changedLinks);
+    else placeLabels();
     if (moved.length || added.length || !wasPlaced) reportPositions();
   }
 
@@ -341,12 +344,11 @@ async function render({ model, el }) {
     if (pe.update && pe.update.length) replaceItems(edges, pe.update, false);
     appliedSeq = patch.seq;
     updateEmpty();
-    if (nodes.length && (touched.length || !placed)) {
-      network.once("afterDrawing", () => wbSoon(() => afterNodesChanged(touched, added)));
-    }
     const changedLinks = (pe.update || []).map((e) => e.id);
-    if (touched.length || changedLinks.length) {
-      network.once("afterDrawing", () => wbSoon(() => placeChangedLabels(touched, changedLinks)));
+    if (nodes.length && (touched.length || !placed)) {
+      network.once("afterDrawing", () => wbSoon(() => afterNodesChanged(touched, added, changedLinks)));
+    } else if (changedLinks.length) {
+      network.once("afterDrawing", () => wbSoon(() => placeChangedLabels([], changedLinks)));
     }
   }
 
