@@ -167,6 +167,9 @@ def test_clicking_a_node_opens_it_in_the_editor(lab: RecordedPage) -> None:
         "() => document.querySelector('.wb-tabs .lm-TabBar-tab.lm-mod-current')?.textContent.trim()"
         " === 'Element'"
     )
+    page.wait_for_function(  # the status line's message follows the editor's fields over the wire
+        "(label) => document.querySelector('.wb-status')?.innerText.includes(label)", arg=EXISTING
+    )
     assert EXISTING in text_of(page, ".wb-status")
     _show_app(page)
     save_screenshot_to_artifacts(page, "lab-04-node-clicked")
