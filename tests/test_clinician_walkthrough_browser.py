@@ -278,7 +278,8 @@ def test_a_new_clinician_enters_a_case_from_scratch_saves_it_and_finds_it_all_ag
     _tab(page, "Supervise")
     page.locator(".wb-supervision .widget-toggle-button", has_text="Checks").click()
     page.locator(".wb-checks-panel").wait_for()
-    page.wait_for_function("() => (document.querySelector('.wb-checks-panel')?.innerText ?? '').length > 40")
+    page.wait_for_function("() => /finding|Nothing flagged/.test("
+                           "document.querySelector('.wb-checks-panel')?.innerText ?? '')")
     checks = page.locator(".wb-checks-panel").inner_text()
     assert "Traceback" not in checks and "Error" not in checks and "_" not in checks, checks
     _shot(page, 18, "checks")

@@ -618,3 +618,18 @@ def test_the_link_tab_lists_follow_the_case_while_it_is_open(case_path: Path) ->
     assert app.tabs.selected_index == 1 and links.editing == link
     assert links.listing.options[0][0].startswith("Father away") and links.listing.value == link
     assert "Father away (Early experience)" in links.source.options
+
+
+def test_the_header_never_says_saved_before_a_version_exists(tmp_path: Path) -> None:
+    from workbench.ui.header import CaseHeader
+
+    s = EditSession.new_case(case_id="C-9", path=tmp_path / "c9.formulation.json")
+    header = CaseHeader(s, StatusLine())
+    header.refresh()
+    assert "nothing to save yet" in header.unsaved.value and ">saved<" not in header.unsaved.value
+    s.add_element("defense", "Denial")
+    header.refresh()
+    assert "unsaved changes" in header.unsaved.value
+    s.save(message="first", author="Dr A")
+    header.refresh()
+    assert ">saved<" in header.unsaved.value

@@ -75,10 +75,7 @@ class CaseHeader(w.HBox):  # type: ignore[misc]
             f"<span class='wb-case-id'>{esc(meta.case_id)}</span>{title}{fictional}"
             f"<span class='wb-meta'> · {esc(f.template.name)} · {esc(version)} · {where}</span></div>"
         )
-        self.unsaved.value = (
-            "<span class='wb-unsaved-mark' title='Changes not saved yet'>● unsaved changes</span>"
-            if s.dirty else "<span class='wb-saved-mark'>saved</span>"
-        )
+        self.unsaved.value = _save_mark(dirty=s.dirty, ever_saved=s.version is not None)
         if s.dirty:
             self.add_class("wb-dirty")
         else:
@@ -87,3 +84,12 @@ class CaseHeader(w.HBox):  # type: ignore[misc]
         self.redo_button.disabled = not s.can_redo
         self.undo_button.tooltip = f"Undo: {s.undo_label}" if s.can_undo else "Nothing to undo"
         self.redo_button.tooltip = f"Redo: {s.redo_label}" if s.can_redo else "Nothing to redo"
+
+
+def _save_mark(*, dirty: bool, ever_saved: bool) -> str:
+    """The mark beside Undo: unsaved changes, saved, or (a new case with nothing in it) nothing to save yet."""
+    if dirty:
+        return "<span class='wb-unsaved-mark' title='Changes not saved yet'>● unsaved changes</span>"
+    if not ever_saved:  # a new, empty case: "saved" would say there is a file when there is none
+        return "<span class='wb-saved-mark' title='No version saved yet'>nothing to save yet</span>"
+    return "<span class='wb-saved-mark'>saved</span>"
