@@ -95,6 +95,7 @@ def _save(page: Any, message: str) -> None:
     _tab(page, "Save")
     page.locator(".wb-save-message input").fill(message)
     page.locator(".wb-save-author input").fill("Dr Walker")
+    assert page.locator(".wb-save-session input").input_value() == "1"  # the newest session, filled in
     page.locator(".wb-save-button").click()
     page.wait_for_function("() => /Saved version/.test(document.querySelector('.wb-status')?.textContent)")
 
@@ -292,8 +293,8 @@ def test_a_new_clinician_enters_a_case_from_scratch_saves_it_and_finds_it_all_ag
     assert [(ev.session, ev.quote, ev.start) for ev in fear.evidence] == [(1, QUOTE, NOTES.index(QUOTE))]
     assert fear.confidence == pytest.approx(CONFIDENCE_SCALE["moderate"])
     assert [(n.number, n.date, n.text) for n in saved.session_notes()] == [(1, "2026-11-02", NOTES)]
-    assert [r.message for r in workbench.history(path)] == [
-        "After session 1: symptoms, roots, first links", "Alliance: a rupture and its repair"]
+    assert [(r.message, r.session) for r in workbench.history(path)] == [
+        ("After session 1: symptoms, roots, first links", 1), ("Alliance: a rupture and its repair", 1)]
     assert not page.locator(".wb-status-error").count()
     assert recorded_page.log.outside_requests() == []
     assert recorded_page.log.page_errors == []

@@ -265,3 +265,17 @@ def test_a_new_date_keeps_the_form_and_the_selection(app: App) -> None:
     assert panel.pick.options[-1] == ("Session 2 · 2024-03-18", 2)
     assert (panel.current, panel.notes.value, panel.notes.selected) == (2, "abc def ghi", "def")
     assert app.session.formulation.session_note(1).text == "Other notes."
+
+
+def test_the_save_tab_names_the_newest_session_unless_the_clinician_typed_another(app: App) -> None:
+    assert app.saving.session_number.value == ""  # no notes yet: no session is guessed
+    write_session(app, 1, NOTES)
+    assert app.saving.session_number.value == "1"
+    app.saving.message.value = "After session 1"
+    app.saving.save_button.click()
+    assert workbench.history(app.session.path)[-1].session == 1  # the timeline can place the version
+    write_session(app, 2, "Quieter today.")
+    assert app.saving.session_number.value == "2"  # follows the newest session
+    app.saving.session_number.value = "7"  # typed by the clinician: kept through later edits
+    write_session(app, 3, "Spoke about her sister.")
+    assert app.saving.session_number.value == "7"

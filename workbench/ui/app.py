@@ -318,6 +318,7 @@ class App(w.VBox):  # type: ignore[misc]
                 self.history.back()
             self.elements.refresh()
             self.links.refresh()
+            self.saving.suggest_session()  # a session added in the Sessions tab is the one saved after
             if event.kind in ("undo", "redo"):  # show the record as it is now in the open form
                 f = self.session.formulation
                 if self.elements.editing is not None and f.has_element(self.elements.editing):

@@ -87,7 +87,7 @@ class CaseHeader(w.HBox):  # type: ignore[misc]
 
 
 def _save_mark(*, dirty: bool, ever_saved: bool) -> str:
-    """The mark beside Undo: unsaved changes, saved, or (a new case with nothing in it) nothing to save yet."""
+    """The mark beside Undo: unsaved changes, saved, or (a new, empty case) nothing to save yet."""
     if dirty:
         return "<span class='wb-unsaved-mark' title='Changes not saved yet'>● unsaved changes</span>"
     if not ever_saved:  # a new, empty case: "saved" would say there is a file when there is none

@@ -26,7 +26,10 @@ class SavePanel(w.VBox):  # type: ignore[misc]
         self.author = w.Text(description="Author", placeholder="your name or initials", style=LABELLED,
                              layout=full_width())
         self.session_number = w.Text(description="Session no.", placeholder="optional", style=LABELLED,
-                                     layout=w.Layout(width="200px"))
+                                     layout=w.Layout(width="200px"),
+                                     tooltip="The session this version follows (the timeline uses it)")
+        #: The session number this panel filled in itself (a number the clinician typed is never replaced).
+        self._suggested = ""
         self.path = w.Text(description="File", placeholder="e.g. cases/c-017.formulation.json",
                            style=LABELLED, layout=full_width())
         self.save_button = w.Button(description="Save version", button_style="primary", icon="save",
@@ -93,6 +96,19 @@ class SavePanel(w.VBox):  # type: ignore[misc]
             self.path.value = str(self.session.path)
         if self.session.conflict is None:
             self.conflict_box.layout.display = "none"
+        self.suggest_session()
+
+    def suggest_session(self) -> None:
+        """Fill in the newest session that has notes, unless the clinician typed a session number.
+
+        Without it a version saved after writing session 5's notes would name no session, and the
+        Sessions tab's timeline (what the formulation held after each session) would leave it out.
+        """
+        notes = self.session.formulation.session_notes()
+        newest = str(notes[-1].number) if notes else ""
+        if self.session_number.value.strip() in ("", self._suggested):
+            self.session_number.value = newest
+            self._suggested = newest
 
     def _show_conflict(self, err: SaveConflict) -> None:
         self.conflict_note.value = (
