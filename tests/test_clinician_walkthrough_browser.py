@@ -267,13 +267,20 @@ def test_a_new_clinician_enters_a_case_from_scratch_saves_it_and_finds_it_all_ag
         "(n) => document.querySelector('.wb-sessions-notes textarea')?.value === n", arg=NOTES)
     assert QUOTE in text_of(page, ".wb-sessions-quotes")
     _shot(page, 16, "reopened-notes")
+    page.locator(".wb-sessions-timeline-show").click()  # both versions were saved after session 1
+    page.wait_for_function(
+        "() => (document.querySelector('.wb-sessions-timeline')?.textContent ?? '').includes('After it')")
+    timeline = text_of(page, ".wb-sessions-timeline")
+    assert "After it (version 1, 2)" in timeline and FEAR[1] in timeline  # the fear rests on its quote
+    page.locator(".wb-sessions-timeline").scroll_into_view_if_needed()
+    _shot(page, 17, "reopened-timeline")
 
     _tab(page, "History")
     page.wait_for_function("() => (document.querySelector('.wb-history-table')?.textContent ?? '')"
                            ".includes('Alliance: a rupture')")
     history = text_of(page, ".wb-history-table")
     assert "After session 1: symptoms, roots, first links" in history
-    _shot(page, 17, "history")
+    _shot(page, 18, "history")
 
     # 12. The checks list speaks in sentences.
     _tab(page, "Supervise")
@@ -283,7 +290,7 @@ def test_a_new_clinician_enters_a_case_from_scratch_saves_it_and_finds_it_all_ag
                            "document.querySelector('.wb-checks-panel')?.innerText ?? '')")
     checks = page.locator(".wb-checks-panel").inner_text()
     assert "Traceback" not in checks and "Error" not in checks and "_" not in checks, checks
-    _shot(page, 18, "checks")
+    _shot(page, 19, "checks")
 
     # The file itself: two versions, the evidence with its session and quote.
     saved = workbench.load(path)
