@@ -247,7 +247,7 @@ def test_a_new_clinician_enters_a_case_from_scratch_saves_it_and_finds_it_all_ag
                  (DEFENSE[1], RUPTURE[1], "surfaces_as")):
         _has_link(page, *link)
     legend = text_of(page, ".wb-legend")
-    for kind_name in ("Working alliance", "Alliance rupture", "Repair"):
+    for kind_name in ("Working alliance", "Alliance rupture", "Repair", "weakens: strains, resolves"):
         assert kind_name in legend, legend
     _shot(page, 14, "reopened")
 

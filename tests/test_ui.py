@@ -633,3 +633,10 @@ def test_the_header_never_says_saved_before_a_version_exists(tmp_path: Path) -> 
     s.save(message="first", author="Dr A")
     header.refresh()
     assert ">saved<" in header.unsaved.value
+
+
+def test_the_legend_explains_the_blue_links_that_weaken_their_target(case_path: Path) -> None:
+    app = App(case_path)
+    legend = app.legend.value
+    assert "weakens: strains, resolves, protects against" in legend
+    assert "Alliance rupture" in legend and "Repair" in legend and "Working alliance" in legend

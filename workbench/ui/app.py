@@ -47,7 +47,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from workbench.render.visdata import legend_items
+from workbench.render.visdata import legend_items, link_legend_items
 from workbench.session import EditSession, SessionEvent, case_path
 from workbench.templates import Template
 from workbench.ui._common import NOT_OPENED, StatusLine, esc, failure_message, guarded
@@ -375,7 +375,22 @@ class App(w.VBox):  # type: ignore[misc]
                 f"<span class='wb-legend-item' title='{esc(item['description'])}'>"
                 f"{symbol} {esc(item['name'])}</span>"
             )
+        parts.append(_negative_links_legend(t))
         self.legend.value = "".join(parts)
+
+
+def _negative_links_legend(t: Template) -> str:
+    """The legend's note on the blue links ending in a bar (those that weaken their target), if any."""
+    negative = [item for item in link_legend_items(t) if item["sign"] < 0]
+    if not negative:
+        return ""
+    color = esc(negative[0]["color"])
+    verbs = ", ".join(str(item["verb"]) for item in negative)
+    tip = "Blue links ending in a bar weaken or hold back what they point to: " + verbs + "."
+    symbol = (f"<svg width='20' height='14' viewBox='0 0 20 14' aria-hidden='true' stroke='{color}' "
+              "stroke-width='2'><line x1='1' y1='7' x2='17' y2='7'/>"
+              "<line x1='18' y1='2' x2='18' y2='12'/></svg>")
+    return f"<span class='wb-legend-item' title='{esc(tip)}'>{symbol} weakens: {esc(verbs)}</span>"
 
 
 def app(path: str | Path | None = None, *, template: str | None = None,
