@@ -252,7 +252,7 @@ class App(w.VBox):  # type: ignore[misc]
         self.elements = ElementPanel(session, self.status, on_select=self._select_in_graph)
         self.links = LinkPanel(session, self.status, on_select=self._select_in_graph,
                                visible=self._link_tab_open)
-        self.saving = SavePanel(session, self.status)
+        self.saving = SavePanel(session, self.status, suggest_sessions=True)
         self._start = None  # the start screen's panel is gone; the Case tab builds its own
         self.tabs = w.Tab(children=[self.elements, self.links, self.saving], layout=w.Layout(width="100%"))
         self.tabs.titles = TABS[:3]

@@ -16,8 +16,10 @@ __all__ = ["SavePanel"]
 class SavePanel(w.VBox):  # type: ignore[misc]
     """Save a new version; if someone saved first, offer to save these changes as a copy."""
 
-    def __init__(self, session: EditSession, status: StatusLine) -> None:
+    def __init__(self, session: EditSession, status: StatusLine, *, suggest_sessions: bool = False) -> None:
         self.session = session
+        #: Whether to fill in the newest session that has notes as the session number (the app's Save tab).
+        self.suggest_sessions = suggest_sessions
         #: This tab's message line, next to its buttons (it passes each message on to ``status``).
         self.status = status.near("wb-save-message-line")
         guard = guarded(self.status)
@@ -104,6 +106,8 @@ class SavePanel(w.VBox):  # type: ignore[misc]
         Without it a version saved after writing session 5's notes would name no session, and the
         Sessions tab's timeline (what the formulation held after each session) would leave it out.
         """
+        if not self.suggest_sessions:
+            return
         notes = self.session.formulation.session_notes()
         newest = str(notes[-1].number) if notes else ""
         if self.session_number.value.strip() in ("", self._suggested):
