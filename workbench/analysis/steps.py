@@ -38,6 +38,7 @@ from typing import Any
 import pandas as pd
 
 from workbench import _clock
+from workbench._text import counted
 from workbench._values import plain
 from workbench.analysis._phrases import element_phrase
 from workbench.diffing import FormulationDiff, diff
@@ -178,8 +179,8 @@ def session_frames(f: Formulation) -> list[Frame]:
             if ln.source in shown and ln.target in shown and (due(ln.id) or first[ln.id] is None)
         )
         previous = frames[-1] if frames else Frame(title="")
-        new = [_count(len(elements) - len(previous.elements), "new element"),
-               _count(len(links) - len(previous.links), "new link")]
+        new = [counted(len(elements) - len(previous.elements), "new element"),
+               counted(len(links) - len(previous.links), "new link")]
         frames.append(Frame(
             title=name,
             counter=f"Step {number} of {len(rounds)}",
@@ -356,9 +357,6 @@ def _plain(value: Any) -> Any:
 def _comment_note(author: str | None, text: str) -> str:
     return f"Comment by {author or 'someone'}: {text}"
 
-
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}" if n == 1 else f"{n} {what}s"
 
 
 def _really_changed(fields: Mapping[str, Any]) -> bool:

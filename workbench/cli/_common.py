@@ -30,6 +30,7 @@ __all__ = [
     "output_file",
     "positive_number",
     "print_json",
+    "session_number",
     "table",
     "version_number",
 ]
@@ -51,26 +52,32 @@ class Command:
     description: str = ""
 
 
-def version_number(text: str) -> int:
-    """Parse a version number (1, 2, ...) or tell argparse why it is not one."""
+def _whole_number(text: str, *, whole: str, least: int, below: str) -> int:
+    """``text`` as a whole number of at least ``least``, or an argparse error saying why not."""
     try:
         number = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"a version is a whole number, not {text!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"versions start at 1, not {number}")
+        raise argparse.ArgumentTypeError(f"{whole}, not {text!r}") from None
+    if number < least:
+        raise argparse.ArgumentTypeError(f"{below}, not {number}")
     return number
+
+
+def version_number(text: str) -> int:
+    """Parse a version number (1, 2, ...) or tell argparse why it is not one."""
+    return _whole_number(text, whole="a version is a whole number", least=1, below="versions start at 1")
 
 
 def positive_number(text: str) -> int:
     """Parse a whole number of at least 1 (a count or a length)."""
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, not {number}")
-    return number
+    return _whole_number(text, whole="expected a whole number", least=1,
+                         below="expected a number of at least 1")
+
+
+def session_number(text: str) -> int:
+    """Parse a session number (0, 1, ...) or tell argparse why it is not one."""
+    return _whole_number(text, whole="a session is a whole number", least=0,
+                         below="sessions are numbered from 0")
 
 
 def add_version(

@@ -18,9 +18,18 @@ from collections.abc import Mapping
 from typing import Any
 
 import workbench
+from workbench._text import counted
 from workbench.analysis.evidence import Quote, quotes
 from workbench.analysis.timeline import session_timeline
-from workbench.cli._common import Command, add_json, add_version, jsonable, one_line, print_json
+from workbench.cli._common import (
+    Command,
+    add_json,
+    add_version,
+    jsonable,
+    one_line,
+    print_json,
+    session_number,
+)
 from workbench.cli.analysis import find_element
 from workbench.fileformat import each_version
 from workbench.model import Formulation
@@ -89,7 +98,7 @@ def run_evidence(args: argparse.Namespace) -> int:
 def configure_timeline(p: argparse.ArgumentParser) -> None:
     """Arguments of ``workbench timeline``."""
     p.add_argument("path", metavar="PATH", help="the formulation file")
-    p.add_argument("session", metavar="SESSION", nargs="?", type=_session_number,
+    p.add_argument("session", metavar="SESSION", nargs="?", type=session_number,
                    help="one session's details (default: a line per session)")
     add_json(p)
 
@@ -130,8 +139,8 @@ def run_timeline(args: argparse.Namespace) -> int:
     else:
         numbers = ", ".join(str(v) for v in view.versions)
         word = "Version" if len(view.versions) == 1 else "Versions"
-        print(f"  {word} {numbers}; the formulation then held {_count(len(view.held), 'element')} and "
-              f"{_count(len(view.held.link_records()), 'link')}.")
+        print(f"  {word} {numbers}; the formulation then held {counted(len(view.held), 'element')} and "
+              f"{counted(len(view.held.link_records()), 'link')}.")
         print(f"  This session: {d.summary().lower() if not d.is_empty else 'no changes'}.")
         for el in d.elements_added:
             print(f"    + {one_line(el.label)}")
@@ -183,7 +192,7 @@ def _session_line(row: Mapping[Any, Any]) -> str:
     if row["versions"]:
         word = "version" if "," not in row["versions"] else "versions"
         parts.append(f"{word} {row['versions']}")
-        added = f"{_count(row['elements_added'], 'element')} and {_count(row['links_added'], 'link')}"
+        added = f"{counted(row['elements_added'], 'element')} and {counted(row['links_added'], 'link')}"
         parts.append(f"{added} added")
         if row["changed"]:
             parts.append(f"{row['changed']} changed")
@@ -193,17 +202,3 @@ def _session_line(row: Mapping[Any, Any]) -> str:
     if row["has_notes"]:
         parts.append("notes kept")
     return f"Session {row['session']}{date}: " + "; ".join(parts)
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _session_number(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"a session is a whole number, not {text!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"sessions are numbered from 0, not {number}")
-    return number

@@ -29,6 +29,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from workbench._text import counted
 from workbench.errors import InvalidValue
 from workbench.model import Formulation
 from workbench.render.assets import (
@@ -90,7 +91,7 @@ def render_html(
         else vis_data(f, highlight=highlight)
     )
     data["options"] = network_options(template, direction=direction)
-    counts = f"{_plural(len(data['nodes']), 'element')} · {_plural(len(data['edges']), 'link')}"
+    counts = f"{counted(len(data['nodes']), 'element')} · {counted(len(data['edges']), 'link')}"
     sub = [f"Case {meta.case_id}", template.name]
     if f.base_version is not None:
         sub.append(f"version {f.base_version}")
@@ -185,9 +186,6 @@ def _trusted(code: str, tag: str) -> str:
         raise InvalidValue(f"Extra page code must not contain '</{tag}'.")
     return code
 
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _defuse_href(text: str) -> str:
