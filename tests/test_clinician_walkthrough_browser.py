@@ -21,6 +21,7 @@ import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
 from e2e_pages import NETWORK_HOOK, node_id, text_of, wait_for_graph_label
 from e2e_servers import Server
+from test_render_browser import label_overlaps_js, overlap_count
 
 import workbench
 from workbench.model.records import CONFIDENCE_SCALE
@@ -58,6 +59,24 @@ _EDGES = f"""() => {{
   const label = (id) => String(network.body.data.nodes.get(id).label).split(/\\s+/).join(" ");
   return network.body.data.edges.get().map((e) => [label(e.from), label(e.to), e.kind]);
 }}"""
+
+
+#: The link labels are placed: every labelled link carries the placement's scaling, none is pending.
+_LABELS_PLACED = f"""() => {{
+  const net = {_NETWORK};
+  return !!net && !!net.wbEdgeLabels && !net.wbEdgeLabels.busy && net.body.data.edges.length > 0
+    && net.body.data.edges.get().every((e) => !e.label || (e.scaling && e.scaling.label));
+}}"""
+
+_QUIET = f"""{_NETWORK}.body.data.edges.get().filter(
+  (e) => e.scaling && e.scaling.label && e.scaling.label.drawThreshold > 1000).map((e) => e.id)"""
+
+
+def _link_label_overlaps(page: Any) -> dict[str, Any]:
+    """Link labels drawn over elements (symbol or label text) or over each other, once placed."""
+    page.wait_for_function(_LABELS_PLACED)
+    page.evaluate(f"() => {_NETWORK}.redraw()")  # label boxes are measured when drawn
+    return dict(page.evaluate(label_overlaps_js(_NETWORK, _QUIET)))
 
 
 def _shot(page: Any, number: int, name: str) -> None:
@@ -228,6 +247,11 @@ def test_a_new_clinician_enters_a_case_from_scratch_saves_it_and_finds_it_all_ag
         page.locator(".wb-add-link").click()
         _has_link(page, source, target, kind)
     _shot(page, 12, "alliance-linked")
+    # No link label over an element or its label (before the fix, "defends against" was drawn over
+    # the last line of "Fear of being found inadequate", hanging under its diamond): on this small
+    # case not even the one overlap the other cases allow for another machine's font metrics.
+    found = _link_label_overlaps(page)
+    assert overlap_count(found) == 0, found
 
     # 10. Save again.
     _save(page, "Alliance: a rupture and its repair")
@@ -250,6 +274,8 @@ def test_a_new_clinician_enters_a_case_from_scratch_saves_it_and_finds_it_all_ag
     for kind_name in ("Working alliance", "Alliance rupture", "Repair", "weakens: strains, resolves"):
         assert kind_name in legend, legend
     _shot(page, 14, "reopened")
+    found = _link_label_overlaps(page)
+    assert overlap_count(found) == 0, found
 
     _tab(page, "Element")
     page.locator(".wb-element-search input").fill("inadequate")

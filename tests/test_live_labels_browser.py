@@ -13,7 +13,7 @@ import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
 from e2e_pages import _NETWORK, NETWORK_HOOK, wait_for_graph_label
 from e2e_servers import DEMO_CASE, Server
-from test_render_browser import MAX_LABEL_OVERLAPS, label_overlaps_js
+from test_render_browser import MAX_LABEL_OVERLAPS, label_overlaps_js, overlap_count
 
 import workbench
 
@@ -46,7 +46,7 @@ def test_live_map_link_labels_keep_off_elements_and_each_other(
     save_screenshot_to_artifacts(page, "live-map-labels")
     # Measured on the demo case: 11 overlaps (10 labels on elements, 2 "gives rise to" on each
     # other) before edge_labels.js, 0 with it; 14 of its 16 verbs stay drawn.
-    assert len(found["onElements"]) + len(found["onLabels"]) <= MAX_LABEL_OVERLAPS, found
+    assert overlap_count(found) <= MAX_LABEL_OVERLAPS, found
     assert found["labelled"] == len(case.link_records())
     assert found["drawn"] >= found["labelled"] / 2, found
     assert len(found["quiet"]) == found["labelled"] - found["drawn"]

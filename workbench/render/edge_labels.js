@@ -20,6 +20,58 @@
 //        over the whole map, no new layout), drawn at the next frame.
 // `labels.quiet` is the set of link ids whose label is hidden until hover or selection.
 
+// An element's box where it is now: its symbol and all of its label's text (canvas units).
+// vis-network's own box (network.getBoundingBox) of a symbol with its label below (dot, diamond,
+// triangle, hexagon...) stops about half a line plus 4 px short of the label's last line, and keeps
+// the label's place from the last time it was drawn large enough to read; so links and their labels
+// were placed over such labels. Here the label's box under the symbol is measured where vis-network
+// draws it. For the other shapes (label inside), vis-network's box is used; it is measured when the
+// element is drawn, and only what is in view is drawn: an element out of view (a zoomed-in live map)
+// or moved since may still have the box of an earlier place, or none. Such an element is measured
+// on a scratch canvas.
+var wbScratchCanvas = null;
+var WB_LABEL_BELOW = new Set(["dot", "diamond", "hexagon", "square", "star", "triangle", "triangleDown"]);
+function wbElementBox(network, id) {
+  "use strict";
+  var node = network.body.nodes[id];
+  if (!node || !node.shape) return null;
+  var sh = node.shape;
+  var b = sh.boundingBox;
+  var stale = !b || !(b.left <= node.x && node.x <= b.right && b.top <= node.y && node.y <= b.bottom)
+    || Math.abs((b.left + b.right) / 2 - node.x) > 1
+    // the symbol as drawn (a box moved straight down may still contain its new centre)
+    || (typeof sh.top === "number" && typeof sh.height === "number" && Math.abs(sh.top + sh.height / 2 - node.y) > 1);
+  if (!wbScratchCanvas && typeof document !== "undefined") {
+    wbScratchCanvas = document.createElement("canvas").getContext("2d");
+  }
+  if (stale && wbScratchCanvas && typeof node.draw === "function") {
+    var drawn = node.draw(wbScratchCanvas); // a symbol whose label is below it draws the label next
+    if (drawn && typeof drawn.drawExternalLabel === "function") drawn.drawExternalLabel();
+    b = sh.boundingBox;
+  }
+  if (!b) return null;
+  var lm = node.labelModule;
+  if (!WB_LABEL_BELOW.has(node.options.shape) || !sh.width || !sh.height) {
+    return { left: b.left, right: b.right, top: b.top, bottom: b.bottom };
+  }
+  var out = { left: node.x - sh.width / 2, right: node.x + sh.width / 2,
+              top: node.y - sh.height / 2, bottom: node.y + sh.height / 2 };
+  if (node.options.label && lm && wbScratchCanvas && typeof lm.calculateLabelSize === "function") {
+    // As vis-network's drawExternalLabel: measured at the centre, then placed under the symbol.
+    lm.calculateLabelSize(wbScratchCanvas, node.selected, node.hover, node.x, node.y, "hanging");
+    var below = node.y + 0.5 * sh.height + 0.5 * lm.size.height;
+    lm.calculateLabelSize(wbScratchCanvas, node.selected, node.hover, node.x, below, "hanging");
+    var s = lm.size;
+    if (s.width > 0 && s.height > 0) {
+      out.left = Math.min(out.left, s.left);
+      out.right = Math.max(out.right, s.left + s.width);
+      out.top = Math.min(out.top, s.top);
+      out.bottom = Math.max(out.bottom, s.top + s.height);
+    }
+  }
+  return out;
+}
+
 function wbEdgeLabels(network, edges) {
   "use strict";
   var PAD = 3; // clearance around boxes, canvas px
@@ -129,20 +181,26 @@ function wbEdgeLabels(network, edges) {
     return { x: node.x + dx / len * reach, y: node.y + dy / len * reach };
   }
 
-  // The middle of a link drawn with `smooth` (curvedCW or curvedCCW): vis-network's formulas for
-  // the control point, and the middle of the quadratic curve through it.
-  function bendMiddle(from, to, smooth) {
+  // The control point of a link drawn with `smooth` (curvedCW or curvedCCW): vis-network's formulas.
+  function bendVia(from, to, smooth) {
     var factor = smooth.roundness;
     var dx = to.x - from.x;
     var dy = from.y - to.y;
     var radius = Math.sqrt(dx * dx + dy * dy);
     var turn = smooth.type === "curvedCW" ? 0.5 * factor + 0.5 : -0.5 * factor + 0.5;
     var angle = (Math.atan2(dy, dx) + turn * Math.PI) % (2 * Math.PI);
-    var via = { x: from.x + (0.5 * factor + 0.5) * radius * Math.sin(angle),
-                y: from.y + (0.5 * factor + 0.5) * radius * Math.cos(angle) };
+    return { x: from.x + (0.5 * factor + 0.5) * radius * Math.sin(angle),
+             y: from.y + (0.5 * factor + 0.5) * radius * Math.cos(angle) };
+  }
+
+  // The middle of a link drawn with `smooth`: the middle of the quadratic curve to where it stops.
+  function bendMiddle(from, to, smooth) {
+    var via = bendVia(from, to, smooth);
     var end = endPoint(to, via);
     return { x: 0.25 * from.x + 0.5 * via.x + 0.25 * end.x, y: 0.25 * from.y + 0.5 * via.y + 0.25 * end.y };
   }
+
+  var HIDE_ABOVE = 4 * PAD * PAD; // a label overlapping more than this (px²) is hidden
 
   function sameCurve(a, b) {
     return !!a && !!b && a.enabled !== false && b.enabled !== false && a.type === b.type
@@ -155,8 +213,11 @@ function wbEdgeLabels(network, edges) {
     CANDIDATES.push({ enabled: true, type: "curvedCCW", roundness: r });
   });
 
-  // The best place for one link's label given what is placed: {cost, smooth, box}.
-  function bestPlace(item, edge, nodes, placed, extent) {
+  // The best place for one link's label given what is placed: {cost, hidden, smooth, box}: the place
+  // of least overlap (`cost`, px²); a label overlapping more than HIDE_ABOVE is hidden.
+  function bestPlace(item, edge, ng, placed) {
+    var nodes = ng.grid;
+    var extent = ng.extent;
     var size = labelSize(edge);
     var own = item.smooth && item.smooth.enabled !== false ? item.smooth : null;
     var from = edge.from;
@@ -164,43 +225,30 @@ function wbEdgeLabels(network, edges) {
     var best = null;
     for (var c = 0; c < CANDIDATES.length; c++) {
       var smooth = CANDIDATES[c];
-      if (best && best.cost === 0) break;
+      if (best && !best.hidden && best.cost === 0) break;
       if (smooth && sameCurve(own, smooth)) continue;
       var p = smooth ? bendMiddle(from, to, smooth) : edge.edgeType.getPoint(0.5);
       var b = box(p.x, p.y, size.w, size.h);
       var cost = (b.right - b.left) * (b.bottom - b.top) - overlap(b, extent);
-      var bound = best ? best.cost : Infinity;
-      if (cost < bound) cost += nodes.overlap(b, bound - cost);
-      if (cost < bound) cost += placed.overlap(b, bound - cost);
-      if (!best || cost < best.cost) best = { cost: cost, smooth: smooth, box: b };
+      // Label overlap beyond `bound` cannot win: stop counting there.
+      var bound = !best ? Infinity : best.hidden ? best.cost : Math.min(best.cost, HIDE_ABOVE);
+      if (cost <= bound) cost += nodes.overlap(b, bound - cost);
+      if (cost <= bound) cost += placed.overlap(b, bound - cost);
+      var hidden = cost > HIDE_ABOVE;
+      if (best && !best.hidden && hidden) continue;
+      if (!best || (best.hidden && !hidden) || cost < best.cost) {
+        best = { cost: cost, hidden: hidden, smooth: smooth, box: b };
+      }
     }
     return best;
   }
 
-  // An element's box (symbol and label) where it is now. vis-network measures a box when it draws the
-  // element, and draws only what is in view: an element out of view (a zoomed-in live map) may still
-  // have the box of an earlier place, or none. Such an element is measured on a scratch canvas.
-  var scratch = null;
-  function nodeBox(id) {
-    var node = network.body.nodes[id];
-    if (!node || !node.shape) return null;
-    var b = node.shape.boundingBox;
-    var stale = !b || !(b.left <= node.x && node.x <= b.right && b.top <= node.y && node.y <= b.bottom)
-      || Math.abs((b.left + b.right) / 2 - node.x) > 1;
-    if (stale && typeof document !== "undefined" && typeof node.draw === "function") {
-      if (!scratch) scratch = document.createElement("canvas").getContext("2d");
-      var drawn = node.draw(scratch); // a symbol whose label is below it draws the label next
-      if (drawn && typeof drawn.drawExternalLabel === "function") drawn.drawExternalLabel();
-      b = node.shape.boundingBox;
-    }
-    return b;
-  }
-
+  // The element boxes (symbol and label) in a grid, and the area they span.
   function nodeGrid(body) {
     var grid = new Grid();
     var extent = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
     body.nodeIndices.forEach(function (id) {
-      var b = nodeBox(id);
+      var b = wbElementBox(network, id);
       if (!b) return;
       var nb = { left: b.left - PAD, right: b.right + PAD, top: b.top - PAD, bottom: b.bottom + PAD };
       grid.add(nb);
@@ -247,8 +295,8 @@ function wbEdgeLabels(network, edges) {
         var item = items[index++];
         var edge = body.edges[item.id];
         if (!edge || !edge.from || !edge.to) continue;
-        var best = bestPlace(item, edge, ng.grid, placed, ng.extent);
-        var hide = best.cost > 4 * PAD * PAD;
+        var best = bestPlace(item, edge, ng, placed);
+        var hide = best.hidden;
         if (hide) quiet.add(item.id);
         else { quiet.delete(item.id); placed.add(best.box); }
         var change = { id: item.id };
@@ -315,7 +363,7 @@ function wbEdgeLabels(network, edges) {
     var body = network.body;
     var redo = new Set(linkIds || []);
     var moved = nodeIds.filter(function (id) { return body.nodes[id]; })
-      .map(nodeBox).filter(Boolean);
+      .map(function (id) { return wbElementBox(network, id); }).filter(Boolean);
     nodeIds.forEach(function (id) {
       if (body.nodes[id]) network.getConnectedEdges(id).forEach(function (e) { redo.add(e); });
     });

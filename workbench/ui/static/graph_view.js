@@ -247,7 +247,8 @@ async function render({ model, el }) {
     const wasPlaced = placed;
     freezeLayout();
     if (!placed) return;
-    const moved = wasPlaced ? placement.settle(touched) : placement.settle(nodes.getIds());
+    // After the first layered layout, rows leave room for the labels (later rows are placed so).
+    const moved = wasPlaced ? placement.settle(touched) : [...placement.spreadRows(), ...placement.settle(nodes.getIds())];
     if (added.length) placement.keepInView(added[added.length - 1]);
     if (wasPlaced) placeChangedLabels([...new Set([...touched, ...moved])], changedLinks);
     else placeLabels();
@@ -288,6 +289,7 @@ async function render({ model, el }) {
     network.once("afterDrawing", () => wbSoon(() => {
       const wasPlaced = placed;
       freezeLayout();
+      if (!wasPlaced) placement.spreadRows(); // a case's kept positions stay as they are
       placement.settle(wasPlaced ? unplaced : nodes.getIds());
       fitReadable();
       reportPositions();

@@ -3,12 +3,17 @@
 // with the real boxes of every element and its label, and the view keeps the whole map in sight.
 // Elements the user dragged are "pinned": placement never moves them.
 //
-// wbPlacement(network, nodes, layout) -> {place, settle, keepInView, pin, pinned, positions}
+// wbPlacement(network, nodes, layout) -> {place, settle, spreadRows, keepInView, pin, pinned, positions}
 //   layout() returns the hierarchical layout options (levelSeparation: the distance of two rows).
-/* global wbSetPositions -- from map_frames.js, joined in before this part */
+/* global wbSetPositions, wbElementBox -- from map_frames.js and edge_labels.js, joined in before this part */
 
 // Canvas units kept free around every element box.
 const PLACE_GAP = 26;
+// Canvas units kept free between the lowest label of a row and the highest element of the next: room
+// for a link between the rows and its verb, off the labels (a label hangs under a diamond or a dot).
+const ROW_ROOM = 48;
+// Half the height of a new element, before it is drawn and measured (canvas units).
+const NEW_HALF = 30;
 // While a map is built it is zoomed out to show it whole, but never below this scale (then it pans).
 const BUILD_MIN_SCALE = 0.3;
 // Pixels of the frame kept free around the map when it is brought into view (more at the top, for
@@ -20,12 +25,22 @@ const VIEW_MARGIN_BOTTOM = 36;
 function wbPlacement(network, nodes, layout) {
   const pinned = new Set();
 
-  const rowGap = () => (layout() || {}).levelSeparation || 150;
+  // The distance of two rows: the layout's, or more when the labels hanging under the elements
+  // (measured) with ROW_ROOM below them and an element's top half (NEW_HALF) need more.
+  function rowGap() {
+    let hang = 0;
+    for (const b of allBoxes().values()) {
+      const node = network.body.nodes[b.id];
+      if (node) hang = Math.max(hang, b.bottom - node.y);
+    }
+    return Math.max((layout() || {}).levelSeparation || 150, hang + ROW_ROOM + NEW_HALF);
+  }
   const layerOf = (n) => (n.layer != null ? n.layer : n.level != null ? n.level : 0);
 
-  // The box of a node with its label (canvas units), as last drawn.
+  // The box of a node with all of its label (canvas units): wbElementBox from edge_labels.js (joined in
+  // before this part), as vis-network's own box leaves out the last line of a label under a symbol.
   function measured(id) {
-    const b = network.getBoundingBox(id);
+    const b = wbElementBox(network, id);
     return b ? { id, left: b.left, right: b.right, top: b.top, bottom: b.bottom } : null;
   }
 
@@ -162,7 +177,7 @@ function wbPlacement(network, nodes, layout) {
     const y = rowY(item);
     const boxes = allBoxes();
     const half = 80;
-    const ext = { left: -half, right: half, top: -30, bottom: 30 };
+    const ext = { left: -half, right: half, top: -NEW_HALF, bottom: NEW_HALF };
     const x = freeX(item.id, y, ext, middleX(boxes, item.id), boxes);
     return Object.assign({}, item, { x, y });
   }
@@ -200,6 +215,36 @@ function wbPlacement(network, nodes, layout) {
     }
     wbSetPositions(network, nodes, moves);
     return moved;
+  }
+
+  // Move rows down (with every row below them) until each row's elements start ROW_ROOM below the
+  // lowest label of the row above: rows are as far apart as the layout's levelSeparation, which does not
+  // know how tall the labels are. Elements the user dragged stay and are not counted. Returns the moved ids.
+  function spreadRows() {
+    const boxes = allBoxes();
+    const pos = network.getPositions();
+    const rows = new Map(); // y -> {top, bottom, ids}: extent from the row's y, canvas units
+    for (const [id, b] of boxes) {
+      const p = pos[id];
+      if (!p || pinned.has(String(id))) continue;
+      const key = Math.round(p.y);
+      const row = rows.get(key) || { top: 0, bottom: 0, ids: [] };
+      row.top = Math.min(row.top, b.top - p.y);
+      row.bottom = Math.max(row.bottom, b.bottom - p.y);
+      row.ids.push(id);
+      rows.set(key, row);
+    }
+    const moves = [];
+    let shift = 0;
+    let above = -Infinity; // the lowest label of the row above, after its shift
+    for (const y of [...rows.keys()].sort((a, b) => a - b)) {
+      const row = rows.get(y);
+      shift = Math.max(shift, above + ROW_ROOM - (y + row.top));
+      if (shift > 0.5) for (const id of row.ids) moves.push({ id, x: pos[id].x, y: pos[id].y + shift });
+      above = y + shift + row.bottom;
+    }
+    wbSetPositions(network, nodes, moves);
+    return moves.map((m) => m.id);
   }
 
   // Keep the whole map in view: pan if it fits at this zoom, else zoom out (not below BUILD_MIN_SCALE);
@@ -249,6 +294,7 @@ function wbPlacement(network, nodes, layout) {
   return {
     place,
     settle,
+    spreadRows,
     keepInView,
     positions,
     pin: (id) => pinned.add(String(id)),
