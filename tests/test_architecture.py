@@ -32,7 +32,7 @@ ALLOWED = {
     "session": {"session", "fileformat", "diffing", "model", "templates", "render", "analysis", "export"},
     "workspace": {"workspace"},
     "classroom": {"classroom", "session", "fileformat", "diffing", "model", "templates", "render", "analysis",
-                  "export"},
+                  "export", "workspace"},
 }
 _BELOW_UI = {"classroom", "session", "fileformat", "diffing", "model", "templates", "render", "analysis",
              "export"}

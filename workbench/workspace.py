@@ -23,7 +23,7 @@ from typing import Any
 
 from workbench._paths import cases_home
 
-__all__ = ["WIDGET_VIEW", "clear_widget_outputs", "main", "prepare_workspace"]
+__all__ = ["WIDGET_VIEW", "clear_widget_outputs", "copy_new", "main", "prepare_workspace"]
 
 #: The output type of a widget in a notebook cell.
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -45,11 +45,9 @@ def prepare_workspace(source: str | os.PathLike[str], folder: str | os.PathLike[
         if not item.is_file() or item.suffix == ".lock" or _SKIP_FOLDERS.intersection(rel.parts):
             continue
         target = dest / rel
-        if target.exists():
-            continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        _copy_new(item, target)
-        copied.append(target)
+        if copy_new(item, target):
+            copied.append(target)
     for notebook in sorted(src.glob("*.ipynb")):
         clear_widget_outputs(dest / notebook.name)
     return copied
@@ -107,21 +105,42 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _copy_new(source: Path, target: Path) -> None:
-    """Copy ``source`` to ``target`` only if ``target`` does not exist (no overwrite, even in a race)."""
+def copy_new(source: Path, target: Path, *, owner: tuple[int, int] | None = None,
+             mode: int | None = None) -> bool:
+    """Copy ``source`` to ``target`` only if ``target`` does not exist; return whether it copied.
+
+    Never overwrites, even in a race: the copy is written to a temporary file and given its
+    name with ``link()``, which fails if the name exists. ``owner`` (uid, gid) and ``mode`` are
+    set on the copy before it gets its name (the file system's default otherwise).
+    """
+    if target.exists() or target.is_symlink():
+        return False
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
     try:
         shutil.copyfile(source, temp)
+        if owner is not None:
+            os.chown(temp, *owner)
+        if mode is not None:
+            os.chmod(temp, mode)
         try:
             os.link(temp, target)  # fails if target appeared meanwhile: never overwrite
         except FileExistsError:
-            pass
+            return False
         except OSError:  # a file system without hard links: create exclusively instead
-            with open(target, "xb") as out, open(temp, "rb") as data:
+            try:
+                out = open(target, "xb")  # noqa: SIM115 (closed below, after owner and mode)
+            except FileExistsError:
+                return False
+            with out, open(temp, "rb") as data:
+                if owner is not None:
+                    os.fchown(out.fileno(), *owner)
+                if mode is not None:
+                    os.fchmod(out.fileno(), mode)
                 shutil.copyfileobj(data, out)
     finally:
         os.unlink(temp)
+    return True
 
 
 if __name__ == "__main__":

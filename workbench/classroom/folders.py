@@ -33,6 +33,7 @@ from pathlib import Path
 from workbench.errors import WorkbenchError
 from workbench.fileformat import store
 from workbench.model import Formulation
+from workbench.workspace import copy_new
 
 __all__ = [
     "SUPERVISORS",
@@ -252,7 +253,7 @@ def _copy_cases(source: Path, target: Path, uid: int, gid: int, mode: int) -> li
         raise SetupError(f"There is no folder {source} to copy cases from.")
     done = []
     for case in sorted(source.glob(f"*{CASE_SUFFIX}")):
-        if _copy_new(case, target / case.name, uid, gid, mode):
+        if copy_new(case, target / case.name, owner=(uid, gid), mode=mode):
             done.append(f"copied {case.name} into {target}")
     return done
 
@@ -301,7 +302,7 @@ def _copy_tree(source: Path, target: Path) -> list[str]:
         for parent in reversed(rel.parents[:-1]):
             done += _folder(target / parent, 0, 0, 0o755)
         dest = target / rel
-        if _copy_new(item, dest, 0, 0, 0o644):
+        if copy_new(item, dest, owner=(0, 0), mode=0o644):
             done.append(f"copied {rel} into {target}")
         elif dest.is_file() and not dest.is_symlink() and dest.read_bytes() != item.read_bytes():
             _replace(item, dest)  # the distribution copy follows its source; users' copies never change
@@ -319,22 +320,3 @@ def _replace(source: Path, target: Path) -> None:
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
-
-
-def _copy_new(source: Path, target: Path, uid: int, gid: int, mode: int) -> bool:
-    """Copy ``source`` to ``target`` unless it exists (never replaced, even in a race); True if copied."""
-    if target.exists() or target.is_symlink():
-        return False
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        shutil.copyfile(source, temp)
-        os.chown(temp, uid, gid)
-        os.chmod(temp, mode)
-        try:
-            os.link(temp, target)
-        except FileExistsError:
-            return False
-    finally:
-        os.unlink(temp)
-    return True
