@@ -14,21 +14,21 @@ so a typed label, an unambiguous part of it, or a picked suggestion all work.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import anywidget
 import traitlets
 
+from workbench.ui._static import STATIC
+
 __all__ = ["ElementPicker"]
 
-_STATIC = Path(__file__).parent / "static"
 
 
 class ElementPicker(anywidget.AnyWidget):
     """A labelled text field with a keyboard-friendly list of element names to pick from."""
 
-    _esm = _STATIC / "element_picker.js"
-    _css = _STATIC / "element_picker.css"
+    _esm = STATIC / "element_picker.js"
+    _css = STATIC / "element_picker.css"
 
     value = traitlets.Unicode("", help="The text typed or the name picked.").tag(sync=True)
     options = traitlets.List(traitlets.Unicode(), help="The element names offered.").tag(sync=True)

@@ -37,7 +37,6 @@ Synced state
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import Any, cast
 
 import anywidget
@@ -46,10 +45,10 @@ from ipywidgets import widget_serialization
 
 from workbench.render.assets import edge_labels_js, vis_network_css, vis_network_js
 from workbench.render.diffstyle import DIFF_STYLES, mark_diff  # where they were before, for existing callers
+from workbench.ui._static import STATIC, static_text
 
 __all__ = ["DIFF_STYLES", "GraphView", "VisLibrary", "mark_diff", "vis_library"]
 
-_STATIC = Path(__file__).parent / "static"
 #: The page scripts of the graph, in order: helpers first, the view (which uses them) last.
 _SCRIPTS = ("map_frames.js", "map_placement.js", "map_linking.js", "graph_view.js")
 
@@ -92,9 +91,9 @@ class GraphView(anywidget.AnyWidget):
 
     # The shared link-label placement (wbEdgeLabels, also on the standalone page) comes first.
     _esm = "\n".join(
-        [edge_labels_js()] + [(_STATIC / name).read_text(encoding="utf-8") for name in _SCRIPTS]
+        [edge_labels_js()] + [static_text(name) for name in _SCRIPTS]
     )
-    _css = _STATIC / "graph_view.css"
+    _css = STATIC / "graph_view.css"
 
     library = traitlets.Instance(VisLibrary, allow_none=True, help="The shared vis-network library.").tag(
         sync=True, **widget_serialization

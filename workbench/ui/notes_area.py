@@ -14,21 +14,20 @@ area's value, never as HTML.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import anywidget
 import traitlets
 
+from workbench.ui._static import STATIC
+
 __all__ = ["NotesArea"]
 
-_STATIC = Path(__file__).parent / "static"
 
 
 class NotesArea(anywidget.AnyWidget):
     """A multi-line text field whose selected passage Python can read (and set)."""
 
-    _esm = _STATIC / "notes_area.js"
-    _css = _STATIC / "notes_area.css"
+    _esm = STATIC / "notes_area.js"
+    _css = STATIC / "notes_area.css"
 
     value = traitlets.Unicode("", help="The notes as typed.").tag(sync=True)
     selection_start = traitlets.Int(0, help="Where the selection starts (a character position).").tag(

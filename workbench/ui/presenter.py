@@ -52,11 +52,11 @@ from workbench.render.diffstyle import mark_diff
 from workbench.render.visdata import network_options
 from workbench.session import read_case
 from workbench.ui._panel_kit import StatusLine, esc, guarded, set_choices
+from workbench.ui._static import STATIC, static_text
 from workbench.ui.graph_view import GraphView
 
 __all__ = ["MODES", "Frame", "Presenter", "PresenterKeys", "frames_for", "layered_positions"]
 
-_STATIC = Path(__file__).parent / "static"
 
 #: The ways of stepping, as (button text, value); the last needs a saved file.
 MODES = [("Layer by layer", "layers"), ("By first evidence", "sessions"), ("Version by version", "versions")]
@@ -87,8 +87,8 @@ class PresenterKeys(anywidget.AnyWidget):
     """Keys and a full-screen button for the presenter; ``step`` is two-way."""
 
     #: The step-through keys shared with the standalone page, then the widget's own script.
-    _esm = stepthrough.step_keys_js() + "\n" + (_STATIC / "presenter.js").read_text(encoding="utf-8")
-    _css = _STATIC / "presenter.css"
+    _esm = stepthrough.step_keys_js() + "\n" + static_text("presenter.js")
+    _css = STATIC / "presenter.css"
 
     step = traitlets.Int(0, help="The step shown (0-based).").tag(sync=True)
     n_steps = traitlets.Int(0, help="How many steps there are.").tag(sync=True)
