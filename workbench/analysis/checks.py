@@ -29,6 +29,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from workbench._text import counted
 from workbench.analysis._phrases import element_phrase, kind_phrase
 from workbench.analysis.evidence import flagged_quotes
 from workbench.analysis.roles import roles_for
@@ -355,8 +356,7 @@ def _one_per_problem(f: Formulation, table: pd.DataFrame) -> pd.DataFrame:
     rows = table[gaps]
     elements = int((rows["what"] == "element").sum())
     links = int((rows["what"] == "link").sum())
-    parts = [_plural(elements, "element"), _plural(links, "link")]
-    said = " and ".join(p for p in parts if p)
+    said = " and ".join(counted(n, word) for n, word in ((elements, "element"), (links, "link")) if n)
     verb = "has" if len(rows) == 1 else "have"
     summary = _row("no_evidence", "info", "", "formulation", "",
                    f"{said[:1].upper()}{said[1:]} {verb} no evidence from the sessions yet.",
@@ -367,10 +367,6 @@ def _one_per_problem(f: Formulation, table: pd.DataFrame) -> pd.DataFrame:
     after = after[after["check"] != "no_evidence"]
     return pd.concat([before, pd.DataFrame([summary], columns=FINDING_COLUMNS), after],
                      ignore_index=True)
-
-
-def _plural(n: int, word: str) -> str:
-    return "" if n == 0 else f"{n} {word}{'s' if n != 1 else ''}"
 
 
 # --- helpers -------------------------------------------------------------------

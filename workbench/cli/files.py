@@ -13,6 +13,7 @@ from typing import Any
 
 import workbench
 from workbench import errors
+from workbench._text import counted
 from workbench._values import text_or_none
 from workbench.cli._common import (
     Command,
@@ -81,8 +82,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"path": str(args.path), "valid": True, "versions": count, "error": None})
     else:
-        plural = "version" if count == 1 else "versions"
-        print(f"{clean(str(args.path))}: a valid formulation file with {count} {plural}.")
+        print(f"{clean(str(args.path))}: a valid formulation file with {counted(count, 'version')}.")
     return 0
 
 
