@@ -2,10 +2,11 @@
 // Run by scripts/lint-frontend (from scripts/test).
 import js from "@eslint/js";
 import globals from "globals";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 
-// Plain scripts that define functions for the scripts after them: edge_labels.js (before the
-// standalone page's script, and before the live map's) and the parts that ui/graph_view.py joins in
+// Plain scripts that define functions for the scripts after them: every workbench/render/*.js
+// (edge_labels.js, map_canvas.js, ...: before the standalone page's script, and before the live
+// map's) and the parts that ui/graph_view.py joins in
 // front of graph_view.js (its _SCRIPTS), which run as part of that ES module. Both lists are read
 // from the sources, so a new part needs no change here.
 const read = (path) => readFileSync(new URL(path, import.meta.url), "utf8");
@@ -14,9 +15,12 @@ if (!listed) throw new Error("eslint.config.mjs: _SCRIPTS not found in workbench
 const PARTS = [...listed[1].matchAll(/"([\w.-]+\.js)"/g)]
   .map((m) => `workbench/ui/static/${m[1]}`)
   .filter((path) => !path.endsWith("/graph_view.js"));
-const SHARED_FILES = ["workbench/render/edge_labels.js", ...PARTS];
-const SHARED = SHARED_FILES.flatMap((path) => [...read(path).matchAll(/^function (wb\w+)/gm)])
+const RENDER_SHARED = readdirSync(new URL("workbench/render/", import.meta.url))
+  .filter((name) => name.endsWith(".js")).sort().map((name) => `workbench/render/${name}`);
+const SHARED_FILES = [...RENDER_SHARED, ...PARTS];
+const definedIn = (paths) => paths.flatMap((path) => [...read(path).matchAll(/^function (wb\w+)/gm)])
   .map((m) => m[1]);
+const SHARED = definedIn(SHARED_FILES);
 const readonly = (names) => Object.fromEntries(names.map((name) => [name, "readonly"]));
 
 export default [
@@ -70,7 +74,7 @@ export default [
   },
   {
     files: ["workbench/render/static/page.js"],
-    languageOptions: { sourceType: "script", globals: readonly(["wbEdgeLabels"]) },
+    languageOptions: { sourceType: "script", globals: readonly(definedIn(RENDER_SHARED)) },
   },
   {
     files: ["workbench/ui/static/graph_view.js"],

@@ -248,6 +248,62 @@ def test_empty_formulation_page_says_so(recorded_page: Any, tmp_path: Path) -> N
     assert_nothing_ran(page, recorded_page, url)
 
 
+# --- dashed links on a zoomed-out map (map_canvas.js) ------------------------------------------
+
+#: Records each dash pattern the canvas is given (after our map_canvas.js), with the drawing scale.
+DASH_RECORDER = """
+(() => {
+  const proto = CanvasRenderingContext2D.prototype;
+  const set = proto.setLineDash;
+  window.__given = [];
+  proto.setLineDash = function (pattern) {
+    const m = this.getTransform();
+    window.__given.push({ pattern: Array.from(pattern), scale: Math.hypot(m.a, m.b) });
+    return set.call(this, pattern);
+  };
+})();
+"""
+
+#: Draws the map once at `scale`; returns [asked, given] pairs of the non-empty dash patterns:
+#: what vis-network asked the map's canvas for, and what the canvas was given.
+DRAW_AT = """(scale) => new Promise((done) => {
+  const net = window.workbench.network;
+  const ctx = net.canvas.getContext();
+  const quick = ctx.setLineDash;
+  const asked = [];
+  ctx.setLineDash = function (pattern) { asked.push(Array.from(pattern)); return quick.call(this, pattern); };
+  net.moveTo({ scale, animation: false });
+  window.__given = [];
+  net.once("afterDrawing", () => {
+    ctx.setLineDash = quick;
+    const pairs = asked.map((a, i) => [a, window.__given[i]]);
+    done(pairs.filter(([a]) => a.some((part) => part > 0)));
+  });
+  net.redraw();
+})"""
+
+
+def test_dashed_links_keep_their_dashes_and_stay_cheap_to_draw_when_zoomed_out(
+    recorded_page: Any, tmp_path: Path
+) -> None:
+    recorded_page.context.add_init_script(DASH_RECORDER)
+    page, url = open_page(recorded_page, demo_formulation(), tmp_path, "dashes")
+    near = page.evaluate(DRAW_AT, 1.0)
+    assert near, "the demo case has dashed links"
+    # at 100 % every pattern is drawn as vis-network asks
+    assert all(given["pattern"] == asked for asked, given in near)
+    far = page.evaluate(DRAW_AT, 0.05)
+    assert len(far) == len(near)
+    for asked, given in far:
+        # zoomed out, a dash is stretched to at least 2 px on the screen, in the same proportions
+        shortest = min(part for part in given["pattern"] if part > 0)
+        assert shortest * given["scale"] >= 2 - 1e-6
+        stretch = given["pattern"][0] / asked[0]
+        assert stretch > 1
+        assert given["pattern"] == pytest.approx([part * stretch for part in asked])
+    assert_nothing_ran(page, recorded_page, url)
+
+
 # --- link labels kept off elements and each other (edge_labels.js) ------------------------
 
 CASES = Path(__file__).resolve().parents[1] / "notebooks" / "cases"

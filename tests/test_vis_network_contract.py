@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "workbench"
 #: Every script of ours that talks to vis-network.
 SCRIPTS = sorted(
-    [PACKAGE / "render" / "edge_labels.js", *(PACKAGE / "render" / "static").glob("*.js"),
+    [*(PACKAGE / "render").glob("*.js"), *(PACKAGE / "render" / "static").glob("*.js"),
      *(PACKAGE / "ui" / "static").glob("*.js")]
 )
 

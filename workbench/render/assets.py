@@ -23,8 +23,10 @@ __all__ = [
     "VIS_NETWORK_VERSION",
     "asset_text",
     "edge_labels_js",
+    "map_canvas_js",
     "page_css",
     "page_js",
+    "shared_map_js",
     "vis_network_css",
     "vis_network_dir",
     "vis_network_js",
@@ -56,6 +58,19 @@ def edge_labels_js() -> str:
     Shared by the standalone page and the live map; a plain script defining one function.
     """
     return asset_text(Path(__file__).parent / "edge_labels.js")
+
+
+def map_canvas_js() -> str:
+    """Return our script that keeps a large map quick to draw (``wbQuickDashes``, ``map_canvas.js``)."""
+    return asset_text(Path(__file__).parent / "map_canvas.js")
+
+
+def shared_map_js() -> str:
+    """Return the plain scripts shared by the standalone page and the live map, in their order.
+
+    Each defines functions (``wb...``) for the page's or the widget's own script after them.
+    """
+    return "\n".join([edge_labels_js(), map_canvas_js()])
 
 
 def page_js() -> str:

@@ -34,9 +34,9 @@ from workbench.errors import InvalidValue
 from workbench.model import Formulation
 from workbench.render.assets import (
     VIS_NETWORK_VERSION,
-    edge_labels_js,
     page_css,
     page_js,
+    shared_map_js,
     vis_network_css,
     vis_network_js,
 )
@@ -127,7 +127,7 @@ def render_html(
         f"<script>/* vis-network {VIS_NETWORK_VERSION}, from the pyvis package */\n",
         vis_network_js(),
         "\n</script>\n",
-        f"<script>\n{edge_labels_js()}\n{page_js()}</script>\n",
+        f"<script>\n{shared_map_js()}\n{page_js()}</script>\n",
         f'<script id="wb-extra" type="application/json">{json_for_script(extra_data)}</script>\n'
         if extra_data is not None else "",
         f"<script>\n{_trusted(extra_script, 'script')}</script>\n" if extra_script else "",

@@ -43,7 +43,7 @@ import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
-from workbench.render.assets import edge_labels_js, vis_network_css, vis_network_js
+from workbench.render.assets import shared_map_js, vis_network_css, vis_network_js
 from workbench.render.diffstyle import DIFF_STYLES, mark_diff  # where they were before, for existing callers
 from workbench.ui._static import STATIC, static_text
 
@@ -89,9 +89,9 @@ class GraphView(anywidget.AnyWidget):
     True
     """
 
-    # The shared link-label placement (wbEdgeLabels, also on the standalone page) comes first.
+    # The scripts shared with the standalone page (link-label placement, quick drawing) come first.
     _esm = "\n".join(
-        [edge_labels_js()] + [static_text(name) for name in _SCRIPTS]
+        [shared_map_js()] + [static_text(name) for name in _SCRIPTS]
     )
     _css = STATIC / "graph_view.css"
 

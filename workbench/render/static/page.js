@@ -1,4 +1,5 @@
-// The standalone page's script (render/html.py inlines it after vis-network and edge_labels.js).
+// The standalone page's script (render/html.py inlines it after vis-network and the shared scripts,
+// edge_labels.js and map_canvas.js).
 // Reads the graph from the JSON block #wb-data, builds tooltips as DOM elements with textContent
 // (never innerHTML), starts vis-network and sets `window.workbench`; `data-ready` on <body> when done.
 (function () {
@@ -34,6 +35,7 @@
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  wbQuickDashes(network); // map_canvas.js: dashes a zoomed-out map can draw quickly
   window.workbench = { network: network, nodes: nodes, edges: edges, tooltip: tooltip };
   document.getElementById("wb-fit").addEventListener("click", function () { network.fit(); });
   container.addEventListener("mouseleave", function () {  // vis-network keeps a tooltip up otherwise
