@@ -23,6 +23,7 @@ __all__ = [
     "VIS_NETWORK_VERSION",
     "asset_text",
     "edge_labels_js",
+    "map_build_js",
     "map_canvas_js",
     "page_css",
     "page_js",
@@ -60,6 +61,11 @@ def edge_labels_js() -> str:
     return asset_text(Path(__file__).parent / "edge_labels.js")
 
 
+def map_build_js() -> str:
+    """Return our script that puts a large map on the canvas in slices (``wbBuildMap``, ``map_build.js``)."""
+    return asset_text(Path(__file__).parent / "map_build.js")
+
+
 def map_canvas_js() -> str:
     """Return our script that keeps a large map quick to draw (``wbQuickDashes``, ``map_canvas.js``)."""
     return asset_text(Path(__file__).parent / "map_canvas.js")
@@ -70,7 +76,7 @@ def shared_map_js() -> str:
 
     Each defines functions (``wb...``) for the page's or the widget's own script after them.
     """
-    return "\n".join([edge_labels_js(), map_canvas_js()])
+    return "\n".join([map_build_js(), edge_labels_js(), map_canvas_js()])
 
 
 def page_js() -> str:

@@ -1,5 +1,5 @@
 // The standalone page's script (render/html.py inlines it after vis-network and the shared scripts,
-// edge_labels.js and map_canvas.js).
+// map_build.js, edge_labels.js and map_canvas.js).
 // Reads the graph from the JSON block #wb-data, builds tooltips as DOM elements with textContent
 // (never innerHTML), starts vis-network and sets `window.workbench`; `data-ready` on <body> when done.
 (function () {
@@ -21,8 +21,6 @@
     }
     return box;
   }
-  data.nodes.forEach(function (n) { n.title = tooltip(n.title); });
-  data.edges.forEach(function (e) { e.title = tooltip(e.title); });
   var container = document.getElementById("wb-graph");
   if (data.nodes.length === 0) {
     var empty = document.createElement("p");
@@ -32,8 +30,8 @@
     document.body.setAttribute("data-ready", "true");
     return;
   }
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
+  var nodes = new vis.DataSet();
+  var edges = new vis.DataSet();
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   wbQuickDashes(network); // map_canvas.js: dashes a zoomed-out map can draw quickly
   window.workbench = { network: network, nodes: nodes, edges: edges, tooltip: tooltip };
@@ -42,15 +40,22 @@
     var handler = network.interactionHandler;
     if (handler && handler.popup) { handler.popupObj = undefined; handler.popup.hide(); }
   });
-  // After the first draw, in a task of its own (not inside vis-network's drawing task).
-  network.once("afterDrawing", function () { setTimeout(afterFirstDraw, 0); });
-  function afterFirstDraw() {
+  // The elements and links go onto the map in slices, the page free in between (map_build.js).
+  window.workbench.build = wbBuildMap(network, data.nodes, data.edges, laidOut, function (item) {
+    item.title = tooltip(item.title);
+    return item;
+  });
+
+  // Laid out and fitted: the first draw comes at the next frame.
+  function laidOut() {
     var labels = wbEdgeLabels(network, edges);
-    // Bend links within one layer upwards, away from the labels drawn below the symbols.
+    window.workbench.edgeLabels = labels;
+    // Bend links within one layer upwards, away from the labels drawn below the symbols (before the
+    // first draw, which shows them bent).
     if (data.options.layout.hierarchical.direction === "UD") {
       var pos = network.getPositions();
       var bends = [];
-      edges.forEach(function (e) {
+      data.edges.forEach(function (e) {
         var a = pos[e.from], b = pos[e.to];
         if (e.same_level && a && b) {
           bends.push({ id: e.id, smooth: { enabled: true, roundness: e.smooth.roundness,
@@ -59,13 +64,19 @@
       });
       if (bends.length) { labels.apply(bends); }  // these links only: no new layout of the map
     }
+    // After the first draw, in a task of its own (not inside vis-network's drawing task).
+    network.once("afterDrawing", function () { setTimeout(afterFirstDraw, 0); });
+  }
+
+  function afterFirstDraw() {
     // Keep link labels off the elements and each other; a label with no free place shows on hover.
-    // Placement on a large map is spread over several tasks; the page says it is ready after it.
+    // Placement on a large map is spread over several tasks; the page says it is ready once the
+    // map is drawn with the labels placed.
     function ready() {
-      network.redraw();
-      document.body.setAttribute("data-ready", "true");
+      network.once("afterDrawing", function () { document.body.setAttribute("data-ready", "true"); });
+      network.body.emitter.emit("_requestRedraw");
     }
-    window.workbench.edgeLabels = labels;
+    var labels = window.workbench.edgeLabels;
     labels.place(ready);
   }
 })();

@@ -1,0 +1,180 @@
+// Putting a large map on the canvas in slices (shared by the standalone page and the live map).
+//
+// vis-network takes its data whole: `new vis.Network(container, {nodes, edges})` or `setData` creates
+// every element and link, measures every label, lays the map out and fits it in one task (about
+// 250 ms at 500 elements and 700 links on a quiet 2-core machine), and the page cannot answer in
+// between. wbBuildMap does the same work as setData, in the same order and with the same result,
+// in tasks of its own:
+//
+//   1. the items go into the data sets, with vis-network not listening (it would go over the whole
+//      map for each batch);
+//   2. elements, then links, are created a few at a time, and their labels measured (so that the
+//      fit's pass over every element and the first draw find them measured);
+//   3. one pass over the whole map (vis-network's `_dataChanged`, without the layout), then the
+//      layered layout alone, then vis-network's `_dataLoaded` and `initPhysics` (the fit).
+//
+// No slice handles more than MAX_ITEMS items or, after its first item, runs on past SLICE_MS. The
+// map is not drawn while it is being built; it is drawn, once, at the frame after the fit.
+//
+// Usage: const network = new vis.Network(container, {nodes, edges}, options); // empty data sets
+//        const build = wbBuildMap(network, nodeItems, edgeItems, done);
+//        ... done(network) runs once the map is laid out and fitted (drawn at the next frame);
+//        build.cancel() stops a build (e.g. new data arrived): the map is left empty or partial;
+//        build.busy is true until done; build.slices counts the tasks used, build.largest the
+//        most items created in one.
+// A map of at most SMALL items is built in one go (the same calls, one task): small maps appear
+// as soon as they did before.
+
+var WB_BUILD = { SLICE_MS: 10, MAX_ITEMS: 40, SMALL: 120 };
+var FILL_WEIGHT = 5; // items put into a data set count as one made on the map
+
+// Run fn in a task of its own, right after the current one (a MessageChannel runs before timers).
+var wbBuildLater = (function () {
+  "use strict";
+  if (typeof MessageChannel === "undefined") return function (fn) { setTimeout(fn, 0); };
+  var queue = [];
+  var channel = null;
+  return function (fn) {
+    if (!channel) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = function () { var next = queue.shift(); if (next) next(); };
+    }
+    queue.push(fn);
+    channel.port2.postMessage(0);
+  };
+})();
+
+function wbBuildMap(network, nodeItems, edgeItems, done, prepare) {
+  "use strict";
+  var body = network.body;
+  var nodes = body.data.nodes;
+  var edges = body.data.edges;
+  var total = nodeItems.length + edgeItems.length;
+  var oneGo = total <= WB_BUILD.SMALL;
+  var build = { busy: true, slices: 0, largest: 0, log: [], cancel: cancel };
+  var cancelled = false;
+  var created = []; // the elements made, in order (for vis-network's initial positions)
+  var ctx = network.canvas.getContext();
+  var now = function () { return (typeof performance !== "undefined" ? performance : Date).now(); };
+
+  // The steps, in order. Each takes the slice's limit and returns true once it has nothing left;
+  // a step marked `alone` (a pass over the whole map, or the layout) is a slice of its own.
+  var filled = 0; // items put into the data sets
+  var nodeIds = null;
+  var edgeIds = null;
+  var steps = [
+    { name: "fill", run: function (limit) {
+      // The items go into the data sets (`prepare`d first, e.g. their tooltips made), a batch at a time.
+      while (filled < total && limit.made < limit.items && now() - limit.start <= limit.ms) {
+        var isNode = filled < nodeItems.length;
+        var list = isNode ? nodeItems : edgeItems;
+        var from = isNode ? filled : filled - nodeItems.length;
+        var part = list.slice(from, from + FILL_WEIGHT * Math.max(1, limit.items - limit.made));
+        if (prepare) part = part.map(prepare);
+        unobserved(isNode ? nodes : edges, isNode ? network.nodesHandler.nodesListeners
+          : network.edgesHandler.edgesListeners, function () { (isNode ? nodes : edges).add(part); });
+        filled += part.length;
+        limit.made += part.length / FILL_WEIGHT; // an item put into a data set costs far less
+      }
+      if (filled < total) return false;
+      nodeIds = nodes.getIds();
+      edgeIds = edges.getIds();
+      return true;
+    } },
+    { name: "nodes", run: items(function () { return nodeIds; }, function (id) {
+      // As vis-network's NodesHandler.add, one element at a time; its label is measured now.
+      var node = network.nodesHandler.create(nodes.get(id));
+      body.nodes[id] = node;
+      created.push(node);
+      node.resize(ctx);
+    }) },
+    { name: "positions", run: once(function () { network.layoutEngine.positionInitially(created); }) },
+    { name: "links", run: items(function () { return edgeIds; }, function (id) {
+      // As vis-network's EdgesHandler.add (a map being built has no old link to disconnect).
+      var edge = network.edgesHandler.create(edges.get(id, { showInternalIds: true }));
+      body.edges[id] = edge;
+      if (edge.options.label !== undefined) edge.labelModule.getTextSize(ctx, false, false);
+    }) },
+    { name: "pass", alone: true, run: once(function () {
+      body.emitter.emit("_adjustEdgesForHierarchicalLayout");
+      // vis-network's pass over the whole map (link state, clustering, visible items, value
+      // ranges); the layered layout, which also answers it, runs alone in the next slice.
+      var hier = network.layoutEngine.options.hierarchical;
+      var layered = hier.enabled;
+      hier.enabled = false;
+      try { body.emitter.emit("_dataChanged"); } finally { hier.enabled = layered; }
+    }) },
+    { name: "layout", alone: true, run: once(function () { network.layoutEngine.setupHierarchicalLayout(); }) },
+    { name: "fit", alone: true, run: once(function () {
+      body.emitter.emit("_dataLoaded");
+      if (!oneGo) body.emitter.emit("_allowRedraw");
+      body.emitter.emit("initPhysics"); // fits the map and asks for a draw at the next frame
+    }) },
+  ];
+
+  // With a data set's listeners off (vis-network would answer the change with a pass over the map).
+  function unobserved(dataset, listeners, fn) {
+    var names = Object.keys(listeners || {}).filter(function (e) { return typeof listeners[e] === "function"; });
+    names.forEach(function (e) { dataset.off(e, listeners[e]); });
+    try { fn(); } finally { names.forEach(function (e) { dataset.on(e, listeners[e]); }); }
+  }
+
+  function items(ids, fn) {
+    var index = 0;
+    return function (limit) {
+      var all = ids();
+      var count = 0;
+      while (index < all.length && limit.made + count < limit.items) {
+        fn(all[index++]);
+        count += 1;
+        if (now() - limit.start > limit.ms) break;
+      }
+      limit.made += count;
+      return index >= all.length;
+    };
+  }
+
+  function once(fn) {
+    return function () { fn(); return true; };
+  }
+
+  function cancel() {
+    if (!build.busy) return;
+    cancelled = true;
+    build.busy = false;
+    if (!oneGo) body.emitter.emit("_allowRedraw");
+  }
+
+  var step = 0;
+  function slice() {
+    if (cancelled) return;
+    build.slices += 1;
+    var start = now();
+    var limit = oneGo ? { items: Infinity, ms: Infinity, made: 0, start: start }
+      : { items: WB_BUILD.MAX_ITEMS, ms: WB_BUILD.SLICE_MS, made: 0, start: start };
+    var ran = false;
+    var first = step;
+    while (step < steps.length) {
+      var s = steps[step];
+      if (!oneGo && s.alone && ran) break;
+      var finished = s.run(limit);
+      ran = true;
+      if (finished) step += 1;
+      if (oneGo) continue;
+      if (s.alone || !finished || limit.made >= limit.items || now() - start > limit.ms) break;
+    }
+    build.largest = Math.max(build.largest, limit.made);
+    build.log.push({ steps: steps.slice(first, step + 1).map(function (st) { return st.name; }).join(" "),
+                     items: limit.made, ms: Math.round(now() - start) });
+    if (step < steps.length) { wbBuildLater(slice); return; }
+    build.busy = false;
+    if (done) done(network);
+  }
+
+  // No draw of a half-built map. (A map built in one go needs no block: the draw vis-network asked
+  // for when the map was made empty comes at the next frame, after the build, and is the only one.)
+  if (!oneGo) body.emitter.emit("_blockRedraw");
+  network.wbBuild = build; // for pages and tests that hold only the network
+  slice();
+  return build;
+}
