@@ -20,6 +20,8 @@
 //        over the whole map, no new layout), drawn at the next frame.
 // `labels.quiet` is the set of link ids whose label is hidden until hover or selection.
 
+/* global wbLater -- from map_build.js, which comes first wherever this script is used */
+
 // An element's box where it is now: its symbol and all of its label's text (canvas units).
 // vis-network's own box (network.getBoundingBox) of a symbol with its label below (dot, diamond,
 // triangle, hexagon...) stops about half a line plus 4 px short of the label's last line, and keeps
@@ -91,14 +93,8 @@ function wbEdgeLabels(network, edges) {
 
   function now() { return (typeof performance !== "undefined" ? performance : Date).now(); }
 
-  // Give the page back (events, drawing), then go on. MessageChannel runs sooner than setTimeout(0).
-  var later = (function () {
-    if (typeof MessageChannel === "undefined") return function (fn) { setTimeout(fn, 0); };
-    var queue = [];
-    var channel = new MessageChannel();
-    channel.port1.onmessage = function () { var fn = queue.shift(); if (fn) fn(); };
-    return function (fn) { queue.push(fn); channel.port2.postMessage(0); };
-  })();
+  // Give the page back (events, drawing), then go on (wbLater, from map_build.js).
+  var later = wbLater;
 
   function globalThreshold() {
     var o = network.body.edges && Object.values(network.body.edges)[0];
@@ -243,42 +239,56 @@ function wbEdgeLabels(network, edges) {
     return best;
   }
 
-  // The element boxes (symbol and label) in a grid, and the area they span.
+  // The element boxes (symbol and label) in a grid, and the area they span; `add(limit)` puts the
+  // next elements in (at most `limit` of them) and says whether all are in.
   function nodeGrid(body) {
-    var grid = new Grid();
-    var extent = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
-    body.nodeIndices.forEach(function (id) {
-      var b = wbElementBox(network, id);
-      if (!b) return;
-      var nb = { left: b.left - PAD, right: b.right + PAD, top: b.top - PAD, bottom: b.bottom + PAD };
-      grid.add(nb);
-      extent.left = Math.min(extent.left, nb.left);
-      extent.right = Math.max(extent.right, nb.right);
-      extent.top = Math.min(extent.top, nb.top);
-      extent.bottom = Math.max(extent.bottom, nb.bottom);
-    });
-    // Labels stay within the area the elements span (what "fit" frames).
-    extent = { left: extent.left - 20, right: extent.right + 20, top: extent.top - 20, bottom: extent.bottom + 20 };
-    return { grid: grid, extent: extent };
+    var ng = { grid: new Grid(), extent: null, add: add };
+    var box = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
+    var ids = body.nodeIndices.slice();
+    var index = 0;
+    function add(limit) {
+      var end = Math.min(ids.length, index + limit);
+      for (; index < end; index++) {
+        var b = wbElementBox(network, ids[index]);
+        if (!b) continue;
+        var nb = { left: b.left - PAD, right: b.right + PAD, top: b.top - PAD, bottom: b.bottom + PAD };
+        ng.grid.add(nb);
+        box.left = Math.min(box.left, nb.left);
+        box.right = Math.max(box.right, nb.right);
+        box.top = Math.min(box.top, nb.top);
+        box.bottom = Math.max(box.bottom, nb.bottom);
+      }
+      if (index < ids.length) return false;
+      // Labels stay within the area the elements span (what "fit" frames).
+      ng.extent = { left: box.left - 20, right: box.right + 20, top: box.top - 20, bottom: box.bottom + 20 };
+      return true;
+    }
+    return ng;
   }
 
   function labelled(body, pos, e) {
     return e.label && body.edges[e.id] && pos[e.from] && pos[e.to] && e.from !== e.to;
   }
 
-  // The links to place, from the shortest; `only` (a Set of link ids) limits them.
+  // The links to place, from the shortest; `only` (a Set of link ids) limits them. Read from the
+  // links on the map (the data set would copy every link); each link's data is read when it is placed.
   function itemsToPlace(body, only) {
-    var pos = network.getPositions();
-    var items = edges.get({ filter: function (e) { return (!only || only.has(e.id)) && labelled(body, pos, e); } });
-    var length = new Map();
-    items.forEach(function (e) {
-      length.set(e.id, Math.hypot(pos[e.from].x - pos[e.to].x, pos[e.from].y - pos[e.to].y));
+    var ids = only ? Array.from(only) : Object.keys(body.edges);
+    var items = [];
+    ids.forEach(function (id) {
+      var edge = body.edges[id];
+      if (!edge || !edge.options.label || edge.fromId === edge.toId) return;
+      var a = body.nodes[edge.fromId];
+      var b = body.nodes[edge.toId];
+      if (!a || !b) return;
+      items.push({ id: edge.id, length: Math.hypot(a.x - b.x, a.y - b.y) });
     });
-    items.sort(function (a, b) { return length.get(a.id) - length.get(b.id); });
+    items.sort(function (a, b) { return a.length - b.length; });
     return items;
   }
 
-  // Place the labels of `items`, with `placed` holding the labels that stay; then `done`.
+  // Place the labels of `items`, with `placed` holding the labels that stay; then `done`. Every
+  // part (the element grid, each label, setting the links) goes in slices of about SLICE_MS.
   function placeItems(items, placed, done) {
     var mine = ++run;
     api.busy = true;
@@ -288,13 +298,23 @@ function wbEdgeLabels(network, edges) {
     var updates = [];
     var index = 0;
 
+    function grid() {
+      if (mine !== run) return;
+      var start = now();
+      while (!ng.add(BATCH)) {
+        if (now() - start > SLICE_MS) { later(grid); return; }
+      }
+      compute();
+    }
+
     function compute() {
       if (mine !== run) return;
       var start = now();
       while (index < items.length) {
-        var item = items[index++];
-        var edge = body.edges[item.id];
+        var edge = body.edges[items[index++].id];
         if (!edge || !edge.from || !edge.to) continue;
+        var item = edges.get(edge.id);
+        if (!item) continue;
         var best = bestPlace(item, edge, ng, placed);
         var hide = best.hidden;
         if (hide) quiet.add(item.id);
@@ -323,7 +343,7 @@ function wbEdgeLabels(network, edges) {
       if (done) done(quiet);
     }
 
-    compute();
+    later(grid);
   }
 
   // Change some links' curve or label scaling, in the data set and on the map. vis-network answers

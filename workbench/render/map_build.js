@@ -17,8 +17,10 @@
 // map is not drawn while it is being built; it is drawn, once, at the frame after the fit.
 //
 // Usage: const network = new vis.Network(container, {nodes, edges}, options); // empty data sets
-//        const build = wbBuildMap(network, nodeItems, edgeItems, done);
+//        const build = wbBuildMap(network, nodeItems, edgeItems, done, {prepare});
 //        ... done(network) runs once the map is laid out and fitted (drawn at the next frame);
+//        prepare(item) (optional) returns an item as it goes into its data set (e.g. a tooltip made);
+//        {maxItems, sliceMs, small} (optional) replace WB_BUILD's limits for this map;
 //        build.cancel() stops a build (e.g. new data arrived): the map is left empty or partial;
 //        build.busy is true until done; build.slices counts the tasks used, build.largest the
 //        most items created in one.
@@ -28,29 +30,32 @@
 var WB_BUILD = { SLICE_MS: 10, MAX_ITEMS: 40, SMALL: 120 };
 var FILL_WEIGHT = 5; // items put into a data set count as one made on the map
 
-// Run fn in a task of its own, right after the current one (a MessageChannel runs before timers).
-var wbBuildLater = (function () {
+// Run fn in a task of its own, right after the current one: long work split this way lets the page
+// draw and answer input in between. (A MessageChannel message runs sooner than setTimeout(fn, 0),
+// which browsers delay by 4 ms once timers nest.) Shared with edge_labels.js.
+var WB_LATER = { queue: [], channel: null };
+function wbLater(fn) {
   "use strict";
-  if (typeof MessageChannel === "undefined") return function (fn) { setTimeout(fn, 0); };
-  var queue = [];
-  var channel = null;
-  return function (fn) {
-    if (!channel) {
-      channel = new MessageChannel();
-      channel.port1.onmessage = function () { var next = queue.shift(); if (next) next(); };
-    }
-    queue.push(fn);
-    channel.port2.postMessage(0);
-  };
-})();
+  if (typeof MessageChannel === "undefined") { setTimeout(fn, 0); return; }
+  if (!WB_LATER.channel) {
+    WB_LATER.channel = new MessageChannel();
+    WB_LATER.channel.port1.onmessage = function () { var next = WB_LATER.queue.shift(); if (next) next(); };
+  }
+  WB_LATER.queue.push(fn);
+  WB_LATER.channel.port2.postMessage(0);
+}
 
-function wbBuildMap(network, nodeItems, edgeItems, done, prepare) {
+function wbBuildMap(network, nodeItems, edgeItems, done, options) {
   "use strict";
   var body = network.body;
   var nodes = body.data.nodes;
   var edges = body.data.edges;
+  var opts = options || {};
+  var prepare = opts.prepare;
+  var maxItems = opts.maxItems || WB_BUILD.MAX_ITEMS;
+  var sliceMs = opts.sliceMs || WB_BUILD.SLICE_MS;
   var total = nodeItems.length + edgeItems.length;
-  var oneGo = total <= WB_BUILD.SMALL;
+  var oneGo = total <= (opts.small != null ? opts.small : WB_BUILD.SMALL);
   var build = { busy: true, slices: 0, largest: 0, log: [], cancel: cancel };
   var cancelled = false;
   var created = []; // the elements made, in order (for vis-network's initial positions)
@@ -151,22 +156,20 @@ function wbBuildMap(network, nodeItems, edgeItems, done, prepare) {
     build.slices += 1;
     var start = now();
     var limit = oneGo ? { items: Infinity, ms: Infinity, made: 0, start: start }
-      : { items: WB_BUILD.MAX_ITEMS, ms: WB_BUILD.SLICE_MS, made: 0, start: start };
-    var ran = false;
-    var first = step;
+      : { items: maxItems, ms: sliceMs, made: 0, start: start };
+    var ran = [];
     while (step < steps.length) {
       var s = steps[step];
-      if (!oneGo && s.alone && ran) break;
+      if (!oneGo && s.alone && ran.length) break;
       var finished = s.run(limit);
-      ran = true;
+      ran.push(s.name);
       if (finished) step += 1;
       if (oneGo) continue;
       if (s.alone || !finished || limit.made >= limit.items || now() - start > limit.ms) break;
     }
     build.largest = Math.max(build.largest, limit.made);
-    build.log.push({ steps: steps.slice(first, step + 1).map(function (st) { return st.name; }).join(" "),
-                     items: limit.made, ms: Math.round(now() - start) });
-    if (step < steps.length) { wbBuildLater(slice); return; }
+    build.log.push({ steps: ran.join(" "), items: limit.made, ms: Math.round(now() - start) });
+    if (step < steps.length) { wbLater(slice); return; }
     build.busy = false;
     if (done) done(network);
   }

@@ -41,9 +41,8 @@
     if (handler && handler.popup) { handler.popupObj = undefined; handler.popup.hide(); }
   });
   // The elements and links go onto the map in slices, the page free in between (map_build.js).
-  window.workbench.build = wbBuildMap(network, data.nodes, data.edges, laidOut, function (item) {
-    item.title = tooltip(item.title);
-    return item;
+  window.workbench.build = wbBuildMap(network, data.nodes, data.edges, laidOut, {
+    prepare: function (item) { item.title = tooltip(item.title); return item; },
   });
 
   // Laid out and fitted: the first draw comes at the next frame.

@@ -196,17 +196,24 @@ async function render({ model, el }) {
     wbSetPositions(network, nodes, Object.keys(positions).map((id) => ({ id, x: positions[id].x, y: positions[id].y })));
   }
 
-  // Replace every item in one go: vis-network takes the data sets whole, so it lays out and draws
-  // once (each data-set event would mean a pass over the whole map, and a layout while layered).
-  // `beforeFill` runs while the map is empty (e.g. new options: no layout of the old items).
-  function refill(nodeItems, edgeItems, beforeFill) {
+  // Replace every item: the map is emptied, then built again in slices with the page free in
+  // between (wbBuildMap, render/map_build.js): one pass over the whole map, one layout, one draw.
+  // `beforeFill` runs while the map is empty (e.g. new options: no layout of the old items);
+  // `then` once the map is laid out (drawn at the next frame). A newer refill stops an older one.
+  let building = null;
+  function refill(nodeItems, edgeItems, beforeFill, then) {
+    if (building) building.cancel(); // its `then` never runs
     network.setData({ nodes: new vis.DataSet(), edges: new vis.DataSet() });
     nodes.clear();
     edges.clear();
+    network.setData({ nodes, edges }); // empty: vis-network listens to them again
     if (beforeFill) beforeFill();
-    nodes.add(nodeItems);
-    edges.add(edgeItems);
-    network.setData({ nodes, edges });
+    const build = wbBuildMap(network, nodeItems, edgeItems, () => {
+      building = null;
+      if (then) then();
+      applyPatch(); // a patch that came while the map was being built
+    });
+    building = build.busy ? build : null;
   }
 
   // A new node goes into its layer's row at a free place (see map_placement.js); before the first
@@ -278,25 +285,26 @@ async function render({ model, el }) {
         // Positions kept with the case: no layered layout, the others are placed around them.
         network.setOptions({ layout: { hierarchical: { enabled: false } }, physics: { enabled: false } });
       }
+    }, () => {
+      if (kept.length) {
+        placed = true;
+        if (unplaced.length) placeUnplaced(all.filter((n) => n.x == null || n.y == null));
+      }
+      updateEmpty();
+      // Once drawn (at the next frame; boxes are measured then), in tasks of their own: settle, fit,
+      // and the link labels (in slices).
+      network.once("afterDrawing", () => wbSoon(() => {
+        const wasPlaced = placed;
+        freezeLayout();
+        if (!wasPlaced) placement.spreadRows(); // a case's kept positions stay as they are
+        placement.settle(wasPlaced ? unplaced : nodes.getIds());
+        fitReadable();
+        reportPositions();
+        wbSoon(placeLabels);
+      }));
+      showSelected(false);
     });
-    if (kept.length) {
-      placed = true;
-      if (unplaced.length) placeUnplaced(all.filter((n) => n.x == null || n.y == null));
-    }
-    appliedSeq = snap.seq == null ? 0 : snap.seq;
-    updateEmpty();
-    // Once drawn (at the next frame; boxes are measured then), in tasks of their own: settle, fit, and
-    // the link labels (in slices).
-    network.once("afterDrawing", () => wbSoon(() => {
-      const wasPlaced = placed;
-      freezeLayout();
-      if (!wasPlaced) placement.spreadRows(); // a case's kept positions stay as they are
-      placement.settle(wasPlaced ? unplaced : nodes.getIds());
-      fitReadable();
-      reportPositions();
-      wbSoon(placeLabels);
-    }));
-    showSelected(false);
+    appliedSeq = snap.seq == null ? 0 : snap.seq; // patches wait until the map is built (refill)
   }
 
   // Elements a case kept no position for go into their layer's row at a free place, one after the
@@ -331,6 +339,7 @@ async function render({ model, el }) {
   }
 
   function applyPatch() {
+    if (building) return; // applied once the map is built (refill)
     const patch = model.get("patch") || {};
     if (patch.seq == null || patch.seq <= appliedSeq) return;
     if (patch.base !== appliedSeq) {
@@ -437,8 +446,7 @@ async function render({ model, el }) {
     reported = null;
     refill(keptNodes, keptEdges, () => {
       if (hierarchical) network.setOptions({ layout: options.layout });
-    });
-    network.once("afterDrawing", () => wbSoon(() => {
+    }, () => network.once("afterDrawing", () => wbSoon(() => {
       freezeLayout();
       wbSetPositions(network, nodes, Object.keys(keep).map((id) => ({ id, x: keep[id].x, y: keep[id].y })));
       // settle against the boxes as drawn with the dragged elements back in their places
@@ -449,7 +457,7 @@ async function render({ model, el }) {
         wbSoon(placeLabels);
       }));
       network.body.emitter.emit("_requestRedraw");
-    }));
+    })));
   }
 
   const onSnapshot = () => loadSnapshot();
@@ -476,6 +484,7 @@ async function render({ model, el }) {
     model.off("change:read_only", updateCaption);
     model.off("change:height", setHeight);
     model.off("msg:custom", onMessage);
+    if (building) building.cancel();
     linking.destroy();
     network.destroy();
   };
