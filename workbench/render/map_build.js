@@ -23,7 +23,7 @@
 //        {maxItems, sliceMs, small} (optional) replace WB_BUILD's limits for this map;
 //        build.cancel() stops a build (e.g. new data arrived): the map is left empty or partial;
 //        build.busy is true until done; build.slices counts the tasks used, build.largest the
-//        most items created in one.
+//        most elements and links created in one, build.log what each did.
 // A map of at most SMALL items is built in one go (the same calls, one task): small maps appear
 // as soon as they did before.
 
@@ -135,6 +135,7 @@ function wbBuildMap(network, nodeItems, edgeItems, done, options) {
         if (now() - limit.start > limit.ms) break;
       }
       limit.made += count;
+      limit.created += count;
       return index >= all.length;
     };
   }
@@ -155,8 +156,8 @@ function wbBuildMap(network, nodeItems, edgeItems, done, options) {
     if (cancelled) return;
     build.slices += 1;
     var start = now();
-    var limit = oneGo ? { items: Infinity, ms: Infinity, made: 0, start: start }
-      : { items: maxItems, ms: sliceMs, made: 0, start: start };
+    var limit = { items: oneGo ? Infinity : maxItems, ms: oneGo ? Infinity : sliceMs, made: 0, created: 0,
+                  start: start };
     var ran = [];
     while (step < steps.length) {
       var s = steps[step];
@@ -167,8 +168,8 @@ function wbBuildMap(network, nodeItems, edgeItems, done, options) {
       if (oneGo) continue;
       if (s.alone || !finished || limit.made >= limit.items || now() - start > limit.ms) break;
     }
-    build.largest = Math.max(build.largest, limit.made);
-    build.log.push({ steps: ran.join(" "), items: limit.made, ms: Math.round(now() - start) });
+    build.largest = Math.max(build.largest, limit.created);
+    build.log.push({ steps: ran.join(" "), items: limit.created, ms: Math.round(now() - start) });
     if (step < steps.length) { wbLater(slice); return; }
     build.busy = false;
     if (done) done(network);

@@ -1,0 +1,210 @@
+"""A large map goes onto the canvas in slices (render/map_build.js, issue 12), in a real browser.
+
+vis-network creates, measures, lays out and fits a whole map in one task when it is handed its data
+(about 250 ms at 500 elements on this machine). ``wbBuildMap`` does the same work in tasks of a few
+items each. Timing itself is measured by ``benchmarks/bench_large_maps.py``; these tests pin the
+structure instead:
+
+- the standalone page and the live map build a 500-element map in many tasks, none creating more
+  than ``WB_BUILD.MAX_ITEMS`` elements and links (counted where vis-network creates them), and the
+  layered layout runs in a task of its own;
+- a map built in slices equals the one vis-network builds in one go from the same data: every
+  element and link, the same positions, sizes and fitted view, on a small and a medium map.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import RecordedPage
+from e2e_pages import _NETWORK, NETWORK_HOOK, wait_for_graph_label
+from e2e_servers import DEMO_CASE, Server
+from test_live_labels_browser import _PLACED
+
+import workbench
+from workbench.render.html import render_html
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from bench_render import build_formulation
+
+pytestmark = pytest.mark.browser
+
+ELEMENTS, LINKS = 500, 700
+MAX_ITEMS = 40  # WB_BUILD.MAX_ITEMS in map_build.js
+LOAD_TIMEOUT = 120_000  # ms: Voilà starts a kernel and runs the app's cell before it shows the page
+
+#: Init script (after NETWORK_HOOK): on every vis.Network, count the elements and links vis-network
+#: creates in each task (`__made`, one number per task that created any) and note how many it had
+#: created in the task that ran the layered layout (`__layoutTask`). A task ends when the script
+#: stack empties, which is when the queued microtask runs.
+COUNT_CREATED = """
+(() => {
+  const made = window.__wbNetworks;
+  const push = made.push;
+  made.push = function (network) {
+    network.__made = [];
+    network.__layoutTask = [];
+    let task = null;
+    const count = () => {
+      if (!task) {
+        task = { n: 0 };
+        network.__made.push(task);
+        queueMicrotask(() => { task = null; });
+      }
+      task.n += 1;
+    };
+    for (const handler of [network.nodesHandler, network.edgesHandler]) {
+      const create = handler.create;
+      handler.create = function (...args) { count(); return create.apply(this, args); };
+    }
+    const layout = network.layoutEngine.setupHierarchicalLayout;
+    network.layoutEngine.setupHierarchicalLayout = function (...args) {
+      if (this.options.hierarchical.enabled && network.body.nodeIndices.length) {
+        network.__layoutTask.push(task ? task.n : 0);
+      }
+      return layout.apply(this, args);
+    };
+    return push.call(this, network);
+  };
+})();
+"""
+
+_CREATED = """(net) => ({
+  perTask: net.__made.map((t) => t.n),
+  layoutTask: net.__layoutTask,
+  nodes: Object.keys(net.body.nodes).length,
+  edges: Object.keys(net.body.edges).length,
+  shown: [net.body.nodeIndices.length, net.body.edgeIndices.length],
+})"""
+
+#: In a page that has drawn its map: the same data built by vis-network in one go and by wbBuildMap
+#: in slices of `maxItems` (each in a container of the same size); what each map holds.
+BOTH_WAYS = """async (maxItems) => {
+  const data = JSON.parse(document.getElementById("wb-data").textContent);
+  const container = () => {
+    const div = document.createElement("div");
+    div.style.cssText = "position:absolute; left:0; top:0; width:640px; height:420px; visibility:hidden";
+    document.body.appendChild(div);
+    return div;
+  };
+  const copy = (items) => items.map((item) => Object.assign({}, item));
+  const oneGo = new vis.Network(container(),
+    { nodes: new vis.DataSet(copy(data.nodes)), edges: new vis.DataSet(copy(data.edges)) }, data.options);
+  const sliced = new vis.Network(container(), { nodes: new vis.DataSet(), edges: new vis.DataSet() },
+    data.options);
+  await new Promise((done) => wbBuildMap(sliced, copy(data.nodes), copy(data.edges), done,
+    { maxItems, small: 0 }));
+  const summary = (net) => {
+    const nodes = Object.keys(net.body.nodes).sort().map((id) => {
+      const n = net.body.nodes[id];
+      return [id, n.x, n.y, n.options.level, n.shape.width, n.shape.height, n.options.label];
+    });
+    const edges = Object.keys(net.body.edges).sort().map((id) => {
+      const e = net.body.edges[id];
+      return [id, e.fromId, e.toId, e.options.label, e.connected, e.options.smooth.type,
+              e.labelModule.size.width];
+    });
+    return { nodes, edges, shown: [net.body.nodeIndices.length, net.body.edgeIndices.length],
+             scale: net.getScale(), view: net.getViewPosition() };
+  };
+  return { oneGo: summary(oneGo), sliced: summary(sliced), slices: sliced.wbBuild.slices,
+           largest: sliced.wbBuild.largest,
+           page: Object.values(window.workbench.network.body.nodes).map((n) => [n.id, n.x, n.y]) };
+}"""
+
+
+def _open_page(recorded_page: RecordedPage, f: workbench.Formulation, path: Path) -> Any:
+    path.write_text(render_html(f), encoding="utf-8")
+    page = recorded_page.page
+    recorded_page.context.add_init_script(NETWORK_HOOK)
+    recorded_page.context.add_init_script(COUNT_CREATED)
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-ready=true]", timeout=180_000)
+    return page
+
+
+def _assert_built_in_slices(created: dict[str, Any]) -> None:
+    per_task = created["perTask"]
+    assert created["nodes"] == ELEMENTS and created["edges"] == LINKS, created
+    assert created["shown"] == [ELEMENTS, LINKS], created
+    assert sum(per_task) == ELEMENTS + LINKS, per_task
+    assert max(per_task) <= MAX_ITEMS, per_task  # vis-network's own build: one task of 1,200
+    assert len(per_task) >= (ELEMENTS + LINKS) // MAX_ITEMS, per_task
+    assert created["layoutTask"] == [0], created["layoutTask"]  # the layout ran alone, once
+
+
+def test_the_page_builds_a_500_element_map_in_slices_of_a_few_items(
+    recorded_page: RecordedPage, tmp_path: Path
+) -> None:
+    f = build_formulation(ELEMENTS, LINKS)
+    page = _open_page(recorded_page, f, tmp_path / "large.html")
+    created = page.evaluate(f"() => ({_CREATED})(window.workbench.network)")
+    _assert_built_in_slices(created)
+    build = page.evaluate("() => ({ busy: window.workbench.build.busy, largest: window.workbench.build.largest })")
+    assert build["busy"] is False and build["largest"] <= MAX_ITEMS, build
+    assert recorded_page.log.outside_requests() == []
+    assert recorded_page.log.page_errors == []
+
+
+@pytest.mark.parametrize(("elements", "links"), [(0, 0), (150, 210)], ids=["demo case", "150 elements"])
+def test_a_map_built_in_slices_equals_the_one_vis_network_builds_in_one_go(
+    recorded_page: RecordedPage, tmp_path: Path, elements: int, links: int
+) -> None:
+    if elements:
+        f = build_formulation(elements, links)
+    else:
+        f = workbench.load(Path(__file__).resolve().parents[1] / "notebooks" / "cases" / "demo.formulation.json")
+    page = _open_page(recorded_page, f, tmp_path / "map.html")
+    both = page.evaluate(BOTH_WAYS, 3)
+    one, sliced = both["oneGo"], both["sliced"]
+    assert len(one["nodes"]) == len(f) and len(one["edges"]) == len(f.link_records())
+    assert both["slices"] > (len(f) + len(f.link_records())) // 3  # three items a slice at most
+    assert both["largest"] <= 3
+    assert sliced["shown"] == one["shown"]
+    assert sliced["edges"] == one["edges"]
+    assert [n[0] for n in sliced["nodes"]] == [n[0] for n in one["nodes"]]
+    for a, b in zip(sliced["nodes"], one["nodes"], strict=True):
+        assert a[3:] == b[3:], (a, b)  # level, measured size, label
+        assert a[1:3] == pytest.approx(b[1:3], abs=1e-6), (a, b)  # the layered layout's place
+    assert sliced["scale"] == pytest.approx(one["scale"], rel=1e-9)
+    assert (sliced["view"]["x"], sliced["view"]["y"]) == pytest.approx((one["view"]["x"], one["view"]["y"]))
+    # The page's own map (built with the default slices) has the same positions.
+    page_positions = {node_id: (x, y) for node_id, x, y in both["page"]}
+    assert len(page_positions) == len(one["nodes"])
+    for node_id, x, y, *_ in one["nodes"]:
+        assert page_positions[node_id] == pytest.approx((x, y), abs=1e-6)
+    assert recorded_page.log.page_errors == []
+
+
+def test_the_live_map_builds_a_500_element_case_in_slices_of_a_few_items(
+    recorded_page: RecordedPage, voila_server: Server
+) -> None:
+    """Open the large case in the running app (Case tab): the graph widget builds it in slices."""
+    case = voila_server.root / "large-500.formulation.json"  # the server's temporary copy
+    if not case.exists():
+        workbench.save(build_formulation(ELEMENTS, LINKS), case, message="Large case", author="test")
+    page: Any = recorded_page.page
+    recorded_page.context.add_init_script(NETWORK_HOOK)
+    recorded_page.context.add_init_script(COUNT_CREATED)
+    page.goto(voila_server.url("/"), timeout=LOAD_TIMEOUT)
+    demo = workbench.load(voila_server.root / DEMO_CASE)
+    wait_for_graph_label(page, demo.element_records()[0].label, timeout=LOAD_TIMEOUT)
+    page.wait_for_function(_PLACED, timeout=LOAD_TIMEOUT)
+    # The demo case (a small map) was built in one go; count from here on.
+    page.evaluate(f"() => {{ const net = {_NETWORK}; net.__made = []; net.__layoutTask = []; }}")
+    page.locator(".wb-tabs").get_by_role("tab", name="Case", exact=True).click()
+    page.locator(".wb-open-path input").fill(str(case))
+    page.locator(".wb-open-button").click()
+    page.wait_for_function(
+        f"""(n) => {{ const net = {_NETWORK};
+          return !!net && net.body.data.nodes.length === n && ({_PLACED})(); }}""",
+        arg=ELEMENTS, timeout=180_000,
+    )
+    created = page.evaluate(f"() => ({_CREATED})({_NETWORK})")
+    _assert_built_in_slices(created)
+    assert recorded_page.log.outside_requests() == []
+    assert recorded_page.log.page_errors == []
+
