@@ -144,7 +144,7 @@ def test_the_page_builds_a_500_element_map_in_slices_of_a_few_items(
     page = _open_page(recorded_page, f, tmp_path / "large.html")
     created = page.evaluate(f"() => ({_CREATED})(window.workbench.network)")
     _assert_built_in_slices(created)
-    build = page.evaluate("() => ({ busy: window.workbench.build.busy, most: window.workbench.build.largest })")
+    build = page.evaluate("() => ({ busy: workbench.build.busy, most: workbench.build.largest })")
     assert build["busy"] is False and build["most"] <= MAX_ITEMS, build
     assert recorded_page.log.outside_requests() == []
     assert recorded_page.log.page_errors == []
