@@ -354,6 +354,17 @@ def test_page_is_offline_and_inlines_vis_network(f: Formulation) -> None:
     assert page.index("Content-Security-Policy") < page.index("<style")
 
 
+def test_the_map_builder_comes_before_the_scripts_that_use_it(f: Formulation) -> None:
+    """wbBuildMap (render/map_build.js) puts the map on the canvas in slices, on the page and the live map."""
+    page = render_html(f)
+    builder = page.index("function wbBuildMap(")
+    assert builder > page.index(assets.vis_network_js()[-200:])
+    assert builder < page.index("function wbEdgeLabels(") < page.index("wbBuildMap(network, data.nodes")
+    from workbench.ui.graph_view import GraphView
+
+    assert GraphView._esm.index("function wbBuildMap(") < GraphView._esm.rindex("wbBuildMap(network, nodeItems")
+
+
 def test_hostile_text_never_appears_unescaped_in_the_page(f: Formulation) -> None:
     _hostile(f)
     f.update_meta(title=PAYLOADS[1], case_id=PAYLOADS[0])

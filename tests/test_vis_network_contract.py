@@ -45,6 +45,20 @@ INTERNALS = [
     ("edge label scaling drawThreshold", r"drawThreshold", "scaling.label.drawThreshold"),
     ("network.interactionHandler.popup (the tooltip)", r"handler\.popup\b", "this.popup="),
     ("interactionHandler.popupObj", r"\.popupObj\b", "this.popupObj="),
+    # map_build.js: what setData does, in slices
+    ("nodesHandler / edgesHandler.create (one item)", r"Handler\.create\(", 'key:"create"'),
+    ("network.nodesHandler.nodesListeners", r"nodesHandler\.nodesListeners", "this.nodesListeners={add:"),
+    ("node.resize (its label measured)", r"node\.resize\(", 'key:"resize"'),
+    ("layoutEngine.positionInitially", r"\.positionInitially\(", 'key:"positionInitially"'),
+    ("layoutEngine.setupHierarchicalLayout", r"\.setupHierarchicalLayout\(", 'key:"setupHierarchicalLayout"'),
+    ("layoutEngine.options.hierarchical", r"layoutEngine\.options\.hierarchical", "hierarchical:{enabled:!1"),
+    ("the data events", r'"_dataLoaded"', 'emitter.on("_dataLoaded"'),
+    ("the data changed event", r'"_dataChanged"', 'emitter.on("_dataChanged"'),
+    ("the initial fit event", r'"initPhysics"', 'emitter.on("initPhysics"'),
+    ("the links' layered curves event", r'"_adjustEdgesForHierarchicalLayout"',
+     'emitter.on("_adjustEdgesForHierarchicalLayout"'),
+    ("redraws blocked and allowed", r'"_blockRedraw"', 'emitter.on("_blockRedraw"'),
+    ("redraws allowed again", r'"_allowRedraw"', 'emitter.on("_allowRedraw"'),
 ]
 
 
