@@ -201,8 +201,11 @@ async function render({ model, el }) {
   // `beforeFill` runs while the map is empty (e.g. new options: no layout of the old items);
   // `then` once the map is laid out (drawn at the next frame). A newer refill stops an older one.
   let building = null;
+  let fills = 0; // refills so far: a chain of steps (inTurn) of an older one stops
   function refill(nodeItems, edgeItems, beforeFill, then) {
     if (building) building.cancel(); // its `then` never runs
+    fills += 1;
+    network.body.emitter.emit("_allowRedraw"); // an older fill's steps (inTurn) may have held the draw
     network.setData({ nodes: new vis.DataSet(), edges: new vis.DataSet() });
     nodes.clear();
     edges.clear();
@@ -214,6 +217,27 @@ async function render({ model, el }) {
       applyPatch(); // a patch that came while the map was being built
     });
     building = build.busy ? build : null;
+  }
+
+  // Run `steps` one task each (a large map's settling is tens of ms a step), with no draw in between
+  // (a half-settled map is not shown); the map is drawn once after the last, and `drawn` runs in a
+  // task after that draw (element boxes are measured where they are drawn). A newer fill stops them.
+  function inTurn(steps, drawn) {
+    const mine = fills;
+    const emitter = network.body.emitter;
+    emitter.emit("_blockRedraw");
+    const next = (i) => wbSoon(() => {
+      if (mine !== fills) return;
+      steps[i]();
+      if (i + 1 < steps.length) {
+        next(i + 1);
+        return;
+      }
+      emitter.emit("_allowRedraw");
+      network.once("afterDrawing", () => wbSoon(() => { if (mine === fills) drawn(); }));
+      emitter.emit("_requestRedraw");
+    });
+    next(0);
   }
 
   // A new node goes into its layer's row at a free place (see map_placement.js); before the first
@@ -293,15 +317,15 @@ async function render({ model, el }) {
       updateEmpty();
       // Once drawn (at the next frame; boxes are measured then), in tasks of their own: settle, fit,
       // and the link labels (in slices).
-      network.once("afterDrawing", () => wbSoon(() => {
+      network.once("afterDrawing", () => {
         const wasPlaced = placed;
-        freezeLayout();
-        if (!wasPlaced) placement.spreadRows(); // a case's kept positions stay as they are
-        placement.settle(wasPlaced ? unplaced : nodes.getIds());
-        fitReadable();
-        reportPositions();
-        wbSoon(placeLabels);
-      }));
+        inTurn([
+          freezeLayout,
+          () => { if (!wasPlaced) placement.spreadRows(); }, // a case's kept positions stay as they are
+          () => placement.settle(wasPlaced ? unplaced : nodes.getIds()),
+          () => { fitReadable(); reportPositions(); },
+        ], placeLabels);
+      });
       showSelected(false);
     });
     appliedSeq = snap.seq == null ? 0 : snap.seq; // patches wait until the map is built (refill)
