@@ -273,11 +273,10 @@ function wbEdgeLabels(network, edges) {
   // The links to place, from the shortest; `only` (a Set of link ids) limits them. Read from the
   // links on the map (the data set would copy every link); each link's data is read when it is placed.
   function itemsToPlace(body, only) {
-    var ids = only ? Array.from(only) : Object.keys(body.edges);
     var items = [];
-    ids.forEach(function (id) {
+    Object.keys(body.edges).forEach(function (id) { // in the data set's order, as before
       var edge = body.edges[id];
-      if (!edge || !edge.options.label || edge.fromId === edge.toId) return;
+      if ((only && !only.has(edge.id)) || !edge.options.label || edge.fromId === edge.toId) return;
       var a = body.nodes[edge.fromId];
       var b = body.nodes[edge.toId];
       if (!a || !b) return;
@@ -304,7 +303,7 @@ function wbEdgeLabels(network, edges) {
       while (!ng.add(BATCH)) {
         if (now() - start > SLICE_MS) { later(grid); return; }
       }
-      compute();
+      later(compute);
     }
 
     function compute() {
