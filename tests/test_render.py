@@ -362,7 +362,8 @@ def test_the_map_builder_comes_before_the_scripts_that_use_it(f: Formulation) ->
     assert builder < page.index("function wbEdgeLabels(") < page.index("wbBuildMap(network, data.nodes")
     from workbench.ui.graph_view import GraphView
 
-    assert GraphView._esm.index("function wbBuildMap(") < GraphView._esm.rindex("wbBuildMap(network, nodeItems")
+    script = GraphView._esm
+    assert script.index("function wbBuildMap(") < script.rindex("wbBuildMap(network, nodeItems")
 
 
 def test_hostile_text_never_appears_unescaped_in_the_page(f: Formulation) -> None:
