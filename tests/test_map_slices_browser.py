@@ -112,6 +112,7 @@ BOTH_WAYS = """async (maxItems) => {
              scale: net.getScale(), view: net.getViewPosition() };
   };
   return { oneGo: summary(oneGo), sliced: summary(sliced), slices: sliced.wbBuild.slices,
+           edgeMinimization: sliced.layoutEngine.options.hierarchical.edgeMinimization,
            largest: sliced.wbBuild.largest,
            page: Object.values(window.workbench.network.body.nodes).map((n) => [n.id, n.x, n.y]) };
 }"""
@@ -144,8 +145,11 @@ def test_the_page_builds_a_500_element_map_in_slices_of_a_few_items(
     page = _open_page(recorded_page, f, tmp_path / "large.html")
     created = page.evaluate(f"() => ({_CREATED})(window.workbench.network)")
     _assert_built_in_slices(created)
-    build = page.evaluate("() => ({ busy: workbench.build.busy, most: workbench.build.largest })")
+    build = page.evaluate("""() => ({ busy: workbench.build.busy, most: workbench.build.largest,
+      edgeMinimization: workbench.network.layoutEngine.options.hierarchical.edgeMinimization })""")
     assert build["busy"] is False and build["most"] <= MAX_ITEMS, build
+    # Above 300 elements the layered layout leaves out its edge minimization (map_build.js).
+    assert build["edgeMinimization"] is False
     assert recorded_page.log.outside_requests() == []
     assert recorded_page.log.page_errors == []
 
@@ -161,6 +165,7 @@ def test_a_map_built_in_slices_equals_the_one_vis_network_builds_in_one_go(
     assert len(one["nodes"]) == len(f) and len(one["edges"]) == len(f.link_records())
     assert both["slices"] > (len(f) + len(f.link_records())) // 3  # three items a slice at most
     assert both["largest"] <= 3
+    assert both["edgeMinimization"] is True  # a map this size is laid out exactly as before
     assert sliced["shown"] == one["shown"]
     assert sliced["edges"] == one["edges"]
     assert [n[0] for n in sliced["nodes"]] == [n[0] for n in one["nodes"]]

@@ -505,18 +505,14 @@ async function render({ model, el }) {
     reported = null;
     refill(keptNodes, keptEdges, () => {
       if (hierarchical) network.setOptions({ layout: options.layout });
-    }, () => network.once("afterDrawing", () => wbSoon(() => {
-      freezeLayout();
-      wbSetPositions(network, nodes, Object.keys(keep).map((id) => ({ id, x: keep[id].x, y: keep[id].y })));
+    }, () => network.once("afterDrawing", () => inTurn([
+      freezeLayout,
+      () => wbSetPositions(network, nodes, Object.keys(keep).map((id) => ({ id, x: keep[id].x, y: keep[id].y }))),
+    ], () => inTurn([
       // settle against the boxes as drawn with the dragged elements back in their places
-      network.once("afterDrawing", () => wbSoon(() => {
-        placement.settle(nodes.getIds());
-        fitReadable();
-        reportPositions();
-        wbSoon(placeLabels);
-      }));
-      network.body.emitter.emit("_requestRedraw");
-    })));
+      () => placement.settle(nodes.getIds()),
+      () => { fitReadable(); reportPositions(); },
+    ], placeLabels))));
   }
 
   const onSnapshot = () => loadSnapshot();
