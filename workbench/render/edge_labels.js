@@ -333,13 +333,28 @@ function wbEdgeLabels(network, edges) {
     function apply() {
       if (mine !== run) return;
       var start = now();
-      while (updates.length && now() - start < SLICE_MS) applyNow(updates.splice(0, BATCH), false);
+      while (updates.length && now() - start < SLICE_MS) {
+        var batch = updates.splice(0, BATCH);
+        applyNow(batch, false);
+        measure(batch);
+      }
       if (updates.length) { later(apply); return; }
       network.body.emitter.emit("_requestRedraw"); // once, for all the slices
       shown.clear();
       refresh();
       api.busy = false;
       if (done) done(quiet);
+    }
+
+    // Links set again have their label measured anew at the next draw (vis-network marks it for
+    // that); measured here, a batch at a time, the draw after the placement does not measure them
+    // all at once. (The placement changes curves and label scaling, not the labels' text or size.)
+    function measure(batch) {
+      var ctx = network.canvas.getContext();
+      batch.forEach(function (c) {
+        var edge = body.edges[c.id];
+        if (edge && edge.options.label !== undefined) edge.labelModule.getTextSize(ctx, edge.selected, edge.hover);
+      });
     }
 
     later(grid);
