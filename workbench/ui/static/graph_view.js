@@ -331,6 +331,7 @@ async function render({ model, el }) {
     const all = (snap.nodes || []).map(prep);
     const kept = all.filter((n) => n.x != null && n.y != null);
     const unplaced = all.filter((n) => n.x == null || n.y == null).map((n) => n.id);
+    appliedSeq = snap.seq == null ? 0 : snap.seq; // a newer patch waits until the map is built (refill)
     refill(kept.length ? kept : all, (snap.edges || []).map(prep), () => {
       const fresh = model.get("options") || {};
       if (JSON.stringify(fresh) !== JSON.stringify(options)) {
@@ -363,7 +364,6 @@ async function render({ model, el }) {
       });
       showSelected(false);
     });
-    appliedSeq = snap.seq == null ? 0 : snap.seq; // patches wait until the map is built (refill)
   }
 
   // Elements a case kept no position for go into their layer's row at a free place, one after the
