@@ -211,3 +211,44 @@ def test_the_live_map_builds_a_500_element_case_in_slices_of_a_few_items(
     assert recorded_page.log.outside_requests() == []
     assert recorded_page.log.page_errors == []
 
+
+
+#: The live map's script (graph_view.py's ES module) as a classic script, so that a test page can
+#: call its ensureVis; then the vis-network source is handed to it as the library widget would.
+_LOAD_VIS = """async (source) => {
+  const violations = [];
+  document.addEventListener("securitypolicyviolation", (e) => violations.push(e.blockedURI));
+  const library = { get: (key) => (key === "js" ? source : key === "css" ? "" : null) };
+  await ensureVis({ get: (key) => (key === "library" ? library : null) });
+  const script = document.getElementById("wb-vis-network-js");
+  return { loaded: typeof vis === "object" && typeof vis.Network === "function",
+           src: script ? script.src.split(":")[0] : null, violations };
+}"""
+
+
+@pytest.mark.parametrize("blob_allowed", [True, False], ids=["blob allowed", "blob forbidden"])
+def test_the_live_map_loads_vis_network_from_a_blob_url_or_inline_where_a_policy_forbids_it(
+    recorded_page: RecordedPage, tmp_path: Path, blob_allowed: bool
+) -> None:
+    from workbench.render.assets import vis_network_js
+    from workbench.ui.graph_view import GraphView
+
+    module = GraphView._esm.replace("export default { render };", "")
+    assert "export default" not in module
+    policy = "script-src 'unsafe-inline'" + (" blob:" if blob_allowed else "")
+    path = tmp_path / "widget.html"
+    path.write_text(
+        f'<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="{policy}">'
+        f"</head><body><script>\n{module}\n</script></body></html>",
+        encoding="utf-8",
+    )
+    page = recorded_page.page
+    page.goto(path.as_uri())
+    found = page.evaluate(_LOAD_VIS, vis_network_js())
+    assert found["loaded"], found
+    if blob_allowed:
+        assert found["src"] == "blob" and found["violations"] == [], found
+    else:  # the blob: script was refused, the library ran inline
+        assert found["src"] == "" and found["violations"] == ["blob"], found
+    assert recorded_page.log.outside_requests() == []
+    assert recorded_page.log.page_errors == []
