@@ -9,7 +9,9 @@ structure instead:
   than ``WB_BUILD.MAX_ITEMS`` elements and links (counted where vis-network creates them), and the
   layered layout runs in a task of its own;
 - a map built in slices equals the one vis-network builds in one go from the same data: every
-  element and link, the same positions, sizes and fitted view, on a small and a medium map.
+  element and link, the same positions, sizes and fitted view, on a small and a medium map;
+- the live map puts vis-network into the page from a blob: URL (compiled off the main thread), and
+  inline where the page's policy forbids blob: scripts.
 """
 
 from __future__ import annotations

@@ -3,18 +3,20 @@
 // vis-network takes its data whole: `new vis.Network(container, {nodes, edges})` or `setData` creates
 // every element and link, measures every label, lays the map out and fits it in one task (about
 // 250 ms at 500 elements and 700 links on a quiet 2-core machine), and the page cannot answer in
-// between. wbBuildMap does the same work as setData, in the same order and with the same result,
-// in tasks of its own:
+// between. wbBuildMap does the same work as setData, in the same order and with the same result
+// (tests/test_map_slices_browser.py compares them), in tasks of its own:
 //
 //   1. the items go into the data sets, with vis-network not listening (it would go over the whole
 //      map for each batch);
 //   2. elements, then links, are created a few at a time, and their labels measured (so that the
 //      fit's pass over every element and the first draw find them measured);
 //   3. one pass over the whole map (vis-network's `_dataChanged`, without the layout), then the
-//      layered layout alone, then vis-network's `_dataLoaded` and `initPhysics` (the fit).
+//      layered layout alone (see QUICK_LAYOUT_ABOVE), then vis-network's `_dataLoaded` and
+//      `initPhysics` (the fit).
 //
-// No slice handles more than MAX_ITEMS items or, after its first item, runs on past SLICE_MS. The
-// map is not drawn while it is being built; it is drawn, once, at the frame after the fit.
+// No slice creates more than MAX_ITEMS elements and links or, after its first item, runs on past
+// SLICE_MS (vis-network's pass and its layout are a slice each). The map is not drawn while it is
+// being built; it is drawn, once, at the frame after the fit.
 //
 // Usage: const network = new vis.Network(container, {nodes, edges}, options); // empty data sets
 //        const build = wbBuildMap(network, nodeItems, edgeItems, done, {prepare});
