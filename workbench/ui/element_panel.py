@@ -22,6 +22,7 @@ from workbench.ui._common import (
     show_editing,
     time_frame_options,
 )
+from workbench.ui.list_box import ListBox
 from workbench.ui.quotes_view import quotes_behind_html
 
 __all__ = ["ElementPanel"]
@@ -49,7 +50,7 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         # list
         self.search = w.Text(placeholder="Search elements", layout=w.Layout(width="60%"))
         self.kind_filter = w.Dropdown(layout=w.Layout(width="40%"))
-        self.listing = w.Select(rows=5, layout=full_width())
+        self.listing = ListBox(rows=5, layout=full_width())
         self.search.add_class("wb-element-search")
         self.kind_filter.add_class("wb-element-filter")
         self.listing.add_class("wb-element-list")
@@ -220,7 +221,7 @@ class ElementPanel(w.VBox):  # type: ignore[misc]
         self._filling = True
         try:
             if [tuple(o) for o in self.listing.options] != options:  # unchanged: nothing to send
-                self.listing.options = options
+                self.listing.options = tuple(options)
             self.listing.value = keep if keep in [v for _, v in options] else None
         finally:
             self._filling = False

@@ -21,6 +21,7 @@ from workbench.ui._common import (
     show_editing,
 )
 from workbench.ui.element_picker import ElementPicker
+from workbench.ui.list_box import ListBox
 from workbench.ui.quotes_view import quotes_behind_html
 
 __all__ = ["LinkPanel"]
@@ -52,7 +53,7 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         guard = guarded(self.status)
 
         self.search = w.Text(placeholder="Search links", layout=full_width())
-        self.listing = w.Select(rows=5, layout=full_width())
+        self.listing = ListBox(rows=5, layout=full_width())
         self.source = ElementPicker(description="From", placeholder=_PICK_HINT, layout=full_width())
         self.target = ElementPicker(description="To", placeholder=_PICK_HINT, layout=full_width())
         self.source_hint = w.HTML(layout=full_width())
@@ -228,7 +229,7 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         self._filling = True
         try:
             if [tuple(o) for o in self.listing.options] != options:
-                self.listing.options = options
+                self.listing.options = tuple(options)
             self.listing.value = self.editing if self.editing in [i for _, i in options] else None
         finally:
             self._filling = False
