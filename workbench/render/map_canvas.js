@@ -7,6 +7,12 @@
 // be drawn under MIN_DASH_PX on the screen is stretched until it is not: the map looks the same (the
 // line stays visibly dashed) and costs what the screen can show.
 //
+// Round ends cost more still: vis-network draws dashed links with round line caps, and each dash's
+// two round ends made the software raster 3x slower than butt ends (at 500 elements, zoomed to 72 %
+// as the live map opens: about 100 ms a frame against 35 ms, solid lines 30 ms). So a dashed line is
+// drawn with butt ends, each dash longer and each gap shorter by the line's width (what the round
+// ends added): the same dashes on the screen. The round caps come back with the solid pattern.
+//
 // Usage: wbQuickDashes(network) once, after new vis.Network(...).
 
 function wbQuickDashes(network) {
@@ -31,6 +37,17 @@ function wbQuickDashes(network) {
         var stretch = MIN_DASH_PX / onScreen;
         pattern = Array.prototype.map.call(pattern, function (part) { return part * stretch; });
       }
+      if (this.lineCap === "round" && pattern.length % 2 === 0) {
+        var width = this.lineWidth;
+        pattern = Array.prototype.map.call(pattern, function (part, i) {
+          return i % 2 === 0 ? part + width : Math.max(0, part - width);
+        });
+        this.lineCap = "butt";
+        this.wbRoundCaps = true;
+      }
+    } else if (this.wbRoundCaps) {
+      this.lineCap = "round";
+      this.wbRoundCaps = false;
     }
     return setLineDash.call(this, pattern);
   };
