@@ -288,11 +288,12 @@ function wbEdgeLabels(network, edges) {
 
   // Place the labels of `items`, with `placed` holding the labels that stay; then `done`. Every
   // part (the element grid, each label, setting the links) goes in slices of about SLICE_MS.
-  function placeItems(items, placed, done) {
+  // `near` (from nodeGridWithin) stands for the grid of all elements when only some labels move.
+  function placeItems(items, placed, done, near) {
     var mine = ++run;
     api.busy = true;
     var body = network.body;
-    var ng = nodeGrid(body);
+    var ng = near || nodeGrid(body);
     var threshold = globalThreshold();
     var updates = [];
     var index = 0;
@@ -401,7 +402,7 @@ function wbEdgeLabels(network, edges) {
     nodeIds.forEach(function (id) {
       if (body.nodes[id]) network.getConnectedEdges(id).forEach(function (e) { redo.add(e); });
     });
-    var stay = new Grid();
+    var labels = [];
     var pos = network.getPositions();
     edges.forEach(function (e) {
       if (redo.has(e.id) || !labelled(body, pos, e)) return;
@@ -411,10 +412,78 @@ function wbEdgeLabels(network, edges) {
       var p = edge.edgeType.getPoint(0.5);
       var b = box(p.x, p.y, size.w, size.h);
       if (moved.some(function (m) { return overlap(b, m) > 0; })) redo.add(e.id);
-      else stay.add(b);
+      else labels.push(b);
     });
-    placeItems(itemsToPlace(body, redo), stay, done);
+    var items = itemsToPlace(body, redo);
+    var area = reach(items, moved);
+    var stay = new Grid();
+    labels.forEach(function (b) { if (overlap(b, area) > 0) stay.add(b); });
+    placeItems(items, stay, done, nodeGridWithin(body, area));
     return quiet;
+  }
+
+  // Where the labels of `items` can go (each link's bends, with room for its label) and the `moved`
+  // boxes: only what lies there can touch them (canvas units).
+  function reach(items, moved) {
+    var area = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
+    function grow(b) {
+      area.left = Math.min(area.left, b.left);
+      area.right = Math.max(area.right, b.right);
+      area.top = Math.min(area.top, b.top);
+      area.bottom = Math.max(area.bottom, b.bottom);
+    }
+    moved.forEach(grow);
+    items.forEach(function (e) {
+      var edge = network.body.edges[e.id];
+      if (!edge || !edge.from || !edge.to) return;
+      var a = edge.from;
+      var z = edge.to;
+      var size = labelSize(edge);
+      // the middle of the boldest bend lies within the link's length of its chord's middle
+      var r = Math.hypot(a.x - z.x, a.y - z.y) + size.w + size.h + 2 * PAD;
+      grow({ left: Math.min(a.x, z.x) - r, right: Math.max(a.x, z.x) + r,
+             top: Math.min(a.y, z.y) - r, bottom: Math.max(a.y, z.y) + r });
+    });
+    return area;
+  }
+
+  // As nodeGrid, with the element boxes measured only where they can touch `area`: an element whose
+  // box as vis-network last drew it (or its place, with room for a label) lies well off the area only
+  // counts for the area the elements span, with that box.
+  function nodeGridWithin(body, area) {
+    var ROOM = 200; // canvas units: more than a label reaches past vis-network's box
+    var ng = { grid: new Grid(), extent: null, add: add };
+    var span = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
+    var ids = body.nodeIndices.slice();
+    var index = 0;
+    function add(limit) {
+      var end = Math.min(ids.length, index + limit);
+      for (; index < end; index++) {
+        var node = body.nodes[ids[index]];
+        if (!node) continue;
+        var seen = node.shape && node.shape.boundingBox;
+        // (a box not drawn since the element moved is still where it was: its place counts too)
+        var rough = { left: node.x, right: node.x, top: node.y, bottom: node.y };
+        if (seen && seen.right > seen.left) {
+          rough = { left: Math.min(seen.left, node.x), right: Math.max(seen.right, node.x),
+                    top: Math.min(seen.top, node.y), bottom: Math.max(seen.bottom, node.y) };
+        }
+        var far = rough.right + ROOM < area.left || rough.left - ROOM > area.right
+          || rough.bottom + ROOM < area.top || rough.top - ROOM > area.bottom;
+        var b = far ? rough : wbElementBox(network, ids[index]);
+        if (!b) continue;
+        var nb = { left: b.left - PAD, right: b.right + PAD, top: b.top - PAD, bottom: b.bottom + PAD };
+        if (!far) ng.grid.add(nb);
+        span.left = Math.min(span.left, nb.left);
+        span.right = Math.max(span.right, nb.right);
+        span.top = Math.min(span.top, nb.top);
+        span.bottom = Math.max(span.bottom, nb.bottom);
+      }
+      if (index < ids.length) return false;
+      ng.extent = { left: span.left - 20, right: span.right + 20, top: span.top - 20, bottom: span.bottom + 20 };
+      return true;
+    }
+    return ng;
   }
 
   // Show the quiet labels of the hovered or selected links, and of the links of a selected element.
