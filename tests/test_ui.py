@@ -487,6 +487,34 @@ def test_patch_for_follows_cascades_and_diff_marks_removed_items() -> None:
     assert marked[1]["title"].startswith("Removed\n") and marked[1]["shapeProperties"]["borderDashes"]
 
 
+def test_the_patch_of_a_rename_is_drawn_as_the_whole_map_and_passes_over_the_case_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An element with parallel links and links in its own row: the patch's items are those of the
+    whole map (same bends), and the rows of the case are worked out once, not once per link."""
+    from workbench.render import visdata
+
+    s = EditSession.new_case(case_id="C-4")
+    fear = s.add_element("unconscious_fear", "Fear of abandonment")
+    other = s.add_element("unconscious_fear", "Fear of rejection")  # same row: a bent link
+    past = s.add_element("early_experience", "Father often absent")
+    for kind in ("gives_rise_to", "gives_rise_to"):  # two links between the same two elements
+        s.add_link(past, fear, kind)
+    s.add_link(fear, other, "maintains")
+    changes: list[Any] = []
+    s.observe(lambda event: changes.extend(event.changes))
+    s.update_element(fear, label="Fear of being left")
+    calls: list[int] = []
+    rows = visdata._levels
+    monkeypatch.setattr(visdata, "_levels", lambda f: calls.append(1) or rows(f))
+    patch = patch_for(s.formulation, changes)
+    assert len(calls) == 1 and len(patch["edges"]) == 3
+    whole = visdata.vis_data(s.formulation)
+    assert patch["nodes"] == [n for n in whole["nodes"] if n["id"] == fear]
+    assert sorted(patch["edges"], key=lambda e: e["id"]) == sorted(
+        (e for e in whole["edges"] if fear in (e["from"], e["to"])), key=lambda e: e["id"])
+
+
 def _descendants(widget: Any) -> list[Any]:
     found = [widget]
     for child in getattr(widget, "children", ()):

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from workbench.model import Change, Formulation
-from workbench.render.visdata import edge_for, network_options, node_for
+from workbench.render.visdata import edge_for, levels, link_pairs, network_options, node_for
 from workbench.templates import Template
 
 __all__ = ["MAP_LABEL_WIDTH", "link_rules", "map_options", "patch_for", "with_positions"]
@@ -86,9 +86,14 @@ def patch_for(f: Formulation, changes: Iterable[Change]) -> dict[str, Any]:
                 links.update((ln.id, None) for ln in f.links_of(change.id))
         elif change.what == "link":
             links[change.id] = None
+    node_ids = [i for i in elements if f.has_element(i)]
+    link_ids = [i for i in links if f.has_link(i)]
+    # the rows and the parallel links once for the whole patch (each is a pass over the case)
+    rows = levels(f) if node_ids or link_ids else {}
+    pairs = link_pairs(f) if link_ids else {}
     return {
-        "nodes": [node_for(f, i) for i in elements if f.has_element(i)],
+        "nodes": [node_for(f, i, levels=rows) for i in node_ids],
         "remove_nodes": [i for i in elements if not f.has_element(i)],
-        "edges": [edge_for(f, i) for i in links if f.has_link(i)],
+        "edges": [edge_for(f, i, levels=rows, _pairs=pairs) for i in link_ids],
         "remove_edges": [i for i in links if not f.has_link(i)],
     }

@@ -69,6 +69,7 @@ __all__ = [
     "legend_items",
     "levels",
     "link_legend_items",
+    "link_pairs",
     "network_options",
     "node_for",
     "vis_data",
@@ -113,12 +114,19 @@ def vis_data(f: Formulation, *, highlight: Iterable[str] | None = None) -> dict[
     marked = set(highlight) if highlight is not None else set()
     rows = levels(f)
     links = f.link_records()
-    pairs: dict[frozenset[str], list[str]] = {}
-    for ln in links:
-        pairs.setdefault(frozenset((ln.source, ln.target)), []).append(ln.id)
+    pairs = link_pairs(f)
     nodes = [node_for(f, el.id, highlight=marked, levels=rows) for el in f.element_records()]
     edges = [edge_for(f, ln.id, highlight=marked, levels=rows, _pairs=pairs) for ln in links]
     return {"nodes": nodes, "edges": edges}
+
+
+def link_pairs(f: Formulation) -> dict[frozenset[str], list[str]]:
+    """Return the ids of the links between each two elements, in the order they were added
+    (what :func:`edge_for` bends apart; pass it as ``_pairs`` when building several edges)."""
+    pairs: dict[frozenset[str], list[str]] = {}
+    for ln in f.link_records():
+        pairs.setdefault(frozenset((ln.source, ln.target)), []).append(ln.id)
+    return pairs
 
 
 def node_for(
