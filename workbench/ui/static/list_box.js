@@ -46,9 +46,9 @@ function wbFollowOptions(select, items) {
 }
 
 function render({ model, el }) {
+  // (the select carries no class of its own: the nearest wb- class is the widget's, e.g. wb-element-list)
   const select = document.createElement("select");
-  select.className = "wb-list-box";
-  el.classList.add("wb-list-box-root");
+  el.classList.add("wb-list-box");
   el.appendChild(select);
 
   function showValue() {
