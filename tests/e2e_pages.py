@@ -122,6 +122,19 @@ def click_node(page: Any, label: str) -> dict[str, float]:
     return dict(point)
 
 
+def pick_listed_element(page: Any, search: str) -> None:
+    """Type ``search`` into the element list's search and pick the first element listed once the list
+    shows only matches (the list follows the search from the kernel: a pick before that would take an
+    element the search is about to leave out)."""
+    page.locator(".wb-element-search input").fill(search)
+    page.wait_for_function(
+        """(text) => {
+          const options = [...document.querySelectorAll('.wb-element-list option')];
+          return options.length > 0 && options.every((o) => o.textContent.toLowerCase().includes(text));
+        }""", arg=search.lower())
+    page.locator(".wb-element-list select").select_option(index=0)
+
+
 def text_of(page: Any, css: str) -> str:
     """The visible text of the first element matching ``css``, whitespace collapsed."""
     return " ".join(page.locator(css).first.inner_text().split())

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
-from e2e_pages import NETWORK_HOOK, node_id, text_of, wait_for_graph_label
+from e2e_pages import NETWORK_HOOK, node_id, pick_listed_element, text_of, wait_for_graph_label
 from e2e_servers import Server
 from test_render_browser import label_overlaps_js, overlap_count
 
@@ -216,8 +216,7 @@ def test_a_new_clinician_enters_a_case_from_scratch_saves_it_and_finds_it_all_ag
 
     # 7. Confidence set on the fear, in the element editor.
     _tab(page, "Element")
-    page.locator(".wb-element-search input").fill("inadequate")
-    page.locator(".wb-element-list select").select_option(index=0)
+    pick_listed_element(page, "inadequate")
     page.wait_for_function(
         "(l) => document.querySelector('.wb-element-label input')?.value === l", arg=FEAR[1])
     page.locator(".wb-element-confidence button", has_text="moderate").click()
@@ -278,8 +277,7 @@ def test_a_new_clinician_enters_a_case_from_scratch_saves_it_and_finds_it_all_ag
     assert overlap_count(found) == 0, found
 
     _tab(page, "Element")
-    page.locator(".wb-element-search input").fill("inadequate")
-    page.locator(".wb-element-list select").select_option(index=0)
+    pick_listed_element(page, "inadequate")
     page.wait_for_function(
         "(q) => (document.querySelector('.wb-element-quotes')?.textContent ?? '').includes(q)", arg=QUOTE)
     quotes = text_of(page, ".wb-element-quotes")

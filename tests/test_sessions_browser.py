@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
-from e2e_pages import NETWORK_HOOK, text_of, wait_for_graph_label
+from e2e_pages import NETWORK_HOOK, pick_listed_element, text_of, wait_for_graph_label
 from e2e_servers import DEMO_CASE, Server
 
 import workbench
@@ -97,8 +97,7 @@ def test_a_passage_selected_in_the_notes_is_attached_as_evidence(
 
     # the element editor lists the quote behind the element
     page.locator(".wb-tabs .lm-TabBar-tab", has_text="Element").click()
-    page.locator(".wb-element-search input").fill("Father criticised")
-    page.locator(".wb-element-list select").select_option(index=0)
+    pick_listed_element(page, "Father criticised")
     page.wait_for_function(
         "(q) => (document.querySelector('.wb-element-quotes')?.textContent ?? '').includes(q)", arg=QUOTE)
     save_screenshot_to_artifacts(page, "sessions-02-element-quotes")
