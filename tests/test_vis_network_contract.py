@@ -59,6 +59,15 @@ INTERNALS = [
      'emitter.on("_adjustEdgesForHierarchicalLayout"'),
     ("redraws blocked and allowed", r'"_blockRedraw"', 'emitter.on("_blockRedraw"'),
     ("redraws allowed again", r'"_allowRedraw"', 'emitter.on("_allowRedraw"'),
+    # map_frames.js wbQuickDrag: the links that stay drawn once per drag
+    ("renderer._drawEdges / _drawArrows (the links drawn under and over the elements)",
+     r"renderer\._drawEdges\b", 'key:"_drawArrows",value:function(t){for(var e=this.body.edge'),
+    ("renderer.dragging (an element or the view is being dragged)", r"renderer\.dragging\b",
+     "this.dragging=!1"),
+    ("interactionHandler.drag.selection (the elements being dragged)", r"\.drag\.selection\b",
+     "this.drag.dragging=!0,this.drag.selection=[]"),
+    ("edge.draw / edge.drawArrows", r"\.drawArrows\(", 'this.drawLabel(t,i)}}},{key:"drawArrows"'),
+    ("node.edges (the links of an element)", r"node\.edges\b", "this.edges=[],this.id=void 0"),
 ]
 
 
