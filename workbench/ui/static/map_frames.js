@@ -117,7 +117,7 @@ function wbUpdateItems(network, dataset, items) {
 // 500 elements on this machine). The links that do not move while elements are dragged are drawn
 // once, when the drag starts, into two pictures of the map's size (the lines with their labels, under
 // the elements; the arrow heads, over them); each frame of the drag then copies those pictures and
-// draws only the links of the dragged elements (and any selected or hovered link). The pictures are
+// draws only the links of the dragged elements (and any selected link). The pictures are
 // drawn anew when the view, the canvas or any data changes, and dropped when the drag ends.
 function wbQuickDrag(network) {
   const renderer = network.renderer;
@@ -138,7 +138,9 @@ function wbQuickDrag(network) {
     return !!(renderer.dragging && drag && drag.dragging && drag.selection && drag.selection.length);
   }
 
-  // The links drawn at every frame: those of the dragged elements, and any selected or hovered one.
+  // The links drawn at every frame: those of the dragged elements, and any selected one. (A link the
+  // pointer passes over while dragging keeps its look in the picture: with it, the pictures would be
+  // drawn anew at each link passed, as slowly as without them.)
   function movingLinks() {
     const ids = new Set();
     for (const s of network.interactionHandler.drag.selection) {
@@ -146,8 +148,7 @@ function wbQuickDrag(network) {
       if (node) for (const edge of node.edges) ids.add(edge.id);
     }
     for (const id of body.edgeIndices) {
-      const edge = body.edges[id];
-      if (edge.selected || edge.hover) ids.add(id);
+      if (body.edges[id].selected) ids.add(id);
     }
     return ids;
   }
