@@ -21,7 +21,7 @@ import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
 from e2e_pages import NETWORK_HOOK, node_id, pick_listed_element, text_of, wait_for_graph_label
 from e2e_servers import Server
-from test_render_browser import label_overlaps_js, overlap_count
+from test_render_browser import label_overlaps_js, line_crossings, overlap_count
 
 import workbench
 from workbench.model.records import CONFIDENCE_SCALE
@@ -70,6 +70,29 @@ _LABELS_PLACED = f"""() => {{
 
 _QUIET = f"""{_NETWORK}.body.data.edges.get().filter(
   (e) => e.scaling && e.scaling.label && e.scaling.label.drawThreshold > 1000).map((e) => e.id)"""
+
+
+#: Two elements and the verb of the link between them: whether they are in one row, the room between
+#: their boxes (symbol and label) and the verb's width, canvas units.
+_ROW_GAP = f"""([a, b, verb]) => {{
+  const net = {_NETWORK}, body = net.body;
+  const find = (label) => body.nodeIndices.find((id) => body.nodes[id].options.full_label === label);
+  const box = (id) => {{
+    const n = body.nodes[id], g = net.getBoundingBox(id), s = n.labelModule.size;
+    return {{ left: Math.min(g.left, s.left), right: Math.max(g.right, s.left + s.width), y: n.y }};
+  }};
+  const edge = body.edgeIndices.map((id) => body.edges[id]).find((e) => e.options.label === verb);
+  const [p, q] = [box(find(a)), box(find(b))].sort((u, v) => u.left - v.left);
+  return {{ sameRow: Math.abs(p.y - q.y) < 1, gap: q.left - p.right, verb: edge.labelModule.size.width }};
+}}"""
+
+
+def _assert_room_for_verb(page: Any, a: str, b: str, verb: str) -> None:
+    """Two linked elements side by side in one row leave room for their link's verb between them
+    (before, "strains" was crowded between the rupture and the alliance: 39 units for a 45-unit verb)."""
+    found = page.evaluate(_ROW_GAP, [a, b, verb])
+    assert found["sameRow"], found  # the working-alliance layer's row
+    assert found["gap"] >= found["verb"] + 2 * 14 - 1, found  # VERB_ROOM (map_placement.js) each side
 
 
 def _link_label_overlaps(page: Any) -> dict[str, Any]:
@@ -251,6 +274,10 @@ def test_a_new_clinician_enters_a_case_from_scratch_saves_it_and_finds_it_all_ag
     # case not even the one overlap the other cases allow for another machine's font metrics.
     found = _link_label_overlaps(page)
     assert overlap_count(found) == 0, found
+    # No link drawn through an element's label either: the link from the defense below goes up to the
+    # fear's diamond under its label (drawn over it) and its arrow stops below that label.
+    assert line_crossings(found) == 0, found
+    _assert_room_for_verb(page, RUPTURE[1], ALLIANCE[1], "strains")
 
     # 10. Save again.
     _save(page, "Alliance: a rupture and its repair")
@@ -275,6 +302,8 @@ def test_a_new_clinician_enters_a_case_from_scratch_saves_it_and_finds_it_all_ag
     _shot(page, 14, "reopened")
     found = _link_label_overlaps(page)
     assert overlap_count(found) == 0, found
+    assert line_crossings(found) == 0, found
+    _assert_room_for_verb(page, RUPTURE[1], ALLIANCE[1], "strains")
 
     _tab(page, "Element")
     pick_listed_element(page, "inadequate")

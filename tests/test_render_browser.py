@@ -423,7 +423,59 @@ LABEL_OVERLAPS = """() => {
   for (let i = 0; i < drawn.length; i++) for (let j = i + 1; j < drawn.length; j++) {
     if (cut(drawn[i].box, drawn[j].box)) onLabels.push([drawn[i].text, drawn[j].text]);
   }
-  return { labelled, drawn: drawn.length, onElements, onLabels, onElementLabels, quiet: QUIET };
+  // Links drawn through an element's label: the label hanging under one of its own ends (a diamond,
+  // a triangle, a dot...), unless drawn over the line on a background of its own, or any part of a
+  // third element (a line there, even under a background, seems to join it). The line is followed in
+  // 48 straight pieces (vis-network's own curve, getPoint), each clipped to the box shrunk by 2 px.
+  // And arrows that end on the label under their own end (drawn over its text, or hidden by it).
+  const crosses = (a, b, r) => {
+    let t0 = 0, t1 = 1;
+    const dx = b.x - a.x, dy = b.y - a.y;
+    for (const [p, q] of [[-dx, a.x - r.left - 2], [dx, r.right - 2 - a.x],
+                          [-dy, a.y - r.top - 2], [dy, r.bottom - 2 - a.y]]) {
+      if (p === 0) { if (q < 0) return false; continue; }
+      const t = q / p;
+      if (p < 0) t0 = Math.max(t0, t); else t1 = Math.min(t1, t);
+      if (t0 >= t1) return false;
+    }
+    return true;
+  };
+  const union = (a, b) => (!b ? a : { left: Math.min(a.left, b.left), right: Math.max(a.right, b.right),
+    top: Math.min(a.top, b.top), bottom: Math.max(a.bottom, b.bottom) });
+  const below = (id) => {
+    const n = body.nodes[id];
+    return n.labelModule.size.top >= n.y + n.shape.height / 2; // drawn under its symbol
+  };
+  const opaque = (id) => {
+    const bg = body.nodes[id].labelModule.fontOptions.background;
+    return !!bg && bg !== "none" && !/^rgba\\(.*,\\s*0?\\.\\d+\\s*\\)$/.test(bg);
+  };
+  const inside = (p, r) => p.x > r.left + 2 && p.x < r.right - 2 && p.y > r.top + 2 && p.y < r.bottom - 2;
+  const lineOnLabels = [], lineOnElements = [], arrowsOnLabels = [];
+  const label = (id) => body.nodes[id].options.full_label;
+  for (const id of body.edgeIndices) {
+    const edge = body.edges[id];
+    if (!edge.from || !edge.to || edge.fromId === edge.toId || !edge.edgeType) continue;
+    const points = [];
+    for (let k = 0; k <= 48; k++) points.push(edge.edgeType.getPoint(k / 48));
+    const through = (box) => points.some((p, k) => k > 0 && crosses(points[k - 1], p, box));
+    for (const n of nodes) {
+      const own = n.id === edge.fromId || n.id === edge.toId;
+      if (own) {
+        if (n.text && below(n.id) && !opaque(n.id) && through(n.text)) {
+          lineOnLabels.push([edge.options.label, label(n.id)]);
+        }
+        const end = edge.edgeType.toPoint;
+        if (n.id === edge.toId && n.text && below(n.id) && end && inside(end, n.text)) {
+          arrowsOnLabels.push([edge.options.label, label(n.id)]);
+        }
+      } else if (through(union(n.box, n.text))) {
+        lineOnElements.push([edge.options.label, label(n.id)]);
+      }
+    }
+  }
+  return { labelled, drawn: drawn.length, onElements, onLabels, onElementLabels, lineOnLabels,
+           lineOnElements, arrowsOnLabels, quiet: QUIET };
 }"""
 
 #: Overlaps allowed per map. Measured at 1280x800 in Debian Chromium: before edge_labels.js the
@@ -433,10 +485,23 @@ LABEL_OVERLAPS = """() => {
 #: placement stops working (6 of the 7 cases fail without it).
 MAX_LABEL_OVERLAPS = 1
 
+#: Links drawn through a third element (its symbol or label) allowed per teaching case. Measured at
+#: 1280x800 in Debian Chromium: 2 to 7 per case (31 in all) before links chose their curve to keep
+#: off elements, 0 to 3 now (obliging student 3, self-sufficient carer 2, Malan 1, the others and
+#: the demo case 0): links that climb over rows where every curve vis-network offers passes an
+#: element; only another layout would clear them.
+MAX_LINES_THROUGH_ELEMENTS = 3
+
 
 def overlap_count(found: dict[str, Any]) -> int:
     """Link labels drawn over an element (its symbol or its label text) or over another link label."""
     return len(found["onElements"]) + len(found["onElementLabels"]) + len(found["onLabels"])
+
+
+def line_crossings(found: dict[str, Any]) -> int:
+    """Links drawn through an element's label: under one of their own ends (the line over the text, or
+    the arrow ending on it) or through a third element (its symbol or label)."""
+    return len(found["lineOnLabels"]) + len(found["arrowsOnLabels"]) + len(found["lineOnElements"])
 
 
 #: Select a link (or nothing, for null) as a click would, and let the labels follow.
@@ -465,6 +530,11 @@ def test_link_labels_keep_off_elements_and_each_other(
     page, url = open_page(recorded_page, f, tmp_path, "labels")
     found = label_overlaps(page)
     assert overlap_count(found) <= MAX_LABEL_OVERLAPS, found
+    # No link over the label under its own end (measured before: 2 to 10 per case): that label is
+    # drawn over the line on a background of its own, and an arrow coming through it stops below it.
+    assert found["lineOnLabels"] == [] and found["arrowsOnLabels"] == [], found
+    allowed = 0 if case.startswith("demo") else MAX_LINES_THROUGH_ELEMENTS
+    assert len(found["lineOnElements"]) <= allowed, found
     assert found["labelled"] == len(f.link_records())
     # Nothing is lost: most verbs stay on the map (measured: at least 11 of 14 on any case),
     # and a hidden one is still in the data, in the tooltip, and shown when its link is selected.
@@ -487,15 +557,26 @@ def test_link_labels_keep_off_elements_and_each_other(
     assert_nothing_ran(page, recorded_page, url)
 
 
-#: Screen points on the quiet (hidden-label) links where the pointer is on the link and on no element.
+#: Screen points on the quiet (hidden-label) links where the pointer is on the link and on no element,
+#: and no other link or element is within 12 px (vis-network's tooltip takes the first link within
+#: 10 canvas units of the pointer, and links leaving one element run close together at first).
 QUIET_LINK_POINTS = """() => {
   const wb = window.workbench, net = wb.network, out = [];
   const frame = document.getElementById("wb-graph").getBoundingClientRect();
+  const near = [[0, 0]];
+  for (const r of [6, 12]) for (let k = 0; k < 8; k++) {
+    near.push([r * Math.cos(k * Math.PI / 4), r * Math.sin(k * Math.PI / 4)]);
+  }
+  const only = (dom, id) => near.every(([dx, dy]) => {
+    const at = { x: dom.x + dx, y: dom.y + dy };
+    const edge = net.getEdgeAt(at);
+    return net.getNodeAt(at) === undefined && (edge === undefined || edge === id);
+  });
   for (const id of wb.edgeLabels.quiet) {
     const edge = net.body.edges[id];
-    for (const t of [0.3, 0.4, 0.6, 0.7]) {
+    for (const t of [0.3, 0.4, 0.6, 0.7, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75]) {
       const dom = net.canvasToDOM(edge.edgeType.getPoint(t));
-      if (net.getNodeAt(dom) === undefined && net.getEdgeAt(dom) === id) {
+      if (net.getEdgeAt(dom) === id && only(dom, id)) {
         out.push({ id, x: frame.left + dom.x, y: frame.top + dom.y });
         break;
       }

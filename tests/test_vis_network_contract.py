@@ -40,7 +40,7 @@ INTERNALS = [
     ("edge.edgeType (its curve)", r"\.edgeType\.getPoint\(", "this.edgeType="),
     ("edgeType.getPoint", r"\.getPoint\(", 'key:"getPoint"'),
     ("edge.globalOptions", r"\.globalOptions\b", "this.globalOptions="),
-    ("node.shape.boundingBox", r"\.shape\.boundingBox\b", "this.boundingBox={top:0"),
+    ("node.shape.boundingBox (`sh = node.shape`)", r"\bsh\.boundingBox\b", "this.boundingBox={top:0"),
     ("edge.disconnect / connect", r"\.disconnect\(\)", 'key:"disconnect"'),
     ("edge label scaling drawThreshold", r"drawThreshold", "scaling.label.drawThreshold"),
     ("network.interactionHandler.popup (the tooltip)", r"handler\.popup\b", "this.popup="),
@@ -68,6 +68,11 @@ INTERNALS = [
      "this.drag.dragging=!0,this.drag.selection=[]"),
     ("edge.draw / edge.drawArrows", r"\.drawArrows\(", 'this.drawLabel(t,i)}}},{key:"drawArrows"'),
     ("node.edges (the links of an element)", r"node\.edges\b", "this.edges=[],this.id=void 0"),
+    ("node.distanceToBorder, asked for where a link stops (set on elements with a label below)",
+     r"\.distanceToBorder\b",
+     'key:"distanceToBorder",value:function(t,e){return this.shape.distanceToBorder(t,e)}'),
+    ("edge.fromId / toId", r"\.fromId\b", "this.fromId=void 0,this.toId="),
+    ("labelModule.fontOptions (the font size)", r"\.fontOptions\b", "this.fontOptions={}"),
 ]
 
 

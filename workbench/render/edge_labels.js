@@ -1,12 +1,16 @@
 // Link labels that keep out of the way (shared by the standalone page and the live map).
 //
 // vis-network draws a link's verb at the middle of the link. After the layout, for every labelled
-// link, in order from the shortest: try its own curve, then gentle bends either way, and keep the
-// first curve whose label box touches no element (symbol and label) and no label already placed, and
-// stays within the area the elements span (else the curve with the least overlap). A label that finds
-// no free place is not drawn ("quiet"); it shows while its link is hovered or selected, or an element
-// it joins is selected. The verb always stays in the link's tooltip. Nothing here changes the data's
-// `label` field.
+// link, in order from the shortest: try its own curve, then a straight line and bends either way, and
+// keep the first curve whose line runs through no other element (symbol or label) and whose label box
+// touches no element and no label already placed, and stays within the area the elements span (else
+// the best of them, see better()). A label that finds no free place is not drawn ("quiet"); it shows
+// while its link is hovered or selected, or an element it joins is selected. The verb always stays in
+// the link's tooltip. Nothing here changes the data's `label` field.
+//
+// A link's own ends: the label under a diamond, triangle, dot... is drawn over the links on a
+// background (render/visdata.py), and an arrow coming through that label stops below it
+// (wbBorderWithLabel), so neither the line nor the arrow is drawn over the element's name.
 //
 // Large maps: the middle of each bend is computed (vis-network's own curve formulas), not drawn, and
 // boxes are looked up in a spatial grid, so the cost grows about linearly with the links. The work is
@@ -74,14 +78,41 @@ function wbElementBox(network, id) {
   return out;
 }
 
+// vis-network's distance from an element's centre to its border, towards where a link comes from
+// (`angle` points from there to the centre), for an element whose label hangs under its symbol: as far
+// as the far edge of that label (plus a small gap) when the link comes through it, so that its arrow
+// stops under the label and is not drawn over the text (or hidden by the label's background). Set on
+// such elements by wbEdgeLabels (vis-network asks each element, `node.distanceToBorder(ctx, angle)`).
+var WB_LABEL_GAP = 2;
+function wbBorderWithLabel(ctx, angle) {
+  "use strict";
+  var d = this.shape.distanceToBorder(ctx, angle);
+  var lm = this.labelModule;
+  var sh = this.shape;
+  if (!this.options.label || !lm || !lm.size || !(lm.size.width > 0) || !sh.height) return d;
+  var ux = -Math.cos(angle); // the way out from the centre
+  var uy = -Math.sin(angle);
+  if (uy <= 0) return d;
+  // The label's box from the centre, as vis-network draws it (drawExternalLabel, "hanging").
+  var half = lm.size.width / 2 + WB_LABEL_GAP;
+  var top = 0.5 * sh.height + 0.5 * lm.fontOptions.size + 4 - WB_LABEL_GAP;
+  var bottom = top + lm.size.height + 2 * WB_LABEL_GAP;
+  var enter = top / uy;
+  if (Math.abs(ux * enter) > half) return d; // passes beside the label
+  var out = bottom / uy;
+  if (ux !== 0) out = Math.min(out, half / Math.abs(ux));
+  return Math.max(d, out);
+}
+
 function wbEdgeLabels(network, edges) {
   "use strict";
   var PAD = 3; // clearance around boxes, canvas px
-  var BENDS = [0.15, 0.3, 0.45, 0.6];
+  var BENDS = [0.15, 0.3, 0.45, 0.6, 0.8, 1];
   var HIDDEN = 1e9; // a label is drawn only when size * scale >= drawThreshold - 1
   var SLICE_MS = 12; // longest stretch of placement work without giving the page back
   var BATCH = 24; // links set again at a time (then the clock is checked)
   var CELL = 160; // grid cell, canvas px
+  var CELL_ROW = 1 << 16; // a cell's key: i * CELL_ROW + j (a small number: quicker than a string)
   var ARROW = 9; // how far a link's end stops short of the element's box (the arrow), canvas px
   var quiet = new Set();
   var shown = new Set();
@@ -128,11 +159,37 @@ function wbEdgeLabels(network, edges) {
     this.boxes.push(b);
     for (var i = r[0]; i <= r[1]; i++) {
       for (var j = r[2]; j <= r[3]; j++) {
-        var key = i + ":" + j;
+        var key = i * CELL_ROW + j;
         var cell = this.cells.get(key);
         if (cell) cell.push(b); else this.cells.set(key, [b]);
       }
     }
+  };
+  // How many boxes the line through `points` crosses, leaving out those of the elements `skipA` and
+  // `skipB` (the ends of a link: their symbol is where the line starts and stops).
+  Grid.prototype.crossed = function (points, skipA, skipB) {
+    var stamp = ++this.stamp;
+    var count = 0;
+    for (var k = 1; k < points.length; k++) {
+      var a = points[k - 1];
+      var z = points[k];
+      var i0 = Math.floor(Math.min(a.x, z.x) / CELL);
+      var i1 = Math.floor(Math.max(a.x, z.x) / CELL);
+      var j0 = Math.floor(Math.min(a.y, z.y) / CELL);
+      var j1 = Math.floor(Math.max(a.y, z.y) / CELL);
+      for (var i = i0; i <= i1; i++) {
+        for (var j = j0; j <= j1; j++) {
+          var cell = this.cells.get(i * CELL_ROW + j);
+          if (!cell) continue;
+          for (var n = 0; n < cell.length; n++) {
+            var o = cell[n];
+            if (o.seen === stamp || o.id === skipA || o.id === skipB) continue;
+            if (cuts(a, z, o)) { o.seen = stamp; count += 1; }
+          }
+        }
+      }
+    }
+    return count;
   };
   Grid.prototype.overlap = function (b, stopAbove) {
     var r = this.range(b);
@@ -140,7 +197,7 @@ function wbEdgeLabels(network, edges) {
     var sum = 0;
     for (var i = r[0]; i <= r[1]; i++) {
       for (var j = r[2]; j <= r[3]; j++) {
-        var cell = this.cells.get(i + ":" + j);
+        var cell = this.cells.get(i * CELL_ROW + j);
         if (!cell) continue;
         for (var k = 0; k < cell.length; k++) {
           var o = cell[k];
@@ -154,6 +211,26 @@ function wbEdgeLabels(network, edges) {
     return sum;
   };
 
+  // Whether the straight piece from `a` to `z` runs through box `r` (Liang-Barsky clipping).
+  function cuts(a, z, r) {
+    var t0 = 0;
+    var t1 = 1;
+    var dx = z.x - a.x;
+    var dy = z.y - a.y;
+    // quick: both ends on one outer side of the box
+    if ((a.x < r.left && z.x < r.left) || (a.x > r.right && z.x > r.right)
+      || (a.y < r.top && z.y < r.top) || (a.y > r.bottom && z.y > r.bottom)) return false;
+    for (var s = 0; s < 4; s++) {
+      var p = s === 0 ? -dx : s === 1 ? dx : s === 2 ? -dy : dy;
+      var q = s === 0 ? a.x - r.left : s === 1 ? r.right - a.x : s === 2 ? a.y - r.top : r.bottom - a.y;
+      if (p === 0) { if (q < 0) return false; continue; }
+      var t = q / p;
+      if (p < 0) t0 = Math.max(t0, t); else t1 = Math.min(t1, t);
+      if (t0 >= t1) return false;
+    }
+    return true;
+  }
+
   function labelSize(edge) {
     var lm = edge.labelModule;
     if (!lm.size || !lm.size.width) {
@@ -165,20 +242,19 @@ function wbEdgeLabels(network, edges) {
 
   // The point where a link ending at `node` and coming from `via` stops (its arrow), as drawn.
   function endPoint(node, via) {
-    var b = node.shape && node.shape.boundingBox;
     var dx = via.x - node.x;
     var dy = via.y - node.y;
     var len = Math.hypot(dx, dy) || 1;
-    if (!b) return { x: node.x, y: node.y };
-    var hw = Math.max(1, (b.right - b.left) / 2);
-    var hh = Math.max(1, (b.bottom - b.top) / 2);
-    var t = Math.min(hw / (Math.abs(dx) || 1e-9), hh / (Math.abs(dy) || 1e-9)); // ray to the box side
-    var reach = Math.min(t * len + ARROW, len);
+    if (!node.shape || typeof node.distanceToBorder !== "function") return { x: node.x, y: node.y };
+    // vis-network's own border (the label's too, see wbBorderWithLabel), towards `via`
+    var border = node.distanceToBorder(null, Math.atan2(-dy, -dx));
+    var reach = Math.min(border + ARROW, len);
     return { x: node.x + dx / len * reach, y: node.y + dy / len * reach };
   }
 
   // The control point of a link drawn with `smooth` (curvedCW or curvedCCW): vis-network's formulas.
   function bendVia(from, to, smooth) {
+    if (smooth.enabled === false) return { x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 }; // straight
     var factor = smooth.roundness;
     var dx = to.x - from.x;
     var dy = from.y - to.y;
@@ -191,26 +267,131 @@ function wbEdgeLabels(network, edges) {
 
   // The middle of a link drawn with `smooth`: the middle of the quadratic curve to where it stops.
   function bendMiddle(from, to, smooth) {
+    if (smooth.enabled === false) { // straight: halfway to where it stops
+      var stop = endPoint(to, from);
+      return { x: (from.x + stop.x) / 2, y: (from.y + stop.y) / 2 };
+    }
     var via = bendVia(from, to, smooth);
     var end = endPoint(to, via);
     return { x: 0.25 * from.x + 0.5 * via.x + 0.25 * end.x, y: 0.25 * from.y + 0.5 * via.y + 0.25 * end.y };
   }
 
   var HIDE_ABOVE = 4 * PAD * PAD; // a label overlapping more than this (px²) is hidden
+  var LINE_STEPS = 12; // a link's line is followed in this many straight pieces
+  // A link longer than LONG_LINK (canvas px) passes several rows: once LONG_TRIES of its curves ran
+  // through an element and its label shows, it keeps the best of them (on a large map such links seldom
+  // find a clean curve, and trying every one made the placement several times slower).
+  var LONG_LINK = 800;
+  var LONG_TRIES = 3;
+
+  // The points of a link's line drawn with `smooth` (null: as it is drawn now), centre to centre.
+  function linePoints(edge, from, to, smooth) {
+    var points = [];
+    var via = smooth ? bendVia(from, to, smooth) : null;
+    for (var k = 0; k <= LINE_STEPS; k++) {
+      var t = k / LINE_STEPS;
+      var u = 1 - t;
+      points.push(via ? { x: u * u * from.x + 2 * u * t * via.x + t * t * to.x,
+                          y: u * u * from.y + 2 * u * t * via.y + t * t * to.y }
+        : edge.edgeType.getPoint(t));
+    }
+    return points;
+  }
+
+  // How many other elements (symbol or label) a link's line through `points` runs through, plus one
+  // if it ends in a hook (see hooked). (Its own ends' labels do not count: a label under a symbol is
+  // drawn over the links on a background, and arrows stop at its edge, see wbBorderWithLabel.)
+  function crossings(points, edge, ng, smooth) {
+    return ng.grid.crossed(points, edge.fromId, edge.toId) + (hooked(edge, smooth) ? 1 : 0);
+  }
+
+  // Whether a link drawn with `smooth` (null: as now) ends in a hook. vis-network draws a link as one
+  // curve to where its arrow stops, with the control points of the whole curve: an arrow stopped well
+  // before the element's centre (beside a label below it, wbBorderWithLabel) turns the curve's end by
+  // more than 60 degrees. Where it stops is found as vis-network finds it.
+  function hooked(edge, smooth) {
+    var curve = smooth || edge.options.smooth;
+    if (!curve || curve.enabled === false || edge.to.distanceToBorder !== wbBorderWithLabel) return false;
+    var from = edge.from;
+    var to = edge.to;
+    var at; // the whole curve, centre to centre
+    var via; // its control point next to `to`
+    if (curve.type === "curvedCW" || curve.type === "curvedCCW") {
+      var c = bendVia(from, to, curve);
+      via = c;
+      at = function (t) {
+        var u = 1 - t;
+        return { x: u * u * from.x + 2 * u * t * c.x + t * t * to.x,
+                 y: u * u * from.y + 2 * u * t * c.y + t * t * to.y };
+      };
+    } else if (curve.type === "cubicBezier") { // vis-network's CubicBezierEdge
+      var dx = from.x - to.x;
+      var dy = from.y - to.y;
+      var r = curve.roundness;
+      var across = (Math.abs(dx) > Math.abs(dy) || curve.forceDirection === true
+        || curve.forceDirection === "horizontal") && curve.forceDirection !== "vertical";
+      var v1 = across ? { x: from.x - r * dx, y: from.y } : { x: from.x, y: from.y - r * dy };
+      via = across ? { x: to.x + r * dx, y: to.y } : { x: to.x, y: to.y + r * dy };
+      at = function (t) {
+        var u = 1 - t;
+        var a = u * u * u;
+        var b = 3 * u * u * t;
+        var d = 3 * u * t * t;
+        var e = t * t * t;
+        return { x: a * from.x + b * v1.x + d * via.x + e * to.x,
+                 y: a * from.y + b * v1.y + d * via.y + e * to.y };
+      };
+    } else {
+      return false;
+    }
+    var low = 0;
+    var high = 1;
+    var end = null;
+    for (var k = 0; k < 10 && low <= high; k++) { // as vis-network's _findBorderPositionBezier
+      var middle = (low + high) / 2;
+      end = at(middle);
+      var gap = to.distanceToBorder(null, Math.atan2(to.y - end.y, to.x - end.x))
+        - Math.hypot(end.x - to.x, end.y - to.y);
+      if (Math.abs(gap) < 0.2) break;
+      if (gap < 0) low = middle; else high = middle;
+    }
+    // the line stops behind the arrow's head (vis-network: back along the curve from a bit before)
+    var guide = at(Math.max(0, middle - 0.1));
+    var back = Math.hypot(end.x - guide.x, end.y - guide.y) || 1;
+    end = { x: end.x - ARROW * (end.x - guide.x) / back, y: end.y - ARROW * (end.y - guide.y) / back };
+    var ax = to.x - via.x;
+    var ay = to.y - via.y;
+    var bx = end.x - via.x;
+    var by = end.y - via.y;
+    return ax * bx + ay * by < 0.5 * Math.hypot(ax, ay) * Math.hypot(bx, by);
+  }
 
   function sameCurve(a, b) {
+    if (a && b && a.enabled === false && b.enabled === false) return true;
     return !!a && !!b && a.enabled !== false && b.enabled !== false && a.type === b.type
       && a.roundness === b.roundness;
   }
 
-  var CANDIDATES = [null]; // null: keep the link as it is drawn now
+  var CANDIDATES = [null, { enabled: false }]; // null: keep the link as it is drawn now; then straight
   BENDS.forEach(function (r) {
     CANDIDATES.push({ enabled: true, type: "curvedCW", roundness: r });
     CANDIDATES.push({ enabled: true, type: "curvedCCW", roundness: r });
   });
 
-  // The best place for one link's label given what is placed: {cost, hidden, smooth, box}: the place
-  // of least overlap (`cost`, px²); a label overlapping more than HIDE_ABOVE is hidden.
+  // Whether place `a` is better than place `b` (null): a curve through no other element first (a line
+  // drawn through a third element's symbol or label seems to join it); then a label that shows; then
+  // the fewest elements crossed; then the least overlap.
+  function better(a, b) {
+    if (!b) return true;
+    if ((a.cross > 0) !== (b.cross > 0)) return a.cross === 0;
+    if (a.hidden !== b.hidden) return !a.hidden;
+    if (a.cross !== b.cross) return a.cross < b.cross;
+    return a.cost < b.cost;
+  }
+
+  // The best place for one link's label given what is placed (see better): {cost, hidden, smooth,
+  // box, cross}: `cost` is the label's overlap (px²; more than HIDE_ABOVE: hidden), `cross` the number
+  // of other elements the link's line runs through.
   function bestPlace(item, edge, ng, placed) {
     var nodes = ng.grid;
     var extent = ng.extent;
@@ -219,39 +400,57 @@ function wbEdgeLabels(network, edges) {
     var from = edge.from;
     var to = edge.to;
     var best = null;
+    var crossed = 0; // curves tried that run through an element
+    var tries = Math.hypot(to.x - from.x, to.y - from.y) > LONG_LINK ? LONG_TRIES : CANDIDATES.length;
+    if (wbScratchCanvas && (ng.fresh.has(edge.fromId) || ng.fresh.has(edge.toId))) {
+      // Where the link stops now that its end has a new border: vis-network sets it when it draws the
+      // arrows (and puts the verb halfway along the line as drawn), here on a scratch canvas.
+      edge.drawArrows(wbScratchCanvas);
+    }
     for (var c = 0; c < CANDIDATES.length; c++) {
       var smooth = CANDIDATES[c];
-      if (best && !best.hidden && best.cost === 0) break;
+      if (best && !best.hidden && best.cost === 0 && best.cross === 0) break;
       if (smooth && sameCurve(own, smooth)) continue;
       var p = smooth ? bendMiddle(from, to, smooth) : edge.edgeType.getPoint(0.5);
       var b = box(p.x, p.y, size.w, size.h);
       var cost = (b.right - b.left) * (b.bottom - b.top) - overlap(b, extent);
-      // Label overlap beyond `bound` cannot win: stop counting there.
-      var bound = !best ? Infinity : best.hidden ? best.cost : Math.min(best.cost, HIDE_ABOVE);
+      // Beyond `bound` the overlap cannot win: stop counting there (a shown label's is exact). After
+      // a clean curve only a clean one with a better label can win: the label is looked at first.
+      var clean = best && best.cross === 0;
+      var bound = !best || (best.hidden && !clean) ? Infinity
+        : clean ? (best.hidden ? best.cost : Math.min(best.cost, HIDE_ABOVE)) : HIDE_ABOVE;
       if (cost <= bound) cost += nodes.overlap(b, bound - cost);
       if (cost <= bound) cost += placed.overlap(b, bound - cost);
-      var hidden = cost > HIDE_ABOVE;
-      if (best && !best.hidden && hidden) continue;
-      if (!best || (best.hidden && !hidden) || cost < best.cost) {
-        best = { cost: cost, hidden: hidden, smooth: smooth, box: b };
-      }
+      if (clean && cost >= bound && !(best.hidden && cost <= HIDE_ABOVE)) continue;
+      var cross = crossings(linePoints(edge, from, to, smooth), edge, ng, smooth);
+      var place = { cost: cost, hidden: cost > HIDE_ABOVE, smooth: smooth, box: b, cross: cross };
+      if (better(place, best)) best = place;
+      if (cross > 0 && ++crossed >= tries && !best.hidden && best.cross > 0) break;
     }
     return best;
   }
 
   // The element boxes (symbol and label) in a grid, and the area they span; `add(limit)` puts the
-  // next elements in (at most `limit` of them) and says whether all are in.
+  // next elements in (at most `limit` of them) and says whether all are in. Arrows coming from below
+  // into an element whose label hangs under its symbol stop at that label (wbBorderWithLabel): set
+  // here, on elements that did not have it yet (`fresh`).
   function nodeGrid(body) {
-    var ng = { grid: new Grid(), extent: null, add: add };
+    var ng = { grid: new Grid(), extent: null, add: add, fresh: new Set() };
     var box = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
     var ids = body.nodeIndices.slice();
     var index = 0;
     function add(limit) {
       var end = Math.min(ids.length, index + limit);
       for (; index < end; index++) {
-        var b = wbElementBox(network, ids[index]);
+        var id = ids[index];
+        var node = body.nodes[id];
+        if (node && WB_LABEL_BELOW.has(node.options.shape) && node.distanceToBorder !== wbBorderWithLabel) {
+          node.distanceToBorder = wbBorderWithLabel;
+          ng.fresh.add(id);
+        }
+        var b = wbElementBox(network, id);
         if (!b) continue;
-        var nb = { left: b.left - PAD, right: b.right + PAD, top: b.top - PAD, bottom: b.bottom + PAD };
+        var nb = { left: b.left - PAD, right: b.right + PAD, top: b.top - PAD, bottom: b.bottom + PAD, id: id };
         ng.grid.add(nb);
         box.left = Math.min(box.left, nb.left);
         box.right = Math.max(box.right, nb.right);
@@ -297,6 +496,7 @@ function wbEdgeLabels(network, edges) {
     var threshold = globalThreshold();
     var updates = [];
     var index = 0;
+    var recurved = false; // a link's curve (or an element's border, ng.fresh) changed: draw twice
 
     function grid() {
       if (mine !== run) return;
@@ -321,7 +521,7 @@ function wbEdgeLabels(network, edges) {
         else { quiet.delete(item.id); placed.add(best.box); }
         var change = { id: item.id };
         var drawn = edge.options.smooth;
-        if (best.smooth && !sameCurve(best.smooth, drawn)) change.smooth = best.smooth;
+        if (best.smooth && !sameCurve(best.smooth, drawn)) { change.smooth = best.smooth; recurved = true; }
         var want = hide ? HIDDEN : threshold;
         var has = item.scaling && item.scaling.label && item.scaling.label.drawThreshold;
         if (has !== want) change.scaling = { label: { drawThreshold: want } };
@@ -341,6 +541,9 @@ function wbEdgeLabels(network, edges) {
       }
       if (updates.length) { later(apply); return; }
       network.body.emitter.emit("_requestRedraw"); // once, for all the slices
+      // vis-network draws a link's line to where its arrow stopped at the draw before: a link given a
+      // new curve (or an element its label's border) is right only from the second draw on.
+      if (recurved || ng.fresh.size) network.once("afterDrawing", function () { network.body.emitter.emit("_requestRedraw"); });
       shown.clear();
       refresh();
       api.busy = false;

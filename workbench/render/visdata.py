@@ -24,10 +24,13 @@ Styling rules
   kind, so the browser can bend them upwards once it knows the positions
   (clockwise when the source is left of the target, else counter-clockwise).
 - Link labels: once positions are known, ``edge_labels.js`` (both pages) bends a link
-  whose verb would cover an element or another verb, or else draws that verb only
-  while the link is hovered or selected; verbs fade out when zoomed out (the
-  ``scaling.label.drawThreshold`` in :func:`network_options`). The verb is always
-  in the link's ``label`` and tooltip.
+  whose line would run through another element, or whose verb would cover an element
+  or another verb, or else draws that verb only while the link is hovered or selected;
+  verbs fade out when zoomed out (the ``scaling.label.drawThreshold`` in
+  :func:`network_options`). The verb is always in the link's ``label`` and tooltip.
+- A label drawn below its symbol has the map's white behind it
+  (:data:`LABEL_BELOW_BACKGROUND`): the element's own links pass under it, and their
+  arrows stop below it (``edge_labels.js``), never over the element's name.
 
 Example
 -------
@@ -59,6 +62,7 @@ from workbench.templates import ElementKind, LinkKind, Template
 
 __all__ = [
     "FONT_FACE",
+    "LABEL_BELOW_BACKGROUND",
     "LABEL_LINES",
     "LABEL_WIDTH",
     "LINK_COLOR",
@@ -94,6 +98,11 @@ NEGATIVE_COLOR = "#0072B2"
 OUTSIDE_LABEL_SHAPES = frozenset(
     {"diamond", "dot", "star", "triangle", "triangleDown", "hexagon", "square"}
 )
+
+#: Behind a label drawn below its symbol: the map's own white, so that a link of that element passing
+#: under its label leaves the text readable (vis-network draws such labels after links and arrows;
+#: edge_labels.js stops arrows coming from below at the label's edge).
+LABEL_BELOW_BACKGROUND = "#FFFFFF"
 
 _TEXT_DARK = "#1F1F1F"
 _TEXT_LIGHT = "#FFFFFF"
@@ -171,7 +180,9 @@ def node_for(
         "borderWidthSelected": round(width + 2.0, 2),
         "shapeProperties": {"borderDashes": list(_DASHES) if el.status == "discarded" else False},
         "opacity": opacity,
-        "font": {"color": _TEXT_DARK if outside else _text_color(color)},
+        "font": {"color": _TEXT_DARK, "background": LABEL_BELOW_BACKGROUND}
+        if outside
+        else {"color": _text_color(color)},
         "status": el.status,
         "confidence": conf,
         "highlighted": False,

@@ -317,7 +317,8 @@ async function render({ model, el }) {
     freezeLayout();
     if (!placed) return;
     // After the first layered layout, rows leave room for the labels (later rows are placed so).
-    const moved = wasPlaced ? placement.settle(touched) : [...placement.spreadRows(), ...placement.settle(nodes.getIds())];
+    const moved = wasPlaced ? [...placement.settle(touched), ...placement.roomForVerbs(changedLinks)]
+      : [...placement.spreadRows(), ...placement.settle(nodes.getIds())];
     if (added.length) placement.keepInView(added[added.length - 1]);
     if (wasPlaced) placeChangedLabels([...new Set([...touched, ...moved])], changedLinks);
     else placeLabels();
@@ -421,7 +422,11 @@ async function render({ model, el }) {
     if (nodes.length && (touched.length || !placed)) {
       network.once("afterDrawing", () => wbSoon(() => afterNodesChanged(touched, added, changedLinks)));
     } else if (changedLinks.length) {
-      network.once("afterDrawing", () => wbSoon(() => placeChangedLabels([], changedLinks)));
+      network.once("afterDrawing", () => wbSoon(() => {
+        const moved = placed ? placement.roomForVerbs(changedLinks) : []; // a verb between two of a row
+        placeChangedLabels(moved, changedLinks);
+        if (moved.length) reportPositions();
+      }));
     }
   }
 

@@ -3,7 +3,8 @@
 // with the real boxes of every element and its label, and the view keeps the whole map in sight.
 // Elements the user dragged are "pinned": placement never moves them.
 //
-// wbPlacement(network, nodes, layout) -> {place, settle, spreadRows, keepInView, pin, pinned, positions}
+// wbPlacement(network, nodes, layout) -> {place, settle, spreadRows, roomForVerbs, keepInView, pin, pinned,
+//                                         positions}
 //   layout() returns the hierarchical layout options (levelSeparation: the distance of two rows).
 /* global wbSetPositions, wbElementBox -- from map_frames.js and edge_labels.js, joined in before this part */
 
@@ -12,6 +13,8 @@ const PLACE_GAP = 26;
 // Canvas units kept free between the lowest label of a row and the highest element of the next: room
 // for a link between the rows and its verb, off the labels (a label hangs under a diamond or a dot).
 const ROW_ROOM = 48;
+// Canvas units kept free on each side of a link's verb between two linked elements of one row.
+const VERB_ROOM = 14;
 // Half the height of a new element, before it is drawn and measured (canvas units).
 const NEW_HALF = 30;
 // While a map is built it is zoomed out to show it whole, but never below this scale (then it pans).
@@ -217,10 +220,75 @@ function wbPlacement(network, nodes, layout) {
     return moved;
   }
 
+  // The width of a link's verb as drawn (canvas units; measured if it was not drawn yet), 0 if none.
+  function verbWidth(edge) {
+    const lm = edge.labelModule;
+    if (!lm || !edge.options.label) return 0;
+    if (!lm.size || !lm.size.width) lm.getTextSize(network.canvas.getContext(), false, false);
+    return lm.size.width || 0;
+  }
+
+  // Two linked elements side by side in one row leave room between them for their link's verb (with
+  // VERB_ROOM each side), else it is crowded between them or hidden: the right one moves across, with
+  // the elements beyond it in the row (which keeps them apart); if one of those was dragged by the user,
+  // the left one moves the other way with the elements before it instead. `linkIds`: the links to look
+  // at (all when not given). Returns the moves [{id, x, y}]; nothing is set on the map.
+  function verbRoom(linkIds) {
+    const pos = network.getPositions();
+    const body = network.body;
+    const pairs = [];
+    for (const id of linkIds || Object.keys(body.edges)) {
+      const edge = body.edges[id];
+      if (!edge || !pos[edge.fromId] || !pos[edge.toId] || edge.fromId === edge.toId) continue;
+      const key = Math.round(pos[edge.fromId].y);
+      if (key !== Math.round(pos[edge.toId].y)) continue;
+      const width = verbWidth(edge);
+      if (width > 0) pairs.push({ a: edge.fromId, b: edge.toId, key, need: width + 2 * VERB_ROOM });
+    }
+    if (!pairs.length) return [];
+    const boxes = allBoxes();
+    const rows = new Map(); // y -> ids of the row
+    for (const id of Object.keys(pos)) {
+      const key = Math.round(pos[id].y);
+      if (!rows.has(key)) rows.set(key, []);
+      rows.get(key).push(id);
+    }
+    const dx = new Map(); // id -> shift across
+    const x = (id) => pos[id].x + (dx.get(id) || 0);
+    pairs.sort((p, q) => Math.max(pos[p.a].x, pos[p.b].x) - Math.max(pos[q.a].x, pos[q.b].x));
+    for (const p of pairs) {
+      const [left, right] = x(p.a) <= x(p.b) ? [p.a, p.b] : [p.b, p.a];
+      const row = rows.get(p.key);
+      if (!boxes.has(left) || !boxes.has(right)) continue;
+      // only neighbours: a link over another element of the row has its own trouble
+      if (row.some((id) => id !== left && id !== right && x(id) > x(left) && x(id) < x(right))) continue;
+      const gap = boxes.get(right).left + (dx.get(right) || 0) - boxes.get(left).right - (dx.get(left) || 0);
+      if (gap >= p.need) continue;
+      const beyond = row.filter((id) => id !== left && x(id) >= x(right));
+      const before = row.filter((id) => id !== right && x(id) <= x(left));
+      const [group, by] = !beyond.some((id) => pinned.has(String(id))) ? [beyond, p.need - gap]
+        : !before.some((id) => pinned.has(String(id))) ? [before, gap - p.need] : [[], 0];
+      for (const id of group) dx.set(id, (dx.get(id) || 0) + by);
+    }
+    const moves = [];
+    for (const [id, d] of dx) if (Math.abs(d) > 0.5) moves.push({ id, x: pos[id].x + d, y: pos[id].y });
+    return moves;
+  }
+
+  // Make room for the verbs of `linkIds` (all links when not given) between linked elements of one
+  // row (see verbRoom), on the map and in the data. Returns the moved ids.
+  function roomForVerbs(linkIds) {
+    const moves = verbRoom(linkIds);
+    wbSetPositions(network, nodes, moves);
+    return moves.map((m) => m.id);
+  }
+
   // Move rows down (with every row below them) until each row's elements start ROW_ROOM below the
   // lowest label of the row above: rows are as far apart as the layout's levelSeparation, which does not
-  // know how tall the labels are. Elements the user dragged stay and are not counted. Returns the moved ids.
+  // know how tall the labels are. Within rows, linked neighbours get room for their verb (verbRoom).
+  // Elements the user dragged stay and are not counted. Returns the moved ids.
   function spreadRows() {
+    const across = new Map(verbRoom().map((m) => [m.id, m.x])); // and room for verbs within rows
     const boxes = allBoxes();
     const pos = network.getPositions();
     const rows = new Map(); // y -> {top, bottom, ids}: extent from the row's y, canvas units
@@ -240,7 +308,10 @@ function wbPlacement(network, nodes, layout) {
     for (const y of [...rows.keys()].sort((a, b) => a - b)) {
       const row = rows.get(y);
       shift = Math.max(shift, above + ROW_ROOM - (y + row.top));
-      if (shift > 0.5) for (const id of row.ids) moves.push({ id, x: pos[id].x, y: pos[id].y + shift });
+      for (const id of row.ids) {
+        const x = across.has(id) ? across.get(id) : pos[id].x;
+        if (shift > 0.5 || across.has(id)) moves.push({ id, x, y: pos[id].y + shift });
+      }
       above = y + shift + row.bottom;
     }
     wbSetPositions(network, nodes, moves);
@@ -295,6 +366,7 @@ function wbPlacement(network, nodes, layout) {
     place,
     settle,
     spreadRows,
+    roomForVerbs,
     keepInView,
     positions,
     pin: (id) => pinned.add(String(id)),
