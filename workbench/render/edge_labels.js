@@ -526,7 +526,7 @@ function wbEdgeLabels(network, edges) {
         var has = item.scaling && item.scaling.label && item.scaling.label.drawThreshold;
         if (has !== want) change.scaling = { label: { drawThreshold: want } };
         if (change.smooth || change.scaling) updates.push(change);
-        if ((index & 15) === 0 && now() - start > SLICE_MS) { later(compute); return; }
+        if ((index & 3) === 0 && now() - start > SLICE_MS) { later(compute); return; }
       }
       later(apply);
     }
