@@ -655,7 +655,7 @@ function wbEdgeLabels(network, edges) {
   // counts for the area the elements span, with that box.
   function nodeGridWithin(body, area) {
     var ROOM = 200; // canvas units: more than a label reaches past vis-network's box
-    var ng = { grid: new Grid(), extent: null, add: add };
+    var ng = { grid: new Grid(), extent: null, add: add, fresh: new Set() };
     var span = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
     var ids = body.nodeIndices.slice();
     var index = 0;
@@ -664,6 +664,10 @@ function wbEdgeLabels(network, edges) {
       for (; index < end; index++) {
         var node = body.nodes[ids[index]];
         if (!node) continue;
+        if (WB_LABEL_BELOW.has(node.options.shape) && node.distanceToBorder !== wbBorderWithLabel) {
+          node.distanceToBorder = wbBorderWithLabel; // as in nodeGrid
+          ng.fresh.add(ids[index]);
+        }
         var seen = node.shape && node.shape.boundingBox;
         // (a box not drawn since the element moved is still where it was: its place counts too)
         var rough = { left: node.x, right: node.x, top: node.y, bottom: node.y };
@@ -675,7 +679,8 @@ function wbEdgeLabels(network, edges) {
           || rough.bottom + ROOM < area.top || rough.top - ROOM > area.bottom;
         var b = far ? rough : wbElementBox(network, ids[index]);
         if (!b) continue;
-        var nb = { left: b.left - PAD, right: b.right + PAD, top: b.top - PAD, bottom: b.bottom + PAD };
+        var nb = { left: b.left - PAD, right: b.right + PAD, top: b.top - PAD, bottom: b.bottom + PAD,
+                   id: ids[index] };
         if (!far) ng.grid.add(nb);
         span.left = Math.min(span.left, nb.left);
         span.right = Math.max(span.right, nb.right);
