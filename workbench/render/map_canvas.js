@@ -14,8 +14,6 @@
 // ends added): the same dashes on the screen. The round caps come back with the solid pattern.
 //
 // Usage: wbQuickDashes(network) once, after new vis.Network(...).
-//
-// wbDrawInView(network) (below): links out of view are not drawn.
 
 function wbQuickDashes(network) {
   "use strict";
@@ -52,93 +50,5 @@ function wbQuickDashes(network) {
       this.wbRoundCaps = false;
     }
     return setLineDash.call(this, pattern);
-  };
-}
-
-// Links out of view: vis-network skips the elements out of view when it draws, but draws every link
-// (and searches each arrow's place on its element's border), so a zoomed-in large map (the live map
-// opens at a readable zoom, showing part of it) costs what the whole map costs. Here a link is drawn
-// only when the box around its curve (ends and control points, with MARGIN for its label and arrow)
-// meets the view, or when it is selected or hovered.
-// vis-network keeps where a link's arrow stops from its last draw, and curves and label places are
-// worked out from there; so a link out of view whose element moved since has that place found
-// again, without drawing it on the map (on a scratch canvas).
-//
-// Usage: wbDrawInView(network) once, after new vis.Network(...) (before wbQuickDrag, which draws
-// through it).
-
-function wbDrawInView(network) {
-  "use strict";
-  var MARGIN = 120; // canvas units
-  var renderer = network && network.renderer;
-  var body = network && network.body;
-  if (!renderer || typeof renderer._drawEdges !== "function" || typeof renderer._drawArrows !== "function") return;
-  if (renderer.wbDrawInView) return;
-  renderer.wbDrawInView = true;
-  var drawEdges = renderer._drawEdges;
-  var drawArrows = renderer._drawArrows;
-  var scratch = null;
-  var area = null; // the view of the frame being drawn, in canvas units
-
-  function viewArea() {
-    var canvas = network.canvas;
-    var el = canvas && canvas.frame && canvas.frame.canvas;
-    if (!el || !el.clientWidth || typeof canvas.DOMtoCanvas !== "function") return null;
-    var a = canvas.DOMtoCanvas({ x: 0, y: 0 });
-    var b = canvas.DOMtoCanvas({ x: el.clientWidth, y: el.clientHeight });
-    return { left: a.x - MARGIN, top: a.y - MARGIN, right: b.x + MARGIN, bottom: b.y + MARGIN };
-  }
-
-  function seen(edge) {
-    var from = edge.from;
-    var to = edge.to;
-    if (!from || !to || edge.selected || edge.hover) return true;
-    // A cubic Bezier's control points (vis-network's) and a straight line stay within the box of the
-    // two ends; other curves bend out of it, by at most the link's length.
-    var smooth = edge.options.smooth;
-    var curved = from === to || (smooth && smooth.enabled !== false && smooth.type !== "cubicBezier");
-    var bulge = curved ? Math.max(Math.abs(to.x - from.x), Math.abs(to.y - from.y), 100) : 0;
-    return Math.min(from.x, to.x) - bulge <= area.right && Math.max(from.x, to.x) + bulge >= area.left
-      && Math.min(from.y, to.y) - bulge <= area.bottom && Math.max(from.y, to.y) + bulge >= area.top;
-  }
-
-  function moved(edge) {
-    return edge.wbFromX !== edge.from.x || edge.wbFromY !== edge.from.y
-      || edge.wbToX !== edge.to.x || edge.wbToY !== edge.to.y;
-  }
-
-  function arrows(edge, ctx) {
-    edge.drawArrows(ctx);
-    edge.wbFromX = edge.from.x;
-    edge.wbFromY = edge.from.y;
-    edge.wbToX = edge.to.x;
-    edge.wbToY = edge.to.y;
-  }
-
-  renderer._drawEdges = function (ctx) {
-    area = viewArea();
-    if (!area) return drawEdges.call(this, ctx);
-    var ids = body.edgeIndices;
-    for (var i = 0; i < ids.length; i++) {
-      var edge = body.edges[ids[i]];
-      if (edge.connected === true && seen(edge)) edge.draw(ctx);
-    }
-    return undefined;
-  };
-
-  renderer._drawArrows = function (ctx) {
-    if (!area) return drawArrows.call(this, ctx);
-    var ids = body.edgeIndices;
-    for (var i = 0; i < ids.length; i++) {
-      var edge = body.edges[ids[i]];
-      if (edge.connected !== true) continue;
-      if (seen(edge)) {
-        arrows(edge, ctx);
-      } else if (edge.from && edge.to && moved(edge)) {
-        if (!scratch) scratch = document.createElement("canvas").getContext("2d");
-        arrows(edge, scratch);
-      }
-    }
-    return undefined;
   };
 }

@@ -34,7 +34,6 @@
   var edges = new vis.DataSet();
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   wbQuickDashes(network); // map_canvas.js: dashes a zoomed-out map can draw quickly
-  wbDrawInView(network); // map_canvas.js: links out of view are not drawn
   window.workbench = { network: network, nodes: nodes, edges: edges, tooltip: tooltip };
   document.getElementById("wb-fit").addEventListener("click", function () { network.fit(); });
   container.addEventListener("mouseleave", function () {  // vis-network keeps a tooltip up otherwise
