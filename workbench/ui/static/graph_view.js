@@ -262,7 +262,7 @@ async function render({ model, el }) {
     const mine = fills;
     const emitter = network.body.emitter;
     emitter.emit("_blockRedraw");
-    const next = (i) => wbSoon(() => {
+    const next = (i) => wbLater(() => {
       if (mine !== fills) return;
       steps[i]();
       if (i + 1 < steps.length) {
@@ -270,7 +270,7 @@ async function render({ model, el }) {
         return;
       }
       emitter.emit("_allowRedraw");
-      network.once("afterDrawing", () => wbSoon(() => { if (mine === fills) drawn(); }));
+      network.once("afterDrawing", () => wbLater(() => { if (mine === fills) drawn(); }));
       emitter.emit("_requestRedraw");
     });
     next(0);
@@ -419,9 +419,9 @@ async function render({ model, el }) {
     updateEmpty();
     const changedLinks = (pe.update || []).map((e) => e.id);
     if (nodes.length && (touched.length || !placed)) {
-      network.once("afterDrawing", () => wbSoon(() => afterNodesChanged(touched, added, changedLinks)));
+      network.once("afterDrawing", () => wbLater(() => afterNodesChanged(touched, added, changedLinks)));
     } else if (changedLinks.length) {
-      network.once("afterDrawing", () => wbSoon(() => {
+      network.once("afterDrawing", () => wbLater(() => {
         const moved = placed ? placement.roomForVerbs(changedLinks) : []; // a verb between two of a row
         placeChangedLabels(moved, changedLinks);
         if (moved.length) reportPositions();

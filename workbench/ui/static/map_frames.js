@@ -11,7 +11,6 @@
 // wbSetPositions(network, nodes, moves)  move elements ([{id, x, y}]) in the data and on the map, and
 //                                     draw once (no work over the whole map)
 // wbLayoutOff(network)               keep positions from now on (layered layout off) without a pass
-// wbSoon(fn)                         run fn in a task of its own, right after the current one
 // wbUpdateItems(network, dataset, items)  a patch's changes to items on the map, without the pass
 // wbQuickDrag(network)              while elements are dragged, the links that stay are drawn once
 
@@ -64,24 +63,6 @@ function wbLayoutOff(network) {
   network.setOptions({ layout: { hierarchical: { enabled: false } }, physics: { enabled: false } });
 }
 
-// Run fn in a task of its own soon (after the current one, before timers): long work split this way
-// lets the page draw and answer input in between.
-const SOON = { queue: [], channel: null };
-function wbSoon(fn) {
-  if (typeof MessageChannel === "undefined") {
-    setTimeout(fn, 0);
-    return;
-  }
-  if (!SOON.channel) {
-    SOON.channel = new MessageChannel();
-    SOON.channel.port1.onmessage = () => {
-      const next = SOON.queue.shift();
-      if (next) next();
-    };
-  }
-  SOON.queue.push(fn);
-  SOON.channel.port2.postMessage(0);
-}
 
 // Change items already on the map (a patch from Python): in the data set and on the map item by
 // item, as vis-network's own handler does, but without its pass over the whole map afterwards (its
