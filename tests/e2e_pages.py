@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 from typing import Any
+
+from e2e_servers import DEMO_CASE
+
+import workbench
+
+#: ms: Voilà starts a kernel and runs the app's cell before it shows the page.
+APP_LOAD_TIMEOUT = 120_000
 
 #: Init script: record each vis.Network in window.__wbNetworks (vis-network's UMD build assigns
 #: ``vis.Network = ...`` on the global ``vis`` object, which this intercepts).
@@ -133,6 +141,26 @@ def pick_listed_element(page: Any, search: str) -> None:
           return options.length > 0 && options.every((o) => o.textContent.toLowerCase().includes(text));
         }""", arg=search.lower())
     page.locator(".wb-element-list select").select_option(index=0)
+
+
+def open_app_on_demo(recorded: Any, server: Any, *init_scripts: str,
+                     timeout: float = APP_LOAD_TIMEOUT) -> Any:
+    """Open the Voilà app of ``server`` in ``recorded``'s page, with :data:`NETWORK_HOOK` (and any
+    ``init_scripts``) installed first; return the page once the demo case's map shows an element."""
+    for script in (NETWORK_HOOK, *init_scripts):
+        recorded.context.add_init_script(script)
+    page = recorded.page
+    page.goto(server.url("/"), timeout=timeout)
+    demo = workbench.load(server.root / DEMO_CASE)
+    wait_for_graph_label(page, demo.element_records()[0].label, timeout=timeout)
+    return page
+
+
+def open_case_in_app(page: Any, path: Path) -> None:
+    """Open the case file at ``path`` from the app's Case tab (as a clinician would)."""
+    page.locator(".wb-tabs").get_by_role("tab", name="Case", exact=True).click()
+    page.locator(".wb-open-path input").fill(str(path))
+    page.locator(".wb-open-button").click()
 
 
 def text_of(page: Any, css: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
-from e2e_pages import _NETWORK, NETWORK_HOOK, wait_for_graph_label
+from e2e_pages import _NETWORK, NETWORK_HOOK, open_app_on_demo, open_case_in_app, wait_for_graph_label
 from e2e_servers import DEMO_CASE, Server
 from test_live_labels_browser import _PLACED, _QUIET
 from test_render_browser import MAX_LABEL_OVERLAPS, label_overlaps, label_overlaps_js, overlap_count
@@ -102,14 +102,8 @@ def test_live_map_of_a_500_element_case_places_every_label_without_overlaps(
     case = voila_server.root / "large-500.formulation.json"  # the server's temporary copy
     if not case.exists():
         workbench.save(build_formulation(ELEMENTS, LINKS), case, message="Large case", author="test")
-    page: Any = recorded_page.page
-    recorded_page.context.add_init_script(NETWORK_HOOK)
-    page.goto(voila_server.url("/"), timeout=LOAD_TIMEOUT)
-    demo = workbench.load(voila_server.root / DEMO_CASE)
-    wait_for_graph_label(page, demo.element_records()[0].label, timeout=LOAD_TIMEOUT)
-    page.locator(".wb-tabs").get_by_role("tab", name="Case", exact=True).click()
-    page.locator(".wb-open-path input").fill(str(case))
-    page.locator(".wb-open-button").click()
+    page = open_app_on_demo(recorded_page, voila_server, timeout=LOAD_TIMEOUT)
+    open_case_in_app(page, case)
     page.wait_for_function(
         f"""(n) => {{ const net = {_NETWORK};
           return !!net && net.body.data.nodes.length === n && ({_PLACED})(); }}""",

@@ -9,11 +9,9 @@ element in the form.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from conftest import RecordedPage
-from e2e_pages import NETWORK_HOOK, wait_for_graph_label
+from e2e_pages import open_app_on_demo
 from e2e_servers import DEMO_CASE, Server
 
 import workbench
@@ -33,11 +31,8 @@ KEPT = "() => [...document.querySelectorAll('.wb-element-list option')].filter((
 def test_the_element_list_narrows_and_widens_keeping_its_options_and_their_order(
     recorded_page: RecordedPage, voila_server: Server
 ) -> None:
-    page: Any = recorded_page.page
-    recorded_page.context.add_init_script(NETWORK_HOOK)
-    page.goto(voila_server.url("/"), timeout=LOAD_TIMEOUT)
+    page = open_app_on_demo(recorded_page, voila_server, timeout=LOAD_TIMEOUT)
     case = workbench.load(voila_server.root / DEMO_CASE)
-    wait_for_graph_label(page, case.element_records()[0].label, timeout=LOAD_TIMEOUT)
     kinds = case.template.element_kinds
     every = [[f"{el.label} · {kinds[el.kind].name}", el.id] for el in case.element_records()]
     page.wait_for_function(f"(n) => ({OPTIONS})().length === n", arg=len(every))

@@ -7,11 +7,9 @@ drawn label, and every link keeps its verb in the data.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
-from e2e_pages import _NETWORK, NETWORK_HOOK, wait_for_graph_label
+from e2e_pages import _NETWORK, open_app_on_demo
 from e2e_servers import DEMO_CASE, Server
 from test_render_browser import MAX_LABEL_OVERLAPS, label_overlaps_js, overlap_count
 
@@ -35,11 +33,8 @@ _QUIET = f"""{_NETWORK}.body.data.edges.get().filter(
 def test_live_map_link_labels_keep_off_elements_and_each_other(
     recorded_page: RecordedPage, voila_server: Server
 ) -> None:
-    page: Any = recorded_page.page
-    recorded_page.context.add_init_script(NETWORK_HOOK)
-    page.goto(voila_server.url("/"), timeout=LOAD_TIMEOUT)
+    page = open_app_on_demo(recorded_page, voila_server, timeout=LOAD_TIMEOUT)
     case = workbench.load(voila_server.root / DEMO_CASE)
-    wait_for_graph_label(page, case.element_records()[0].label, timeout=LOAD_TIMEOUT)
     page.wait_for_function(_PLACED, timeout=30_000)
     page.evaluate(f"() => {_NETWORK}.redraw()")  # label boxes are measured when drawn
     found = page.evaluate(label_overlaps_js(_NETWORK, _QUIET))

@@ -10,15 +10,11 @@ looks the same as one drawn whole.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
-from e2e_pages import _NETWORK, NETWORK_HOOK, wait_for_graph_label
-from e2e_servers import DEMO_CASE, Server
+from e2e_pages import _NETWORK, open_app_on_demo
+from e2e_servers import Server
 from test_live_labels_browser import _PLACED
-
-import workbench
 
 pytestmark = pytest.mark.browser
 
@@ -74,11 +70,7 @@ DIFFERING = """([a, b]) => {
 def test_dragging_an_element_draws_again_only_its_links_and_looks_the_same(
     recorded_page: RecordedPage, voila_server: Server
 ) -> None:
-    page: Any = recorded_page.page
-    recorded_page.context.add_init_script(NETWORK_HOOK)
-    page.goto(voila_server.url("/"), timeout=LOAD_TIMEOUT)
-    case = workbench.load(voila_server.root / DEMO_CASE)
-    wait_for_graph_label(page, case.element_records()[0].label, timeout=LOAD_TIMEOUT)
+    page = open_app_on_demo(recorded_page, voila_server, timeout=LOAD_TIMEOUT)
     page.wait_for_function(_PLACED, timeout=30_000)
     at = page.evaluate(SETUP)
     assert 2 <= at["own"] < at["links"], at

@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 from conftest import RecordedPage
-from e2e_pages import _NETWORK, NETWORK_HOOK, wait_for_graph_label
-from e2e_servers import DEMO_CASE, Server
+from e2e_pages import _NETWORK, NETWORK_HOOK, open_app_on_demo, open_case_in_app
+from e2e_servers import Server
 from test_live_labels_browser import _PLACED
 
 import workbench
@@ -191,18 +191,11 @@ def test_the_live_map_builds_a_500_element_case_in_slices_of_a_few_items(
     case = voila_server.root / "large-500.formulation.json"  # the server's temporary copy
     if not case.exists():
         workbench.save(build_formulation(ELEMENTS, LINKS), case, message="Large case", author="test")
-    page: Any = recorded_page.page
-    recorded_page.context.add_init_script(NETWORK_HOOK)
-    recorded_page.context.add_init_script(COUNT_CREATED)
-    page.goto(voila_server.url("/"), timeout=LOAD_TIMEOUT)
-    demo = workbench.load(voila_server.root / DEMO_CASE)
-    wait_for_graph_label(page, demo.element_records()[0].label, timeout=LOAD_TIMEOUT)
+    page = open_app_on_demo(recorded_page, voila_server, COUNT_CREATED, timeout=LOAD_TIMEOUT)
     page.wait_for_function(_PLACED, timeout=LOAD_TIMEOUT)
     # The demo case (a small map) was built in one go; count from here on.
     page.evaluate(f"() => {{ const net = {_NETWORK}; net.__made = []; net.__layoutTask = []; }}")
-    page.locator(".wb-tabs").get_by_role("tab", name="Case", exact=True).click()
-    page.locator(".wb-open-path input").fill(str(case))
-    page.locator(".wb-open-button").click()
+    open_case_in_app(page, case)
     page.wait_for_function(
         f"""(n) => {{ const net = {_NETWORK};
           return !!net && net.body.data.nodes.length === n && ({_PLACED})(); }}""",
