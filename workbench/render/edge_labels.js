@@ -434,32 +434,51 @@ function wbEdgeLabels(network, edges) {
   // next elements in (at most `limit` of them) and says whether all are in. Arrows coming from below
   // into an element whose label hangs under its symbol stop at that label (wbBorderWithLabel): set
   // here, on elements that did not have it yet (`fresh`).
-  function nodeGrid(body) {
+  // With `area` (placeAround), element boxes are measured only where they can touch it: an element
+  // whose box as vis-network last drew it (or its place, with room for a label) lies well off the
+  // area only counts for the area the elements span, with that box.
+  function nodeGrid(body, area) {
+    var ROOM = 200; // canvas units: more than a label reaches past vis-network's box
     var ng = { grid: new Grid(), extent: null, add: add, fresh: new Set() };
-    var box = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
+    var span = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
     var ids = body.nodeIndices.slice();
     var index = 0;
+    // The box as last drawn; a box not drawn since the element moved is still where it was: its
+    // place counts too.
+    function roughBox(node) {
+      var seen = node.shape && node.shape.boundingBox;
+      if (!seen || !(seen.right > seen.left)) return { left: node.x, right: node.x, top: node.y, bottom: node.y };
+      return { left: Math.min(seen.left, node.x), right: Math.max(seen.right, node.x),
+               top: Math.min(seen.top, node.y), bottom: Math.max(seen.bottom, node.y) };
+    }
+    function offArea(b) {
+      return b.right + ROOM < area.left || b.left - ROOM > area.right
+        || b.bottom + ROOM < area.top || b.top - ROOM > area.bottom;
+    }
     function add(limit) {
       var end = Math.min(ids.length, index + limit);
       for (; index < end; index++) {
         var id = ids[index];
         var node = body.nodes[id];
-        if (node && WB_LABEL_BELOW.has(node.options.shape) && node.distanceToBorder !== wbBorderWithLabel) {
+        if (!node) continue;
+        if (WB_LABEL_BELOW.has(node.options.shape) && node.distanceToBorder !== wbBorderWithLabel) {
           node.distanceToBorder = wbBorderWithLabel;
           ng.fresh.add(id);
         }
-        var b = wbElementBox(network, id);
+        var rough = area ? roughBox(node) : null;
+        var far = !!rough && offArea(rough);
+        var b = far ? rough : wbElementBox(network, id);
         if (!b) continue;
         var nb = { left: b.left - PAD, right: b.right + PAD, top: b.top - PAD, bottom: b.bottom + PAD, id: id };
-        ng.grid.add(nb);
-        box.left = Math.min(box.left, nb.left);
-        box.right = Math.max(box.right, nb.right);
-        box.top = Math.min(box.top, nb.top);
-        box.bottom = Math.max(box.bottom, nb.bottom);
+        if (!far) ng.grid.add(nb);
+        span.left = Math.min(span.left, nb.left);
+        span.right = Math.max(span.right, nb.right);
+        span.top = Math.min(span.top, nb.top);
+        span.bottom = Math.max(span.bottom, nb.bottom);
       }
       if (index < ids.length) return false;
       // Labels stay within the area the elements span (what "fit" frames).
-      ng.extent = { left: box.left - 20, right: box.right + 20, top: box.top - 20, bottom: box.bottom + 20 };
+      ng.extent = { left: span.left - 20, right: span.right + 20, top: span.top - 20, bottom: span.bottom + 20 };
       return true;
     }
     return ng;
@@ -487,7 +506,7 @@ function wbEdgeLabels(network, edges) {
 
   // Place the labels of `items`, with `placed` holding the labels that stay; then `done`. Every
   // part (the element grid, each label, setting the links) goes in slices of about SLICE_MS.
-  // `near` (from nodeGridWithin) stands for the grid of all elements when only some labels move.
+  // `near` (nodeGrid within an area) stands for the grid of all elements when only some labels move.
   function placeItems(items, placed, done, near) {
     var mine = ++run;
     api.busy = true;
@@ -621,7 +640,7 @@ function wbEdgeLabels(network, edges) {
     var area = reach(items, moved);
     var stay = new Grid();
     labels.forEach(function (b) { if (overlap(b, area) > 0) stay.add(b); });
-    placeItems(items, stay, done, nodeGridWithin(body, area));
+    placeItems(items, stay, done, nodeGrid(body, area));
     return quiet;
   }
 
@@ -648,50 +667,6 @@ function wbEdgeLabels(network, edges) {
              top: Math.min(a.y, z.y) - r, bottom: Math.max(a.y, z.y) + r });
     });
     return area;
-  }
-
-  // As nodeGrid, with the element boxes measured only where they can touch `area`: an element whose
-  // box as vis-network last drew it (or its place, with room for a label) lies well off the area only
-  // counts for the area the elements span, with that box.
-  function nodeGridWithin(body, area) {
-    var ROOM = 200; // canvas units: more than a label reaches past vis-network's box
-    var ng = { grid: new Grid(), extent: null, add: add, fresh: new Set() };
-    var span = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
-    var ids = body.nodeIndices.slice();
-    var index = 0;
-    function add(limit) {
-      var end = Math.min(ids.length, index + limit);
-      for (; index < end; index++) {
-        var node = body.nodes[ids[index]];
-        if (!node) continue;
-        if (WB_LABEL_BELOW.has(node.options.shape) && node.distanceToBorder !== wbBorderWithLabel) {
-          node.distanceToBorder = wbBorderWithLabel; // as in nodeGrid
-          ng.fresh.add(ids[index]);
-        }
-        var seen = node.shape && node.shape.boundingBox;
-        // (a box not drawn since the element moved is still where it was: its place counts too)
-        var rough = { left: node.x, right: node.x, top: node.y, bottom: node.y };
-        if (seen && seen.right > seen.left) {
-          rough = { left: Math.min(seen.left, node.x), right: Math.max(seen.right, node.x),
-                    top: Math.min(seen.top, node.y), bottom: Math.max(seen.bottom, node.y) };
-        }
-        var far = rough.right + ROOM < area.left || rough.left - ROOM > area.right
-          || rough.bottom + ROOM < area.top || rough.top - ROOM > area.bottom;
-        var b = far ? rough : wbElementBox(network, ids[index]);
-        if (!b) continue;
-        var nb = { left: b.left - PAD, right: b.right + PAD, top: b.top - PAD, bottom: b.bottom + PAD,
-                   id: ids[index] };
-        if (!far) ng.grid.add(nb);
-        span.left = Math.min(span.left, nb.left);
-        span.right = Math.max(span.right, nb.right);
-        span.top = Math.min(span.top, nb.top);
-        span.bottom = Math.max(span.bottom, nb.bottom);
-      }
-      if (index < ids.length) return false;
-      ng.extent = { left: span.left - 20, right: span.right + 20, top: span.top - 20, bottom: span.bottom + 20 };
-      return true;
-    }
-    return ng;
   }
 
   // Show the quiet labels of the hovered or selected links, and of the links of a selected element.
