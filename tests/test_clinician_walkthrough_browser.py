@@ -19,7 +19,14 @@ from typing import Any
 
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
-from e2e_pages import NETWORK_HOOK, node_id, pick_listed_element, text_of, wait_for_graph_label
+from e2e_pages import (
+    NETWORK_HOOK,
+    node_id,
+    open_case_in_app,
+    pick_listed_element,
+    text_of,
+    wait_for_graph_label,
+)
 from e2e_servers import Server
 from test_render_browser import label_overlaps_js, line_crossings, overlap_count
 
@@ -85,6 +92,15 @@ _ROW_GAP = f"""([a, b, verb]) => {{
   const [p, q] = [box(find(a)), box(find(b))].sort((u, v) => u.left - v.left);
   return {{ sameRow: Math.abs(p.y - q.y) < 1, gap: q.left - p.right, verb: edge.labelModule.size.width }};
 }}"""
+
+
+def _assert_map_readable(page: Any) -> None:
+    """No link label on an element or another label, no line through an element's label, and room
+    for "strains" between the rupture and the alliance in their row."""
+    found = _link_label_overlaps(page)
+    assert overlap_count(found) == 0, found
+    assert line_crossings(found) == 0, found
+    _assert_room_for_verb(page, RUPTURE[1], ALLIANCE[1], "strains")
 
 
 def _assert_room_for_verb(page: Any, a: str, b: str, verb: str) -> None:
@@ -272,12 +288,9 @@ def test_a_new_clinician_enters_a_case_from_scratch_saves_it_and_finds_it_all_ag
     # No link label over an element or its label (before the fix, "defends against" was drawn over
     # the last line of "Fear of being found inadequate", hanging under its diamond): on this small
     # case not even the one overlap the other cases allow for another machine's font metrics.
-    found = _link_label_overlaps(page)
-    assert overlap_count(found) == 0, found
     # No link drawn through an element's label either: the link from the defense below goes up to the
     # fear's diamond under its label (drawn over it) and its arrow stops below that label.
-    assert line_crossings(found) == 0, found
-    _assert_room_for_verb(page, RUPTURE[1], ALLIANCE[1], "strains")
+    _assert_map_readable(page)
 
     # 10. Save again.
     _save(page, "Alliance: a rupture and its repair")
@@ -286,9 +299,7 @@ def test_a_new_clinician_enters_a_case_from_scratch_saves_it_and_finds_it_all_ag
     # 11. Reopen the file in a fresh app (a new kernel) and find everything again.
     page.reload()
     page.locator(".wb-app .wb-graph canvas").wait_for(timeout=LOAD_TIMEOUT)
-    _tab(page, "Case")
-    page.locator(".wb-open-path input").fill(str(path))
-    page.locator(".wb-open-button").click()
+    open_case_in_app(page, path)
     labels = [*SYMPTOMS, *(k[1] for k in (PAST, FEAR, DEFENSE, ALLIANCE, RUPTURE, REPAIR))]
     for label in labels:
         wait_for_graph_label(page, label)
@@ -300,10 +311,7 @@ def test_a_new_clinician_enters_a_case_from_scratch_saves_it_and_finds_it_all_ag
     for kind_name in ("Working alliance", "Alliance rupture", "Repair", "weakens: strains, resolves"):
         assert kind_name in legend, legend
     _shot(page, 14, "reopened")
-    found = _link_label_overlaps(page)
-    assert overlap_count(found) == 0, found
-    assert line_crossings(found) == 0, found
-    _assert_room_for_verb(page, RUPTURE[1], ALLIANCE[1], "strains")
+    _assert_map_readable(page)
 
     _tab(page, "Element")
     pick_listed_element(page, "inadequate")
