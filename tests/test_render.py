@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -302,24 +303,28 @@ def test_legend_lists_every_kind_by_layer_with_colour_and_shape() -> None:
 # --- assets ------------------------------------------------------------------------------
 
 
-def test_vis_network_comes_from_the_installed_pyvis_package() -> None:
+def test_vis_network_is_vendored_and_its_stylesheet_comes_from_pyvis() -> None:
     js, css = assets.vis_network_js(), assets.vis_network_css()
     assert "vis-network" in js[:300] and "@version 9.1.2" in js[:300]
+    assert js == (assets.VENDOR / "vis-network.min.js").read_text(encoding="utf-8")
     assert ".vis-tooltip" in css
-    assert assets.vis_network_js() is js  # read once
+    assert assets.vis_network_js() is js and assets.vis_network_css() is css  # read once
     assert assets.vis_network_dir().parts[-4:] == ("pyvis", "templates", "lib", "vis-9.1.2")
 
 
-def test_missing_vis_network_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+def test_missing_vis_network_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assets._read.cache_clear()
     monkeypatch.setattr(assets, "vis_network_dir", lambda: tmp_path)
+    monkeypatch.setattr(assets, "VENDOR", tmp_path)
     try:
         with pytest.raises(RenderError, match=r"vis-network.*missing.*pip install"):
+            assets.vis_network_css()
+        with pytest.raises(RenderError, match=r"vis-network\.min\.js is missing.*pip install"):
             assets.vis_network_js()
     finally:
         monkeypatch.undo()
         assets._read.cache_clear()
-    assert assets.vis_network_js()
+    assert assets.vis_network_js() and assets.vis_network_css()
 
 
 # --- the page ---------------------------------------------------------------------------

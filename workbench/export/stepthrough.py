@@ -15,7 +15,7 @@ What each step shows comes from the one step model, :mod:`workbench.analysis.ste
 (the in-app presenter, :mod:`workbench.ui.presenter`, draws the same frames); this
 module draws its frames as vis-network items (:class:`Step`, :func:`steps_for`) and
 builds the page. The page is :func:`workbench.render.html.render_html`'s offline,
-escaped page (vis-network inlined from pyvis, a strict Content-Security-Policy,
+escaped page (vis-network inlined, a strict Content-Security-Policy,
 data as escaped JSON, every text put in with ``textContent``) with a presenter bar
 added through its hooks; its script and style are ``static/stepthrough.js`` and
 ``static/stepthrough.css``, and its keys ``static/step_keys.js`` (shared with the

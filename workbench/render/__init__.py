@@ -1,7 +1,7 @@
 """Drawing formulations: vis-network data (shared with the live widget) and offline, escaped HTML.
 
 - :mod:`workbench.render.visdata`: formulation -> nodes, edges, options, legend (plain text only);
-- :mod:`workbench.render.assets`: the vis-network script and stylesheet from the pyvis package;
+- :mod:`workbench.render.assets`: the vis-network script (vendored) and stylesheet (from pyvis);
 - :mod:`workbench.render.html`: :func:`render_html`, a standalone page that makes no request;
 - :mod:`workbench.render.mapdata`: the live map's options, link rules and patches after edits;
 - :mod:`workbench.render.diffstyle`: diff marks (added, changed, removed) drawn over the items' style;

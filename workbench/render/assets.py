@@ -1,12 +1,16 @@
-"""The page's scripts and stylesheets: vis-network from the installed pyvis package (never from a
-CDN), and our own static files shipped inside the workbench package.
+"""The page's scripts and stylesheets, all shipped on this machine (never from a CDN).
 
-pyvis ships vis-network 9.1.2 in ``pyvis/templates/lib/vis-9.1.2/``. The
-standalone page inlines it and the live graph widget loads it once; both take it
-from here. Our own JavaScript and CSS live as files (``render/static/``,
-``ui/static/``) and are read with :func:`asset_text`. The files are read once per process.
+- vis-network 9.1.2's script is vendored in ``render/vendor/``: its esnext build and its peers
+  bundled for current browsers by ``scripts/build-vis-network`` (no polyfills: about a third of the
+  start-up of the standalone build that pyvis ships), with the licences and a record of what went in
+  (``vis-network.build.json``) beside it.
+- vis-network's stylesheet comes from the installed pyvis package (``pyvis/templates/lib/vis-9.1.2/``).
 
->>> "vis-network" in vis_network_js()[:200]
+The standalone page inlines both and the live graph widget loads them once; both take them from
+here. Our own JavaScript and CSS live as files (``render/static/``, ``ui/static/``) and are read
+with :func:`asset_text`. The files are read once per process.
+
+>>> "@version 9.1.2" in vis_network_js()[:200]
 True
 """
 
@@ -20,6 +24,7 @@ from workbench.errors import RenderError
 
 __all__ = [
     "STATIC",
+    "VENDOR",
     "VIS_NETWORK_VERSION",
     "asset_text",
     "edge_labels_js",
@@ -33,23 +38,30 @@ __all__ = [
     "vis_network_js",
 ]
 
-#: The vis-network version taken from pyvis.
+#: The vis-network version: the vendored script's, and pyvis's whose stylesheet we use.
 VIS_NETWORK_VERSION = "9.1.2"
 
 #: The standalone page's own script and stylesheet.
 STATIC = Path(__file__).parent / "static"
+
+#: The vendored vis-network script, its licences and build record (``scripts/build-vis-network``).
+VENDOR = Path(__file__).parent / "vendor"
 
 _JS = "vis-network.min.js"
 _CSS = "vis-network.css"
 
 
 def vis_network_js() -> str:
-    """Return the vis-network JavaScript (standalone UMD build, defines ``vis``)."""
-    return _read(_JS)
+    """Return the vis-network JavaScript: one classic script that defines the global ``vis``.
+
+    The vendored build in ``render/vendor/`` (vis-network 9.1.2 and its peers, see its
+    ``vis-network.build.json``), read once per process.
+    """
+    return asset_text(VENDOR / _JS)
 
 
 def vis_network_css() -> str:
-    """Return the vis-network stylesheet (tooltips, manipulation toolbar)."""
+    """Return the vis-network stylesheet (tooltips, manipulation toolbar), from the pyvis package."""
     return _read(_CSS)
 
 
@@ -110,7 +122,7 @@ def asset_text(path: Path) -> str:
 
 
 def vis_network_dir() -> Path:
-    """Return the folder of the vis-network files inside the installed pyvis package."""
+    """Return the folder of pyvis's vis-network files (its stylesheet is ours, its script is not)."""
     spec = importlib.util.find_spec("pyvis")
     if spec is None or not spec.submodule_search_locations:
         raise RenderError(

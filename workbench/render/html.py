@@ -1,9 +1,9 @@
-"""A formulation as one standalone, offline, escaped HTML page (vis-network from pyvis).
+"""A formulation as one standalone, offline, escaped HTML page (vis-network inlined).
 
 The page is built here, not with pyvis's template: pyvis 0.3.2 loads Bootstrap
 from a CDN in every mode and does not escape its heading. Instead:
 
-- vis-network's script and stylesheet are inlined from the installed pyvis package;
+- vis-network's script (vendored, ``render/vendor/``) and stylesheet (from pyvis) are inlined;
   a Content-Security-Policy forbids every fetch, so the page makes no request at all;
 - every piece of user text in the HTML is escaped with :func:`html.escape`;
 - the graph data travels as JSON in a ``<script type="application/json">`` block with
@@ -124,7 +124,7 @@ def render_html(
         _legend_html(template),
         "</main>\n",
         f'<script id="wb-data" type="application/json">{json_for_script(data)}</script>\n',
-        f"<script>/* vis-network {VIS_NETWORK_VERSION}, from the pyvis package */\n",
+        f"<script>/* vis-network {VIS_NETWORK_VERSION}, vendored in workbench/render/vendor */\n",
         vis_network_js(),
         "\n</script>\n",
         f"<script>\n{shared_map_js()}\n{page_js()}</script>\n",

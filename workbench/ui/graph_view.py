@@ -3,8 +3,8 @@
 The node and edge dicts come from :mod:`workbench.render.visdata` (the one place
 that styles them). The widget sends a full snapshot once and afterwards only
 patches of the items that changed, so the page is not rebuilt and the user's
-zoom and positions stay. vis-network is read from the installed pyvis package
-and put into the page once; nothing is fetched from the network.
+zoom and positions stay. vis-network (``render/assets.py``: its vendored script, pyvis's stylesheet)
+is put into the page once; nothing is fetched from the network.
 
 Synced state
 ------------
@@ -55,7 +55,7 @@ _SCRIPTS = ("map_frames.js", "map_placement.js", "map_linking.js", "graph_view.j
 
 
 class VisLibrary(anywidget.AnyWidget):
-    """The vis-network script and stylesheet (from pyvis), sent to the page once per kernel.
+    """The vis-network script and stylesheet (``render/assets.py``), sent to the page once per kernel.
 
     Every :class:`GraphView` refers to the one shared instance (:func:`vis_library`),
     so a page with several graphs receives the library once.

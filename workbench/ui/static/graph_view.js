@@ -6,7 +6,7 @@
 //   items named. A view applies a patch when its base is the sequence number it has; otherwise it
 //   asks Python for a fresh snapshot ({type: "resync"}), so it never shows stale data.
 // - `selected` is two-way: a click sets it; setting it from Python selects and focuses the item.
-// vis-network comes from the installed pyvis package through one shared VisLibrary widget (`library`)
+// vis-network comes from render/assets.py (never a CDN) through one shared VisLibrary widget (`library`)
 // and is put into the page once (no CDN). Every label and tooltip is inserted as text (textContent), never as HTML.
 
 const VIS_SCRIPT_ID = "wb-vis-network-js";
