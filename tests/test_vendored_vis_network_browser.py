@@ -43,6 +43,7 @@ _DESCRIBE = """([nodes, edges, options]) => {
   const view = network.getViewPosition();
   return {
     vis: kinds(vis), network: kinds(vis.network), data: names(vis.data), util: names(vis.util).length,
+    default: kinds(vis.default), esModule: vis.__esModule,
     positions, boxes, scale: round(network.getScale()), view: [round(view.x), round(view.y)],
     edges: network.body.edgeIndices.length,
   };
@@ -73,6 +74,8 @@ def test_the_vendored_build_defines_and_draws_as_pyvis_s(recorded_page: Recorded
 
     # The same names, except DOMutil (SVG helpers for vis-timeline) that the esnext build leaves out.
     assert ours["vis"] == [k for k in theirs["vis"] if not k.startswith("DOMutil:")]
+    assert ours["default"] == [k for k in theirs["default"] if not k.startswith("DOMutil:")]
+    assert ours["esModule"] is theirs["esModule"] is True
     assert "Network:function" in ours["vis"] and "DataSet:function" in ours["vis"]
     assert ours["network"] == theirs["network"] and ours["data"] == theirs["data"]
     assert ours["util"] >= 40

@@ -27,6 +27,10 @@ const network = {
 };
 
 const names = { network, util, data, Hammer, keycharm, DataSet, DataView, Queue, Network };
-// A property of the global object, not a `var`: the live map runs this script inside a function.
-// `default` as in the legacy build, whose module's default export is the same names.
-globalThis.vis = { ...names, default: Object.freeze({ ...names }) };
+// As the UMD build does: the global `vis` (made if missing; a property of the global object, not a
+// `var`, as the live map runs this script inside a function) gets each name in turn, then `default`
+// (the module's default export: the same names) and `__esModule`.
+const vis = (globalThis.vis = globalThis.vis || {});
+Object.assign(vis, names);
+vis.default = Object.freeze({ __proto__: null, ...names });
+Object.defineProperty(vis, "__esModule", { value: true });
