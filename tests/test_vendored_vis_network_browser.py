@@ -45,7 +45,7 @@ _DESCRIBE = """([nodes, edges, options]) => {
     vis: kinds(vis), network: kinds(vis.network), data: names(vis.data), util: names(vis.util).length,
     default: kinds(vis.default), esModule: vis.__esModule,
     positions, boxes, scale: round(network.getScale()), view: [round(view.x), round(view.y)],
-    edges: network.body.edgeIndices.length,
+    edges: network.body.edgeIndices.length, violations: window.__violations,
   };
 }"""
 
@@ -57,6 +57,8 @@ def _describe(recorded: RecordedPage, script: str, tmp_path: Path, name: str, da
         f'<meta http-equiv="Content-Security-Policy" content="{html.escape(CSP)}">'
         f"<style>{assets.vis_network_css()}</style></head>"
         '<body><div id="g" style="width: 900px; height: 600px"></div>'
+        "<script>window.__violations = []; document.addEventListener('securitypolicyviolation', "
+        "(e) => window.__violations.push(e.violatedDirective));</script>"
         f"<script>\n{script}\n</script></body></html>",
         encoding="utf-8",
     )
@@ -84,5 +86,6 @@ def test_the_vendored_build_defines_and_draws_as_pyvis_s(recorded_page: Recorded
     assert ours["positions"] == theirs["positions"]
     assert ours["boxes"] == theirs["boxes"]
     assert (ours["scale"], ours["view"]) == (theirs["scale"], theirs["view"])
+    assert ours["violations"] == theirs["violations"] == []  # nothing the policy blocks (eval, fetches)
     assert recorded_page.log.page_errors == [] and recorded_page.log.console_errors == []
     assert recorded_page.log.outside_requests() == []
