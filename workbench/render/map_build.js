@@ -11,12 +11,14 @@
 //   2. elements, then links, are created a few at a time, and their labels measured (so that the
 //      fit's pass over every element and the first draw find them measured);
 //   3. one pass over the whole map (vis-network's `_dataChanged`, without the layout), then the
-//      layered layout alone (see QUICK_LAYOUT_ABOVE), then vis-network's `_dataLoaded` and
-//      `initPhysics` (the fit).
+//      layered layout alone (see QUICK_LAYOUT_ABOVE), then vis-network's `_dataLoaded`;
+//   4. vis-network's `initPhysics` (the fit), alone;
+//   5. on a map with wbQuickArrows (map_canvas.js), each link's arrow ends, a few links at a time;
+//      then one draw is asked for, at the next frame.
 //
 // No slice creates more than MAX_ITEMS elements and links or, after its first item, runs on past
 // SLICE_MS (vis-network's pass and its layout are a slice each). The map is not drawn while it is
-// being built; it is drawn, once, at the frame after the fit.
+// being built; it is drawn, once, at the frame after its last step.
 //
 // Usage: const network = new vis.Network(container, {nodes, edges}, options); // empty data sets
 //        const build = wbBuildMap(network, nodeItems, edgeItems, done, {prepare});
@@ -34,8 +36,9 @@
 // 5.7), while the total length of the links changed by 0.004% (and 0.3% at 150 elements) on the
 // benchmark's cases, the rows and their width not at all. Above QUICK_LAYOUT_ABOVE elements it is
 // left out; smaller maps are laid out exactly as before.
-var WB_BUILD = { SLICE_MS: 10, MAX_ITEMS: 40, SMALL: 120, QUICK_LAYOUT_ABOVE: 300 };
+var WB_BUILD = { SLICE_MS: 10, MAX_ITEMS: 40, SMALL: 40, QUICK_LAYOUT_ABOVE: 300 };
 var FILL_WEIGHT = 5; // items put into a data set count as one made on the map
+var ENDS_WEIGHT = 4; // links whose arrow ends are found count as one made on the map
 
 // Run fn in a task of its own, right after the current one: long work split this way lets the page
 // draw and answer input in between. (A MessageChannel message runs sooner than setTimeout(fn, 0),
@@ -67,6 +70,8 @@ function wbBuildMap(network, nodeItems, edgeItems, done, options) {
   var cancelled = false;
   var created = []; // the elements made, in order (for vis-network's initial positions)
   var ctx = network.canvas.getContext();
+  var physics = null; // vis-network's physics engine, and whether it was ready before the build
+  var wasReady;
   var now = function () { return (typeof performance !== "undefined" ? performance : Date).now(); };
 
   // The steps, in order. Each takes the slice's limit and returns true once it has nothing left;
@@ -122,10 +127,20 @@ function wbBuildMap(network, nodeItems, edgeItems, done, options) {
       if (hier.enabled && created.length > WB_BUILD.QUICK_LAYOUT_ABOVE) hier.edgeMinimization = false;
       network.layoutEngine.setupHierarchicalLayout();
     }) },
+    { name: "loaded", alone: true, run: once(function () {
+      body.emitter.emit("_dataLoaded"); // (vis-network's own layout of a map without layers, if any)
+    }) },
     { name: "fit", alone: true, run: once(function () {
-      body.emitter.emit("_dataLoaded");
+      body.emitter.emit("initPhysics"); // fits the map (its draw waits for the last step)
+    }) },
+    { name: "ends", run: items(function () { return network.wbArrows ? edgeIds : []; }, function (id) {
+      // Each link's arrow ends, found in slices for the first draw (map_canvas.js, wbQuickArrows); at
+      // the fitted scale, since a link is drawn no thinner than 0.3 screen pixels.
+      wbArrowEnds(network, body.edges[id]);
+    }, 1 / ENDS_WEIGHT) },
+    { name: "draw", run: once(function () {
       if (!oneGo) body.emitter.emit("_allowRedraw");
-      body.emitter.emit("initPhysics"); // fits the map and asks for a draw at the next frame
+      body.emitter.emit("_requestRedraw"); // one draw, at the next frame
     }) },
   ];
 
@@ -136,18 +151,21 @@ function wbBuildMap(network, nodeItems, edgeItems, done, options) {
     try { fn(); } finally { names.forEach(function (e) { dataset.on(e, listeners[e]); }); }
   }
 
-  function items(ids, fn) {
+  // A step over `ids()`, fn(id) for each; `weight` (default 1: an element or link made) is what one
+  // costs against the slice's limit of items; other steps (weight < 1) make nothing on the map.
+  function items(ids, fn, weight) {
     var index = 0;
+    var w = weight || 1;
     return function (limit) {
       var all = ids();
       var count = 0;
-      while (index < all.length && limit.made + count < limit.items) {
+      while (index < all.length && limit.made + count * w < limit.items) {
         fn(all[index++]);
         count += 1;
         if (now() - limit.start > limit.ms) break;
       }
-      limit.made += count;
-      limit.created += count;
+      limit.made += count * w;
+      if (w === 1) limit.created += count;
       return index >= all.length;
     };
   }
@@ -160,6 +178,7 @@ function wbBuildMap(network, nodeItems, edgeItems, done, options) {
     if (!build.busy) return;
     cancelled = true;
     build.busy = false;
+    if (physics && !physics.ready) physics.ready = wasReady; // the partial map draws as before
     if (!oneGo) body.emitter.emit("_allowRedraw");
   }
 
@@ -189,6 +208,12 @@ function wbBuildMap(network, nodeItems, edgeItems, done, options) {
 
   // No draw of a half-built map. (A map built in one go needs no block: the draw vis-network asked
   // for when the map was made empty comes at the next frame, after the build, and is the only one.)
+  // As in vis-network's setData, physics is not ready until the fit's initPhysics: else the pass over
+  // the map (`_dataChanged`, which asks physics to start) would draw the map at once, in the build's
+  // task, with physics off (startSimulation then emits `_redraw`), and the next frame draw it again.
+  physics = network.physics;
+  wasReady = physics ? physics.ready : undefined;
+  body.emitter.emit("resetPhysics");
   if (!oneGo) body.emitter.emit("_blockRedraw");
   network.wbBuild = build; // for pages and tests that hold only the network
   slice();

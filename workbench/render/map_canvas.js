@@ -52,3 +52,111 @@ function wbQuickDashes(network) {
     return setLineDash.call(this, pattern);
   };
 }
+
+// Arrow ends: vis-network finds where each link's arrow meets its element's border at every draw, by
+// a search along the curve that asks the element for its border ten times or so
+// (`_findBorderPositionBezier`): at 500 elements and 700 links about a third of a draw's script, for
+// arrows that have not moved. Here each link keeps the last answer with what it depended on, and
+// gives it again while none of that changed (a link's arrow is searched for anew only when its ends
+// moved or changed size, shape or border, or the link changed its curve, width or arrow):
+//
+//   what vis-network's getArrowData(ctx, position, via, selected, hover, values) reads    in the key
+//   the near and far elements (identity) and their x, y                                    yes
+//   the curve: its type (smooth on/off, type) and via point(s)                             yes
+//   the near element's shape (identity), width, height, options.size, borderWidth,
+//     its distanceToBorder (e.g. wbBorderWithLabel) and its label's size                   yes
+//   the link's endPointOffset, arrowStrikethrough; the arrow's width, scale, type          yes
+//   ctx: only to measure the near element first (shape.resize(ctx)), done before the key   (done)
+// A link from an element to itself, and a middle arrow, are left to vis-network.
+//
+// Usage: wbQuickArrows(network) once, after new vis.Network(...); the links drawn from then on keep
+// their arrow ends. wbArrowEnds(network, edge) finds one link's arrow ends now, on a scratch canvas,
+// as vis-network's drawArrows would (also where its line stops): wbBuildMap does so in its slices,
+// so that the first draw finds them. network.wbArrows counts {searched, reused} arrows.
+
+function wbQuickArrows(network) {
+  "use strict";
+  var renderer = network && network.renderer;
+  if (!renderer || typeof renderer._drawArrows !== "function" || network.wbArrows) return;
+  network.wbArrows = { searched: 0, reused: 0 };
+  var drawArrows = renderer._drawArrows;
+  // An own property of this renderer (wbQuickDrag in ui/static/map_frames.js wraps it the same way).
+  renderer._drawArrows = function (ctx) {
+    var body = network.body;
+    for (var i = 0; i < body.edgeIndices.length; i++) {
+      var edge = body.edges[body.edgeIndices[i]];
+      if (edge && edge.edgeType && !edge.edgeType.wbArrowEnds) wbKeepArrowEnds(network, edge.edgeType);
+    }
+    return drawArrows.apply(this, arguments);
+  };
+}
+
+var WB_ARROW_SCRATCH = null; // a 1x1 canvas: arrow heads drawn to find arrow ends are not seen
+function wbArrowEnds(network, edge) {
+  "use strict";
+  if (!network.wbArrows || !edge || !edge.edgeType || edge.connected !== true) return;
+  if (!edge.edgeType.wbArrowEnds) wbKeepArrowEnds(network, edge.edgeType);
+  if (!WB_ARROW_SCRATCH && typeof document !== "undefined") {
+    var canvas = document.createElement("canvas");
+    canvas.width = 1;
+    canvas.height = 1;
+    WB_ARROW_SCRATCH = canvas.getContext("2d");
+  }
+  if (WB_ARROW_SCRATCH) edge.drawArrows(WB_ARROW_SCRATCH);
+}
+
+function wbKeepArrowEnds(network, edgeType) {
+  "use strict";
+  var stats = network.wbArrows;
+  var getArrowData = edgeType.getArrowData;
+  edgeType.wbArrowEnds = { from: null, to: null };
+  edgeType.getArrowData = function (ctx, position, viaNode, selected, hover, values) {
+    var kept = this.wbArrowEnds;
+    var near = position === "from" ? this.from : position === "to" ? this.to : null;
+    var far = position === "from" ? this.to : this.from;
+    if (!near || !far || near === far || !kept || !values) return getArrowData.apply(this, arguments);
+    var shape = near.shape;
+    if (ctx && shape && typeof shape.resize === "function") shape.resize(ctx); // as distanceToBorder(ctx)
+    var key = wbArrowKey(this, near, far, viaNode, position, values);
+    var last = kept[position];
+    if (last && wbSameKey(last.key, key)) {
+      stats.reused += 1;
+      var d = last.data;
+      return { point: d.point, core: d.core, angle: d.angle, length: d.length, type: d.type };
+    }
+    stats.searched += 1;
+    var data = getArrowData.apply(this, arguments);
+    kept[position] = { key: key, data: { point: data.point, core: data.core, angle: data.angle,
+                                         length: data.length, type: data.type } };
+    return data;
+  };
+}
+
+function wbArrowKey(edgeType, near, far, via, position, values) {
+  "use strict";
+  var o = edgeType.options || {};
+  var smooth = o.smooth || {};
+  var offset = o.endPointOffset;
+  var shape = near.shape || {};
+  var lm = near.labelModule;
+  var size = lm && lm.size ? lm.size : {};
+  var no = near.options || {};
+  var key = [near, far, near.x, near.y, far.x, far.y, smooth.enabled, smooth.type,
+    shape, shape.width, shape.height, no.size, no.borderWidth, near.distanceToBorder, size.width, size.height,
+    offset ? offset.from : null, offset ? offset.to : null, o.arrowStrikethrough, values.width,
+    position === "from" ? values.fromArrowScale : values.toArrowScale,
+    position === "from" ? values.fromArrowType : values.toArrowType];
+  if (via && via.length !== undefined) {
+    for (var i = 0; i < via.length; i++) key.push(via[i] ? via[i].x : null, via[i] ? via[i].y : null);
+  } else if (via) {
+    key.push(via.x, via.y);
+  }
+  return key;
+}
+
+function wbSameKey(a, b) {
+  "use strict";
+  if (a.length !== b.length) return false;
+  for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

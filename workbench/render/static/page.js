@@ -34,15 +34,20 @@
   var edges = new vis.DataSet();
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   wbQuickDashes(network); // map_canvas.js: dashes a zoomed-out map can draw quickly
+  wbQuickArrows(network); // map_canvas.js: arrow ends found once, not at every draw
   window.workbench = { network: network, nodes: nodes, edges: edges, tooltip: tooltip };
   document.getElementById("wb-fit").addEventListener("click", function () { network.fit(); });
   container.addEventListener("mouseleave", function () {  // vis-network keeps a tooltip up otherwise
     var handler = network.interactionHandler;
     if (handler && handler.popup) { handler.popupObj = undefined; handler.popup.hide(); }
   });
-  // The elements and links go onto the map in slices, the page free in between (map_build.js).
-  window.workbench.build = wbBuildMap(network, data.nodes, data.edges, laidOut, {
-    prepare: function (item) { item.title = tooltip(item.title); return item; },
+  // The elements and links go onto the map in slices, the page free in between (map_build.js), from
+  // the next task on: this one has read the data and made vis-network, which is enough for one task.
+  window.workbench.build = { busy: true, slices: 0, largest: 0, log: [], cancel: function () {} };
+  wbLater(function () {
+    window.workbench.build = wbBuildMap(network, data.nodes, data.edges, laidOut, {
+      prepare: function (item) { item.title = tooltip(item.title); return item; },
+    });
   });
 
   // Laid out and fitted: the first draw comes at the next frame.
