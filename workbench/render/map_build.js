@@ -13,8 +13,8 @@
 //   3. one pass over the whole map (vis-network's `_dataChanged`, without the layout), then the
 //      layered layout alone (see QUICK_LAYOUT_ABOVE), then vis-network's `_dataLoaded`;
 //   4. vis-network's `initPhysics` (the fit), alone;
-//   5. on a map with wbQuickArrows (map_canvas.js), each link's arrow ends, a few links at a time;
-//      then one draw is asked for, at the next frame.
+//   5. with {drawAhead: true}, the first draw's work, on a scratch canvas, a few links and elements
+//      at a time (map_canvas.js, wbDrawAhead); then one draw is asked for, at the next frame.
 //
 // No slice creates more than MAX_ITEMS elements and links or, after its first item, runs on past
 // SLICE_MS (vis-network's pass and its layout are a slice each). The map is not drawn while it is
@@ -25,6 +25,7 @@
 //        ... done(network) runs once the map is laid out and fitted (drawn at the next frame);
 //        prepare(item) (optional) returns an item as it goes into its data set (e.g. a tooltip made);
 //        {maxItems, sliceMs, small} (optional) replace WB_BUILD's limits for this map;
+//        drawAhead (optional, needs map_canvas.js) does the first draw's work in the slices;
 //        build.cancel() stops a build (e.g. new data arrived): the map is left empty or partial;
 //        build.busy is true until done; build.slices counts the tasks used, build.largest the
 //        most elements and links created in one, build.log what each did.
@@ -38,7 +39,7 @@
 // left out; smaller maps are laid out exactly as before.
 var WB_BUILD = { SLICE_MS: 10, MAX_ITEMS: 40, SMALL: 40, QUICK_LAYOUT_ABOVE: 300 };
 var FILL_WEIGHT = 5; // items put into a data set count as one made on the map
-var ENDS_WEIGHT = 4; // links whose arrow ends are found count as one made on the map
+var AHEAD_WEIGHT = 4; // links and elements drawn ahead count as one made on the map
 
 // Run fn in a task of its own, right after the current one: long work split this way lets the page
 // draw and answer input in between. (A MessageChannel message runs sooner than setTimeout(fn, 0),
@@ -79,6 +80,7 @@ function wbBuildMap(network, nodeItems, edgeItems, done, options) {
   var filled = 0; // items put into the data sets
   var nodeIds = null;
   var edgeIds = null;
+  var ahead = []; // the links, then the elements, to draw ahead (opts.drawAhead)
   var steps = [
     { name: "fill", run: function (limit) {
       // The items go into the data sets (`prepare`d first, e.g. their tooltips made), a batch at a time.
@@ -132,12 +134,15 @@ function wbBuildMap(network, nodeItems, edgeItems, done, options) {
     }) },
     { name: "fit", alone: true, run: once(function () {
       body.emitter.emit("initPhysics"); // fits the map (its draw waits for the last step)
+      if (opts.drawAhead) {
+        ahead = body.edgeIndices.map(function (id) { return body.edges[id]; })
+          .concat(body.nodeIndices.map(function (id) { return body.nodes[id]; }));
+      }
     }) },
-    { name: "ends", run: items(function () { return network.wbArrows ? edgeIds : []; }, function (id) {
-      // Each link's arrow ends, found in slices for the first draw (map_canvas.js, wbQuickArrows); at
-      // the fitted scale, since a link is drawn no thinner than 0.3 screen pixels.
-      wbArrowEnds(network, body.edges[id]);
-    }, 1 / ENDS_WEIGHT) },
+    { name: "ahead", run: items(function () { return ahead; }, function (item) {
+      // The first draw, ahead, a few links and elements at a time (map_canvas.js, wbDrawAhead).
+      wbDrawAhead(network, item);
+    }, 1 / AHEAD_WEIGHT) },
     { name: "draw", run: once(function () {
       if (!oneGo) body.emitter.emit("_allowRedraw");
       body.emitter.emit("_requestRedraw"); // one draw, at the next frame

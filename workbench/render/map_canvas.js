@@ -65,14 +65,14 @@ function wbQuickDashes(network) {
 //   the curve: its type (smooth on/off, type) and via point(s)                             yes
 //   the near element's shape (identity), width, height, options.size, borderWidth,
 //     its distanceToBorder (e.g. wbBorderWithLabel) and its label's size                   yes
-//   the link's endPointOffset, arrowStrikethrough; the arrow's width, scale, type          yes
+//   the link's endPointOffset, arrowStrikethrough; the arrow's width (which vis-network
+//     keeps at 0.3 screen px or more, so it changes with the zoom), scale and type         yes
 //   ctx: only to measure the near element first (shape.resize(ctx)), done before the key   (done)
 // A link from an element to itself, and a middle arrow, are left to vis-network.
 //
 // Usage: wbQuickArrows(network) once, after new vis.Network(...); the links drawn from then on keep
-// their arrow ends. wbArrowEnds(network, edge) finds one link's arrow ends now, on a scratch canvas,
-// as vis-network's drawArrows would (also where its line stops): wbBuildMap does so in its slices,
-// so that the first draw finds them. network.wbArrows counts {searched, reused} arrows.
+// their arrow ends (an own getArrowData on each link's edgeType, set when the map is drawn or by
+// wbDrawAhead). network.wbArrows counts {searched, reused} arrows.
 
 function wbQuickArrows(network) {
   "use strict";
@@ -91,18 +91,52 @@ function wbQuickArrows(network) {
   };
 }
 
-var WB_ARROW_SCRATCH = null; // a 1x1 canvas: arrow heads drawn to find arrow ends are not seen
-function wbArrowEnds(network, edge) {
+// The first draw, ahead of time. The first draw of a map runs vis-network's drawing code for the
+// first time (not yet compiled to fast code: at 500 elements 45-55 ms of script against 15-20 ms for
+// the same draw later, on a quiet 2-core machine) and finds every arrow's end. wbDrawAhead draws one
+// element or link on a 1x1 scratch canvas, as the first draw will (with the same effects on it: its
+// label measured, its box, its arrow ends and where its line stops): wbBuildMap does so for the
+// whole map in its slices, after the fit (the arrows' width depends on the scale), with
+// {drawAhead: true}.
+var WB_SCRATCH_1PX = null;
+function wbDrawAhead(network, item) {
   "use strict";
-  if (!network.wbArrows || !edge || !edge.edgeType || edge.connected !== true) return;
-  if (!edge.edgeType.wbArrowEnds) wbKeepArrowEnds(network, edge.edgeType);
-  if (!WB_ARROW_SCRATCH && typeof document !== "undefined") {
+  if (!item || typeof item.draw !== "function") return;
+  if (!WB_SCRATCH_1PX && typeof document !== "undefined") {
     var canvas = document.createElement("canvas");
     canvas.width = 1;
     canvas.height = 1;
-    WB_ARROW_SCRATCH = canvas.getContext("2d");
+    WB_SCRATCH_1PX = canvas.getContext("2d");
   }
-  if (WB_ARROW_SCRATCH) edge.drawArrows(WB_ARROW_SCRATCH);
+  var ctx = WB_SCRATCH_1PX;
+  if (!ctx) return;
+  if (typeof item.drawArrows === "function") { // a link: its line and label, then its arrows
+    if (item.connected !== true) return;
+    if (network.wbArrows && item.edgeType && !item.edgeType.wbArrowEnds) wbKeepArrowEnds(network, item.edgeType);
+    item.draw(ctx);
+    item.drawArrows(ctx);
+    return;
+  }
+  var drawn = item.draw(ctx); // an element; a label under its symbol is drawn after it
+  if (drawn && typeof drawn.drawExternalLabel === "function") drawn.drawExternalLabel();
+}
+
+// wbDrawAhead for each of `items` (links or elements), in tasks of about WB_BUILD.SLICE_MS
+// (map_build.js); then done().
+function wbDrawAheadInSlices(network, items, done) {
+  "use strict";
+  var index = 0;
+  var now = function () { return (typeof performance !== "undefined" ? performance : Date).now(); };
+  function slice() {
+    var start = now();
+    while (index < items.length) {
+      wbDrawAhead(network, items[index++]);
+      if (now() - start > WB_BUILD.SLICE_MS) break;
+    }
+    if (index < items.length) wbLater(slice);
+    else done();
+  }
+  wbLater(slice);
 }
 
 function wbKeepArrowEnds(network, edgeType) {
