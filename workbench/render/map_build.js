@@ -25,6 +25,8 @@
 //        ... done(network) runs once the map is laid out and fitted (drawn at the next frame);
 //        prepare(item) (optional) returns an item as it goes into its data set (e.g. a tooltip made);
 //        {maxItems, sliceMs, small} (optional) replace WB_BUILD's limits for this map;
+//        fitted(network) (optional) runs once the map is laid out and fitted, before the first
+//        draw's work (e.g. a few links given other curves);
 //        drawAhead (optional, needs map_canvas.js) does the first draw's work in the slices;
 //        build.cancel() stops a build (e.g. new data arrived): the map is left empty or partial;
 //        build.busy is true until done; build.slices counts the tasks used, build.largest the
@@ -134,6 +136,7 @@ function wbBuildMap(network, nodeItems, edgeItems, done, options) {
     }) },
     { name: "fit", alone: true, run: once(function () {
       body.emitter.emit("initPhysics"); // fits the map (its draw waits for the last step)
+      if (opts.fitted) opts.fitted(network);
       if (opts.drawAhead) {
         ahead = body.edgeIndices.map(function (id) { return body.edges[id]; })
           .concat(body.nodeIndices.map(function (id) { return body.nodes[id]; }));

@@ -47,12 +47,13 @@
   wbLater(function () {
     window.workbench.build = wbBuildMap(network, data.nodes, data.edges, laidOut, {
       prepare: function (item) { item.title = tooltip(item.title); return item; },
+      fitted: bendLinksInALayer,
       drawAhead: true, // the first draw's work in the build's slices (map_canvas.js)
     });
   });
 
-  // Laid out and fitted: the first draw comes at the next frame.
-  function laidOut() {
+  // Laid out and fitted (the first draw's work is done next, in the build's slices).
+  function bendLinksInALayer() {
     var labels = wbEdgeLabels(network, edges);
     window.workbench.edgeLabels = labels;
     // Bend links within one layer upwards, away from the labels drawn below the symbols (before the
@@ -69,6 +70,10 @@
       });
       if (bends.length) { labels.apply(bends); }  // these links only: no new layout of the map
     }
+  }
+
+  // Built: the first draw comes at the next frame.
+  function laidOut() {
     // After the first draw, in a task of its own (not inside vis-network's drawing task).
     network.once("afterDrawing", function () { setTimeout(afterFirstDraw, 0); });
   }
