@@ -23,25 +23,43 @@ function wbQuickDashes(network) {
   if (ctx.wbQuickDashes) return;
   var setLineDash = ctx.setLineDash;
   ctx.wbQuickDashes = true;
+  // Screen pixels per map unit while the map is drawn: vis-network sets the view's transform once
+  // per draw (and then only moves or turns, e.g. a label), so it is read once per draw, not at each
+  // of the draw's ~1,400 dash changes. Outside a draw (or on another canvas) it is read each time.
+  var drawing = false;
+  var scaleInDraw = 0;
+  if (typeof network.on === "function") {
+    network.on("beforeDrawing", function () { drawing = true; scaleInDraw = 0; });
+    network.on("afterDrawing", function () { drawing = false; });
+  }
+  function screenScale(c) {
+    if (drawing && c === ctx && scaleInDraw > 0) return scaleInDraw;
+    var m = c.getTransform();
+    var scale = Math.sqrt(m.a * m.a + m.b * m.b);
+    if (drawing && c === ctx) scaleInDraw = scale;
+    return scale;
+  }
   // An own property of this one context: other canvases on the page are left alone.
   ctx.setLineDash = function (pattern) {
     var shortest = Infinity;
-    for (var i = 0; i < pattern.length; i++) {
+    var i;
+    for (i = 0; i < pattern.length; i++) {
       if (pattern[i] > 0 && pattern[i] < shortest) shortest = pattern[i];
     }
     if (shortest < Infinity) {
-      var m = this.getTransform();
-      var scale = Math.sqrt(m.a * m.a + m.b * m.b); // screen pixels per map unit
-      var onScreen = shortest * scale;
-      if (onScreen > 0 && onScreen < MIN_DASH_PX) {
-        var stretch = MIN_DASH_PX / onScreen;
-        pattern = Array.prototype.map.call(pattern, function (part) { return part * stretch; });
+      var onScreen = shortest * screenScale(this);
+      var stretch = onScreen > 0 && onScreen < MIN_DASH_PX ? MIN_DASH_PX / onScreen : 1;
+      var roundToButt = this.lineCap === "round" && pattern.length % 2 === 0;
+      if (stretch !== 1 || roundToButt) {
+        var width = roundToButt ? this.lineWidth : 0;
+        var parts = new Array(pattern.length);
+        for (i = 0; i < pattern.length; i++) {
+          var part = pattern[i] * stretch;
+          parts[i] = i % 2 === 0 ? part + width : Math.max(0, part - width);
+        }
+        pattern = parts;
       }
-      if (this.lineCap === "round" && pattern.length % 2 === 0) {
-        var width = this.lineWidth;
-        pattern = Array.prototype.map.call(pattern, function (part, i) {
-          return i % 2 === 0 ? part + width : Math.max(0, part - width);
-        });
+      if (roundToButt) {
         this.lineCap = "butt";
         this.wbRoundCaps = true;
       }
