@@ -108,7 +108,10 @@ _DRAW = """() => {
   const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
   let sum = 0;
   let weighted = 0;
-  for (let i = 0; i < pixels.length; i++) { sum += pixels[i]; weighted = (weighted + pixels[i] * (i % 9973)) % 1e15; }
+  for (let i = 0; i < pixels.length; i++) {
+    sum += pixels[i];
+    weighted = (weighted + pixels[i] * (i % 9973)) % 1e15;
+  }
   return { searched: net.wbArrows.searched - before, sum, weighted, painted: pixels.some((p) => p > 0) };
 }"""
 
@@ -138,7 +141,8 @@ def test_links_keep_their_arrow_ends_until_an_end_moves_and_draw_the_same_map(
     # Move the element with the most links: only the arrows of its links are searched for again.
     moved = page.evaluate("""() => {
       const body = window.workbench.network.body;
-      const id = body.nodeIndices.reduce((a, b) => (body.nodes[a].edges.length >= body.nodes[b].edges.length ? a : b));
+      const links = (id) => body.nodes[id].edges.length;
+      const id = body.nodeIndices.reduce((a, b) => (links(a) >= links(b) ? a : b));
       const node = body.nodes[id];
       node.x += 40;
       node.y += 25;

@@ -39,6 +39,7 @@
 // 5.7), while the total length of the links changed by 0.004% (and 0.3% at 150 elements) on the
 // benchmark's cases, the rows and their width not at all. Above QUICK_LAYOUT_ABOVE elements it is
 // left out; smaller maps are laid out exactly as before.
+/* global wbDrawAhead -- from map_canvas.js, which comes with this script wherever it is used */
 var WB_BUILD = { SLICE_MS: 10, MAX_ITEMS: 40, SMALL: 40, QUICK_LAYOUT_ABOVE: 300 };
 var FILL_WEIGHT = 5; // items put into a data set count as one made on the map
 var AHEAD_WEIGHT = 4; // links and elements drawn ahead count as one made on the map

@@ -15,6 +15,8 @@
 //
 // Usage: wbQuickDashes(network) once, after new vis.Network(...).
 
+/* global WB_BUILD, wbLater -- from map_build.js, which comes first wherever this script is used */
+
 function wbQuickDashes(network) {
   "use strict";
   var MIN_DASH_PX = 2;
@@ -99,7 +101,7 @@ function wbQuickArrows(network) {
   network.wbArrows = { searched: 0, reused: 0 };
   var drawArrows = renderer._drawArrows;
   // An own property of this renderer (wbQuickDrag in ui/static/map_frames.js wraps it the same way).
-  renderer._drawArrows = function (ctx) {
+  renderer._drawArrows = function () {
     var body = network.body;
     for (var i = 0; i < body.edgeIndices.length; i++) {
       var edge = body.edges[body.edgeIndices[i]];
