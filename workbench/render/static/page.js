@@ -43,7 +43,7 @@
   });
   // The elements and links go onto the map in slices, the page free in between (map_build.js), from
   // the next task on: this one has read the data and made vis-network, which is enough for one task.
-  window.workbench.build = { busy: true, slices: 0, largest: 0, log: [], cancel: function () {} };
+  window.workbench.build = null; // the build (wbBuildMap's), once it has started
   wbLater(function () {
     window.workbench.build = wbBuildMap(network, data.nodes, data.edges, laidOut, {
       prepare: function (item) { item.title = tooltip(item.title); return item; },
