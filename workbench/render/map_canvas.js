@@ -171,7 +171,7 @@ function wbKeepArrowEnds(network, edgeType) {
     if (!near || !far || near === far || !kept || !values) return getArrowData.apply(this, arguments);
     var shape = near.shape;
     if (ctx && shape && typeof shape.resize === "function") shape.resize(ctx); // as distanceToBorder(ctx)
-    var key = wbArrowKey(this, near, far, viaNode, position, values);
+    var key = wbArrowKey(WB_ARROW_KEY, this, near, far, viaNode, position, values); // (no new array)
     var last = kept[position];
     if (last && wbSameKey(last.key, key)) {
       stats.reused += 1;
@@ -180,13 +180,15 @@ function wbKeepArrowEnds(network, edgeType) {
     }
     stats.searched += 1;
     var data = getArrowData.apply(this, arguments);
-    kept[position] = { key: key, data: { point: data.point, core: data.core, angle: data.angle,
+    kept[position] = { key: key.slice(), data: { point: data.point, core: data.core, angle: data.angle,
                                          length: data.length, type: data.type } };
     return data;
   };
 }
 
-function wbArrowKey(edgeType, near, far, via, position, values) {
+// What an arrow's end depends on (see the table above), into `key` (emptied first).
+var WB_ARROW_KEY = [];
+function wbArrowKey(key, edgeType, near, far, via, position, values) {
   "use strict";
   var o = edgeType.options || {};
   var smooth = o.smooth || {};
@@ -195,11 +197,12 @@ function wbArrowKey(edgeType, near, far, via, position, values) {
   var lm = near.labelModule;
   var size = lm && lm.size ? lm.size : {};
   var no = near.options || {};
-  var key = [near, far, near.x, near.y, far.x, far.y, smooth.enabled, smooth.type,
+  key.length = 0;
+  key.push(near, far, near.x, near.y, far.x, far.y, smooth.enabled, smooth.type,
     shape, shape.width, shape.height, no.size, no.borderWidth, near.distanceToBorder, size.width, size.height,
     offset ? offset.from : null, offset ? offset.to : null, o.arrowStrikethrough, values.width,
     position === "from" ? values.fromArrowScale : values.toArrowScale,
-    position === "from" ? values.fromArrowType : values.toArrowType];
+    position === "from" ? values.fromArrowType : values.toArrowType);
   if (via && via.length !== undefined) {
     for (var i = 0; i < via.length; i++) key.push(via[i] ? via[i].x : null, via[i] ? via[i].y : null);
   } else if (via) {
