@@ -193,7 +193,7 @@ def test_hostile_labels_are_shown_as_text_and_nothing_runs(
         })"""
     )
     assert counts["injected"] == 0
-    assert counts["scripts"] == 3 and counts["styles"] == 2
+    assert counts["scripts"] == 4 and counts["styles"] == 2  # data, map start, vis-network, ours
     assert "Early experience" in counts["legendText"]
 
     # Hovering shows a tooltip whose text is the payload, literally.

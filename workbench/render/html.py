@@ -6,7 +6,8 @@ from a CDN in every mode and does not escape its heading. Instead:
 - vis-network's script (vendored, ``render/vendor/``) and stylesheet (from pyvis) are inlined;
   a Content-Security-Policy forbids every fetch, so the page makes no request at all;
 - every piece of user text in the HTML is escaped with :func:`html.escape`;
-- the graph data travels as JSON in a ``<script type="application/json">`` block with
+- the graph data travels as JSON in a ``<script type="application/json">`` block (and
+  vis-network's options, which the page needs first, in a small one of their own) with
   ``<``, ``>``, ``&``, U+2028 and U+2029 escaped, so no label can close the script;
 - tooltips are DOM elements filled with ``textContent``, never ``innerHTML``;
 - the page's own script and stylesheet are files (``render/static/page.js``, ``page.css``,
@@ -124,6 +125,10 @@ def render_html(
         _legend_html(template),
         "</main>\n",
         f'<script id="wb-data" type="application/json">{json_for_script(data)}</script>\n',
+        # What the page script needs at once (vis-network's options, whether there is a map): a
+        # small block, read in the script's first task; the data block is read in the next one.
+        f'<script id="wb-start" type="application/json">'
+        f'{json_for_script({"options": data["options"], "elements": len(data["nodes"])})}</script>\n',
         f"<script>/* vis-network {VIS_NETWORK_VERSION}, vendored in workbench/render/vendor */\n",
         vis_network_js(),
         "\n</script>\n",

@@ -1,10 +1,12 @@
 // The standalone page's script (render/html.py inlines it after vis-network and the shared scripts,
 // map_build.js, edge_labels.js and map_canvas.js).
-// Reads the graph from the JSON block #wb-data, builds tooltips as DOM elements with textContent
-// (never innerHTML), starts vis-network and sets `window.workbench`; `data-ready` on <body> when done.
+// Starts vis-network with the options in the small JSON block #wb-start and sets `window.workbench`;
+// from the next task on, reads the graph from the JSON block #wb-data and puts it on the map, with
+// tooltips built as DOM elements with textContent (never innerHTML); `data-ready` on <body> when done.
 (function () {
   "use strict";
-  var data = JSON.parse(document.getElementById("wb-data").textContent);
+  var start = JSON.parse(document.getElementById("wb-start").textContent);
+  var data = null; // the graph (#wb-data), read in the build's first task
   function tooltip(text) {
     var lines = String(text == null ? "" : text).split("\n");
     var box = document.createElement("div");
@@ -22,7 +24,7 @@
     return box;
   }
   var container = document.getElementById("wb-graph");
-  if (data.nodes.length === 0) {
+  if (start.elements === 0) {
     var empty = document.createElement("p");
     empty.className = "wb-empty";
     empty.textContent = "This formulation has no elements yet.";
@@ -32,7 +34,7 @@
   }
   var nodes = new vis.DataSet();
   var edges = new vis.DataSet();
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, start.options);
   wbQuickDashes(network); // map_canvas.js: dashes a zoomed-out map can draw quickly
   wbQuickArrows(network); // map_canvas.js: arrow ends found once, not at every draw
   window.workbench = { network: network, nodes: nodes, edges: edges, tooltip: tooltip };
@@ -42,9 +44,10 @@
     if (handler && handler.popup) { handler.popupObj = undefined; handler.popup.hide(); }
   });
   // The elements and links go onto the map in slices, the page free in between (map_build.js), from
-  // the next task on: this one has read the data and made vis-network, which is enough for one task.
+  // the next task on (this one made vis-network, which is enough for one task), which reads the data.
   window.workbench.build = null; // the build (wbBuildMap's), once it has started
   wbLater(function () {
+    data = JSON.parse(document.getElementById("wb-data").textContent);
     window.workbench.build = wbBuildMap(network, data.nodes, data.edges, laidOut, {
       prepare: function (item) { item.title = tooltip(item.title); return item; },
       fitted: bendLinksInALayer,
@@ -58,7 +61,7 @@
     window.workbench.edgeLabels = labels;
     // Bend links within one layer upwards, away from the labels drawn below the symbols (before the
     // first draw, which shows them bent).
-    if (data.options.layout.hierarchical.direction === "UD") {
+    if (start.options.layout.hierarchical.direction === "UD") {
       var pos = network.getPositions();
       var bends = [];
       data.edges.forEach(function (e) {
