@@ -80,3 +80,9 @@ def test_hub_bench_refuses_too_many_users_in_a_sentence(capsys: pytest.CaptureFi
     assert _bench("bench_hub").main(["--users", "41"]) == 2
     err = capsys.readouterr().err
     assert err == "error: --users must be from 1 to 40.\n"
+
+
+def test_page_tasks_bench_says_bad_sizes_in_a_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _bench("bench_page_tasks").main(["--sizes", "50,many"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --sizes takes whole numbers") and "Traceback" not in err
