@@ -119,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(args.loads):
                 tasks = load_page(browser, path, vis_line, 60.0)
                 vis = [t for t in tasks if "vis" in t["kind"]]
+                if not vis:  # (the trace missed the script's evaluation: nothing to count after it)
+                    print(f"{n:6} elements, load {i + 1}: no vis-network script in the trace; left out")
+                    continue
                 ours = [t for t in tasks if t["after_vis"]]
                 vis_wall += [t["wall"] for t in vis]
                 vis_cpu += [t["cpu"] for t in vis]
@@ -131,9 +134,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{n:6} elements, load {i + 1}: tasks after vis-network's script (wall/cpu ms): "
                       f"{listed or f'none over {args.over:.0f} ms'}")
             print(f"{n:6} elements: longest task after vis-network's script, wall {spread(our_wall)} ms, "
-                  f"cpu {spread(our_cpu)} ms; loads with one over 50 ms (wall): {over}/{args.loads}")
-            wall_ratio = statistics.median(our_wall) / statistics.median(vis_wall or [1.0])
-            cpu_ratio = statistics.median(our_cpu) / statistics.median(vis_cpu or [1.0])
+                  f"cpu {spread(our_cpu)} ms; loads with one over 50 ms (wall): {over}/{len(our_wall)}")
+            if not our_wall:
+                continue
+            wall_ratio = statistics.median(our_wall) / statistics.median(vis_wall)
+            cpu_ratio = statistics.median(our_cpu) / statistics.median(vis_cpu)
             print(f"{n:6} elements: vis-network's script task, wall {spread(vis_wall)} ms, "
                   f"cpu {spread(vis_cpu)} ms; ours / vis-network's (medians): wall {wall_ratio:.2f}, "
                   f"cpu {cpu_ratio:.2f}")
