@@ -35,6 +35,10 @@ def tasks_of(trace: dict[str, Any], vis_line: int) -> list[dict[str, Any]]:
     names = {(e["pid"], e["tid"]): e["args"]["name"] for e in events
              if e.get("ph") == "M" and e.get("name") == "thread_name"}
     main = {key for key, name in names.items() if name == "CrRendererMain"}
+    # A navigation can use a second renderer: the page's is the one that ran vis-network's script.
+    page_main = {(e["pid"], e["tid"]) for e in events if e.get("name") == "EvaluateScript"
+                 and e.get("args", {}).get("data", {}).get("lineNumber") in (vis_line - 1, vis_line)}
+    main = (main & page_main) or main
     timed = sorted((e for e in events if (e["pid"], e["tid"]) in main and e.get("ph") == "X" and "dur" in e),
                    key=lambda e: (e["ts"], -e["dur"]))  # outer events first
     task_name = "ThreadControllerImpl::RunTask"  # (Chromium's name for a task, or "RunTask")
