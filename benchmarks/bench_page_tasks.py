@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             target.mkdir()
             path = large.page_variants(f, target)["page"][0]
             text = path.read_text(encoding="utf-8")
-            vis_line = text[: text.index("from the pyvis package */")].count("\n") + 1
+            vis_line = text[: text.index("<script>/* vis-network ")].count("\n") + 1
             vis_wall, vis_cpu, our_wall, our_cpu, over = [], [], [], [], 0
             for i in range(args.loads):
                 tasks = load_page(browser, path, vis_line, 60.0)
