@@ -90,6 +90,22 @@ INTERNALS = [
      r'return this\.shape\.distanceToBorder\(\1,\2\)\}'),
     ("edge.fromId / toId", r"\.fromId\b", re.escape("this.fromId=void 0,this.toId=")),
     ("labelModule.fontOptions (the font size)", r"\.fontOptions\b", re.escape("this.fontOptions={}")),
+    # map_build.js: physics not ready while a map is built (as setData), so nothing draws in a slice
+    ("physics reset while a map is built, as setData does", r'"resetPhysics"',
+     re.escape('emitter.on("resetPhysics",()=>{this.stopSimulation(),this.ready=!1})')),
+    ("physics.ready (put back when a build is cancelled)", r"physics\.ready\b", re.escape("this.ready=!1")),
+    # map_canvas.js wbQuickArrows / wbDrawAhead: arrow ends kept per link, the first draw done ahead
+    ("renderer._drawArrows (each link keeps its arrow ends from then on)", r"renderer\._drawArrows\s*=",
+     r'(?:key:"_drawArrows",value:function|[{};]_drawArrows)\(\w+\)\{'
+     r'(?:for\(var|let) \w+=this\.body\.edge'),
+    ("edgeType.getArrowData(ctx, position, via, selected, hover, values), reading values.width first",
+     r"\.getArrowData\b",
+     r'getArrowData(?:",value:function)?\((\w+),(\w+),\w+,\w+,\w+,(\w+)\)\{(?:let|var) [\w$,]+=\3\.width;'
+     r'\2==="from"\?'),
+    ("shape.resize(ctx) (what distanceToBorder does first)", r"shape\.resize\(", _method("resize")),
+    ("node.draw's drawExternalLabel (a label under its symbol)", r"\.drawExternalLabel\b",
+     re.escape("drawExternalLabel:()=>{")),
+    ("edge.connected", r"\.connected\b", re.escape("this.connected=this.from!==void 0&&this.to!==void 0")),
 ]
 
 

@@ -30,9 +30,10 @@ function wbQuickDashes(network) {
   // of the draw's ~1,400 dash changes. Outside a draw (or on another canvas) it is read each time.
   var drawing = false;
   var scaleInDraw = 0;
-  if (typeof network.on === "function") {
-    network.on("beforeDrawing", function () { drawing = true; scaleInDraw = 0; });
-    network.on("afterDrawing", function () { drawing = false; });
+  var emitter = network.body && network.body.emitter;
+  if (emitter) {
+    emitter.on("beforeDrawing", function () { drawing = true; scaleInDraw = 0; });
+    emitter.on("afterDrawing", function () { drawing = false; });
   }
   function screenScale(c) {
     if (drawing && c === ctx && scaleInDraw > 0) return scaleInDraw;
