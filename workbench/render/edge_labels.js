@@ -19,7 +19,8 @@
 //
 // Usage: const labels = wbEdgeLabels(network, edgesDataSet);
 //        labels.place(done) (done() runs once every label is placed; `labels.busy` until then) ...
-//        labels.placeAround(nodeIds, done, linkIds) ... labels.refresh();
+//        labels.placeAround(nodeIds, done, linkIds[, inline]) ... labels.refresh();
+//        (inline: a few labels placed at once, before the next draw: see placeAround)
 //        labels.apply(changes) sets links' options ([{id, smooth, ...}]) on these links only (no pass
 //        over the whole map, no new layout), drawn at the next frame.
 // `labels.quiet` is the set of link ids whose label is hidden until hover or selection.
@@ -507,7 +508,9 @@ function wbEdgeLabels(network, edges) {
   // Place the labels of `items`, with `placed` holding the labels that stay; then `done`. Every
   // part (the element grid, each label, setting the links) goes in slices of about SLICE_MS.
   // `near` (nodeGrid within an area) stands for the grid of all elements when only some labels move.
-  function placeItems(items, placed, done, near) {
+  // `inline`: all of it now, in this task (a few labels after an edit), and the ends of the links
+  // given a new curve found here, so that the next draw is right and the only one.
+  function placeItems(items, placed, done, near, inline) {
     var mine = ++run;
     api.busy = true;
     var body = network.body;
@@ -516,14 +519,16 @@ function wbEdgeLabels(network, edges) {
     var updates = [];
     var index = 0;
     var recurved = false; // a link's curve (or an element's border, ng.fresh) changed: draw twice
+    var next = inline ? function (step) { step(); } : later;
+    var sliced = !inline;
 
     function grid() {
       if (mine !== run) return;
       var start = now();
-      while (!ng.add(BATCH)) {
+      while (!ng.add(sliced ? BATCH : Infinity)) {
         if (now() - start > SLICE_MS) { later(grid); return; }
       }
-      later(compute);
+      next(compute);
     }
 
     function compute() {
@@ -545,24 +550,27 @@ function wbEdgeLabels(network, edges) {
         var has = item.scaling && item.scaling.label && item.scaling.label.drawThreshold;
         if (has !== want) change.scaling = { label: { drawThreshold: want } };
         if (change.smooth || change.scaling) updates.push(change);
-        if ((index & 3) === 0 && now() - start > SLICE_MS) { later(compute); return; }
+        if (sliced && (index & 3) === 0 && now() - start > SLICE_MS) { later(compute); return; }
       }
-      later(apply);
+      next(apply);
     }
 
     function apply() {
       if (mine !== run) return;
       var start = now();
-      while (updates.length && now() - start < SLICE_MS) {
+      while (updates.length && (inline || now() - start < SLICE_MS)) {
         var batch = updates.splice(0, BATCH);
         applyNow(batch, false);
         measure(batch);
+        if (inline) findEnds(batch.filter(function (c) { return c.smooth; }).map(function (c) { return c.id; }));
       }
       if (updates.length) { later(apply); return; }
       network.body.emitter.emit("_requestRedraw"); // once, for all the slices
       // vis-network draws a link's line to where its arrow stopped at the draw before: a link given a
-      // new curve (or an element its label's border) is right only from the second draw on.
-      if (recurved || ng.fresh.size) network.once("afterDrawing", function () { network.body.emitter.emit("_requestRedraw"); });
+      // new curve (or an element its label's border) is right only from the second draw on (unless
+      // its ends were found here, inline).
+      if (inline) findEnds(linksOf(Array.from(ng.fresh)));
+      else if (recurved || ng.fresh.size) network.once("afterDrawing", function () { network.body.emitter.emit("_requestRedraw"); });
       shown.clear();
       refresh();
       api.busy = false;
@@ -580,7 +588,28 @@ function wbEdgeLabels(network, edges) {
       });
     }
 
-    later(grid);
+    next(grid);
+  }
+
+  // Where the links `ids` stop (their arrows), found now as vis-network finds them when it draws the
+  // arrows (on a scratch canvas): it draws a link's line to where its arrow stopped at the draw
+  // before, so after an element changed size or place, or a link its curve, the next draw is right.
+  function findEnds(ids) {
+    if (!wbScratchCanvas) return;
+    ids.forEach(function (id) {
+      var edge = network.body.edges[id];
+      if (edge && edge.connected === true && typeof edge.drawArrows === "function") edge.drawArrows(wbScratchCanvas);
+    });
+  }
+
+  // The ids of the links of the elements `nodeIds` (on the map).
+  function linksOf(nodeIds) {
+    var ids = new Set();
+    nodeIds.forEach(function (id) {
+      var node = network.body.nodes[id];
+      if (node) node.edges.forEach(function (e) { ids.add(e.id); });
+    });
+    return Array.from(ids);
   }
 
   // Change some links' curve or label scaling, in the data set and on the map. vis-network answers
@@ -615,9 +644,14 @@ function wbEdgeLabels(network, edges) {
 
   // After elements moved or changed (or links did): place again only the labels of their links,
   // the links named in `linkIds`, and the labels now on those elements; the others stay.
-  function placeAround(nodeIds, done, linkIds) {
+  // `inline` (after an edit, before the map is drawn): the elements' boxes are measured already; the
+  // ends of their links are found and, when at most INLINE_LINKS labels move, they are placed now,
+  // in this task, so that the edit and its labels are drawn together, in one draw.
+  var INLINE_LINKS = 40;
+  function placeAround(nodeIds, done, linkIds, inline) {
     if (api.busy) { place(done); return quiet; }
     var body = network.body;
+    if (inline) findEnds(linksOf(nodeIds).concat(linkIds || []));
     var redo = new Set(linkIds || []);
     var moved = nodeIds.filter(function (id) { return body.nodes[id]; })
       .map(function (id) { return wbElementBox(network, id); }).filter(Boolean);
@@ -640,7 +674,7 @@ function wbEdgeLabels(network, edges) {
     var area = reach(items, moved);
     var stay = new Grid();
     labels.forEach(function (b) { if (overlap(b, area) > 0) stay.add(b); });
-    placeItems(items, stay, done, nodeGrid(body, area));
+    placeItems(items, stay, done, nodeGrid(body, area), !!inline && items.length <= INLINE_LINKS);
     return quiet;
   }
 

@@ -183,9 +183,10 @@ async function render({ model, el }) {
   // put before this module by graph_view.py); a label with no free place shows on hover or selection.
   const edgeLabels = typeof wbEdgeLabels === "function" ? wbEdgeLabels(network, edges) : null;
   const placeLabels = () => { if (edgeLabels) edgeLabels.place(); };
-  // After a patch, only the labels of the changed links and near the changed elements move.
-  function placeChangedLabels(nodeIds, linkIds) {
-    if (edgeLabels) edgeLabels.placeAround(nodeIds, null, linkIds);
+  // After a patch, only the labels of the changed links and near the changed elements move; `inline`:
+  // now, before the map is drawn again (see afterEdit).
+  function placeChangedLabels(nodeIds, linkIds, inline) {
+    if (edgeLabels) edgeLabels.placeAround(nodeIds, null, linkIds, inline);
   }
 
   // New elements land in their layer's row without covering anything (map_placement.js).
@@ -311,7 +312,8 @@ async function render({ model, el }) {
   // Once drawn with real sizes: move changed elements off any element they cover, keep the map in view.
   // Then the labels: of the links that changed, and near the elements that changed or moved (all of
   // them after the first layout); one placement, so that a large map is not placed whole again.
-  function afterNodesChanged(touched, added, changedLinks) {
+  // `inline`: the map is laid out already and the changed elements measured (afterEdit).
+  function afterNodesChanged(touched, added, changedLinks, inline) {
     const wasPlaced = placed;
     freezeLayout();
     if (!placed) return;
@@ -319,9 +321,29 @@ async function render({ model, el }) {
     const moved = wasPlaced ? [...placement.settle(touched), ...placement.roomForVerbs(changedLinks)]
       : [...placement.spreadRows(), ...placement.settle(nodes.getIds())];
     if (added.length) placement.keepInView(added[added.length - 1]);
-    if (wasPlaced) placeChangedLabels([...new Set([...touched, ...moved])], changedLinks);
+    if (wasPlaced) placeChangedLabels([...new Set([...touched, ...moved])], changedLinks, inline);
     else placeLabels();
     if (moved.length || added.length || !wasPlaced) reportPositions();
+  }
+
+  // An edit of a laid-out map, in the task that applied it: the changed elements are measured as
+  // they will be drawn (vis-network would measure them only when it draws them), moved off others,
+  // and the labels around them placed again (a few, at once; many go on in slices); the map is then
+  // drawn once, at the next frame, with the edit and its labels together (before, the edit was drawn,
+  // then its labels a frame later: two or three whole draws, the labels jumping in between).
+  function afterEdit(touched, added, changedLinks) {
+    const ctx = network.canvas.getContext();
+    for (const id of touched) {
+      const node = network.body.nodes[id];
+      if (node) node.updateBoundingBox(ctx, node.selected, node.hover);
+    }
+    if (touched.length) {
+      afterNodesChanged(touched, added, changedLinks, true);
+      return;
+    }
+    const moved = placement.roomForVerbs(changedLinks); // a verb between two of a row
+    placeChangedLabels(moved, changedLinks, true);
+    if (moved.length) reportPositions();
   }
 
   function loadSnapshot() {
@@ -418,14 +440,11 @@ async function render({ model, el }) {
     appliedSeq = patch.seq;
     updateEmpty();
     const changedLinks = (pe.update || []).map((e) => e.id);
-    if (nodes.length && (touched.length || !placed)) {
+    if (nodes.length && !placed) {
+      // the first elements of an empty map: laid out once drawn
       network.once("afterDrawing", () => wbLater(() => afterNodesChanged(touched, added, changedLinks)));
-    } else if (changedLinks.length) {
-      network.once("afterDrawing", () => wbLater(() => {
-        const moved = placed ? placement.roomForVerbs(changedLinks) : []; // a verb between two of a row
-        placeChangedLabels(moved, changedLinks);
-        if (moved.length) reportPositions();
-      }));
+    } else if (nodes.length && (touched.length || changedLinks.length)) {
+      afterEdit(touched, added, changedLinks);
     }
   }
 

@@ -1,0 +1,97 @@
+"""An edit on the live map is drawn once, and that one draw is already the final picture.
+
+Renaming an element changes its box, the ends of its links and the places of the link labels
+around it. The map used to draw the edit, then (a frame later, once the labels were placed
+again) the map again, and a third time when a link got a new curve: two or three whole draws
+per edit, each one the longest task of the edit on a large map, the labels jumping in between.
+Now the changed element is measured, its links' ends found and the labels near it placed in the
+task that applies the edit, and the map is drawn once. Checked on the demo case in the Voilà app
+(the 500-element case is counted in test_large_map_browser.py; the time itself is measured by
+``benchmarks/bench_large_maps.py``): one draw per edit, and drawing the map again after it
+changes no pixel (a line ending where its element's old box ended would).
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import RecordedPage, save_screenshot_to_artifacts
+from e2e_pages import _NETWORK, open_app_on_demo, pick_listed_element, wait_for_graph_label
+from e2e_servers import Server
+from test_large_map_browser import _settled
+from test_live_labels_browser import _PLACED
+from test_map_drag_browser import DIFFERING
+
+pytestmark = pytest.mark.browser
+
+LOAD_TIMEOUT = 120_000  # ms: Voilà starts a kernel and runs the app's cell before it shows the page
+
+#: The label of the element with the most links (the one to rename), and the links it has.
+BUSIEST = f"""() => {{
+  const net = {_NETWORK};
+  const links = (id) => net.getConnectedEdges(id).length;
+  const id = net.body.nodeIndices.reduce((a, b) => links(a) >= links(b) ? a : b);
+  return {{ label: String(net.body.data.nodes.get(id).full_label), links: links(id) }};
+}}"""
+
+#: Keep the canvas's pixels as window.__pixels[name]; with `redraw`, draw the whole map first.
+KEEP = f"""([name, redraw]) => {{
+  const net = {_NETWORK};
+  if (redraw) net.redraw();
+  const canvas = net.canvas.frame.canvas;
+  window.__pixels = window.__pixels || {{}};
+  window.__pixels[name] = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+}}"""
+
+#: Labels measured (vis-network's own label module: a label whose text or state changed).
+COUNT_MEASURED = f"""() => {{
+  const net = {_NETWORK};
+  const module = net.body.nodes[net.body.nodeIndices[0]].labelModule;
+  const proto = Object.getPrototypeOf(module);
+  if (!proto.__wbCounted) {{
+    const measure = proto._processLabelText;
+    proto.__wbCounted = true;
+    window.__measured = 0;
+    proto._processLabelText = function (...args) {{
+      window.__measured += 1;
+      return measure.apply(this, args);
+    }};
+  }}
+  window.__measured = 0;
+}}"""
+
+
+def test_an_edit_is_drawn_once_and_that_draw_is_final(
+    recorded_page: RecordedPage, voila_server: Server
+) -> None:
+    page = open_app_on_demo(recorded_page, voila_server, timeout=LOAD_TIMEOUT)
+    page.wait_for_function(_PLACED, timeout=30_000)
+    busiest = page.evaluate(BUSIEST)
+    assert busiest["links"] >= 3, busiest
+    page.locator(".wb-tabs").get_by_role("tab", name="Element", exact=True).click()
+    pick_listed_element(page, busiest["label"])
+    page.wait_for_function("(label) => document.querySelector('.wb-element-label input').value === label",
+                           arg=busiest["label"])
+    before = _settled(page)
+    page.evaluate(COUNT_MEASURED)
+
+    # A much longer label: the element's box grows, so its links end elsewhere.
+    longer = busiest["label"] + " and a great deal more besides"
+    page.locator(".wb-element-label input").first.fill(longer)
+    page.locator(".wb-update-element").first.click()
+    wait_for_graph_label(page, longer)
+    after = _settled(page)
+    measured = page.evaluate("() => window.__measured")
+    page.evaluate(KEEP, ["edited", False])
+    page.evaluate(KEEP, ["again", True])
+    differing, pixels = page.evaluate(DIFFERING, ["edited", "again"])
+    save_screenshot_to_artifacts(page, "live-map-edited-once")
+
+    # One draw for the edit (before: the edit, then its labels, and again for a link's new curve).
+    assert after["draws"] - before["draws"] == 1, (before, after)
+    # The element and the labels of its links are measured again (a link of the selected element in
+    # both states), not every label of the map.
+    assert 1 <= measured <= 2 * busiest["links"] + 4, (measured, busiest)
+    # That draw was final: the element's links end at its new box (drawing again changes nothing).
+    assert differing == 0, (differing, pixels)
+    assert recorded_page.log.outside_requests() == []
+    assert recorded_page.log.page_errors == []
