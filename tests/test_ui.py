@@ -648,6 +648,28 @@ def test_the_link_tab_lists_follow_the_case_while_it_is_open(case_path: Path) ->
     assert "Father away (Early experience)" in links.source.options
 
 
+def test_an_edit_while_the_link_tab_is_hidden_makes_no_element_names(
+    case_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The names of all elements (hundreds in a large case) are made when the Link tab shows them,
+    not at every edit while it is hidden (with From and To empty)."""
+    from workbench.ui import link_panel
+
+    app = App(case_path)
+    father = add_element(app, "early_experience", "Father often absent")
+    add_element(app, "unconscious_fear", "Fear of abandonment")
+    made: list[int] = []
+    real = link_panel.element_names
+    monkeypatch.setattr(link_panel, "element_names", lambda f: made.append(1) or real(f))
+    for n in range(3):
+        app.session.update_element(father, label=f"Father away {n}")
+    assert made == []  # hidden: nothing made for the Link tab
+    app.tabs.selected_index = 1  # shown: made once, up to date
+    assert len(made) == 1
+    assert "Father away 2 (Early experience)" in app.links.source.options
+    assert choice(app, father) == "Father away 2 (Early experience)"
+
+
 def test_the_header_never_says_saved_before_a_version_exists(tmp_path: Path) -> None:
     from workbench.ui.header import CaseHeader
 

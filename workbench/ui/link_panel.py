@@ -43,7 +43,8 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
         self.editing: str | None = None
         #: The link the last Add created (the form is then ready for the next one).
         self.last_added: str | None = None
-        self._choices: dict[str, str] = {}
+        #: The element names (name -> id) as last made; None: made again when next needed (_choices).
+        self._names_made: dict[str, str] | None = {}
         self._filling = False
         #: Whether the panel is on screen (the app turns it off while another tab is open). While it
         #: is not, an edit does not re-send the element names and the link list to the page (hundreds
@@ -187,6 +188,13 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
             self.editing = None
         elif self.editing is not None:  # evidence attached elsewhere (Sessions tab) or notes edited
             self.evidence.behind.value = quotes_behind_html(self.session.formulation, self.editing)
+        if not self.visible() and not self.source.value.strip() and not self.target.value.strip():
+            # Hidden, with nothing in From and To: the names and the list (hundreds of entries in a
+            # large case) are made when the panel is shown again, not at every edit.
+            self._names_made = None
+            self._stale = True
+            self._sync_buttons()
+            return
         src, tgt = self._endpoint(self.source), self._endpoint(self.target)
         self.refresh_choices()
         f = self.session.formulation
@@ -204,11 +212,18 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
 
     def refresh_choices(self) -> None:
         """Rebuild the searchable element names: 'label (Kind)', numbered where two are the same."""
-        self._choices = element_names(self.session.formulation)
+        self._names_made = element_names(self.session.formulation)
         if not self.visible():
             self._stale = True
             return
         self._send_choices()
+
+    @property
+    def _choices(self) -> dict[str, str]:
+        """The element names (name -> id), made again if a hidden edit left them out of date."""
+        if self._names_made is None:
+            self._names_made = element_names(self.session.formulation)
+        return self._names_made
 
     def _send_choices(self) -> None:
         names = list(self._choices)
@@ -244,8 +259,9 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
 
     def _endpoint(self, picker: ElementPicker) -> str | None:
         """The element a From/To field names now, or ``None`` (nothing, or several, match)."""
-        if picker.value in self._choices:
-            return self._choices[picker.value]
+        names = self._choices
+        if picker.value in names:
+            return names[picker.value]
         try:
             return resolve_element(self.session.formulation, picker.value)
         except ElementNotFound:
@@ -277,15 +293,16 @@ class LinkPanel(w.VBox):  # type: ignore[misc]
     def _show_match(self, picker: ElementPicker, hint: w.HTML) -> str | None:
         """Resolve one field and say under it what it names, or why it names nothing yet."""
         text = picker.value
-        if not text.strip() or text in self._choices:
+        names = self._choices
+        if not text.strip() or text in names:
             hint.value = ""
-            return self._choices.get(text)
+            return names.get(text)
         try:
             element_id = resolve_element(self.session.formulation, text)
         except ElementNotFound as err:
             hint.value = f"<span class='wb-hint wb-pick-problem'>{esc(err)}</span>"
             return None
-        name = next(n for n, i in self._choices.items() if i == element_id)
+        name = next(n for n, i in names.items() if i == element_id)
         hint.value = f"<span class='wb-hint'>→ {esc(name)}</span>"
         return element_id
 
