@@ -29,9 +29,9 @@ For the app it also times **edit**: from a click on "Update" (after renaming the
 picked in the list) until the map has drawn the new label, and **search**: from a keystroke
 in the element search until the element list shows the match (medians of five each; both
 timed from the event in the page, and the map's data is not polled while an edit is timed).
-With each edit it prints the five runs and the longest task (0 when none was over 50 ms) from
-the click until the label is drawn, and until the page is quiet again (the link labels placed,
-the element list shown), over the five edits.
+With each edit it prints the five runs and, for each run, the longest task (0 when none was
+over 50 ms) from the click until the label is drawn and until the page is quiet again (the link
+labels placed, the element list shown), and how many times the map was drawn in that time.
 
 Every step is bounded by ``--budget`` seconds; a step that runs over prints ``>budget``.
 Ratios are taken from this one run. Note the machine load (``uptime``) printed first.
@@ -301,17 +301,19 @@ def app_edit_and_search(page: Any, f: workbench.Formulation, budget: float,
     """Median time of an edit (rename, then "Update") until the map shows it, and of a search keystroke;
     the longest task while the edit is drawn, and until the page is quiet after it (all rounds)."""
     page.evaluate(EDIT_PROBE)
-    searches, edits, drawing, after = [], [], [], []
+    searches, edits, drawing, after, draws = [], [], [], [], []
     records = f.element_records()
     for round_ in range(rounds):
         target = records[(len(records) * (round_ + 1)) // (rounds + 1)]
         searches.append(_search_keystroke(page, target.label.rsplit(" ", 1)[-1], budget))
-        took, longest, settled = _edit(page, budget)
+        took, longest, settled, drawn = _edit(page, budget)
         edits.append(took)
         drawing.append(longest)
         after.append(settled)
+        draws.append(drawn)
     return {"search": statistics.median(searches), "edit": statistics.median(edits),
-            "edits": edits, "edit_longest": max(drawing), "after_longest": max(after)}
+            "edits": edits, "edit_longest": max(drawing), "after_longest": max(after),
+            "edit_longests": drawing, "after_longests": after, "edit_draws": draws}
 
 
 _LIST = ".wb-element-list select"
@@ -324,6 +326,7 @@ EDIT_PROBE = f"""() => {{
   const p = window.__probe;
   if (p.edit) return;
   p.edit = {{ label: null, clicked: null, data: null, drawn: null }};
+  p.draws = 0; // the map's draws so far
   document.addEventListener("click", (e) => {{
     if (e.target.closest && e.target.closest(".wb-update-element")) p.edit.clicked = performance.now();
   }}, true);
@@ -331,6 +334,7 @@ EDIT_PROBE = f"""() => {{
     if (e.target.closest && e.target.closest(".wb-element-search")) p.keyAt = performance.now();
   }}, true);
   const net = {_NET};
+  net.on("afterDrawing", () => {{ p.draws += 1; }});
   const seen = (_event, params) => {{
     const e = p.edit;
     if (e.label == null || e.data != null) return;
@@ -368,9 +372,10 @@ def _search_keystroke(page: Any, needle: str, budget: float) -> float:
     return float(page.evaluate("() => performance.now() - window.__probe.keyAt")) / 1000
 
 
-def _edit(page: Any, budget: float) -> tuple[float, float, float]:
+def _edit(page: Any, budget: float) -> tuple[float, float, float, int]:
     """Pick the first listed element, rename it, click "Update": the time until the map drew the new
-    label (s), the longest task in that time, and the longest until the page is quiet again (ms)."""
+    label (s), the longest task in that time, and the longest until the page is quiet again (ms), and
+    the map's draws from the click until then."""
     page.locator(_LIST).first.select_option(index=0)
     _wait(page, "() => { const i = document.querySelector('.wb-element-label input'); "
           "return !!i && !!i.value; }", None, budget)
@@ -379,6 +384,7 @@ def _edit(page: Any, budget: float) -> tuple[float, float, float]:
     page.locator(".wb-element-label input").first.fill(new_label)
     page.evaluate("(label) => { window.__probe.edit = Object.assign(window.__probe.edit, "
                   "{ label, clicked: null, data: null, drawn: null }); }", new_label)
+    draws = page.evaluate("() => window.__probe.draws")
     page.locator(".wb-update-element").first.click()
     _wait(page, "() => window.__probe.edit.drawn != null", None, budget)
     clicked, drawn = page.evaluate("() => [window.__probe.edit.clicked, window.__probe.edit.drawn]")
@@ -389,10 +395,16 @@ def _edit(page: Any, budget: float) -> tuple[float, float, float]:
     settled = page.evaluate("([a, b]) => Math.max(0, ...window.__probe.tasks"
                             ".filter((t) => t[0] + t[1] > a && t[0] <= b).map((t) => t[1]))",
                             [clicked, quiet])
-    return (drawn - clicked) / 1000, float(longest), float(settled)
+    draws = page.evaluate("() => window.__probe.draws") - draws
+    return (drawn - clicked) / 1000, float(longest), float(settled), int(draws)
 
 
 # --- the table ---------------------------------------------------------------------------
+
+
+def _runs(row: dict[str, Any], key: str) -> str:
+    """The figures of each run (``key`` of ``row``), as whole numbers."""
+    return " ".join(fmt(v, digits=0) for v in row.get(key, [])) or "-"
 
 
 def fmt(value: Any, unit: str = "", budget: float = 0.0, digits: int = 2) -> str:
@@ -448,8 +460,9 @@ def main(argv: list[str] | None = None) -> int:
                               f"  heap {fmt(row.get('heap'), 'MB', digits=0):>6}"
                               + (f"  edit {fmt(row.get('edit'), 's')}"
                                  f" (runs {' '.join(fmt(e, digits=2) for e in row.get('edits', []))};"
-                                 f" longest task {fmt(row.get('edit_longest'), 'ms', digits=0)},"
-                                 f" until quiet {fmt(row.get('after_longest'), 'ms', digits=0)})"
+                                 f" longest task {_runs(row, 'edit_longests')} ms,"
+                                 f" until quiet {_runs(row, 'after_longests')} ms;"
+                                 f" draws {_runs(row, 'edit_draws')})"
                                  f"  search {fmt(row.get('search'), 's')}"
                                  if variant == "app" else ""), flush=True)
         finally:
