@@ -95,3 +95,50 @@ def test_an_edit_is_drawn_once_and_that_draw_is_final(
     assert differing == 0, (differing, pixels)
     assert recorded_page.log.outside_requests() == []
     assert recorded_page.log.page_errors == []
+
+
+#: Zoom in on the element with the most links (so that many links lie out of view), draw the map
+#: (every link with `all`), keep its pixels as window.__pixels[name]; return the links drawn and
+#: skipped, and where each link's label is (as the draw leaves it).
+ZOOMED_DRAW = f"""([name, all]) => {{
+  const net = {_NETWORK};
+  const links = (id) => net.getConnectedEdges(id).length;
+  const busiest = net.body.nodeIndices.reduce((a, b) => links(a) >= links(b) ? a : b);
+  net.moveTo({{ position: net.getPositions([busiest])[busiest], scale: 2.5, animation: false }});
+  const stats = net.wbDrawInView;
+  stats.all = all;
+  stats.drawn = 0;
+  stats.skipped = 0;
+  net.redraw();
+  stats.all = false;
+  const canvas = net.canvas.frame.canvas;
+  window.__pixels = window.__pixels || {{}};
+  window.__pixels[name] = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  const labels = {{}};
+  for (const id of net.body.edgeIndices) {{
+    const s = net.body.edges[id].labelModule.size;
+    labels[id] = [s.left, s.top, s.width, s.height].map((v) => Math.round(v * 100) / 100);
+  }}
+  return {{ drawn: stats.drawn, skipped: stats.skipped, labels }};
+}}"""
+
+
+def test_links_out_of_view_are_not_drawn_and_the_map_looks_the_same(
+    recorded_page: RecordedPage, voila_server: Server
+) -> None:
+    page = open_app_on_demo(recorded_page, voila_server, timeout=LOAD_TIMEOUT)
+    page.wait_for_function(_PLACED, timeout=30_000)
+    _settled(page)
+    whole = page.evaluate(ZOOMED_DRAW, ["whole", True])
+    culled = page.evaluate(ZOOMED_DRAW, ["culled", False])
+    differing, pixels = page.evaluate(DIFFERING, ["whole", "culled"])
+    save_screenshot_to_artifacts(page, "live-map-zoomed-in")
+
+    links = whole["drawn"] + whole["skipped"]
+    assert whole["skipped"] == 0 and links == len(culled["labels"]) > 0, whole
+    # Zoomed in, the links out of view are not drawn; the picture is the same, and so is where
+    # every link's label is (placement and tests read it).
+    assert 1 <= culled["drawn"] < links and culled["drawn"] + culled["skipped"] == links, culled
+    assert differing == 0, (differing, pixels)
+    assert culled["labels"] == whole["labels"]
+    assert recorded_page.log.page_errors == []

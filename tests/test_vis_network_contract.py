@@ -106,6 +106,20 @@ INTERNALS = [
     ("node.draw's drawExternalLabel (a label under its symbol)", r"\.drawExternalLabel\b",
      re.escape("drawExternalLabel:()=>{")),
     ("edge.connected", r"\.connected\b", re.escape("this.connected=this.from!==void 0&&this.to!==void 0")),
+    # graph_view.js afterEdit: a changed element measured before it is drawn
+    ("node.updateBoundingBox (its label measured, its box set)", r"\.updateBoundingBox\(",
+     _method("updateBoundingBox")),
+    # map_frames.js wbDrawInView: a link out of view not drawn, its label's place kept as drawLabel sets it
+    ("edgeType.getViaNode (a curve's control points)", r"\.getViaNode\(", _method("getViaNode")),
+    ("labelModule.differentState / calculateLabelSize (where Label.draw puts a label)",
+     r"\.calculateLabelSize\(", r"this\.calculateLabelSize\((\w+),(\w+),(\w+),(\w+),(\w+),(\w+)\),"
+     r"this\._drawBackground\(\1\)"),
+    ("labelModule.elementOptions.scaling.label.drawThreshold (a label too small is not drawn)",
+     r"\.elementOptions\.scaling\b",
+     r"this\.elementOptions\.label&&\w+<this\.elementOptions\.scaling\.label\.drawThreshold-1"),
+    ("body.view.scale", r"body\.view\.scale\b", re.escape("view:{scale:1,translation:{x:0,y:0}}")),
+    ("a dashed line sets round ends before it saves the canvas's state (they stay set)",
+     r'lineCap = "round"', r'_drawDashedLine(?:",value:function)?\((\w+),\w+,\w+,\w+,\w+\)\{\1\.lineCap="round"'),
 ]
 
 

@@ -176,6 +176,7 @@ async function render({ model, el }) {
   let options = Object.assign({}, model.get("options") || {});
   const network = new vis.Network(canvas, { nodes, edges }, visOptions(options));
   wbDeferRedraws(network); // one draw per frame, never one inside each change (map_frames.js)
+  wbDrawInView(network); // links wholly out of view are not drawn (map_frames.js)
   wbQuickDrag(network); // dragging elements draws again only their own links (map_frames.js)
   wbQuickDashes(network); // dashes a zoomed-out map can draw quickly (render/map_canvas.js)
   let hierarchical = isHierarchical(options);

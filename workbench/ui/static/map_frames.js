@@ -13,6 +13,7 @@
 // wbLayoutOff(network)               keep positions from now on (layered layout off) without a pass
 // wbUpdateItems(network, dataset, items)  a patch's changes to items on the map, without the pass
 // wbQuickDrag(network)              while elements are dragged, the links that stay are drawn once
+// wbDrawInView(network)             links wholly out of view are not drawn (their label still placed)
 
 function wbDeferRedraws(network) {
   const emitter = network.body.emitter;
@@ -192,5 +193,91 @@ function wbQuickDrag(network) {
     copy(ctx, layer.arrows);
     drawMoving(ctx, layer.moving, true);
     return undefined;
+  };
+}
+
+// Links out of view: vis-network draws only the elements in view, but every link, and on a large
+// live map (which opens zoomed in, at a readable scale) most links lie wholly out of view: at 500
+// elements they were about half of a draw's time (the script and the canvas raster of their dashed
+// lines), the draw that shows each edit. A link whose line (the box of its curve's control points,
+// which holds the curve) and label lie wholly out of view is not drawn; everything vis-network's
+// draw keeps about it stays as drawn: where its label is (worked out, not drawn: pages and tests read
+// it) and its arrow ends (its arrows are drawn as before, which is where vis-network finds them, and
+// a link's line stops there at the next draw), and what its line leaves set on the canvas (round
+// line ends). A selected or hovered link, a link to its own element and a label turned along its
+// link are always drawn.
+// network.wbDrawInView counts {drawn, skipped} links; set its `all` to draw every link.
+function wbDrawInView(network) {
+  const renderer = network.renderer;
+  const body = network.body;
+  const drawEdges = renderer && renderer._drawEdges;
+  if (typeof drawEdges !== "function" || network.wbDrawInView) return;
+  const stats = (network.wbDrawInView = { drawn: 0, skipped: 0, all: false });
+  const MARGIN = 20; // screen px around the view, as vis-network's own for elements
+
+  function view() {
+    const canvas = network.canvas;
+    const a = canvas.DOMtoCanvas({ x: -MARGIN, y: -MARGIN });
+    const z = canvas.DOMtoCanvas({ x: canvas.frame.canvas.clientWidth + MARGIN,
+                                   y: canvas.frame.canvas.clientHeight + MARGIN });
+    return { left: a.x, top: a.y, right: z.x, bottom: z.y };
+  }
+
+  // Whether the link's line or label can reach into `area` (canvas units).
+  function reaches(edge, area) {
+    const via = edge.edgeType.getViaNode();
+    const points = [edge.from, edge.to];
+    if (Array.isArray(via)) points.push(...via);
+    else if (via && typeof via.x === "number") points.push(via);
+    let left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
+    for (const p of points) {
+      left = Math.min(left, p.x);
+      right = Math.max(right, p.x);
+      top = Math.min(top, p.y);
+      bottom = Math.max(bottom, p.y);
+    }
+    const size = edge.labelModule && edge.labelModule.size;
+    const lw = edge.options.width || 1;
+    const reach = Math.max(size && size.width ? size.width / 2 : 0, size && size.height ? size.height / 2 : 0)
+      + 2 * lw + 2;
+    return right + reach >= area.left && left - reach <= area.right
+      && bottom + reach >= area.top && top - reach <= area.bottom;
+  }
+
+  // What drawing the link's label would leave behind, without drawing it (vis-network's drawLabel
+  // and Label.draw): its text measured for the link's state, and its box where it would be drawn.
+  function placeLabel(edge, ctx) {
+    const lm = edge.labelModule;
+    if (edge.options.label === undefined || !lm) return;
+    if (lm.differentState(edge.selected, edge.hover)) lm.getTextSize(ctx, edge.selected, edge.hover);
+    if (lm.elementOptions.label === undefined) return;
+    const scale = body.view.scale;
+    if (lm.elementOptions.label && lm.fontOptions.size * scale < lm.elementOptions.scaling.label.drawThreshold - 1) return;
+    const point = edge.edgeType.getPoint(0.5, edge.edgeType.getViaNode());
+    lm.calculateLabelSize(ctx, edge.selected, edge.hover, point.x, point.y, "middle");
+  }
+
+  function always(edge) {
+    const font = edge.options.font;
+    return stats.all || edge.selected || edge.hover || edge.fromId === edge.toId
+      || (font && font.align && font.align !== "horizontal");
+  }
+
+  renderer._drawEdges = function (ctx) {
+    const area = view();
+    for (const id of body.edgeIndices) {
+      const edge = body.edges[id];
+      if (edge.connected !== true) continue;
+      if (always(edge) || reaches(edge, area)) {
+        edge.draw(ctx);
+        stats.drawn += 1;
+      } else {
+        // A dashed line sets round ends before it saves the canvas's state, and they stay: the
+        // lines drawn after it (and the elements' borders) are drawn with them.
+        if (edge.options.dashes) ctx.lineCap = "round";
+        placeLabel(edge, ctx);
+        stats.skipped += 1;
+      }
+    }
   };
 }
