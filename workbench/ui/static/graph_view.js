@@ -236,6 +236,7 @@ async function render({ model, el }) {
 
   // Replace every item: the map is emptied, then built again in slices with the page free in
   // between (wbBuildMap, render/map_build.js): one pass over the whole map, one layout, one draw.
+  // Items from Python are prepared (tooltips, wrapped labels) in the build's slices too.
   // `beforeFill` runs while the map is empty (e.g. new options: no layout of the old items);
   // `then` once the map is laid out (drawn at the next frame). A newer refill stops an older one.
   let building = null;
@@ -253,7 +254,7 @@ async function render({ model, el }) {
       building = null;
       if (then) then();
       applyPatch(); // a patch that came while the map was being built
-    });
+    }, { prepare: prep });
     building = build.busy ? build : null;
   }
 
@@ -353,11 +354,11 @@ async function render({ model, el }) {
     const snap = model.get("snapshot") || {};
     placement.pinned.clear();
     for (const id of model.get("pinned") || []) placement.pin(id);
-    const all = (snap.nodes || []).map(prep);
+    const all = snap.nodes || []; // prepared as they go onto the map (refill)
     const kept = all.filter((n) => n.x != null && n.y != null);
     const unplaced = all.filter((n) => n.x == null || n.y == null).map((n) => n.id);
     appliedSeq = snap.seq == null ? 0 : snap.seq; // a newer patch waits until the map is built (refill)
-    refill(kept.length ? kept : all, (snap.edges || []).map(prep), () => {
+    refill(kept.length ? kept : all, snap.edges || [], () => {
       const fresh = model.get("options") || {};
       if (JSON.stringify(fresh) !== JSON.stringify(options)) {
         options = Object.assign({}, fresh); // e.g. another case with another template
@@ -373,7 +374,7 @@ async function render({ model, el }) {
     }, () => {
       if (kept.length) {
         placed = true;
-        if (unplaced.length) placeUnplaced(all.filter((n) => n.x == null || n.y == null));
+        if (unplaced.length) placeUnplaced(all.filter((n) => n.x == null || n.y == null).map(prep));
       }
       updateEmpty();
       // Once drawn (at the next frame; boxes are measured then), in tasks of their own: settle, fit,
