@@ -119,7 +119,10 @@ INTERNALS = [
      r"this\.elementOptions\.label&&\w+<this\.elementOptions\.scaling\.label\.drawThreshold-1"),
     ("body.view.scale", r"body\.view\.scale\b", re.escape("view:{scale:1,translation:{x:0,y:0}}")),
     ("a dashed line sets round ends before it saves the canvas's state (they stay set)",
-     r'lineCap = "round"', r'_drawDashedLine(?:",value:function)?\((\w+),\w+,\w+,\w+,\w+\)\{\1\.lineCap="round"'),
+     r'lineCap = "round"',
+     r'_drawDashedLine(?:",value:function)?\((\w+),\w+,\w+,\w+,\w+\)\{\1\.lineCap="round"'),
+    ("edgeType._bezierCurve (a curve's line: the path, its background, shadow and stroke)",
+     r"\._bezierCurve\b", _method("_bezierCurve")),
 ]
 
 
