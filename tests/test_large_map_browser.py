@@ -165,6 +165,8 @@ def _edit_first_element(page: Any, sent: list[int], label: str) -> dict[str, Any
     page.locator(".wb-tabs").get_by_role("tab", name="Element", exact=True).click()
     page.locator(".wb-element-list select").first.select_option(index=0)
     page.wait_for_function("() => !!document.querySelector('.wb-element-label input').value")
+    # the pick reached the map (selected there, its links' quiet labels shown) before counting
+    page.wait_for_function(f"() => {_NETWORK}.getSelectedNodes().length === 1")
     before = _settled(page)
     frames, size = len(sent), sum(sent)
     page.evaluate(MARK_LIST)

@@ -35,6 +35,14 @@ BUSIEST = f"""() => {{
   return {{ label: String(net.body.data.nodes.get(id).full_label), links: links(id) }};
 }}"""
 
+#: Whether the element labelled `label` is the one selected on the map (the pick reached the map:
+#: selected there, the quiet labels of its links shown).
+PICKED_ON_MAP = f"""(label) => {{
+  const net = {_NETWORK};
+  const ids = net.getSelectedNodes();
+  return ids.length === 1 && String(net.body.data.nodes.get(ids[0]).full_label) === label;
+}}"""
+
 #: Keep the canvas's pixels as window.__pixels[name]; with `redraw`, draw the whole map first.
 KEEP = f"""([name, redraw]) => {{
   const net = {_NETWORK};
@@ -79,6 +87,7 @@ def test_an_edit_is_drawn_once_and_that_draw_is_final(
     pick_listed_element(page, busiest["label"])
     page.wait_for_function("(label) => document.querySelector('.wb-element-label input').value === label",
                            arg=busiest["label"])
+    page.wait_for_function(PICKED_ON_MAP, arg=busiest["label"])  # before counting
     before = _settled(page)
     page.evaluate(COUNT_MEASURED)
 
