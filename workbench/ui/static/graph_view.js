@@ -179,6 +179,7 @@ async function render({ model, el }) {
   wbDrawInView(network); // links wholly out of view are not drawn (map_frames.js)
   wbQuickDrag(network); // dragging elements draws again only their own links (map_frames.js)
   wbQuickDashes(network); // dashes a zoomed-out map can draw quickly (render/map_canvas.js)
+  wbQuickArrows(network); // arrow ends found once, not at every draw (render/map_canvas.js)
   let hierarchical = isHierarchical(options);
   // Link labels kept off elements and each other (wbEdgeLabels from workbench/render/edge_labels.js,
   // put before this module by graph_view.py); a label with no free place shows on hover or selection.
@@ -254,7 +255,7 @@ async function render({ model, el }) {
       building = null;
       if (then) then();
       applyPatch(); // a patch that came while the map was being built
-    }, { prepare: prep });
+    }, { prepare: prep, drawAhead: true }); // the first draw's work done in the build's slices
     building = build.busy ? build : null;
   }
 
