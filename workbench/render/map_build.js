@@ -35,7 +35,7 @@
 // Larger ones go in slices: at 50 elements and 70 links the one task was 100-135 ms on this machine
 // (the first run of vis-network's code makes it slow), in slices none is over about 15 ms.
 
-/* global wbDrawAhead -- from map_canvas.js, which comes with this script wherever it is used */
+/* global wbDrawAhead, wbFramesBegin, wbFramesRaster, wbFramesReady -- from map_canvas.js, which comes with this script wherever it is used */
 
 // The layered layout is one task of vis-network's. Its edge minimization (moving branches sideways
 // to shorten links) is about 70% of it: at 500 elements 41-61 ms with it, 10-17 ms without (load
@@ -143,13 +143,15 @@ function wbBuildMap(network, nodeItems, edgeItems, done, options) {
       if (opts.drawAhead) {
         ahead = body.edgeIndices.map(function (id) { return body.edges[id]; })
           .concat(body.nodeIndices.map(function (id) { return body.nodes[id]; }));
+        wbFramesBegin(network); // with wbQuickFrames, the links go into pictures for the first frame
       }
     }) },
-    { name: "ahead", run: items(function () { return ahead; }, function (item) {
+    { name: "ahead", run: rastered(items(function () { return ahead; }, function (item) {
       // The first draw, ahead, a few links and elements at a time (map_canvas.js, wbDrawAhead).
       wbDrawAhead(network, item);
-    }, 1 / AHEAD_WEIGHT) },
+    }, 1 / AHEAD_WEIGHT)) },
     { name: "draw", run: once(function () {
+      if (opts.drawAhead) wbFramesReady(network); // the pictures (if any) are for the next frame
       if (!oneGo) body.emitter.emit("_allowRedraw");
       body.emitter.emit("_requestRedraw"); // one draw, at the next frame
     }) },
@@ -178,6 +180,15 @@ function wbBuildMap(network, nodeItems, edgeItems, done, options) {
       limit.made += count * w;
       if (w === 1) limit.created += count;
       return index >= all.length;
+    };
+  }
+
+  // A step whose slice ends with the pictures' raster (map_canvas.js, wbFramesRaster).
+  function rastered(run) {
+    return function (limit) {
+      var finished = run(limit);
+      wbFramesRaster(network);
+      return finished;
     };
   }
 

@@ -136,6 +136,12 @@ function wbDrawAhead(network, item) {
   if (typeof item.drawArrows === "function") { // a link: its line and label, then its arrows
     if (item.connected !== true) return;
     if (network.wbArrows && item.edgeType && !item.edgeType.wbArrowEnds) wbKeepArrowEnds(network, item.edgeType);
+    var pictures = network.wbFrames && network.wbFrames.pending; // wbFramesBegin: into the pictures
+    if (pictures) { // its arrows first: its line then stops where they do (as at a later draw)
+      item.drawArrows(pictures.arrows);
+      item.draw(pictures.lines);
+      return;
+    }
     item.draw(ctx);
     item.drawArrows(ctx);
     return;
@@ -145,10 +151,12 @@ function wbDrawAhead(network, item) {
 }
 
 // wbDrawAhead for each of `items` (links or elements), in tasks of about WB_BUILD.SLICE_MS
-// (map_build.js); then done().
-function wbDrawAheadInSlices(network, items, done) {
+// (map_build.js); then done(). With {pictures: true} (and wbQuickFrames), the links go into pictures
+// for the next frame (wbFramesBegin ... wbFramesReady), each slice rasterised in its own task.
+function wbDrawAheadInSlices(network, items, done, options) {
   "use strict";
   var index = 0;
+  var pictures = !!(options && options.pictures) && !!wbFramesBegin(network);
   var now = function () { return (typeof performance !== "undefined" ? performance : Date).now(); };
   function slice() {
     var start = now();
@@ -156,8 +164,10 @@ function wbDrawAheadInSlices(network, items, done) {
       wbDrawAhead(network, items[index++]);
       if (now() - start > WB_BUILD.SLICE_MS) break;
     }
-    if (index < items.length) wbLater(slice);
-    else done();
+    if (pictures) wbFramesRaster(network);
+    if (index < items.length) { wbLater(slice); return; }
+    if (pictures) wbFramesReady(network);
+    done();
   }
   wbLater(slice);
 }
@@ -219,4 +229,209 @@ function wbSameKey(a, b) {
   if (a.length !== b.length) return false;
   for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+// Frames of a map at rest, from pictures drawn ahead. At 500 elements a frame's links were about
+// two thirds of it: their script (~15 ms) and, above all, their raster (the canvas rasterises the
+// recorded lines at the frame's Commit, on the main thread without a GPU: 15-20 ms). Before a frame
+// the page asks for (the build's first draw, the draw that shows the placed link labels), the links
+// are drawn, in the same slices that do the first draw's work (wbDrawAhead), into two pictures of the
+// canvas's size for the view the frame will have (the lines with their labels, under the elements;
+// the arrow heads, over them), and each slice's drawing is rasterised in its own task (a 1-pixel
+// read of each picture: the canvas otherwise records the drawing and rasterises it lazily, at the
+// copy or the frame's Commit). That frame then copies the pictures (drawImage) and draws the elements.
+//
+// The pictures are good for ONE frame, the next one (and a frame asked for while it was drawn, as
+// the link-label placement does after it), and only if that frame draws what they hold: the same
+// view transform, canvas size and data (no data-set change, no pass over the map, no drag or zoom
+// since), the same round-ends state of the canvas (wbQuickDashes) and, link by link, the same ends,
+// curve, label, selection and hover (a fingerprint). Otherwise that frame draws as before; either
+// way the pictures are dropped after it. network.wbFrames counts {made, used, missed} pictures.
+//
+// Usage: wbQuickFrames(network) once, after new vis.Network(...); then wbFramesBegin(network), links
+// drawn with wbDrawAhead (they go into the pictures), wbFramesRaster(network) after each slice,
+// wbFramesReady(network) at the end, and the frame asked for (wbBuildMap with {drawAhead: true} and
+// wbDrawAheadInSlices(..., {pictures: true}) do all of this).
+
+var WB_STATE = ["lineCap", "lineJoin", "lineWidth", "miterLimit", "lineDashOffset", "strokeStyle", "fillStyle",
+  "font", "textAlign", "textBaseline", "direction", "globalAlpha", "globalCompositeOperation", "shadowBlur",
+  "shadowColor", "shadowOffsetX", "shadowOffsetY", "imageSmoothingEnabled"];
+
+function wbQuickFrames(network) {
+  "use strict";
+  var renderer = network && network.renderer;
+  var body = network && network.body;
+  if (!renderer || typeof renderer._drawEdges !== "function" || typeof renderer._drawArrows !== "function"
+      || network.wbFrames || typeof document === "undefined") return;
+  var frames = network.wbFrames = { made: 0, used: 0, missed: 0, version: 0, pending: null, ready: null,
+                                    current: null };
+  function stale() {
+    frames.version += 1;
+    frames.pending = null;
+    frames.ready = null;
+  }
+  body.data.nodes.on("*", stale);
+  body.data.edges.on("*", stale);
+  ["_dataChanged", "_dataUpdated", "refresh", "dragStart", "dragging", "dragEnd", "zoom", "_resizeNodes",
+    "_resizeEdges", "startSimulation"].forEach(function (name) { body.emitter.on(name, stale); });
+  body.emitter.on("afterDrawing", function () { frames.current = null; });
+  // A frame asked for while a frame from pictures was drawn (e.g. by the link-label placement, for
+  // lines that end where the arrows were found: here they were found before the lines were drawn)
+  // may copy them too, if it still fits them.
+  var redraw = renderer._redraw;
+  renderer._redraw = function () {
+    var used = frames.used;
+    var ready = frames.ready;
+    var result = redraw.apply(this, arguments);
+    if (frames.used > used && ready && this.redrawRequested === true && ready.version === frames.version) {
+      frames.ready = ready;
+    }
+    return result;
+  };
+
+  var drawEdges = renderer._drawEdges;
+  var drawArrows = renderer._drawArrows;
+  renderer._drawEdges = function (ctx) {
+    var ready = frames.ready;
+    frames.ready = null; // good for this frame only
+    frames.current = null;
+    if (ready && wbFramesFit(network, ready, ctx)) {
+      wbCopyPicture(ctx, ready.lines);
+      frames.current = ready;
+      frames.used += 1;
+      return undefined;
+    }
+    if (ready) frames.missed += 1;
+    return drawEdges.apply(this, arguments);
+  };
+  renderer._drawArrows = function (ctx) {
+    var current = frames.current;
+    frames.current = null;
+    if (!current) return drawArrows.apply(this, arguments);
+    wbCopyPicture(ctx, current.arrows);
+    return undefined;
+  };
+}
+
+// A picture of the map canvas's size (a 2D context), drawn with `transform` (a DOMMatrix) and with
+// the map's own dash handling (wbQuickDashes). Shared with wbQuickDrag (ui/static/map_frames.js).
+function wbPicture(mapCtx, transform) {
+  "use strict";
+  var canvas = document.createElement("canvas");
+  canvas.width = mapCtx.canvas.width;
+  canvas.height = mapCtx.canvas.height;
+  var pctx = canvas.getContext("2d");
+  pctx.setTransform(transform);
+  if (Object.prototype.hasOwnProperty.call(mapCtx, "setLineDash")) pctx.setLineDash = mapCtx.setLineDash;
+  return pctx;
+}
+
+// Copy a picture (wbPicture) onto the map's canvas, pixel for pixel; then leave the canvas's drawing
+// state as drawing the picture's contents there would have (what the next items drawn start from).
+function wbCopyPicture(ctx, pctx) {
+  "use strict";
+  ctx.save();
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.drawImage(pctx.canvas, 0, 0);
+  ctx.restore();
+  for (var i = 0; i < WB_STATE.length; i++) {
+    var name = WB_STATE[i];
+    if (ctx[name] !== pctx[name]) ctx[name] = pctx[name];
+  }
+  CanvasRenderingContext2D.prototype.setLineDash.call(ctx, pctx.getLineDash());
+  if (pctx.wbRoundCaps !== undefined || ctx.wbRoundCaps !== undefined) ctx.wbRoundCaps = pctx.wbRoundCaps;
+}
+
+// The transform vis-network's next draw will set (Canvas.setTransform, then the view's translation
+// and scale), as a DOMMatrix.
+function wbViewTransform(network, pctx) {
+  "use strict";
+  var pr = network.canvas.pixelRatio || 1;
+  var view = network.body.view;
+  pctx.setTransform(pr, 0, 0, pr, 0, 0);
+  pctx.translate(view.translation.x, view.translation.y);
+  pctx.scale(view.scale, view.scale);
+  return pctx.getTransform();
+}
+
+// Start pictures for the next frame (links drawn ahead from now on go into them); null if the map
+// has no wbQuickFrames or no canvas to draw on.
+function wbFramesBegin(network) {
+  "use strict";
+  var frames = network.wbFrames;
+  if (!frames) return null;
+  frames.pending = null;
+  frames.ready = null;
+  var mapCtx = network.canvas.getContext();
+  if (!mapCtx || !mapCtx.canvas.width || !mapCtx.canvas.height || !network.canvas.frame.clientWidth) return null;
+  var lines = wbPicture(mapCtx, new DOMMatrix());
+  var transform = wbViewTransform(network, lines);
+  var arrows = wbPicture(mapCtx, transform);
+  lines.wbRoundCaps = mapCtx.wbRoundCaps;
+  arrows.wbRoundCaps = mapCtx.wbRoundCaps;
+  frames.pending = { lines: lines, arrows: arrows, transform: transform, width: mapCtx.canvas.width,
+                     height: mapCtx.canvas.height, version: frames.version, roundCaps: !!mapCtx.wbRoundCaps,
+                     fingerprint: null };
+  return frames.pending;
+}
+
+// Rasterise what was drawn into the pictures so far, now (in this task, not at the frame).
+function wbFramesRaster(network) {
+  "use strict";
+  var pending = network.wbFrames && network.wbFrames.pending;
+  if (!pending) return;
+  pending.lines.getImageData(0, 0, 1, 1);
+  pending.arrows.getImageData(0, 0, 1, 1);
+}
+
+// Every link is in the pictures: they are ready for the next frame (if nothing changed meanwhile).
+function wbFramesReady(network) {
+  "use strict";
+  var frames = network.wbFrames;
+  var pending = frames && frames.pending;
+  if (!pending) return;
+  frames.pending = null;
+  var scratch = document.createElement("canvas").getContext("2d");
+  var now = wbViewTransform(network, scratch);
+  if (pending.version !== frames.version || !wbSameMatrix(now, pending.transform)) return;
+  pending.fingerprint = wbLinksFingerprint(network);
+  frames.ready = pending;
+  frames.made += 1;
+}
+
+// Whether the pictures `p` show what this frame would draw on `ctx`.
+function wbFramesFit(network, p, ctx) {
+  "use strict";
+  return p.version === network.wbFrames.version && ctx.canvas.width === p.width && ctx.canvas.height === p.height
+    && wbSameMatrix(ctx.getTransform(), p.transform) && !!ctx.wbRoundCaps === p.roundCaps
+    && !network.renderer.dragging && wbSameKey(p.fingerprint, wbLinksFingerprint(network));
+}
+
+function wbSameMatrix(m, n) {
+  "use strict";
+  return m.a === n.a && m.b === n.b && m.c === n.c && m.d === n.d && m.e === n.e && m.f === n.f;
+}
+
+// What each link's drawing depends on beyond the view: its ends (and their selection, for colours
+// taken from them), its curve and via point, its label, its own selection and hover.
+function wbLinksFingerprint(network) {
+  "use strict";
+  var body = network.body;
+  var key = [];
+  for (var i = 0; i < body.edgeIndices.length; i++) {
+    var e = body.edges[body.edgeIndices[i]];
+    if (!e) continue;
+    var type = e.edgeType;
+    var via = type && typeof type.getViaNode === "function" ? type.getViaNode() : null;
+    var lm = e.labelModule;
+    key.push(e, e.connected, type, e.from, e.to, e.from && e.from.x, e.from && e.from.y, e.to && e.to.x,
+      e.to && e.to.y, e.selected, e.hover, e.from && e.from.selected, e.to && e.to.selected,
+      lm && lm.elementOptions ? lm.elementOptions.label : null);
+    if (via && via.length !== undefined) {
+      for (var j = 0; j < via.length; j++) key.push(via[j] ? via[j].x : null, via[j] ? via[j].y : null);
+    } else if (via) {
+      key.push(via.x, via.y);
+    }
+  }
+  return key;
 }

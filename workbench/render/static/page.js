@@ -37,6 +37,7 @@
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, start.options);
   wbQuickDashes(network); // map_canvas.js: dashes a zoomed-out map can draw quickly
   wbQuickArrows(network); // map_canvas.js: arrow ends found once, not at every draw
+  wbQuickFrames(network); // map_canvas.js: a frame asked for after links drawn ahead copies them
   window.workbench = { network: network, nodes: nodes, edges: edges, tooltip: tooltip };
   document.getElementById("wb-fit").addEventListener("click", function () { network.fit(); });
   container.addEventListener("mouseleave", function () {  // vis-network keeps a tooltip up otherwise
@@ -94,9 +95,16 @@
       var links = network.body.edgeIndices.map(function (id) { return network.body.edges[id]; });
       wbDrawAheadInSlices(network, links, function () {
         emitter.emit("_allowRedraw");
-        network.once("afterDrawing", function () { document.body.setAttribute("data-ready", "true"); });
+        // Ready once that frame is drawn, or the one asked for while it was (the label placement asks
+        // for a second draw, for links given a new curve).
+        network.once("afterDrawing", function () {
+          setTimeout(function () {
+            if (network.renderer.redrawRequested !== true) document.body.setAttribute("data-ready", "true");
+            else network.once("afterDrawing", function () { document.body.setAttribute("data-ready", "true"); });
+          }, 0);
+        });
         emitter.emit("_requestRedraw");
-      });
+      }, { pictures: true }); // the links into pictures that frame copies (wbQuickFrames)
     }
     var labels = window.workbench.edgeLabels;
     labels.place(ready);

@@ -1,0 +1,166 @@
+"""A frame of a map at rest copies its links from pictures drawn ahead (map_canvas.js wbQuickFrames).
+
+At 500 elements a frame's links were most of it (their script, and their raster at the frame's
+Commit). Before the frames the standalone page asks for (the build's first draw, the draw that shows
+the placed link labels), the links are drawn, in slices, into pictures for the view that frame will
+have, and that frame copies them and draws only the elements. The speed is measured by
+``benchmarks/bench_page_tasks.py``; these tests pin the structure and the look:
+
+- the first frame of the built map and the frame that shows the placed labels draw no link
+  themselves (they copy the pictures), and every other draw of the built map draws every link;
+- a frame drawn from pictures looks as the map drawn whole;
+- pictures are good for one frame, that frame only if nothing it draws changed: after a hover or a
+  zoom the frame draws every link itself, and a later draw never copies old pictures.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import RecordedPage, save_screenshot_to_artifacts
+from e2e_pages import NETWORK_HOOK
+
+from workbench.render.html import render_html
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from bench_render import build_formulation
+
+pytestmark = pytest.mark.browser
+
+#: Init script (after NETWORK_HOOK): for every draw of every vis.Network, in `network.__draws`, how
+#: many links it drew itself (each link's draw() inside the draw) and whether it copied pictures.
+COUNT_LINK_DRAWS = """
+(() => {
+  let inDraw = false;
+  window.__linkDraws = 0;
+  const made = window.__wbNetworks;
+  const push = made.push;
+  made.push = function (network) {
+    network.__draws = [];
+    const renderer = network.renderer;
+    const redraw = renderer._redraw;
+    renderer._redraw = function (...args) {
+      const body = network.body;
+      const first = body.edges[body.edgeIndices[0]];
+      const proto = first && Object.getPrototypeOf(first);
+      if (proto && !proto.__counted) {
+        const draw = proto.draw;
+        proto.draw = function (ctx) { if (inDraw) window.__linkDraws += 1; return draw.call(this, ctx); };
+        proto.__counted = true;
+      }
+      const used = network.wbFrames ? network.wbFrames.used : 0;
+      const links = body.edgeIndices.filter((id) => body.edges[id].connected === true).length;
+      const drew = this.allowRedraw === true;
+      window.__linkDraws = 0;
+      inDraw = true;
+      try { return redraw.apply(this, args); } finally {
+        inDraw = false;
+        network.__draws.push({ drew, links, linksDrawn: window.__linkDraws,
+                               copied: (network.wbFrames ? network.wbFrames.used : 0) - used });
+      }
+    };
+    return push.call(this, network);
+  };
+})();
+"""
+
+#: Draw the links into pictures again, as the page does before the frame that shows the placed
+#: labels; then `change` ("none", "hover": a link hovered, as vis-network marks it; "zoom") while
+#: the map may not be drawn; then one frame. Returns that frame's count of links drawn and pictures
+#: copied, and keeps its pixels as window.__pixels.frame.
+FRAME_FROM_PICTURES = """(change) => new Promise((resolve) => {
+  const net = window.workbench.network;
+  const body = net.body;
+  const emitter = body.emitter;
+  const links = body.edgeIndices.map((id) => body.edges[id]);
+  emitter.emit("_blockRedraw");
+  wbDrawAheadInSlices(net, links, () => {
+    const ready = net.wbFrames.ready !== null;
+    if (change === "hover") links.find((e) => e.connected === true).hover = true;
+    if (change === "zoom") net.moveTo({ scale: body.view.scale * 1.25, animation: false });
+    const before = net.__draws.length;
+    emitter.emit("_allowRedraw");
+    net.once("afterDrawing", () => setTimeout(() => {
+      const canvas = net.canvas.frame.canvas;
+      window.__pixels = window.__pixels || {};
+      window.__pixels.frame = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+      resolve({ ready, draws: net.__draws.slice(before) });
+    }, 0));
+    emitter.emit("_requestRedraw");
+  }, { pictures: true });
+})"""
+
+#: Draw the map now, whole, as vis-network does; keep its pixels as window.__pixels.whole.
+DRAW_WHOLE = """() => {
+  const net = window.workbench.network;
+  net.redraw();
+  const canvas = net.canvas.frame.canvas;
+  window.__pixels.whole = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  return net.__draws[net.__draws.length - 1];
+}"""
+
+#: How many pixels of the two kept canvases differ by more than a little in any channel, of how many.
+DIFFERING = """() => {
+  const p = window.__pixels.frame, q = window.__pixels.whole;
+  let count = 0;
+  for (let i = 0; i < p.length; i += 4) {
+    if (Math.max(Math.abs(p[i] - q[i]), Math.abs(p[i + 1] - q[i + 1]), Math.abs(p[i + 2] - q[i + 2]),
+                 Math.abs(p[i + 3] - q[i + 3])) > 24) count += 1;
+  }
+  return [count, p.length / 4];
+}"""
+
+
+def _open(recorded_page: RecordedPage, elements: int, path: Path) -> Any:
+    path.write_text(render_html(build_formulation(elements, round(elements * 1.4))), encoding="utf-8")
+    recorded_page.context.add_init_script(NETWORK_HOOK)
+    recorded_page.context.add_init_script(COUNT_LINK_DRAWS)
+    page = recorded_page.page
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-ready=true]", timeout=180_000)
+    return page
+
+
+def test_the_page_s_frames_at_500_copy_their_links_from_pictures_drawn_ahead(
+    recorded_page: RecordedPage, tmp_path: Path
+) -> None:
+    page = _open(recorded_page, 500, tmp_path / "map.html")
+    draws = page.evaluate("() => window.workbench.network.__draws")
+    built = [d for d in draws if d["drew"] and d["links"]]
+    assert len(built) >= 2, draws
+    # The build's first frame and the frame that shows the placed labels: the links copied, none drawn.
+    for frame in (built[0], built[-1]):
+        assert frame["copied"] == 1 and frame["linksDrawn"] == 0, draws
+    # Any other draw drew every link itself.
+    assert all(d["copied"] == 1 or d["linksDrawn"] == d["links"] for d in built), draws
+    stats = page.evaluate("() => window.workbench.network.wbFrames")
+    assert stats["made"] == 2 and stats["used"] >= 2 and stats["missed"] == 0, stats
+    assert stats["ready"] is None and stats["pending"] is None, stats  # nothing left for a later draw
+
+    # A frame from pictures looks as the map drawn whole.
+    frame = page.evaluate(FRAME_FROM_PICTURES, "none")
+    assert frame["ready"], frame
+    assert [(d["copied"], d["linksDrawn"]) for d in frame["draws"] if d["drew"]] == [(1, 0)], frame
+    save_screenshot_to_artifacts(page, "map-frame-from-pictures-500")
+    whole = page.evaluate(DRAW_WHOLE)
+    assert whole["copied"] == 0 and whole["linksDrawn"] == whole["links"], whole  # the pictures were used up
+    differing, pixels = page.evaluate(DIFFERING)
+    assert differing <= pixels * 0.0008, (differing, pixels)
+    assert recorded_page.log.page_errors == []
+    assert recorded_page.log.outside_requests() == []
+
+
+@pytest.mark.parametrize("change", ["hover", "zoom"])
+def test_a_frame_after_a_hover_or_a_zoom_draws_its_links_itself(
+    recorded_page: RecordedPage, tmp_path: Path, change: str
+) -> None:
+    page = _open(recorded_page, 150, tmp_path / "map.html")
+    frame = page.evaluate(FRAME_FROM_PICTURES, change)
+    assert frame["ready"], frame  # pictures were made for the frame, and then the map changed
+    drawn = [d for d in frame["draws"] if d["drew"]]
+    assert drawn and all(d["copied"] == 0 and d["linksDrawn"] == d["links"] for d in drawn), frame
+    assert page.evaluate("() => window.workbench.network.wbFrames.ready") is None
+    assert recorded_page.log.page_errors == []
