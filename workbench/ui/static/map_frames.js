@@ -15,6 +15,8 @@
 // wbQuickDrag(network)              while elements are dragged, the links that stay are drawn once
 // wbDrawInView(network)             links wholly out of view are not drawn (their label still placed)
 
+/* global wbPicture, wbCopyPicture -- from render/map_canvas.js, joined in before this part */
+
 function wbDeferRedraws(network) {
   const emitter = network.body.emitter;
   // The renderer is the only listener of "_redraw" (vis-network 9); "_requestRedraw" draws at the
@@ -136,14 +138,9 @@ function wbQuickDrag(network) {
   }
 
   function picture(ctx, draw) {
-    const canvas = document.createElement("canvas");
-    canvas.width = ctx.canvas.width;
-    canvas.height = ctx.canvas.height;
-    const pctx = canvas.getContext("2d");
-    pctx.setTransform(ctx.getTransform());
-    if (Object.prototype.hasOwnProperty.call(ctx, "setLineDash")) pctx.setLineDash = ctx.setLineDash; // map_canvas.js
+    const pctx = wbPicture(ctx, ctx.getTransform()); // render/map_canvas.js
     draw(pctx);
-    return canvas;
+    return pctx;
   }
 
   function current(ctx) {
@@ -162,13 +159,6 @@ function wbQuickDrag(network) {
     return layer;
   }
 
-  function copy(ctx, canvas) {
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(canvas, 0, 0);
-    ctx.restore();
-  }
-
   function drawMoving(ctx, ids, arrows) {
     for (const id of ids) {
       const edge = body.edges[id];
@@ -184,13 +174,13 @@ function wbQuickDrag(network) {
       return drawEdges.call(this, ctx);
     }
     const now = current(ctx);
-    copy(ctx, now.lines);
+    wbCopyPicture(ctx, now.lines); // render/map_canvas.js
     drawMoving(ctx, now.moving, false);
     return undefined;
   };
   renderer._drawArrows = function (ctx) {
     if (!draggingElements() || !layer) return drawArrows.call(this, ctx);
-    copy(ctx, layer.arrows);
+    wbCopyPicture(ctx, layer.arrows);
     drawMoving(ctx, layer.moving, true);
     return undefined;
   };
