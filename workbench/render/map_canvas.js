@@ -375,13 +375,25 @@ function wbFramesBegin(network) {
   return frames.pending;
 }
 
-// Rasterise what was drawn into the pictures so far, now (in this task, not at the frame).
+// Rasterise what was drawn into the pictures so far, now (in this task, not at the frame): a canvas
+// copied from (here one pixel of it, onto a 1x1 canvas) is rasterised first. (A 1-pixel getImageData
+// does the same, but reads back from a GPU's canvas and warns in the console after a few times.)
+// The 1x1 canvas is cleared at once, which lets go of the pictures' snapshots (else the next slice's
+// drawing into a picture would copy it first).
+var WB_RASTER_1PX = null;
 function wbFramesRaster(network) {
   "use strict";
   var pending = network.wbFrames && network.wbFrames.pending;
   if (!pending) return;
-  pending.lines.getImageData(0, 0, 1, 1);
-  pending.arrows.getImageData(0, 0, 1, 1);
+  if (!WB_RASTER_1PX) {
+    var canvas = document.createElement("canvas");
+    canvas.width = 1;
+    canvas.height = 1;
+    WB_RASTER_1PX = canvas.getContext("2d");
+  }
+  WB_RASTER_1PX.drawImage(pending.lines.canvas, 0, 0, 1, 1, 0, 0, 1, 1);
+  WB_RASTER_1PX.drawImage(pending.arrows.canvas, 0, 0, 1, 1, 0, 0, 1, 1);
+  WB_RASTER_1PX.clearRect(0, 0, 1, 1);
 }
 
 // Every link is in the pictures: they are ready for the next frame (if nothing changed meanwhile).
