@@ -14,7 +14,9 @@
 //      layered layout alone (see QUICK_LAYOUT_ABOVE), then vis-network's `_dataLoaded`;
 //   4. vis-network's `initPhysics` (the fit), alone;
 //   5. with {drawAhead: true}, the first draw's work, on a scratch canvas, a few links and elements
-//      at a time (map_canvas.js, wbDrawAhead); then one draw is asked for, at the next frame.
+//      at a time (map_canvas.js, wbDrawAhead; on a map with wbQuickFrames the links are drawn into
+//      pictures that the first frame copies, each slice rasterised in its own task); then one draw
+//      is asked for, at the next frame.
 //
 // No slice creates more than MAX_ITEMS elements and links or, after its first item, runs on past
 // SLICE_MS (vis-network's pass and its layout are a slice each). The map is not drawn while it is
