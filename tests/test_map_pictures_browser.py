@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
 from e2e_pages import NETWORK_HOOK
+from test_map_drag_browser import DIFFERING
 
 import workbench
 from workbench.render.html import render_html
@@ -104,18 +105,6 @@ DRAW_WHOLE = """() => {
   return net.__draws[net.__draws.length - 1];
 }"""
 
-#: How many pixels of the two kept canvases differ by more than a little in any channel, of how many.
-DIFFERING = """() => {
-  const p = window.__pixels.frame, q = window.__pixels.whole;
-  let count = 0;
-  for (let i = 0; i < p.length; i += 4) {
-    if (Math.max(Math.abs(p[i] - q[i]), Math.abs(p[i + 1] - q[i + 1]), Math.abs(p[i + 2] - q[i + 2]),
-                 Math.abs(p[i + 3] - q[i + 3])) > 24) count += 1;
-  }
-  return [count, p.length / 4];
-}"""
-
-
 DEMO = Path(__file__).resolve().parents[1] / "notebooks" / "cases" / "demo.formulation.json"
 
 
@@ -152,7 +141,7 @@ def test_the_page_s_frames_copy_their_links_from_pictures_drawn_ahead_and_look_t
     save_screenshot_to_artifacts(page, f"map-frame-from-pictures-{elements or 'demo'}")
     whole = page.evaluate(DRAW_WHOLE)
     assert whole["copied"] == 0 and whole["linksDrawn"] == whole["links"], whole  # the pictures were used up
-    differing, pixels = page.evaluate(DIFFERING)
+    differing, pixels = page.evaluate(DIFFERING, ["frame", "whole"])
     assert differing <= pixels * 0.0008, (differing, pixels)
     assert recorded_page.log.page_errors == []
     assert recorded_page.log.outside_requests() == []
