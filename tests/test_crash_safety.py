@@ -9,6 +9,7 @@ saved, and the next save works (cutting a half-written line first).
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import random
@@ -86,7 +87,7 @@ class Expected:
         return self.versions[version]
 
 
-def saver(path: str, done: multiprocessing.sharedctypes.Synchronized) -> None:  # type: ignore[name-defined]
+def saver(path: str, done: ctypes.c_int) -> None:
     """The child: save version after version until killed; ``done`` is the last finished save."""
     warnings.simplefilter("ignore")
     p = Path(path)
@@ -117,7 +118,9 @@ def test_killing_a_saving_process_at_random_moments_loses_at_most_the_version_be
     finished = 0
     torn_seen = 0
     for _ in range(KILLS):
-        done = context.Value("i", finished)
+        # No lock: a child killed while holding a locked Value's lock would leave the parent waiting
+        # on it for ever (a CI run hung so). An aligned int is written and read whole without one.
+        done = context.Value("i", finished, lock=False)
         child = context.Process(target=saver, args=(str(path), done), daemon=True)
         child.start()
         time.sleep(rng.uniform(0.0, 0.06))
