@@ -139,7 +139,10 @@ function wbDrawAhead(network, item) {
     var pictures = network.wbFrames && network.wbFrames.pending; // wbFramesBegin: into the pictures
     if (pictures) { // its arrows first: its line then stops where they do (as at a later draw)
       item.drawArrows(pictures.arrows);
-      item.draw(pictures.lines);
+      // a map that leaves out links out of view (wbDrawInView, ui/static/map_frames.js) does so here too
+      var inView = network.wbDrawInView && network.wbDrawInView.drawLink;
+      if (typeof inView === "function") inView(item, pictures.lines);
+      else item.draw(pictures.lines);
       return;
     }
     item.draw(ctx);
@@ -153,12 +156,16 @@ function wbDrawAhead(network, item) {
 // wbDrawAhead for each of `items` (links or elements), in tasks of about WB_BUILD.SLICE_MS
 // (map_build.js); then done(). With {pictures: true} (and wbQuickFrames), the links go into pictures
 // for the next frame (wbFramesBegin ... wbFramesReady), each slice rasterised in its own task.
+// Returns {cancel()}: a cancelled run stops at its next slice and never calls done.
 function wbDrawAheadInSlices(network, items, done, options) {
   "use strict";
   var index = 0;
-  var pictures = !!(options && options.pictures) && !!wbFramesBegin(network);
+  var cancelled = false;
+  var begun = options && options.pictures ? wbFramesBegin(network) : null;
+  var pictures = !!begun;
   var now = function () { return (typeof performance !== "undefined" ? performance : Date).now(); };
   function slice() {
+    if (cancelled) return;
     var start = now();
     while (index < items.length) {
       wbDrawAhead(network, items[index++]);
@@ -170,6 +177,10 @@ function wbDrawAheadInSlices(network, items, done, options) {
     done();
   }
   wbLater(slice);
+  return { cancel: function () {
+    cancelled = true;
+    if (begun && network.wbFrames.pending === begun) network.wbFrames.pending = null; // (links drawn ahead no more go into them)
+  } };
 }
 
 function wbKeepArrowEnds(network, edgeType) {

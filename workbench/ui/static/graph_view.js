@@ -180,6 +180,9 @@ async function render({ model, el }) {
   wbQuickDrag(network); // dragging elements draws again only their own links (map_frames.js)
   wbQuickDashes(network); // dashes a zoomed-out map can draw quickly (render/map_canvas.js)
   wbQuickArrows(network); // arrow ends found once, not at every draw (render/map_canvas.js)
+  // Frames at rest copy the links from pictures drawn ahead in slices (the build's first frame, and
+  // each edit's: drawEditAhead); installed last, over wbDrawInView and wbQuickDrag (render/map_canvas.js).
+  wbQuickFrames(network);
   let hierarchical = isHierarchical(options);
   // Link labels kept off elements and each other (wbEdgeLabels from workbench/render/edge_labels.js,
   // put before this module by graph_view.py); a label with no free place shows on hover or selection.
@@ -244,6 +247,7 @@ async function render({ model, el }) {
   let fills = 0; // refills so far: a chain of steps (inTurn) of an older one stops
   function refill(nodeItems, edgeItems, beforeFill, then) {
     if (building) building.cancel(); // its `then` never runs
+    cancelEditAhead();
     fills += 1;
     network.body.emitter.emit("_allowRedraw"); // an older fill's steps (inTurn) may have held the draw
     network.setData({ nodes: new vis.DataSet(), edges: new vis.DataSet() });
@@ -342,11 +346,41 @@ async function render({ model, el }) {
     }
     if (touched.length) {
       afterNodesChanged(touched, added, changedLinks, true);
-      return;
+    } else {
+      const moved = placement.roomForVerbs(changedLinks); // a verb between two of a row
+      placeChangedLabels(moved, changedLinks, true);
+      if (moved.length) reportPositions();
     }
-    const moved = placement.roomForVerbs(changedLinks); // a verb between two of a row
-    placeChangedLabels(moved, changedLinks, true);
-    if (moved.length) reportPositions();
+    drawEditAhead();
+  }
+
+  // The frame that shows an edit: its links (those in view: wbDrawInView) are drawn ahead into
+  // pictures, in slices of their own (wbDrawAheadInSlices, render/map_canvas.js), with the map's draw
+  // held until they are ready; that one draw then copies them and draws the elements. At 500 elements
+  // the links were most of that draw (their script and, at the frame's Commit, their raster). Anything
+  // that changes the map or the view meanwhile drops the pictures, and the frame draws as before.
+  // When another step holds the draw already (a new case settling: inTurn), the edit is drawn as before.
+  let editAhead = null; // the slices running, {cancel}
+  function cancelEditAhead() {
+    if (!editAhead) return;
+    editAhead.cancel();
+    editAhead = null;
+    network.body.emitter.emit("_allowRedraw");
+  }
+  function drawEditAhead() {
+    const emitter = network.body.emitter;
+    if (!network.wbFrames) return;
+    if (editAhead) cancelEditAhead(); // an edit that came while the one before was drawn ahead
+    else if (network.renderer.allowRedraw !== true) return;
+    emitter.emit("_blockRedraw");
+    const links = network.body.edgeIndices.map((id) => network.body.edges[id]);
+    const run = wbDrawAheadInSlices(network, links, () => {
+      if (editAhead !== run) return;
+      editAhead = null;
+      emitter.emit("_allowRedraw");
+      emitter.emit("_requestRedraw"); // the edit's one draw, at the next frame
+    }, { pictures: true });
+    editAhead = run;
   }
 
   function loadSnapshot() {
@@ -568,6 +602,7 @@ async function render({ model, el }) {
     model.off("change:height", setHeight);
     model.off("msg:custom", onMessage);
     if (building) building.cancel();
+    if (editAhead) editAhead.cancel();
     linking.destroy();
     network.destroy();
   };

@@ -198,6 +198,7 @@ function wbQuickDrag(network) {
 // link are always drawn.
 // network.wbDrawInView counts {drawn, skipped} links (and dashed curves `cut` to the view, see
 // drawDashedInView); set its `all` to draw every link whole, `cutting` false to draw dashed curves whole.
+// Its drawLink(edge, ctx) draws one link as a frame in the current view would (or leaves it out).
 function wbDrawInView(network) {
   const renderer = network.renderer;
   const body = network.body;
@@ -348,25 +349,33 @@ function wbDrawInView(network) {
       || (font && font.align && font.align !== "horizontal");
   }
 
+  // One link as this view's draw does it: drawn (true), or left out with what its draw would leave.
+  function drawLink(edge, ctx, area) {
+    if (always(edge) || reaches(edge, area)) {
+      if (stats.cutting && !stats.all && edge.options.dashes && !edge.selected && !edge.hover) {
+        drawDashedInView(edge, ctx, area);
+      } else {
+        edge.draw(ctx);
+      }
+      return true;
+    }
+    // A dashed line sets round ends before it saves the canvas's state, and they stay: the
+    // lines drawn after it (and the elements' borders) are drawn with them.
+    if (edge.options.dashes) ctx.lineCap = "round";
+    placeLabel(edge, ctx);
+    return false;
+  }
+
   renderer._drawEdges = function (ctx) {
     const area = view();
     for (const id of body.edgeIndices) {
       const edge = body.edges[id];
       if (edge.connected !== true) continue;
-      if (always(edge) || reaches(edge, area)) {
-        if (stats.cutting && !stats.all && edge.options.dashes && !edge.selected && !edge.hover) {
-          drawDashedInView(edge, ctx, area);
-        } else {
-          edge.draw(ctx);
-        }
-        stats.drawn += 1;
-      } else {
-        // A dashed line sets round ends before it saves the canvas's state, and they stay: the
-        // lines drawn after it (and the elements' borders) are drawn with them.
-        if (edge.options.dashes) ctx.lineCap = "round";
-        placeLabel(edge, ctx);
-        stats.skipped += 1;
-      }
+      if (drawLink(edge, ctx, area)) stats.drawn += 1;
+      else stats.skipped += 1;
     }
   };
+  // A link's line and label drawn ahead into a picture for the next frame (wbDrawAhead with
+  // wbQuickFrames, render/map_canvas.js), as that frame would draw it in the current view.
+  stats.drawLink = (edge, ctx) => drawLink(edge, ctx, view());
 }
