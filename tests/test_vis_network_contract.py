@@ -109,6 +109,9 @@ INTERNALS = [
     # graph_view.js afterEdit: a changed element measured before it is drawn
     ("node.updateBoundingBox (its label measured, its box set)", r"\.updateBoundingBox\(",
      _method("updateBoundingBox")),
+    # graph_view.js drawEditAhead: an edit's links drawn ahead only while nothing else holds the draw
+    ("renderer.allowRedraw (false while draws are held: _blockRedraw)", r"renderer\.allowRedraw\b",
+     re.escape("this.allowRedraw=!0")),
     # map_frames.js wbDrawInView: a link out of view not drawn, its label's place kept as drawLabel sets it
     ("edgeType.getViaNode (a curve's control points)", r"\.getViaNode\(", _method("getViaNode")),
     ("labelModule.differentState / calculateLabelSize (where Label.draw puts a label)",
