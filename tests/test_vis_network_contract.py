@@ -112,6 +112,8 @@ INTERNALS = [
     # graph_view.js drawEditAhead: an edit's links drawn ahead only while nothing else holds the draw
     ("renderer.allowRedraw (false while draws are held: _blockRedraw)", r"renderer\.allowRedraw\b",
      re.escape("this.allowRedraw=!0")),
+    ("renderer.redrawRequested (a frame asked for, still to come)", r"renderer\.redrawRequested\b",
+     re.escape("this.redrawRequested=!1")),
     # map_frames.js wbDrawInView: a link out of view not drawn, its label's place kept as drawLabel sets it
     ("edgeType.getViaNode (a curve's control points)", r"\.getViaNode\(", _method("getViaNode")),
     ("labelModule.differentState / calculateLabelSize (where Label.draw puts a label)",

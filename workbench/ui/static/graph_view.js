@@ -361,24 +361,33 @@ async function render({ model, el }) {
   // that changes the map or the view meanwhile drops the pictures, and the frame draws as before.
   // When another step holds the draw already (a new case settling: inTurn), the edit is drawn as before.
   let editAhead = null; // the slices running, {cancel}
-  function cancelEditAhead() {
+  let frameDue = false; // a frame asked for before the draw was held is still to come (see drawEditAhead)
+  function cancelEditAhead(release = true) {
     if (!editAhead) return;
     editAhead.cancel();
     editAhead = null;
-    network.body.emitter.emit("_allowRedraw");
+    if (release) network.body.emitter.emit("_allowRedraw");
   }
   function drawEditAhead() {
     const emitter = network.body.emitter;
+    const renderer = network.renderer;
     if (!network.wbFrames) return;
-    if (editAhead) cancelEditAhead(); // an edit that came while the one before was drawn ahead
-    else if (network.renderer.allowRedraw !== true) return;
+    if (editAhead) cancelEditAhead(false); // an edit that came while the one before was drawn ahead
+    else if (renderer.allowRedraw !== true) return;
+    else if (renderer.redrawRequested === true && !frameDue) {
+      // The patch asked for a frame already: it still comes (and draws, once allowed) after the
+      // slices if they are quicker; asking again then would draw the edit twice.
+      frameDue = true;
+      requestAnimationFrame(() => { frameDue = false; }); // runs right after that frame's draw
+    }
     emitter.emit("_blockRedraw");
     const links = network.body.edgeIndices.map((id) => network.body.edges[id]);
     const run = wbDrawAheadInSlices(network, links, () => {
       if (editAhead !== run) return;
       editAhead = null;
       emitter.emit("_allowRedraw");
-      emitter.emit("_requestRedraw"); // the edit's one draw, at the next frame
+      if (frameDue) renderer.redrawRequested = true; // that frame draws the edit
+      else emitter.emit("_requestRedraw"); // the edit's one draw, at the next frame
     }, { pictures: true });
     editAhead = run;
   }
