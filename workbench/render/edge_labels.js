@@ -26,6 +26,7 @@
 // `labels.quiet` is the set of link ids whose label is hidden until hover or selection.
 
 /* global wbLater -- from map_build.js, which comes first wherever this script is used */
+/* global wbScratch, wbDrawElement -- from map_canvas.js, which comes with this script wherever it is used */
 
 // An element's box where it is now: its symbol and all of its label's text (canvas units).
 // vis-network's own box (network.getBoundingBox) of a symbol with its label below (dot, diamond,
@@ -35,8 +36,7 @@
 // draws it. For the other shapes (label inside), vis-network's box is used; it is measured when the
 // element is drawn, and only what is in view is drawn: an element out of view (a zoomed-in live map)
 // or moved since may still have the box of an earlier place, or none. Such an element is measured
-// on a scratch canvas.
-var wbScratchCanvas = null;
+// on the scratch canvas (wbScratch, map_canvas.js).
 var WB_LABEL_BELOW = new Set(["dot", "diamond", "hexagon", "square", "star", "triangle", "triangleDown"]);
 function wbElementBox(network, id) {
   "use strict";
@@ -48,12 +48,9 @@ function wbElementBox(network, id) {
     || Math.abs((b.left + b.right) / 2 - node.x) > 1
     // the symbol as drawn (a box moved straight down may still contain its new centre)
     || (typeof sh.top === "number" && typeof sh.height === "number" && Math.abs(sh.top + sh.height / 2 - node.y) > 1);
-  if (!wbScratchCanvas && typeof document !== "undefined") {
-    wbScratchCanvas = document.createElement("canvas").getContext("2d");
-  }
-  if (stale && wbScratchCanvas && typeof node.draw === "function") {
-    var drawn = node.draw(wbScratchCanvas); // a symbol whose label is below it draws the label next
-    if (drawn && typeof drawn.drawExternalLabel === "function") drawn.drawExternalLabel();
+  var scratch = wbScratch();
+  if (stale && scratch && typeof node.draw === "function") {
+    wbDrawElement(node, scratch); // a symbol whose label is below it draws the label next
     b = sh.boundingBox;
   }
   if (!b) return null;
@@ -63,11 +60,11 @@ function wbElementBox(network, id) {
   }
   var out = { left: node.x - sh.width / 2, right: node.x + sh.width / 2,
               top: node.y - sh.height / 2, bottom: node.y + sh.height / 2 };
-  if (node.options.label && lm && wbScratchCanvas && typeof lm.calculateLabelSize === "function") {
+  if (node.options.label && lm && scratch && typeof lm.calculateLabelSize === "function") {
     // As vis-network's drawExternalLabel: measured at the centre, then placed under the symbol.
-    lm.calculateLabelSize(wbScratchCanvas, node.selected, node.hover, node.x, node.y, "hanging");
+    lm.calculateLabelSize(scratch, node.selected, node.hover, node.x, node.y, "hanging");
     var below = node.y + 0.5 * sh.height + 0.5 * lm.size.height;
-    lm.calculateLabelSize(wbScratchCanvas, node.selected, node.hover, node.x, below, "hanging");
+    lm.calculateLabelSize(scratch, node.selected, node.hover, node.x, below, "hanging");
     var s = lm.size;
     if (s.width > 0 && s.height > 0) {
       out.left = Math.min(out.left, s.left);
@@ -403,10 +400,11 @@ function wbEdgeLabels(network, edges) {
     var best = null;
     var crossed = 0; // curves tried that run through an element
     var tries = Math.hypot(to.x - from.x, to.y - from.y) > LONG_LINK ? LONG_TRIES : CANDIDATES.length;
-    if (wbScratchCanvas && (ng.fresh.has(edge.fromId) || ng.fresh.has(edge.toId))) {
+    var scratch = wbScratch();
+    if (scratch && (ng.fresh.has(edge.fromId) || ng.fresh.has(edge.toId))) {
       // Where the link stops now that its end has a new border: vis-network sets it when it draws the
       // arrows (and puts the verb halfway along the line as drawn), here on a scratch canvas.
-      edge.drawArrows(wbScratchCanvas);
+      edge.drawArrows(scratch);
     }
     for (var c = 0; c < CANDIDATES.length; c++) {
       var smooth = CANDIDATES[c];
@@ -595,10 +593,11 @@ function wbEdgeLabels(network, edges) {
   // arrows (on a scratch canvas): it draws a link's line to where its arrow stopped at the draw
   // before, so after an element changed size or place, or a link its curve, the next draw is right.
   function findEnds(ids) {
-    if (!wbScratchCanvas) return;
+    var scratch = wbScratch();
+    if (!scratch) return;
     ids.forEach(function (id) {
       var edge = network.body.edges[id];
-      if (edge && edge.connected === true && typeof edge.drawArrows === "function") edge.drawArrows(wbScratchCanvas);
+      if (edge && edge.connected === true && typeof edge.drawArrows === "function") edge.drawArrows(scratch);
     });
   }
 

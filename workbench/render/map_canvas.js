@@ -121,17 +121,10 @@ function wbQuickArrows(network) {
 // label measured, its box, its arrow ends and where its line stops): wbBuildMap does so for the
 // whole map in its slices, after the fit (the arrows' width depends on the scale), with
 // {drawAhead: true}.
-var WB_SCRATCH_1PX = null;
 function wbDrawAhead(network, item) {
   "use strict";
   if (!item || typeof item.draw !== "function") return;
-  if (!WB_SCRATCH_1PX && typeof document !== "undefined") {
-    var canvas = document.createElement("canvas");
-    canvas.width = 1;
-    canvas.height = 1;
-    WB_SCRATCH_1PX = canvas.getContext("2d");
-  }
-  var ctx = WB_SCRATCH_1PX;
+  var ctx = wbScratch();
   if (!ctx) return;
   if (typeof item.drawArrows === "function") { // a link: its line and label, then its arrows
     if (item.connected !== true) return;
@@ -149,7 +142,32 @@ function wbDrawAhead(network, item) {
     item.drawArrows(ctx);
     return;
   }
-  var drawn = item.draw(ctx); // an element; a label under its symbol is drawn after it
+  wbDrawElement(item, ctx);
+}
+
+// A 1x1 canvas's 2D context, or null where there is no document.
+function wbOnePixel() {
+  "use strict";
+  if (typeof document === "undefined") return null;
+  var canvas = document.createElement("canvas");
+  canvas.width = 1;
+  canvas.height = 1;
+  return canvas.getContext("2d");
+}
+
+// The scratch canvas elements and links are drawn on for what drawing them does (labels measured,
+// boxes, arrow ends, where lines stop), never to be seen: shared with edge_labels.js.
+var WB_SCRATCH = null;
+function wbScratch() {
+  "use strict";
+  if (!WB_SCRATCH) WB_SCRATCH = wbOnePixel();
+  return WB_SCRATCH;
+}
+
+// Draw an element as the map does: a label under its symbol is drawn after it.
+function wbDrawElement(node, ctx) {
+  "use strict";
+  var drawn = node.draw(ctx);
   if (drawn && typeof drawn.drawExternalLabel === "function") drawn.drawExternalLabel();
 }
 
@@ -227,12 +245,18 @@ function wbArrowKey(key, edgeType, near, far, via, position, values) {
     offset ? offset.from : null, offset ? offset.to : null, o.arrowStrikethrough, values.width,
     position === "from" ? values.fromArrowScale : values.toArrowScale,
     position === "from" ? values.fromArrowType : values.toArrowType);
+  wbPushVia(key, via);
+  return key;
+}
+
+// A link's via point(s) (vis-network's getViaNode: one point, a list, or none) onto `key`.
+function wbPushVia(key, via) {
+  "use strict";
   if (via && via.length !== undefined) {
     for (var i = 0; i < via.length; i++) key.push(via[i] ? via[i].x : null, via[i] ? via[i].y : null);
   } else if (via) {
     key.push(via.x, via.y);
   }
-  return key;
 }
 
 function wbSameKey(a, b) {
@@ -354,15 +378,17 @@ function wbCopyPicture(ctx, pctx) {
 }
 
 // The transform vis-network's next draw will set (Canvas.setTransform, then the view's translation
-// and scale), as a DOMMatrix.
-function wbViewTransform(network, pctx) {
+// and scale), as a DOMMatrix: composed by a canvas, as the draw composes it.
+var WB_MATRIX_1PX = null;
+function wbViewTransform(network) {
   "use strict";
+  if (!WB_MATRIX_1PX) WB_MATRIX_1PX = wbOnePixel();
   var pr = network.canvas.pixelRatio || 1;
   var view = network.body.view;
-  pctx.setTransform(pr, 0, 0, pr, 0, 0);
-  pctx.translate(view.translation.x, view.translation.y);
-  pctx.scale(view.scale, view.scale);
-  return pctx.getTransform();
+  WB_MATRIX_1PX.setTransform(pr, 0, 0, pr, 0, 0);
+  WB_MATRIX_1PX.translate(view.translation.x, view.translation.y);
+  WB_MATRIX_1PX.scale(view.scale, view.scale);
+  return WB_MATRIX_1PX.getTransform();
 }
 
 // Start pictures for the next frame (links drawn ahead from now on go into them); null if the map
@@ -375,8 +401,8 @@ function wbFramesBegin(network) {
   frames.ready = null;
   var mapCtx = network.canvas.getContext();
   if (!mapCtx || !mapCtx.canvas.width || !mapCtx.canvas.height || !network.canvas.frame.clientWidth) return null;
-  var lines = wbPicture(mapCtx, new DOMMatrix());
-  var transform = wbViewTransform(network, lines);
+  var transform = wbViewTransform(network);
+  var lines = wbPicture(mapCtx, transform);
   var arrows = wbPicture(mapCtx, transform);
   lines.wbRoundCaps = mapCtx.wbRoundCaps;
   arrows.wbRoundCaps = mapCtx.wbRoundCaps;
@@ -396,12 +422,7 @@ function wbFramesRaster(network) {
   "use strict";
   var pending = network.wbFrames && network.wbFrames.pending;
   if (!pending) return;
-  if (!WB_RASTER_1PX) {
-    var canvas = document.createElement("canvas");
-    canvas.width = 1;
-    canvas.height = 1;
-    WB_RASTER_1PX = canvas.getContext("2d");
-  }
+  if (!WB_RASTER_1PX) WB_RASTER_1PX = wbOnePixel();
   WB_RASTER_1PX.drawImage(pending.lines.canvas, 0, 0, 1, 1, 0, 0, 1, 1);
   WB_RASTER_1PX.drawImage(pending.arrows.canvas, 0, 0, 1, 1, 0, 0, 1, 1);
   WB_RASTER_1PX.clearRect(0, 0, 1, 1);
@@ -414,8 +435,7 @@ function wbFramesReady(network) {
   var pending = frames && frames.pending;
   if (!pending) return;
   frames.pending = null;
-  var scratch = document.createElement("canvas").getContext("2d");
-  var now = wbViewTransform(network, scratch);
+  var now = wbViewTransform(network);
   if (pending.version !== frames.version || !wbSameMatrix(now, pending.transform)) return;
   pending.fingerprint = wbLinksFingerprint(network);
   frames.ready = pending;
@@ -450,11 +470,7 @@ function wbLinksFingerprint(network) {
     key.push(e, e.connected, type, e.from, e.to, e.from && e.from.x, e.from && e.from.y, e.to && e.to.x,
       e.to && e.to.y, e.selected, e.hover, e.from && e.from.selected, e.to && e.to.selected,
       lm && lm.elementOptions ? lm.elementOptions.label : null);
-    if (via && via.length !== undefined) {
-      for (var j = 0; j < via.length; j++) key.push(via[j] ? via[j].x : null, via[j] ? via[j].y : null);
-    } else if (via) {
-      key.push(via.x, via.y);
-    }
+    wbPushVia(key, via);
   }
   return key;
 }
