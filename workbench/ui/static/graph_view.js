@@ -400,7 +400,8 @@ async function render({ model, el }) {
     for (const id of model.get("pinned") || []) placement.pin(id);
     const all = snap.nodes || []; // prepared as they go onto the map (refill)
     const kept = all.filter((n) => n.x != null && n.y != null);
-    const unplaced = all.filter((n) => n.x == null || n.y == null).map((n) => n.id);
+    const unplacedNodes = all.filter((n) => n.x == null || n.y == null);
+    const unplaced = unplacedNodes.map((n) => n.id);
     appliedSeq = snap.seq == null ? 0 : snap.seq; // a newer patch waits until the map is built (refill)
     refill(kept.length ? kept : all, snap.edges || [], () => {
       const fresh = model.get("options") || {};
@@ -418,7 +419,7 @@ async function render({ model, el }) {
     }, () => {
       if (kept.length) {
         placed = true;
-        if (unplaced.length) placeUnplaced(all.filter((n) => n.x == null || n.y == null).map(prep));
+        if (unplaced.length) placeUnplaced(unplacedNodes.map(prep));
       }
       updateEmpty();
       // Once drawn (at the next frame; boxes are measured then), in tasks of their own: settle, fit,
