@@ -114,6 +114,13 @@ INTERNALS = [
      re.escape("this.allowRedraw=!0")),
     ("renderer.redrawRequested (a frame asked for, still to come)", r"renderer\.redrawRequested\b",
      re.escape("this.redrawRequested=!1")),
+    # map_canvas.js wbOneFrameDue: one frame asked for at a time (a redraw while physics is off)
+    ("renderer._requestNextFrame, called on the renderer by _requestRedraw while renderingActive is false",
+     r"renderer\._requestNextFrame\b",
+     re.escape("this.renderingActive===!1&&this.allowRedraw===!0&&(this.redrawRequested=!0,"
+               "this._requestNextFrame(()=>{this._redraw(!1)}")),
+    ("_allowRedraw forgets a frame asked for (why wbOneFrameDue is needed)", r'"_allowRedraw"',
+     re.escape('on("_allowRedraw",()=>{this.allowRedraw=!0,this.redrawRequested=!1}')),
     # map_frames.js wbDrawInView: a link out of view not drawn, its label's place kept as drawLabel sets it
     ("edgeType.getViaNode (a curve's control points)", r"\.getViaNode\(", _method("getViaNode")),
     ("labelModule.differentState / calculateLabelSize (where Label.draw puts a label)",

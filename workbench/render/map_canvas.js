@@ -310,6 +310,7 @@ function wbQuickFrames(network) {
   ["_dataChanged", "_dataUpdated", "refresh", "dragStart", "dragging", "dragEnd", "zoom", "_resizeNodes",
     "_resizeEdges", "startSimulation"].forEach(function (name) { body.emitter.on(name, stale); });
   body.emitter.on("afterDrawing", function () { frames.current = null; });
+  wbOneFrameDue(renderer);
   // A frame asked for while a frame from pictures was drawn (e.g. by the link-label placement, for
   // lines that end where the arrows were found: here they were found before the lines were drawn)
   // may copy them too, if it still fits them.
@@ -345,6 +346,26 @@ function wbQuickFrames(network) {
     if (!current) return drawArrows.apply(this, arguments);
     wbCopyPicture(ctx, current.arrows);
     return undefined;
+  };
+}
+
+// At most one frame asked for at a time. vis-network's "_allowRedraw" forgets a frame already asked
+// for (it sets redrawRequested = false), so the next "_requestRedraw" asks for a second one: after a
+// hold (the links drawn into pictures in slices) that came after a request, two frames came, the
+// first copied the pictures and the second drew every link again. Now a request while a frame is
+// due waits for that frame, which draws whatever was asked for. (Physics' own frames, asked for
+// while renderingActive, are left alone.)
+function wbOneFrameDue(renderer) {
+  "use strict";
+  var requestNextFrame = renderer._requestNextFrame;
+  var due = false;
+  renderer._requestNextFrame = function (callback) {
+    if (this.renderingActive === true) return requestNextFrame.apply(this, arguments);
+    if (due) return undefined;
+    due = true;
+    var args = Array.prototype.slice.call(arguments);
+    args[0] = function () { due = false; return callback.apply(this, arguments); };
+    return requestNextFrame.apply(this, args);
   };
 }
 
