@@ -367,6 +367,12 @@ function wbOneFrameDue(renderer) {
     args[0] = function () { due = false; return callback.apply(this, arguments); };
     return requestNextFrame.apply(this, args);
   };
+  // A frame asked for before this (new vis.Network asks for one) is due too: until it has come.
+  // Asked for the same way, this runs right after it.
+  if (renderer.redrawRequested === true && renderer.renderingActive !== true) {
+    due = true;
+    requestNextFrame.call(renderer, function () { due = false; }, 0);
+  }
 }
 
 // A picture of the map canvas's size (a 2D context), drawn with `transform` (a DOMMatrix) and with

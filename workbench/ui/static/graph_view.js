@@ -361,7 +361,6 @@ async function render({ model, el }) {
   // that changes the map or the view meanwhile drops the pictures, and the frame draws as before.
   // When another step holds the draw already (a new case settling: inTurn), the edit is drawn as before.
   let editAhead = null; // the slices running, {cancel}
-  let frameDue = false; // a frame asked for before the draw was held is still to come (see drawEditAhead)
   function cancelEditAhead(release = true) {
     if (!editAhead) return;
     editAhead.cancel();
@@ -374,20 +373,15 @@ async function render({ model, el }) {
     if (!network.wbFrames) return;
     if (editAhead) cancelEditAhead(false); // an edit that came while the one before was drawn ahead
     else if (renderer.allowRedraw !== true) return;
-    else if (renderer.redrawRequested === true && !frameDue) {
-      // The patch asked for a frame already: it still comes (and draws, once allowed) after the
-      // slices if they are quicker; asking again then would draw the edit twice.
-      frameDue = true;
-      requestAnimationFrame(() => { frameDue = false; }); // runs right after that frame's draw
-    }
     emitter.emit("_blockRedraw");
     const links = network.body.edgeIndices.map((id) => network.body.edges[id]);
     const run = wbDrawAheadInSlices(network, links, () => {
       if (editAhead !== run) return;
       editAhead = null;
       emitter.emit("_allowRedraw");
-      if (frameDue) renderer.redrawRequested = true; // that frame draws the edit
-      else emitter.emit("_requestRedraw"); // the edit's one draw, at the next frame
+      // The edit's one draw: at the next frame, or at the frame the patch asked for if it is still
+      // to come (the slices were quicker; wbOneFrameDue, render/map_canvas.js, asks for no second).
+      emitter.emit("_requestRedraw");
     }, { pictures: true });
     editAhead = run;
   }
