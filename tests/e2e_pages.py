@@ -75,6 +75,21 @@ _NODE_POSITION = f"""(id) => {{
 }}"""
 
 
+def evaluate_within(page: Any, script: str, arg: Any = None, *, timeout: float = 60_000) -> Any:
+    """``page.evaluate(script, arg)`` for a script that returns a promise (one that waits for frames,
+    draws or idle time), failing after ``timeout`` ms instead of waiting for ever: Playwright's
+    ``evaluate`` has no timeout, so a promise that never settles would hang the whole test run.
+    """
+    within = f"""async ([arg, ms]) => {{
+      let timer;
+      const late = new Promise((_, fail) => {{
+        timer = setTimeout(() => fail(new Error(`the page gave no answer within ${{ms}} ms`)), ms);
+      }});
+      try {{ return await Promise.race([({script})(arg), late]); }} finally {{ clearTimeout(timer); }}
+    }}"""
+    return page.evaluate(within, [arg, timeout])
+
+
 def graph_nodes(page: Any) -> list[dict[str, str]]:
     """The nodes the graph shows: ``[{"id", "label"}]`` with labels unwrapped to one line."""
     nodes = page.evaluate(_NODES) or []

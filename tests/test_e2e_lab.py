@@ -46,6 +46,9 @@ def lab(browser: Any, lab_server: Server) -> Iterator[RecordedPage]:
 
 def _settle(page: Any, quiet_ms: int = 400, timeout_ms: int = 20_000) -> None:
     """Wait until the kernel has been idle for ``quiet_ms``: the app's answers to the last edit are in."""
+    # The quiet time counts from now: an idle start seen by an earlier call would end it at once,
+    # before the kernel had the last edit.
+    page.evaluate("() => { window.__wbIdleSince = null; }")
     page.wait_for_function(
         """([quiet, since]) => {
           const idle = document.querySelector(".jp-Notebook-ExecutionIndicator")?.dataset.status === "idle";

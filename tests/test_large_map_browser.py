@@ -17,7 +17,14 @@ from typing import Any
 
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
-from e2e_pages import _NETWORK, NETWORK_HOOK, open_app_on_demo, open_case_in_app, wait_for_graph_label
+from e2e_pages import (
+    _NETWORK,
+    NETWORK_HOOK,
+    evaluate_within,
+    open_app_on_demo,
+    open_case_in_app,
+    wait_for_graph_label,
+)
 from e2e_servers import DEMO_CASE, Server
 from test_live_labels_browser import _PLACED, _QUIET
 from test_render_browser import MAX_LABEL_OVERLAPS, label_overlaps, label_overlaps_js, overlap_count
@@ -140,8 +147,13 @@ COUNT_WORK = f"""() => {{
                          nodes: net.body.data.nodes.length }}, net.__count);
 }}"""
 
-#: Resolves once the page has been idle (no task waiting) twice in a row.
-IDLE = "() => new Promise((done) => requestIdleCallback(() => requestIdleCallback(() => done(true))))"
+#: Resolves once the page has been idle (no task waiting) twice in a row, or has had no idle time for
+#: 2 s each time (Chromium gave a page no idle time for 10 minutes once, in a fresh-clone run on a
+#: busy machine; _settled then compares what the map did, which needs no idle time to be right).
+IDLE = """() => new Promise((done) => {
+  const idle = (then) => requestIdleCallback(then, { timeout: 2000 });
+  idle(() => idle(() => done(true)));
+})"""
 
 
 def _settled(page: Any, rounds: int = 40) -> dict[str, Any]:
@@ -152,7 +164,7 @@ def _settled(page: Any, rounds: int = 40) -> dict[str, Any]:
     """
     last: dict[str, Any] | None = None
     for _ in range(rounds):
-        page.evaluate(IDLE)
+        evaluate_within(page, IDLE)
         now = page.evaluate(COUNT_WORK)
         if last is not None and not now["busy"] and now == last:
             return now

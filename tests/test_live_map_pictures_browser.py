@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
-from e2e_pages import _NETWORK, open_app_on_demo, open_case_in_app, wait_for_graph_label
+from e2e_pages import _NETWORK, evaluate_within, open_app_on_demo, open_case_in_app, wait_for_graph_label
 from e2e_servers import Server
 from test_large_map_browser import ELEMENTS, LINKS, _settled
 from test_live_edit_browser import KEEP
@@ -113,7 +113,7 @@ def test_the_live_map_s_first_frame_and_an_edit_s_frame_copy_their_links_and_loo
 
     # After a hover or a zoom, the frame draws its links itself.
     for change in ("hover", "zoom"):
-        drawn = [d for d in page.evaluate(CHANGE_AND_DRAW, change) if d["drew"]]
+        drawn = [d for d in evaluate_within(page, CHANGE_AND_DRAW, change) if d["drew"]]
         assert drawn and all(d["copied"] == 0 and d["linksDrawn"] > 0 for d in drawn), (change, drawn)
     assert recorded_page.log.page_errors == []
     assert recorded_page.log.outside_requests() == []

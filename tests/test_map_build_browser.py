@@ -227,12 +227,15 @@ def test_a_link_is_made_on_the_map_in_three_mouse_actions_and_with_the_keyboard(
     save_screenshot_to_artifacts(page, "map-link-chooser")
     page.keyboard.press("Enter")
     actions += 1
-    page.wait_for_function(f"(ends) => ({_EDGES})().some((e) => e[0] === ends[0] && e[1] === ends[1])",
-                           arg=[father, fear])
+    # The link on the map and the hint that says so, seen together (the hint goes after 6 s).
+    page.wait_for_function(
+        f"(ends) => ({_EDGES})().some((e) => e[0] === ends[0] && e[1] === ends[1])"
+        " && /Linked: Father often absent gives rise to Fear of being left/"
+        ".test(document.querySelector('.wb-graph .wb-map-hint')?.textContent ?? '')",
+        arg=[father, fear],
+    )
     assert actions <= 3
     assert [father, fear, "gives_rise_to"] in page.evaluate(_EDGES)
-    page.wait_for_function("() => /Linked: Father often absent gives rise to Fear of being left/"
-                           ".test(document.querySelector('.wb-graph .wb-map-hint')?.textContent ?? '')")
     page.keyboard.press("Escape")  # link mode off again
     assert page.locator(".wb-graph .wb-map-link-toggle").get_attribute("aria-pressed") == "false"
 

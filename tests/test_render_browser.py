@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from e2e_pages import evaluate_within
 
 from workbench.model import Formulation
 from workbench.render.html import render_html
@@ -302,12 +303,12 @@ def test_dashed_links_keep_their_dashes_and_stay_cheap_to_draw_when_zoomed_out(
 ) -> None:
     recorded_page.context.add_init_script(DASH_RECORDER)
     page, url = open_page(recorded_page, demo_formulation(), tmp_path, "dashes")
-    near = page.evaluate(DRAW_AT, 1.0)
+    near = evaluate_within(page, DRAW_AT, 1.0)
     assert near, "the demo case has dashed links"
     assert any(asked["cap"] == "round" for asked, _given in near), "dashed links are asked round-ended"
     # at 100 % every pattern is drawn as vis-network asks, round ends as butt ends over the same length
     assert all(_as_drawn(asked, given) == pytest.approx(asked["pattern"]) for asked, given in near)
-    far = page.evaluate(DRAW_AT, 0.05)
+    far = evaluate_within(page, DRAW_AT, 0.05)
     assert len(far) == len(near)
     for asked, given in far:
         # zoomed out, a dash is stretched to at least 2 px on the screen, in the same proportions
