@@ -24,7 +24,7 @@ function render({ model, el }) {
   el.appendChild(bar);
 
   let root = null;
-  let tries = 0;
+  let waiting = null; // the timer of attach(), until the view is in the page
 
   function toggleFull() {
     const target = root || el;
@@ -52,13 +52,15 @@ function render({ model, el }) {
     }
   }
 
+  // The view is put into the page after render(): once it is (however long a busy page takes), the
+  // presenter's frame around it takes the keys and fills the screen (the key bar alone outside one).
   function attach() {
-    root = el.closest(".wb-presenter");
-    if (!root && tries++ < 50) {
-      setTimeout(attach, 100);
+    waiting = null;
+    if (!el.isConnected) {
+      waiting = setTimeout(attach, 100);
       return;
     }
-    root = root || el;
+    root = el.closest(".wb-presenter") || el;
     if (!root.hasAttribute("tabindex")) root.tabIndex = 0;
     root.setAttribute("data-lm-suppress-shortcuts", "true");
     root.addEventListener("keydown", onKey);
@@ -82,6 +84,7 @@ function render({ model, el }) {
   attach();
 
   return () => {
+    clearTimeout(waiting);
     full.removeEventListener("click", toggleFull);
     document.removeEventListener("fullscreenchange", onFullscreen);
     if (root) root.removeEventListener("keydown", onKey);
