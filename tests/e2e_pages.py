@@ -52,6 +52,36 @@ NETWORK_HOOK = """
 })();
 """
 
+#: Init script (after NETWORK_HOOK): a record of every draw of every vis.Network, in
+#: ``network.__draws``, made by the probes that later init scripts push to ``window.__wbDrawProbes``.
+#: A probe is called as a draw starts, with the network and its renderer, and returns a function that
+#: is called as the draw ends; the fields of what that returns go into the draw's record.
+RECORD_DRAWS = """
+(() => {
+  const probes = (window.__wbDrawProbes = []);
+  const made = window.__wbNetworks;
+  const push = made.push;
+  made.push = function (network) {
+    network.__draws = [];
+    const renderer = network.renderer;
+    const redraw = renderer._redraw;
+    renderer._redraw = function (...args) {
+      const ends = probes.map((probe) => probe(network, this));
+      try { return redraw.apply(this, args); } finally {
+        network.__draws.push(Object.assign({}, ...ends.map((end) => end())));
+      }
+    };
+    return push.call(this, network);
+  };
+})();
+"""
+
+#: A page function of a network: the id of its element with the most links (the first of them).
+BUSIEST_ELEMENT = """(net) => {
+  const links = (id) => net.getConnectedEdges(id).length;
+  return net.body.nodeIndices.reduce((a, b) => (links(a) >= links(b) ? a : b));
+}"""
+
 # The network drawn inside the app's graph widget (the newest one still in the page).
 _NETWORK = """
 (window.__wbNetworks || []).filter(

@@ -19,6 +19,7 @@ import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
 from e2e_pages import (
     _NETWORK,
+    BUSIEST_ELEMENT,
     NETWORK_HOOK,
     evaluate_within,
     open_app_on_demo,
@@ -56,12 +57,11 @@ COUNT_SLICES = """
 
 
 #: Show the element with the most links at 100 % (a page function of the network).
-ZOOM_TO_BUSIEST = """(net) => {
-  const links = (id) => net.getConnectedEdges(id).length;
-  const busiest = net.body.nodeIndices.reduce((a, b) => links(a) >= links(b) ? a : b);
-  net.moveTo({ position: net.getPositions([busiest])[busiest], scale: 1, animation: false });
+ZOOM_TO_BUSIEST = f"""(net) => {{
+  const busiest = ({BUSIEST_ELEMENT})(net);
+  net.moveTo({{ position: net.getPositions([busiest])[busiest], scale: 1, animation: false }});
   net.redraw();
-}"""
+}}"""
 
 
 def test_labels_of_a_500_element_map_are_placed_in_slices_without_overlaps(

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
-from e2e_pages import _NETWORK, open_app_on_demo, pick_listed_element, wait_for_graph_label
+from e2e_pages import _NETWORK, BUSIEST_ELEMENT, open_app_on_demo, pick_listed_element, wait_for_graph_label
 from e2e_servers import Server
 from test_large_map_browser import _settled
 from test_live_labels_browser import _PLACED
@@ -30,9 +30,8 @@ LOAD_TIMEOUT = 120_000  # ms: Voilà starts a kernel and runs the app's cell bef
 #: The label of the element with the most links (the one to rename), and the links it has.
 BUSIEST = f"""() => {{
   const net = {_NETWORK};
-  const links = (id) => net.getConnectedEdges(id).length;
-  const id = net.body.nodeIndices.reduce((a, b) => links(a) >= links(b) ? a : b);
-  return {{ label: String(net.body.data.nodes.get(id).full_label), links: links(id) }};
+  const id = ({BUSIEST_ELEMENT})(net);
+  return {{ label: String(net.body.data.nodes.get(id).full_label), links: net.getConnectedEdges(id).length }};
 }}"""
 
 #: Whether the element labelled `label` is the one selected on the map (the pick reached the map:
@@ -120,8 +119,7 @@ def test_an_edit_is_drawn_once_and_that_draw_is_final(
 #: leaves it).
 ZOOMED_DRAW = f"""([all, cutting]) => {{
   const net = {_NETWORK};
-  const links = (id) => net.getConnectedEdges(id).length;
-  const busiest = net.body.nodeIndices.reduce((a, b) => links(a) >= links(b) ? a : b);
+  const busiest = ({BUSIEST_ELEMENT})(net);
   const at = net.getPositions([busiest])[busiest];
   if (!cutting) net.moveTo({{ position: at, scale: 2.5, animation: false }});
   const stats = net.wbDrawInView;

@@ -22,7 +22,14 @@ from typing import Any
 
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
-from e2e_pages import _NETWORK, evaluate_within, open_app_on_demo, open_case_in_app, wait_for_graph_label
+from e2e_pages import (
+    _NETWORK,
+    RECORD_DRAWS,
+    evaluate_within,
+    open_app_on_demo,
+    open_case_in_app,
+    wait_for_graph_label,
+)
 from e2e_servers import Server
 from test_large_map_browser import ELEMENTS, LINKS, _settled
 from test_live_edit_browser import KEEP
@@ -60,7 +67,7 @@ def _large_case_in_app(recorded_page: RecordedPage, voila_server: Server) -> Any
     case = voila_server.root / "large-500.formulation.json"  # the server's temporary copy
     if not case.exists():
         workbench.save(build_formulation(ELEMENTS, LINKS), case, message="Large case", author="test")
-    page = open_app_on_demo(recorded_page, voila_server, COUNT_LINK_DRAWS, timeout=LOAD_TIMEOUT)
+    page = open_app_on_demo(recorded_page, voila_server, RECORD_DRAWS, COUNT_LINK_DRAWS, timeout=LOAD_TIMEOUT)
     page.wait_for_function(_PLACED, timeout=30_000)
     open_case_in_app(page, case)
     page.wait_for_function(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
-from e2e_pages import _NETWORK, open_app_on_demo
+from e2e_pages import _NETWORK, BUSIEST_ELEMENT, open_app_on_demo
 from e2e_servers import Server
 from test_live_labels_browser import _PLACED
 
@@ -24,8 +24,7 @@ LOAD_TIMEOUT = 120_000  # ms: Voilà starts a kernel and runs the app's cell bef
 #: (window.__drawn); return where the element is on the page and how many links the map has.
 SETUP = f"""() => {{
   const net = {_NETWORK};
-  const links = (id) => net.getConnectedEdges(id).length;
-  const busiest = net.body.nodeIndices.reduce((a, b) => links(a) >= links(b) ? a : b);
+  const busiest = ({BUSIEST_ELEMENT})(net);
   net.moveTo({{ position: net.getPositions([busiest])[busiest], scale: 1, animation: false }});
   const proto = Object.getPrototypeOf(net.body.edges[net.body.edgeIndices[0]]);
   const draw = proto.draw;
@@ -34,7 +33,7 @@ SETUP = f"""() => {{
   net.redraw();
   const box = net.body.container.getBoundingClientRect();
   const dom = net.canvasToDOM(net.getPositions([busiest])[busiest]);
-  return {{ id: busiest, x: box.left + dom.x, y: box.top + dom.y, own: links(busiest),
+  return {{ id: busiest, x: box.left + dom.x, y: box.top + dom.y, own: net.getConnectedEdges(busiest).length,
            links: net.body.edgeIndices.filter((id) => net.body.edges[id].connected).length }};
 }}"""
 

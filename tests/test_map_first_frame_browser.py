@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
-from e2e_pages import NETWORK_HOOK
+from e2e_pages import BUSIEST_ELEMENT, NETWORK_HOOK, RECORD_DRAWS
 
 import workbench
 from workbench.render.html import render_html
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.browser
 
 DEMO = Path(__file__).resolve().parents[1] / "notebooks" / "cases" / "demo.formulation.json"
 
-#: Init script (after NETWORK_HOOK): every draw of every vis.Network, in `network.__draws`: whether
+#: Init script (after RECORD_DRAWS): every draw of every vis.Network, in `network.__draws`: whether
 #: it drew (vis-network skips a draw while redraws are blocked), ran in an animation frame, came
 #: while the map was being built (wbBuildMap), and how many arrows it searched for (wbQuickArrows).
 COUNT_DRAWS = """
@@ -43,23 +43,15 @@ COUNT_DRAWS = """
     inFrame = true;
     try { callback(time); } finally { inFrame = false; }
   });
-  const made = window.__wbNetworks;
-  const push = made.push;
-  made.push = function (network) {
-    network.__draws = [];
-    const renderer = network.renderer;
-    const redraw = renderer._redraw;
-    renderer._redraw = function (...args) {
-      const searched = () => (network.wbArrows ? network.wbArrows.searched : null);
-      const draw = { drew: this.allowRedraw === true, inFrame,
-                     building: !!(network.wbBuild && network.wbBuild.busy), before: searched() };
-      const result = redraw.apply(this, args);
+  window.__wbDrawProbes.push((network, renderer) => {
+    const searched = () => (network.wbArrows ? network.wbArrows.searched : null);
+    const draw = { drew: renderer.allowRedraw === true, inFrame,
+                   building: !!(network.wbBuild && network.wbBuild.busy), before: searched() };
+    return () => {
       draw.searched = draw.before === null ? null : searched() - draw.before;
-      network.__draws.push(draw);
-      return result;
+      return draw;
     };
-    return push.call(this, network);
-  };
+  });
 })();
 """
 
@@ -67,6 +59,7 @@ COUNT_DRAWS = """
 def _open(recorded_page: RecordedPage, f: workbench.Formulation, path: Path) -> Any:
     path.write_text(render_html(f), encoding="utf-8")
     recorded_page.context.add_init_script(NETWORK_HOOK)
+    recorded_page.context.add_init_script(RECORD_DRAWS)
     recorded_page.context.add_init_script(COUNT_DRAWS)
     page = recorded_page.page
     page.goto(path.as_uri())
@@ -146,15 +139,13 @@ def test_links_keep_their_arrow_ends_until_an_end_moves_and_draw_the_same_map(
     assert (searched["sum"], searched["weighted"]) == (kept["sum"], kept["weighted"])
 
     # Move the element with the most links: only the arrows of its links are searched for again.
-    moved = page.evaluate("""() => {
-      const body = window.workbench.network.body;
-      const links = (id) => body.nodes[id].edges.length;
-      const id = body.nodeIndices.reduce((a, b) => (links(a) >= links(b) ? a : b));
-      const node = body.nodes[id];
+    moved = page.evaluate(f"""() => {{
+      const net = window.workbench.network;
+      const node = net.body.nodes[({BUSIEST_ELEMENT})(net)];
       node.x += 40;
       node.y += 25;
       return node.edges.filter((e) => e.connected && e.fromId !== e.toId).length;
-    }""")
+    }}""")
     assert moved >= 2
     after_move = page.evaluate(_DRAW)
     assert after_move["searched"] == moved, (after_move, moved)  # once each, in the first draw

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from conftest import RecordedPage, save_screenshot_to_artifacts
-from e2e_pages import NETWORK_HOOK, evaluate_within
+from e2e_pages import NETWORK_HOOK, RECORD_DRAWS, evaluate_within
 from test_map_drag_browser import DIFFERING
 
 import workbench
@@ -33,40 +33,32 @@ from bench_render import build_formulation
 
 pytestmark = pytest.mark.browser
 
-#: Init script (after NETWORK_HOOK): for every draw of every vis.Network, in `network.__draws`, how
+#: Init script (after RECORD_DRAWS): for every draw of every vis.Network, in `network.__draws`, how
 #: many links it drew itself (each link's draw() inside the draw) and whether it copied pictures.
 COUNT_LINK_DRAWS = """
 (() => {
   let inDraw = false;
   window.__linkDraws = 0;
-  const made = window.__wbNetworks;
-  const push = made.push;
-  made.push = function (network) {
-    network.__draws = [];
-    const renderer = network.renderer;
-    const redraw = renderer._redraw;
-    renderer._redraw = function (...args) {
-      const body = network.body;
-      const first = body.edges[body.edgeIndices[0]];
-      const proto = first && Object.getPrototypeOf(first);
-      if (proto && !proto.__counted) {
-        const draw = proto.draw;
-        proto.draw = function (ctx) { if (inDraw) window.__linkDraws += 1; return draw.call(this, ctx); };
-        proto.__counted = true;
-      }
-      const used = network.wbFrames ? network.wbFrames.used : 0;
-      const links = body.edgeIndices.filter((id) => body.edges[id].connected === true).length;
-      const drew = this.allowRedraw === true;
-      window.__linkDraws = 0;
-      inDraw = true;
-      try { return redraw.apply(this, args); } finally {
-        inDraw = false;
-        network.__draws.push({ drew, links, linksDrawn: window.__linkDraws,
-                               copied: (network.wbFrames ? network.wbFrames.used : 0) - used });
-      }
+  window.__wbDrawProbes.push((network, renderer) => {
+    const body = network.body;
+    const first = body.edges[body.edgeIndices[0]];
+    const proto = first && Object.getPrototypeOf(first);
+    if (proto && !proto.__counted) {
+      const draw = proto.draw;
+      proto.draw = function (ctx) { if (inDraw) window.__linkDraws += 1; return draw.call(this, ctx); };
+      proto.__counted = true;
+    }
+    const used = network.wbFrames ? network.wbFrames.used : 0;
+    const links = body.edgeIndices.filter((id) => body.edges[id].connected === true).length;
+    const drew = renderer.allowRedraw === true;
+    window.__linkDraws = 0;
+    inDraw = true;
+    return () => {
+      inDraw = false;
+      return { drew, links, linksDrawn: window.__linkDraws,
+               copied: (network.wbFrames ? network.wbFrames.used : 0) - used };
     };
-    return push.call(this, network);
-  };
+  });
 })();
 """
 
@@ -137,6 +129,7 @@ def _open(
     f = build_formulation(elements, round(elements * 1.4)) if elements else workbench.load(DEMO)
     path.write_text(render_html(f), encoding="utf-8")
     recorded_page.context.add_init_script(NETWORK_HOOK)
+    recorded_page.context.add_init_script(RECORD_DRAWS)
     recorded_page.context.add_init_script(COUNT_LINK_DRAWS)
     if late_first_frame:
         recorded_page.context.add_init_script(NO_FRAME_UNTIL_BUILT)
