@@ -359,13 +359,11 @@ function wbOneFrameDue(renderer) {
   "use strict";
   var requestNextFrame = renderer._requestNextFrame;
   var due = false;
-  renderer._requestNextFrame = function (callback) {
-    if (this.renderingActive === true) return requestNextFrame.apply(this, arguments);
+  renderer._requestNextFrame = function (callback, delay) {
+    if (this.renderingActive === true) return requestNextFrame.call(this, callback, delay);
     if (due) return undefined;
     due = true;
-    var args = Array.prototype.slice.call(arguments);
-    args[0] = function () { due = false; return callback.apply(this, arguments); };
-    return requestNextFrame.apply(this, args);
+    return requestNextFrame.call(this, function (time) { due = false; return callback(time); }, delay);
   };
   // A frame asked for before this (new vis.Network asks for one) is due too: until it has come.
   // Asked for the same way, this runs right after it.
