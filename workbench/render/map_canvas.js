@@ -201,6 +201,23 @@ function wbDrawAheadInSlices(network, items, done, options) {
   } };
 }
 
+// The next frame of the map, from pictures: the map's draw is held while its links are drawn into
+// pictures in slices (wbDrawAheadInSlices with {pictures: true}), then let through and a frame asked
+// for, which copies them (wbQuickFrames); then(), if given, runs after that request. Returns the
+// slices' {cancel()} (a cancelled run leaves the draw held and never calls then).
+function wbFrameFromPictures(network, then) {
+  "use strict";
+  var emitter = network.body.emitter;
+  emitter.emit("_blockRedraw");
+  var links = network.body.edgeIndices.map(function (id) { return network.body.edges[id]; });
+  return wbDrawAheadInSlices(network, links, function () {
+    emitter.emit("_allowRedraw");
+    // That frame, or one asked for before the hold and still to come (wbOneFrameDue asks for no second).
+    emitter.emit("_requestRedraw");
+    if (then) then();
+  }, { pictures: true });
+}
+
 function wbKeepArrowEnds(network, edgeType) {
   "use strict";
   var stats = network.wbArrows;

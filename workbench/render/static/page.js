@@ -88,13 +88,9 @@
     // map is drawn with the labels placed.
     function ready() {
       // The draw that shows the placed labels, ahead, in slices (map_canvas.js): links given a new
-      // curve (or ending at a new border) find their arrow ends and where their lines stop, so that
-      // this frame stays short. The map is drawn once after that.
-      var emitter = network.body.emitter;
-      emitter.emit("_blockRedraw");
-      var links = network.body.edgeIndices.map(function (id) { return network.body.edges[id]; });
-      wbDrawAheadInSlices(network, links, function () {
-        emitter.emit("_allowRedraw");
+      // curve (or ending at a new border) find their arrow ends and where their lines stop, and go
+      // into the pictures that frame copies, so that it stays short. The map is drawn once after that.
+      wbFrameFromPictures(network, function () {
         // Ready once that frame is drawn, or the one asked for while it was (the label placement asks
         // for a second draw, for links given a new curve).
         network.once("afterDrawing", function () {
@@ -103,8 +99,7 @@
             else network.once("afterDrawing", function () { document.body.setAttribute("data-ready", "true"); });
           }, 0);
         });
-        emitter.emit("_requestRedraw");
-      }, { pictures: true }); // the links into pictures that frame copies (wbQuickFrames)
+      });
     }
     var labels = window.workbench.edgeLabels;
     labels.place(ready);

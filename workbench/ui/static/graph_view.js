@@ -355,7 +355,7 @@ async function render({ model, el }) {
   }
 
   // The frame that shows an edit: its links (those in view: wbDrawInView) are drawn ahead into
-  // pictures, in slices of their own (wbDrawAheadInSlices, render/map_canvas.js), with the map's draw
+  // pictures, in slices of their own (wbFrameFromPictures, render/map_canvas.js), with the map's draw
   // held until they are ready; that one draw then copies them and draws the elements. At 500 elements
   // the links were most of that draw (their script and, at the frame's Commit, their raster). Anything
   // that changes the map or the view meanwhile drops the pictures, and the frame draws as before.
@@ -368,22 +368,12 @@ async function render({ model, el }) {
     if (release) network.body.emitter.emit("_allowRedraw");
   }
   function drawEditAhead() {
-    const emitter = network.body.emitter;
-    const renderer = network.renderer;
     if (!network.wbFrames) return;
     if (editAhead) cancelEditAhead(false); // an edit that came while the one before was drawn ahead
-    else if (renderer.allowRedraw !== true) return;
-    emitter.emit("_blockRedraw");
-    const links = network.body.edgeIndices.map((id) => network.body.edges[id]);
-    const run = wbDrawAheadInSlices(network, links, () => {
-      if (editAhead !== run) return;
-      editAhead = null;
-      emitter.emit("_allowRedraw");
-      // The edit's one draw: at the next frame, or at the frame the patch asked for if it is still
-      // to come (the slices were quicker; wbOneFrameDue, render/map_canvas.js, asks for no second).
-      emitter.emit("_requestRedraw");
-    }, { pictures: true });
-    editAhead = run;
+    else if (network.renderer.allowRedraw !== true) return;
+    // The edit's one draw: at the next frame, or at the frame the patch asked for if it is still to
+    // come (render/map_canvas.js).
+    editAhead = wbFrameFromPictures(network, () => { editAhead = null; });
   }
 
   function loadSnapshot() {
